@@ -1,0 +1,40 @@
+# storyline: the commands of INTERFACE.md. Each target installs what is missing first.
+BUILD      ?= build
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+CTEST_ARGS ?=
+
+.PHONY: all deps configure build demo test eval bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+configure: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# The five seed articles in demo/: ingest them into a fresh store and print the stories.
+demo: build
+	@scripts/demo $(if $(SERVE),--serve,)
+
+# The whole fast suite (unit, CLI, API and browser tests). Slow ones: `make eval`.
+test: build
+	@cd $(BUILD) && ctest -L fast --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# Quality figures on ../shared/data (prints them) and the slow tests.
+eval: build
+	@scripts/eval
+
+# Speed figures against a floor, in one run.
+bench: build
+	@scripts/bench
+
+fuzz: deps
+	@scripts/fuzz
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,126 @@
+// Copyright storyline authors.
+//
+// The text pipeline every other part builds on: Unicode normalisation (NFKC and
+// case folding, ICU), word segmentation (ICU's word break iterator, so Chinese,
+// Japanese, Thai and Arabic split into words; a fast path for ASCII/Latin text),
+// Snowball stemming, stop words, language detection, and boilerplate lines.
+//
+//   storyline::Words w;
+//   storyline::Tokenize(article.text, &w);        // reuse `w` across calls
+//   for (size_t i = 0; i < w.size(); ++i) Use(w.word(i), w.span(i));
+#ifndef STORYLINE_TEXT_H_
+#define STORYLINE_TEXT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storyline/article.h"
+
+namespace storyline {
+
+// NFKC, then Unicode case folding. Returns valid UTF-8 for valid UTF-8 input.
+std::string NormalizeText(std::string_view text);
+
+// One word: where its normalised form lies in Words::norm, and where the word
+// lies in the source text (byte offsets, end exclusive), so callers can highlight.
+struct WordSpan {
+  uint32_t norm_begin = 0;
+  uint32_t norm_len = 0;
+  uint32_t src_begin = 0;
+  uint32_t src_end = 0;
+};
+
+// The words of a text, normalised (NFKC + case folded). Punctuation and spaces
+// are not words; numbers are ("2023", "3.5"). Reusable: Tokenize() clears it and
+// keeps its capacity, so a loop over many texts does not allocate.
+struct Words {
+  std::string norm;             // all normalised words, back to back
+  std::vector<WordSpan> spans;  // one per word, in text order
+  size_t size() const { return spans.size(); }
+  std::string_view word(size_t i) const {
+    return std::string_view(norm).substr(spans[i].norm_begin, spans[i].norm_len);
+  }
+  const WordSpan& span(size_t i) const { return spans[i]; }
+  void clear() { norm.clear(); spans.clear(); }
+};
+
+// Splits `text` (UTF-8) into normalised words. Thread-safe (thread-local state).
+void Tokenize(std::string_view text, Words* out);
+
+// True when `word` (normalised) is a function word of `lang` (ISO 639-1;
+// "" means English). Languages without a list answer false.
+bool IsStopword(std::string_view word, std::string_view lang);
+
+// Snowball stemmer for one language. Not thread-safe (libstemmer keeps state):
+// one per thread. Not copyable: it owns the libstemmer handle.
+class Stemmer {
+ public:
+  // `lang`: ISO 639-1 code or Snowball name ("en", "german"). A language without
+  // a Snowball stemmer gives a Stemmer whose Stem() returns the word unchanged.
+  explicit Stemmer(std::string_view lang);
+  ~Stemmer();
+  Stemmer(const Stemmer&) = delete;
+  Stemmer& operator=(const Stemmer&) = delete;
+  bool available() const { return impl_ != nullptr; }
+  // The stem of a normalised word. The view is valid until the next call.
+  std::string_view Stem(std::string_view word);
+
+ private:
+  struct Impl;
+  Impl* impl_ = nullptr;
+};
+
+// Language of `text` as an ISO 639-1 code ("en", "de", "zh"...), or "" when
+// unsure (too short, mixed). Uses CLD2. Thread-safe.
+std::string DetectLanguage(std::string_view text);
+
+// ---- Boilerplate lines ----------------------------------------------------
+
+// A line set aside as boilerplate, with the rule that caught it.
+struct SetAsideLine {
+  uint32_t line = 0;       // 0-based line number in the article text
+  uint32_t begin = 0;      // byte offsets of the line in the article text
+  uint32_t end = 0;
+  std::string text;        // the line as it was
+  std::string reason;      // e.g. "subscribe prompt", "repeated title", "photo credit",
+                           // "read-also link", "repeated across 12 articles of <source>"
+};
+
+// An article's text with boilerplate lines taken out (joined with '\n') and the
+// lines that were taken out, so nothing is lost silently.
+struct CleanedText {
+  std::string text;
+  std::vector<SetAsideLine> removed;
+};
+
+// Finds boilerplate lines: the furniture of web pages (subscribe and newsletter
+// prompts, "Read Also / Read More / Check also" link lines, comment and share
+// prompts, photo credits, the title repeated as the first lines, trailing tag lines,
+// site names and URLs at the end) and lines repeated across many articles of one
+// source. Thread-safety: Clean() is const and may run on many threads at once;
+// Observe() must not run concurrently with anything else.
+class BoilerplateFilter {
+ public:
+  BoilerplateFilter();
+  ~BoilerplateFilter();
+  BoilerplateFilter(const BoilerplateFilter&) = delete;
+  BoilerplateFilter& operator=(const BoilerplateFilter&) = delete;
+
+  // Learns which lines a source repeats. Optional: without it, only the
+  // per-article rules apply. Memory is bounded (a capped table of line hashes).
+  void Observe(const Article& article);
+  // Cleans one article. Never removes every line: when all lines look like
+  // boilerplate the text is kept whole and nothing is set aside.
+  CleanedText Clean(const Article& article) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace storyline
+
+#endif  // STORYLINE_TEXT_H_

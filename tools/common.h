@@ -1,0 +1,76 @@
+// Copyright storyline authors.
+//
+// What every CLI command shares: reading inputs with reject reporting
+// (INTERFACE.md "Errors"), --threads, a progress bar on a terminal, output files.
+#ifndef STORYLINE_TOOLS_COMMON_H_
+#define STORYLINE_TOOLS_COMMON_H_
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storyline/ingest.h"
+
+namespace storyline::cli {
+
+// Options shared by the commands that read articles.
+struct InputOptions {
+  std::vector<std::string> inputs;
+  std::string rejects_path;  // --rejects FILE
+  int threads = 0;           // --threads N; 0 = all cores
+  IngestOptions ingest;
+};
+
+// Adds INPUT..., --rejects, --threads and the field-mapping options to `sub`.
+void AddInputOptions(CLI::App& sub, InputOptions* opt, bool inputs_required = true);
+
+// Sets up rejection reporting: each bad record goes to stderr as
+// "FILE:LINE: reason" and, with --rejects, verbatim to that file.
+// Owns the rejects file; keep it alive while reading.
+class RejectReporter {
+ public:
+  // Returns false (after printing why) when the rejects file cannot be opened.
+  bool Install(InputOptions* opt);
+  uint64_t count() const { return count_; }
+
+ private:
+  std::unique_ptr<std::ofstream> file_;
+  uint64_t count_ = 0;
+};
+
+// The effective thread count for --threads N (0 = all cores).
+int ThreadCount(int requested);
+
+// A one-line progress bar on stderr, drawn only when stderr is a terminal:
+// items, items/s, MB/s and an ETA from bytes read against the total.
+class Progress {
+ public:
+  Progress(std::string what, uint64_t total_bytes);
+  // Redraws at most ~10 times a second.
+  void Update(uint64_t items, uint64_t bytes);
+  // Clears the bar line.
+  void Finish();
+
+ private:
+  std::string what_;
+  uint64_t total_bytes_;
+  bool tty_;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+// Exit status per INTERFACE.md: 3 when some records were rejected, else 0.
+inline int ExitStatusFor(uint64_t rejected) { return rejected > 0 ? 3 : 0; }
+
+// Prints "storyline: <message>" to stderr and returns 1.
+int Fail(const std::string& message);
+
+// Opens `path` for writing ("-" = stdout). Returns nullptr after printing why.
+std::unique_ptr<std::ostream> OpenOutput(const std::string& path);
+
+}  // namespace storyline::cli
+
+#endif  // STORYLINE_TOOLS_COMMON_H_

@@ -1,0 +1,163 @@
+#include "storyline/lsh.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "storyline/minhash.h"
+
+namespace storyline {
+namespace {
+
+#ifdef STORYLINE_HASH_COLLIDE
+constexpr bool kCollide = true;
+#else
+constexpr bool kCollide = false;
+#endif
+
+// Two sets of `n` random shingle hashes with Jaccard exactly `j` (shared part s:
+// s / (2n - s) = j).
+void PairAtJaccard(std::mt19937_64& rng, int n, double j, std::vector<uint64_t>* a,
+                   std::vector<uint64_t>* b) {
+  const int shared = static_cast<int>(std::lround(2.0 * n * j / (1.0 + j)));
+  a->clear();
+  b->clear();
+  for (int i = 0; i < shared; ++i) {
+    uint64_t h = rng();
+    a->push_back(h);
+    b->push_back(h);
+  }
+  for (int i = shared; i < n; ++i) {
+    a->push_back(rng());
+    b->push_back(rng());
+  }
+}
+
+TEST(ChooseLshParams, MeetsRecallAtTheDesignPoint) {
+  for (double s : {0.5, 0.6, 0.65, 0.7, 0.8, 0.85, 0.9}) {
+    LshParams p = ChooseLshParams(128, s, 0.99);
+    EXPECT_LE(p.bands * p.rows, 128);
+    EXPECT_GE(LshCandidateProbability(s, p), 0.99) << s;
+    // Fewest false candidates: one more row per band must miss the recall.
+    for (int b = 1; b * (p.rows + 1) <= 128; ++b) {
+      EXPECT_LT(LshCandidateProbability(s, LshParams{b, p.rows + 1}), 0.99)
+          << "s=" << s << " b=" << b;
+    }
+  }
+}
+
+TEST(ChooseLshParams, DedupDefaultIsPinned) {
+  // The default of `storyline dedup` (threshold 0.8, design point 0.7): docs/dedup.md.
+  EXPECT_EQ(ChooseLshParams(128, 0.7, 0.99), (LshParams{17, 4}));
+}
+
+TEST(LshIndex, FindsPairsAboveTheDesignPointAndFewBelow) {
+  std::mt19937_64 rng(42);
+  MinHasher h(128);
+  const LshParams p = ChooseLshParams(128, 0.7, 0.99);
+  for (double j : {0.2, 0.75, 0.9}) {
+    LshIndex index(p);
+    std::vector<uint64_t> a, b;
+    std::vector<uint32_t> keys(p.bands), qkeys(p.bands);
+    std::vector<std::vector<uint32_t>> queries;
+    const int pairs = 1000;
+    for (int i = 0; i < pairs; ++i) {
+      PairAtJaccard(rng, 150, j, &a, &b);
+      BandKeys(h.Sign(a), p, keys.data());
+      index.Insert(i, keys.data());
+      BandKeys(h.Sign(b), p, qkeys.data());
+      queries.push_back(qkeys);
+    }
+    int found = 0;
+    std::vector<uint32_t> out;
+    for (int i = 0; i < pairs; ++i) {
+      index.Query(queries[i].data(), &out);
+      found += std::binary_search(out.begin(), out.end(), static_cast<uint32_t>(i));
+    }
+    const double recall = static_cast<double>(found) / pairs;
+    if (j >= 0.75) {
+      EXPECT_GE(recall, 0.99) << "jaccard " << j;
+    } else if (!kCollide) {
+      EXPECT_LE(recall, 0.1) << "jaccard " << j;
+    }
+  }
+}
+
+TEST(LshIndex, InsertQueryRemove) {
+  const LshParams p{4, 2};
+  LshIndex index(p);
+  const uint32_t k1[] = {1, 2, 3, 4}, k2[] = {9, 9, 3, 9}, k3[] = {7, 7, 7, 7};
+  index.Insert(10, k1);
+  index.Insert(20, k2);
+  std::vector<uint32_t> out;
+  index.Query(k1, &out);
+  EXPECT_EQ(out, (std::vector<uint32_t>{10, 20}));  // both share band 2
+  index.Query(k3, &out);
+  if (!kCollide) EXPECT_TRUE(out.empty());
+  EXPECT_TRUE(index.Remove(10));
+  EXPECT_FALSE(index.Remove(10));
+  EXPECT_FALSE(index.Contains(10));
+  index.Query(k1, &out);
+  EXPECT_EQ(out, (std::vector<uint32_t>{20}));
+  index.Insert(10, k3);  // back with other keys: the old ones stay gone
+  index.Query(k1, &out);
+  EXPECT_EQ(out, (std::vector<uint32_t>{20}));
+  index.Query(k3, &out);
+  EXPECT_EQ(out, (std::vector<uint32_t>{10}));
+  EXPECT_EQ(index.size(), 2u);
+}
+
+TEST(LshIndex, ManyCollidingKeysAreAllReported) {
+  // Every id in one bucket: the probe chains run long and nothing is lost.
+  LshIndex index(LshParams{2, 3});
+  const uint32_t k[] = {5, 5};
+  for (uint32_t i = 0; i < 5000; ++i) index.Insert(i, k);
+  for (uint32_t i = 0; i < 5000; i += 2) index.Remove(i);
+  std::vector<uint32_t> out;
+  index.Query(k, &out);
+  ASSERT_EQ(out.size(), 2500u);
+  EXPECT_EQ(out.front(), 1u);
+  EXPECT_EQ(out.back(), 4999u);
+}
+
+TEST(LshIndex, SerializeRoundTripAnswersTheSame) {
+  std::mt19937_64 rng(1);
+  const LshParams p = ChooseLshParams(128, 0.7, 0.99);
+  LshIndex index(p);
+  std::vector<std::vector<uint32_t>> keys;
+  for (uint32_t i = 0; i < 300; ++i) {
+    std::vector<uint32_t> k(p.bands);
+    for (auto& x : k) x = static_cast<uint32_t>(rng() % 50);  // plenty of sharing
+    index.Insert(i, k.data());
+    keys.push_back(k);
+  }
+  index.Remove(7);
+  std::string bytes = index.Serialize();
+  Result<LshIndex> back = LshIndex::Deserialize(bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->params(), p);
+  EXPECT_EQ(back->size(), 299u);
+  std::vector<uint32_t> x, y;
+  for (const auto& k : keys) {
+    index.Query(k.data(), &x);
+    back->Query(k.data(), &y);
+    EXPECT_EQ(x, y);
+  }
+}
+
+TEST(LshIndex, DeserializeRejectsDamagedBytes) {
+  LshIndex index(LshParams{3, 2});
+  const uint32_t k[] = {1, 2, 3};
+  index.Insert(1, k);
+  std::string bytes = index.Serialize();
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x40;
+  EXPECT_EQ(LshIndex::Deserialize(flipped).status().code(), Status::Code::kCorruption);
+  EXPECT_EQ(LshIndex::Deserialize(bytes.substr(0, bytes.size() - 3)).status().code(),
+            Status::Code::kCorruption);
+  EXPECT_EQ(LshIndex::Deserialize("").status().code(), Status::Code::kCorruption);
+}
+
+}  // namespace
+}  // namespace storyline

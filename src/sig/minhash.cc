@@ -1,0 +1,142 @@
+#include "storyline/minhash.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cassert>
+
+#include "core/hash.h"
+
+namespace storyline {
+namespace {
+
+// floor(h * n / 2^64): maps a 64-bit hash to [0, n) without division.
+inline uint32_t Reduce(uint64_t h, uint32_t n) {
+  return static_cast<uint32_t>((static_cast<unsigned __int128>(h) * n) >> 64);
+}
+
+}  // namespace
+
+uint64_t SplitMix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t HashShingles(std::span<const std::string_view> words, int shingle_size,
+                      std::vector<uint64_t>* out) {
+  assert(shingle_size >= 1);
+  out->clear();
+  // The words joined by single spaces: every shingle is then a substring of it,
+  // so hashing one needs no copy.
+  thread_local std::string joined;
+  thread_local std::vector<uint32_t> starts;
+  joined.clear();
+  starts.clear();
+  for (std::string_view w : words) {
+    if (!joined.empty() || !starts.empty()) joined += ' ';
+    starts.push_back(static_cast<uint32_t>(joined.size()));
+    joined.append(w);
+  }
+  const size_t n = words.size();
+  starts.push_back(static_cast<uint32_t>(joined.size() + 1));  // sentinel: end + 1 space
+  const char* base = joined.data();
+  const uint64_t content = XXH3_64bits_withSeed(base, joined.size(), kContentSeed);
+  if (n == 0) return content;
+  const size_t k = static_cast<size_t>(shingle_size);
+  if (n <= k) {
+    out->push_back(XXH3_64bits_withSeed(base, joined.size(), kShingleSeed));
+    return content;
+  }
+  out->resize(n - k + 1);
+  uint64_t* o = out->data();
+  for (size_t i = 0; i + k <= n; ++i) {
+    const uint32_t b = starts[i];
+    const uint32_t e = starts[i + k] - 1;  // drop the separating space
+    o[i] = XXH3_64bits_withSeed(base + b, e - b, kShingleSeed);
+  }
+  return content;
+}
+
+void SortUnique(std::vector<uint64_t>* hashes) {
+  std::sort(hashes->begin(), hashes->end());
+  hashes->erase(std::unique(hashes->begin(), hashes->end()), hashes->end());
+}
+
+double SetOverlap::jaccard() const {
+  const size_t uni = size_a + size_b - intersection;
+  return uni == 0 ? 0.0 : static_cast<double>(intersection) / uni;
+}
+
+double SetOverlap::containment() const {
+  const size_t m = std::min(size_a, size_b);
+  return m == 0 ? 0.0 : static_cast<double>(intersection) / m;
+}
+
+SetOverlap CompareSets(std::span<const uint64_t> a, std::span<const uint64_t> b) {
+  SetOverlap r;
+  r.size_a = a.size();
+  r.size_b = b.size();
+  size_t i = 0, j = 0, n = 0;
+  while (i < a.size() && j < b.size()) {
+    const uint64_t x = a[i], y = b[j];
+    n += (x == y);
+    i += (x <= y);
+    j += (y <= x);
+  }
+  r.intersection = n;
+  return r;
+}
+
+MinHasher::MinHasher(int num_hashes) : num_hashes_(num_hashes) {
+  assert(num_hashes >= 1 && num_hashes <= 65536);
+}
+
+void MinHasher::Sign(std::span<const uint64_t> shingles, uint32_t* sig) const {
+  const uint32_t k = static_cast<uint32_t>(num_hashes_);
+  std::fill(sig, sig + k, kEmptyMinHash);
+  if (shingles.empty()) return;
+  // A bin is empty when no shingle fell in it; a value of 0xFFFFFFFF is legal, so
+  // emptiness is tracked apart.
+  thread_local std::vector<uint8_t> filled;
+  filled.assign(k, 0);
+  for (uint64_t h : shingles) {
+    const uint32_t bin = Reduce(h, k);
+    const uint32_t v = static_cast<uint32_t>(h);
+    if (v < sig[bin]) sig[bin] = v;
+    filled[bin] = 1;
+  }
+  for (uint32_t i = 0; i < k; ++i) {
+    if (filled[i]) continue;
+    for (uint64_t attempt = 1;; ++attempt) {
+      const uint32_t j =
+          Reduce(SplitMix64(kDensifySeed ^ (static_cast<uint64_t>(i) << 32) ^ attempt), k);
+      if (filled[j]) {
+        sig[i] = sig[j];
+        break;
+      }
+    }
+  }
+}
+
+std::vector<uint32_t> MinHasher::Sign(std::span<const uint64_t> shingles) const {
+  std::vector<uint32_t> sig(num_hashes_);
+  Sign(shingles, sig.data());
+  return sig;
+}
+
+double EstimateJaccard(std::span<const uint32_t> a, std::span<const uint32_t> b) {
+  if (a.size() != b.size() || a.empty()) return 0.0;
+  size_t same = 0;
+  bool a_empty = true, b_empty = true;
+  for (size_t i = 0; i < a.size(); ++i) {
+    same += (a[i] == b[i]);
+    a_empty &= (a[i] == kEmptyMinHash);
+    b_empty &= (b[i] == kEmptyMinHash);
+  }
+  if (a_empty || b_empty) return 0.0;
+  return static_cast<double>(same) / a.size();
+}
+
+}  // namespace storyline

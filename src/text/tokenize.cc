@@ -1,0 +1,310 @@
+// Copyright storyline authors.
+//
+// Normalisation and word segmentation. Two paths give the same words:
+//  - TokenizeFast: a byte loop for text made only of ASCII, Latin, Greek and
+//    Cyrillic letters, digits, and common punctuation/spaces. It follows the
+//    rules of ICU's word break iterator (UAX #29) for those characters, folds
+//    ASCII and Latin-1 letters itself and hands only words with other letters
+//    to ICU's NFKC_Casefold. No allocation per word.
+//  - TokenizeIcu: ICU's word break iterator (dictionaries for Chinese,
+//    Japanese, Thai...) over the UTF-8 text, each word NFKC_Casefold-ed.
+// The fast path gives up (returns false) on the first character it does not
+// know, and the whole text goes through ICU. docs/text.md states the rules;
+// they are part of the signature format.
+#include <unicode/brkiter.h>
+#include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
+#include <unicode/utext.h>
+
+#include <cstring>
+#include <memory>
+
+#include "storyline/text.h"
+#include "text/tokenize_internal.h"
+
+namespace storyline {
+namespace {
+
+enum Kind : uint8_t {
+  kSep = 0,     // space, punctuation, symbols: not part of a word
+  kLetter,      // UAX #29 ALetter
+  kDigit,       // UAX #29 Numeric (ASCII digits only here)
+  kExtend,      // ExtendNumLet: '_' joins whatever it touches
+  kMidNumLet,   // . ' and U+2018/U+2019: join letter-letter and digit-digit
+  kMidNum,      // , ; join digit-digit
+  kFallback,    // not handled by the fast path
+};
+
+struct AsciiTable {
+  Kind k[128];
+  constexpr AsciiTable() : k() {
+    for (int c = 0; c < 128; ++c) k[c] = kSep;
+    for (int c = 'a'; c <= 'z'; ++c) k[c] = kLetter;
+    for (int c = 'A'; c <= 'Z'; ++c) k[c] = kLetter;
+    for (int c = '0'; c <= '9'; ++c) k[c] = kDigit;
+    k[static_cast<int>('_')] = kExtend;
+    k[static_cast<int>('.')] = kMidNumLet;
+    k[static_cast<int>('\'')] = kMidNumLet;
+    k[static_cast<int>(',')] = kMidNum;
+    k[static_cast<int>(';')] = kMidNum;
+  }
+};
+constexpr AsciiTable kAscii;
+
+// Decodes one UTF-8 sequence at p (p < end, *p >= 0x80). Returns its length,
+// 0 when ill-formed.
+inline int DecodeUtf8(const uint8_t* p, const uint8_t* end, uint32_t* cp) {
+  uint8_t b = p[0];
+  if (b < 0xC2) return 0;
+  if (b < 0xE0) {
+    if (end - p < 2 || (p[1] & 0xC0) != 0x80) return 0;
+    *cp = ((b & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+    return 2;
+  }
+  if (b < 0xF0) {
+    if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
+    uint32_t c = ((b & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+    if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+    *cp = c;
+    return 3;
+  }
+  // Four-byte sequences (emoji, rare scripts) are left to ICU.
+  return 0;
+}
+
+// The word-break class of a non-ASCII code point, as far as the fast path knows.
+Kind ClassifyNonAscii(uint32_t cp) {
+  if (cp < 0xA0) return kSep;  // C1 controls
+  if (cp < 0xC0) {
+    // ª µ º are letters, · is MidLetter, the soft hyphen is Format (ignored
+    // inside words): leave those to ICU. The rest is punctuation and symbols.
+    if (cp == 0xAA || cp == 0xB5 || cp == 0xBA || cp == 0xB7 || cp == 0xAD) return kFallback;
+    return kSep;
+  }
+  if (cp <= 0x24F) return (cp == 0xD7 || cp == 0xF7) ? kSep : kLetter;  // Latin
+  if (cp >= 0x370 && cp <= 0x3FF) {  // Greek
+    if (cp == 0x386 || (cp >= 0x388 && cp <= 0x38A) || cp == 0x38C ||
+        (cp >= 0x38E && cp <= 0x3A1) || (cp >= 0x3A3 && cp <= 0x3F5) ||
+        (cp >= 0x3F7 && cp <= 0x3FF))
+      return kLetter;
+    return kFallback;
+  }
+  if (cp >= 0x400 && cp <= 0x52F) {  // Cyrillic
+    if (cp <= 0x481 || cp >= 0x48A) return kLetter;
+    return kFallback;
+  }
+  if (cp >= 0x2000 && cp <= 0x206F) {  // General Punctuation
+    if (cp <= 0x200B) return kSep;
+    if (cp == 0x2018 || cp == 0x2019) return kMidNumLet;
+    if ((cp >= 0x2010 && cp <= 0x2017) || (cp >= 0x201A && cp <= 0x2023) ||
+        cp == 0x2025 || cp == 0x2026 || cp == 0x2028 || cp == 0x2029 ||
+        (cp >= 0x2030 && cp <= 0x203E) || (cp >= 0x2041 && cp <= 0x2053) ||
+        (cp >= 0x2055 && cp <= 0x205F))
+      return kSep;
+    return kFallback;
+  }
+  if (cp >= 0x20A0 && cp <= 0x20C0) return kSep;  // currency signs
+  return kFallback;
+}
+
+const icu::Normalizer2* Nfkc() {
+  static const icu::Normalizer2* n = [] {
+    UErrorCode st = U_ZERO_ERROR;
+    return icu::Normalizer2::getNFKCCasefoldInstance(st);
+  }();
+  return n;
+}
+
+// Appends NFKC_Casefold(word) to *out, with word-internal U+2018/U+2019 written
+// as ASCII apostrophes (so "Kim’s" and "Kim's" give the same word).
+void AppendNormalizedWord(std::string_view word, std::string* out) {
+  size_t from = out->size();
+  UErrorCode st = U_ZERO_ERROR;
+  icu::StringByteSink<std::string> sink(out);
+  Nfkc()->normalizeUTF8(0, icu::StringPiece(word.data(), static_cast<int32_t>(word.size())),
+                        sink, nullptr, st);
+  if (U_FAILURE(st)) {
+    out->resize(from);
+    out->append(word);
+  }
+  // Compact "\xE2\x80\x98" / "\xE2\x80\x99" to "'".
+  if (out->find("\xE2\x80", from) == std::string::npos) return;
+  char* d = out->data();
+  size_t w = from;
+  for (size_t r = from; r < out->size();) {
+    if (r + 2 < out->size() && d[r] == '\xE2' && d[r + 1] == '\x80' &&
+        (d[r + 2] == '\x98' || d[r + 2] == '\x99')) {
+      d[w++] = '\'';
+      r += 3;
+    } else {
+      d[w++] = d[r++];
+    }
+  }
+  out->resize(w);
+}
+
+struct CharAt {
+  uint32_t cp;
+  int len;
+  Kind kind;
+};
+
+// Reads the character at s[i] (i < n). kind kFallback for anything ill-formed.
+inline CharAt Read(const uint8_t* s, size_t i, size_t n) {
+  uint8_t b = s[i];
+  if (b < 0x80) return {b, 1, kAscii.k[b]};
+  uint32_t cp = 0;
+  int len = DecodeUtf8(s + i, s + n, &cp);
+  if (len == 0) return {0, 1, kFallback};
+  return {cp, len, ClassifyNonAscii(cp)};
+}
+
+inline bool IsWordChar(Kind k) { return k == kLetter || k == kDigit || k == kExtend; }
+
+}  // namespace
+
+namespace text_internal {
+
+bool TokenizeFast(std::string_view text, Words* out) {
+  out->clear();
+  const uint8_t* s = reinterpret_cast<const uint8_t*>(text.data());
+  const size_t n = text.size();
+  std::string& norm = out->norm;
+  // Folded ASCII/Latin-1 words are never longer than their source, so the
+  // output fits in n bytes unless an ICU-normalised word grows (checked there).
+  norm.resize(n + 16);
+  char* o = norm.data();
+  size_t pos = 0;
+  thread_local std::string scratch;
+
+  size_t i = 0;
+  while (i < n) {
+    // Skip separators quickly.
+    CharAt c = Read(s, i, n);
+    if (!IsWordChar(c.kind)) {
+      if (c.kind == kFallback) return false;
+      i += c.len;
+      continue;
+    }
+    const size_t start = i;
+    const size_t nstart = pos;
+    bool needs_icu = false;
+    bool has_alnum = false;
+    while (true) {
+      // Emit c.
+      if (c.cp < 0x80) {
+        o[pos++] = static_cast<char>(c.kind == kLetter ? (c.cp | 0x20) : c.cp);
+      } else if (c.cp <= 0xFF) {
+        if (c.cp == 0xDF) {
+          o[pos++] = 's';
+          o[pos++] = 's';
+        } else {
+          uint32_t f = (c.cp <= 0xDE) ? c.cp + 0x20 : c.cp;  // C0-DE upper -> lower
+          o[pos++] = static_cast<char>(0xC0 | (f >> 6));
+          o[pos++] = static_cast<char>(0x80 | (f & 0x3F));
+        }
+      } else {
+        needs_icu = true;
+        std::memcpy(o + pos, s + i, c.len);
+        pos += c.len;
+      }
+      has_alnum |= (c.kind != kExtend);
+      Kind prev = c.kind;
+      i += c.len;
+      if (i >= n) break;
+      CharAt d = Read(s, i, n);
+      if (IsWordChar(d.kind)) {
+        c = d;
+        continue;
+      }
+      if (d.kind == kFallback) return false;
+      if (d.kind != kMidNumLet && d.kind != kMidNum) break;
+      size_t j = i + d.len;
+      if (j >= n) break;
+      CharAt e = Read(s, j, n);
+      if (e.kind == kFallback) return false;
+      bool join = (prev == kDigit && e.kind == kDigit) ||
+                  (d.kind == kMidNumLet && prev == kLetter && e.kind == kLetter);
+      if (!join) break;
+      o[pos++] = d.cp < 0x80 ? static_cast<char>(d.cp) : '\'';
+      i = j;
+      c = e;
+    }
+    if (!has_alnum) {  // a run of underscores is not a word
+      pos = nstart;
+      continue;
+    }
+    if (needs_icu) {
+      scratch.clear();
+      AppendNormalizedWord(text.substr(start, i - start), &scratch);
+      if (nstart + scratch.size() + (n - i) + 16 > norm.size()) {
+        norm.resize(nstart + scratch.size() + (n - i) + 16);
+        o = norm.data();
+      }
+      std::memcpy(o + nstart, scratch.data(), scratch.size());
+      pos = nstart + scratch.size();
+      if (pos == nstart) continue;
+    }
+    out->spans.push_back(WordSpan{static_cast<uint32_t>(nstart),
+                                  static_cast<uint32_t>(pos - nstart),
+                                  static_cast<uint32_t>(start), static_cast<uint32_t>(i)});
+  }
+  norm.resize(pos);
+  return true;
+}
+
+void TokenizeIcu(std::string_view text, Words* out) {
+  out->clear();
+  thread_local std::unique_ptr<icu::BreakIterator> bi = [] {
+    UErrorCode st = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> b(
+        icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), st));
+    if (U_FAILURE(st)) b.reset();
+    return b;
+  }();
+  if (!bi) return;
+  UErrorCode st = U_ZERO_ERROR;
+  UText ut = UTEXT_INITIALIZER;
+  utext_openUTF8(&ut, text.data(), static_cast<int64_t>(text.size()), &st);
+  if (U_FAILURE(st)) return;
+  bi->setText(&ut, st);
+  if (U_FAILURE(st)) {
+    utext_close(&ut);
+    return;
+  }
+  int32_t start = bi->first();
+  for (int32_t end = bi->next(); end != icu::BreakIterator::DONE; start = end, end = bi->next()) {
+    if (bi->getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
+    size_t nstart = out->norm.size();
+    AppendNormalizedWord(text.substr(start, end - start), &out->norm);
+    if (out->norm.size() == nstart) continue;
+    out->spans.push_back(WordSpan{static_cast<uint32_t>(nstart),
+                                  static_cast<uint32_t>(out->norm.size() - nstart),
+                                  static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+  }
+  // Detach the iterator from the stack UText before it goes away.
+  UText empty = UTEXT_INITIALIZER;
+  utext_openUTF8(&empty, "", 0, &st);
+  bi->setText(&empty, st);
+  utext_close(&empty);
+  utext_close(&ut);
+}
+
+}  // namespace text_internal
+
+std::string NormalizeText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  UErrorCode st = U_ZERO_ERROR;
+  icu::StringByteSink<std::string> sink(&out);
+  Nfkc()->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())),
+                        sink, nullptr, st);
+  if (U_FAILURE(st)) return std::string(text);
+  return out;
+}
+
+void Tokenize(std::string_view text, Words* out) {
+  if (!text_internal::TokenizeFast(text, out)) text_internal::TokenizeIcu(text, out);
+}
+
+}  // namespace storyline

@@ -43,6 +43,8 @@ struct IngestStats {
   uint64_t utf8_repaired = 0;     // records whose invalid UTF-8 was repaired
   uint64_t mojibake_repaired = 0; // records whose mojibake was undone
   uint64_t bytes_read = 0;        // compressed bytes consumed so far
+  uint64_t unparsed_dates = 0;    // accepted records whose `published` could not be
+                                  // parsed (kept as given, published_ts = kNoTime)
 };
 
 struct IngestOptions {
@@ -71,6 +73,14 @@ class ArticleReader {
   // when one does not. "-" means JSONL on standard input.
   static Result<std::unique_ptr<ArticleReader>> Open(std::vector<std::string> inputs,
                                                      IngestOptions options);
+  // JSONL read from the open descriptor `fd` (a pipe, a socket, standard input),
+  // which the reader does not close; `name` stands for it in rejections and
+  // origin_file. Never fails to open; read errors come from Next().
+  static std::unique_ptr<ArticleReader> OpenStream(int fd, std::string name,
+                                                   IngestOptions options);
+  // JSONL held in memory (e.g. an HTTP request body); `name` as for OpenStream.
+  static std::unique_ptr<ArticleReader> OpenBuffer(std::string jsonl, std::string name,
+                                                   IngestOptions options);
   virtual ~ArticleReader() = default;
   ArticleReader(const ArticleReader&) = delete;
   ArticleReader& operator=(const ArticleReader&) = delete;

@@ -1,0 +1,268 @@
+// Copyright storyline authors.
+#include "ingest/json_record.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+#include "core/hash.h"
+#include "ingest/line_reader.h"
+#include "ingest/utf8_repair.h"
+
+namespace storyline::ingest {
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+void AppendCollapsed(std::string_view s, std::string* out) {
+  bool pending_space = false;
+  for (char c : s) {
+    if (IsSpace(c)) {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space && !out->empty() && out->back() != '\n') out->push_back(' ');
+    pending_space = false;
+    out->push_back(c);
+  }
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The code unit of a "\uXXXX" escape starting at s[i] (the backslash), or -1.
+int EscapedUnit(std::string_view s, size_t i) {
+  if (i + 6 > s.size() || s[i] != '\\' || s[i + 1] != 'u') return -1;
+  int v = 0;
+  for (size_t k = i + 2; k < i + 6; ++k) {
+    int h = HexValue(s[k]);
+    if (h < 0) return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+// Replaces "\uD8xx" escapes that are not half of a surrogate pair with
+// "\uFFFD" (simdjson, rightly, refuses them). Returns false when there are none.
+bool FixLoneSurrogates(std::string_view in, std::string* out) {
+  out->clear();
+  bool changed = false;
+  size_t copied = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '\\') continue;
+    int u = EscapedUnit(in, i);
+    if (u < 0) {
+      ++i;  // skip the escaped character (it may be a backslash)
+      continue;
+    }
+    if (u >= 0xD800 && u <= 0xDBFF) {
+      int low = EscapedUnit(in, i + 6);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        i += 11;
+        continue;
+      }
+    } else if (!(u >= 0xDC00 && u <= 0xDFFF)) {
+      i += 5;
+      continue;
+    }
+    out->append(in.substr(copied, i - copied));
+    out->append("\\ufffd");
+    copied = i + 6;
+    i += 5;
+    changed = true;
+  }
+  if (changed) out->append(in.substr(copied));
+  return changed;
+}
+
+enum class FieldKind { kString, kNull, kNumber, kOther };
+
+// The value of a scalar field as text: strings as they are, numbers in JSON form.
+FieldKind ScalarText(simdjson::dom::element v, std::string_view* sv, std::string* num) {
+  switch (v.type()) {
+    case simdjson::dom::element_type::STRING:
+      *sv = v.get_string().value_unsafe();
+      return FieldKind::kString;
+    case simdjson::dom::element_type::NULL_VALUE:
+      return FieldKind::kNull;
+    case simdjson::dom::element_type::INT64:
+      *num = std::to_string(v.get_int64().value_unsafe());
+      *sv = *num;
+      return FieldKind::kNumber;
+    case simdjson::dom::element_type::UINT64:
+      *num = std::to_string(v.get_uint64().value_unsafe());
+      *sv = *num;
+      return FieldKind::kNumber;
+    case simdjson::dom::element_type::DOUBLE:
+      *num = simdjson::minify(v);
+      *sv = *num;
+      return FieldKind::kNumber;
+    default:
+      return FieldKind::kOther;
+  }
+}
+
+}  // namespace
+
+bool IsBlank(std::string_view s) {
+  for (char c : s) {
+    if (!IsSpace(c)) return false;
+  }
+  return true;
+}
+
+std::string ContentId(std::string_view title, std::string_view text) {
+  std::string norm;
+  norm.reserve(title.size() + text.size() + 1);
+  AppendCollapsed(title, &norm);
+  norm.push_back('\n');
+  AppendCollapsed(text, &norm);
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "h%016" PRIx64, Hash64(norm, kContentSeed));
+  return buf;
+}
+
+JsonRecordParser::JsonRecordParser(const IngestOptions& options)
+    : options_(options), date_fallback_(options.published_field != "date") {}
+
+RecordOutcome JsonRecordParser::Parse(std::string_view line, Article* out) {
+  RecordOutcome r = ParseDocument(line.data(), line.size(), out);
+  if (r.accepted || r.reason.empty()) return r;
+  // Invalid UTF-8: repair the bytes (JSON syntax is ASCII, so it survives) and retry.
+  if (r.reason.rfind("invalid UTF-8", 0) == 0) {
+    Utf8Verdict v = RepairUtf8(line, &scratch_);
+    if (v == Utf8Verdict::kUnrepairable) {
+      r.reason = "invalid UTF-8 that cannot be repaired (mostly not text)";
+      return r;
+    }
+    std::string fixed;
+    if (FixLoneSurrogates(scratch_, &fixed)) scratch_.swap(fixed);
+    scratch_.reserve(scratch_.size() + kLinePadding);
+    r = ParseDocument(scratch_.data(), scratch_.size(), out);
+    r.utf8_repaired = r.accepted;
+    return r;
+  }
+  // A lone surrogate escape ("\ud83d" cut from its pair) stops simdjson.
+  if (r.reason.rfind("unparsable JSON", 0) == 0 && FixLoneSurrogates(line, &scratch_)) {
+    scratch_.reserve(scratch_.size() + kLinePadding);
+    RecordOutcome again = ParseDocument(scratch_.data(), scratch_.size(), out);
+    if (again.accepted) {
+      again.utf8_repaired = true;
+      return again;
+    }
+  }
+  return r;
+}
+
+RecordOutcome JsonRecordParser::ParseDocument(const char* data, size_t len, Article* out) {
+  RecordOutcome r;
+  simdjson::dom::element doc;
+  simdjson::error_code err = parser_.parse(data, len, /*realloc_if_needed=*/false).get(doc);
+  if (err == simdjson::UTF8_ERROR) {
+    r.reason = "invalid UTF-8";
+    return r;
+  }
+  if (err) {
+    r.reason = std::string("unparsable JSON: ") + simdjson::error_message(err);
+    return r;
+  }
+  simdjson::dom::object obj;
+  if (doc.get_object().get(obj)) {
+    r.reason = "not a JSON object";
+    return r;
+  }
+  const IngestOptions& o = options_;
+  std::string_view id, title, text, url, source, published, date, lang, author;
+  std::string id_num, pub_num, date_num, tmp;
+  bool has_text = false, text_not_string = false, has_published = false, has_date = false;
+  FieldKind pub_kind = FieldKind::kNull, date_kind = FieldKind::kNull;
+  for (auto field : obj) {
+    std::string_view key = field.key;
+    std::string_view sv;
+    if (key == o.text_field) {
+      FieldKind k = ScalarText(field.value, &sv, &tmp);
+      if (k == FieldKind::kString) {
+        text = sv;
+        has_text = true;
+      } else if (k != FieldKind::kNull) {
+        text_not_string = true;
+      }
+    } else if (key == o.id_field) {
+      if (ScalarText(field.value, &sv, &id_num) != FieldKind::kOther) id = sv;
+    } else if (key == o.title_field) {
+      if (ScalarText(field.value, &sv, &tmp) == FieldKind::kString) title = sv;
+    } else if (key == o.url_field) {
+      if (ScalarText(field.value, &sv, &tmp) == FieldKind::kString) url = sv;
+    } else if (key == o.source_field) {
+      if (ScalarText(field.value, &sv, &tmp) == FieldKind::kString) source = sv;
+    } else if (key == o.published_field) {
+      pub_kind = ScalarText(field.value, &sv, &pub_num);
+      if (pub_kind == FieldKind::kString || pub_kind == FieldKind::kNumber) {
+        published = sv;
+        has_published = true;
+      }
+    } else if (date_fallback_ && key == "date") {
+      date_kind = ScalarText(field.value, &sv, &date_num);
+      if (date_kind == FieldKind::kString || date_kind == FieldKind::kNumber) {
+        date = sv;
+        has_date = true;
+      }
+    } else if (key == o.lang_field) {
+      if (ScalarText(field.value, &sv, &tmp) == FieldKind::kString) lang = sv;
+    } else if (key == "author") {
+      if (ScalarText(field.value, &sv, &tmp) == FieldKind::kString) author = sv;
+    }
+  }
+  if (text_not_string) {
+    r.reason = "field '" + o.text_field + "' is not a string";
+    return r;
+  }
+  if (!has_text) {
+    r.reason = "missing text (no field '" + o.text_field + "')";
+    return r;
+  }
+  if (IsBlank(text)) {
+    r.reason = "empty text";
+    return r;
+  }
+  if (!has_published && has_date) {
+    published = date;
+    pub_kind = date_kind;
+  }
+
+  out->title.assign(title);
+  out->text.assign(text);
+  if (options_.repair_mojibake) {
+    bool a = RepairMojibake(&out->title);
+    bool b = RepairMojibake(&out->text);
+    r.mojibake_repaired = a || b;
+  }
+  if (!id.empty()) out->id.assign(id);
+  else out->id = ContentId(out->title, out->text);
+  out->url.assign(url);
+  out->source.assign(source);
+  out->lang.assign(lang);
+  out->author.assign(author);
+  out->published_ts = kNoTime;
+  if (published.empty()) {
+    out->published.clear();
+  } else if (pub_kind == FieldKind::kNumber) {
+    // Seconds since the epoch; milliseconds when implausibly large for seconds.
+    double v = std::strtod(std::string(published).c_str(), nullptr);
+    if (v > 1e11) v /= 1000;
+    out->published_ts = static_cast<Timestamp>(v);
+    out->published = FormatTimestamp(out->published_ts);
+  } else {
+    out->published.assign(published);
+    std::optional<Timestamp> ts = ParseDateTime(published);
+    if (ts) out->published_ts = *ts;
+    else r.unparsed_date = true;
+  }
+  r.accepted = true;
+  return r;
+}
+
+}  // namespace storyline::ingest

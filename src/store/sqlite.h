@@ -1,0 +1,121 @@
+// Copyright storyline authors.
+//
+// A thin RAII layer over the SQLite C API: a connection and prepared statements
+// that reset themselves. Errors become Status values naming the statement.
+#ifndef STORYLINE_STORE_SQLITE_H_
+#define STORYLINE_STORE_SQLITE_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "storyline/status.h"
+
+namespace storyline::sql {
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  // Binding is 1-based, as in SQLite.
+  Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& Bind(int i, int v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& Bind(int i, uint64_t v) { sqlite3_bind_int64(s_, i, static_cast<int64_t>(v)); return *this; }
+  Stmt& Bind(int i, double v) { sqlite3_bind_double(s_, i, v); return *this; }
+  Stmt& Bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+  Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
+  Stmt& BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& BindNull(int i) { sqlite3_bind_null(s_, i); return *this; }
+  // NULL when the timestamp is unknown.
+  Stmt& BindTime(int i, int64_t t, int64_t none) {
+    return t == none ? BindNull(i) : Bind(i, t);
+  }
+  Stmt& BindTextOrNull(int i, std::string_view v) { return v.empty() ? BindNull(i) : Bind(i, v); }
+
+  // Steps once: true with a row, false when done. Errors set *status.
+  bool Step(Status* status);
+  // Runs to completion (for writes) and resets.
+  Status Run();
+  void Reset() { sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
+
+  int64_t Int(int c) const { return sqlite3_column_int64(s_, c); }
+  double Double(int c) const { return sqlite3_column_double(s_, c); }
+  bool IsNull(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+  std::string Text(int c) const {
+    const unsigned char* p = sqlite3_column_text(s_, c);
+    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(s_, c))
+             : std::string();
+  }
+  std::string Blob(int c) const {
+    const void* p = sqlite3_column_blob(s_, c);
+    return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(s_, c))
+             : std::string();
+  }
+  int64_t TimeOr(int c, int64_t none) const { return IsNull(c) ? none : Int(c); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_;
+};
+
+// One connection. Prepared statements are cached by their SQL text.
+class Db {
+ public:
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, bool read_only,
+                                          int busy_timeout_ms);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  Status Exec(const std::string& sql);
+  // A cached statement, reset and with its bindings cleared. Valid until the Db dies.
+  Result<Stmt*> Prepare(const std::string& sql);
+  sqlite3* raw() { return db_; }
+  Status Error(std::string_view what) const;
+  int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+};
+
+// A transaction that rolls back unless committed.
+class Txn {
+ public:
+  explicit Txn(Db* db) : db_(db) {}
+  ~Txn() {
+    if (open_) (void)db_->Exec("ROLLBACK");
+  }
+  Status Begin() {
+    STORYLINE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+    open_ = true;
+    return Status::Ok();
+  }
+  Status Commit() {
+    open_ = false;
+    return db_->Exec("COMMIT");
+  }
+
+ private:
+  Db* db_;
+  bool open_ = false;
+};
+
+}  // namespace storyline::sql
+
+#endif  // STORYLINE_STORE_SQLITE_H_

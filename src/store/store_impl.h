@@ -1,0 +1,58 @@
+// Copyright storyline authors.
+//
+// Store::Impl: the connection, the schema and the write calls StoreIngest uses.
+// Private to src/store.
+#ifndef STORYLINE_STORE_STORE_IMPL_H_
+#define STORYLINE_STORE_STORE_IMPL_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "storyline/store.h"
+#include "store/sqlite.h"
+
+namespace storyline {
+
+// The hash used to recognise the same content under another id: XXH3 (kContentSeed)
+// of the text with ASCII letters lowered and every run of white space made one space.
+uint64_t ContentHash(std::string_view text);
+
+struct Store::Impl {
+  std::string path;
+  std::unique_ptr<sql::Db> db;
+  int version = 0;
+  bool read_only = false;
+
+  // Creates or migrates the schema (not for read-only stores).
+  Status Migrate();
+  Result<int> ReadVersion();
+
+  // ---- writes (inside a caller's transaction) ----
+  // Inserts the article and its set-aside lines; sets a->seq.
+  Status InsertArticle(StoredArticle* a);
+  // True when `id` is stored.
+  Result<bool> HasId(const std::string& id);
+  // The id stored with this content hash, if any.
+  Result<std::optional<std::string>> IdWithHash(uint64_t hash);
+  // Replaces everything stored about one story; sets its members' story column.
+  Status WriteStory(const StoryDetail& d);
+  Status DeleteStory(int64_t story, int64_t merged_into);
+  // The relations and passages stored for a story (to reuse unchanged pairs).
+  Status LoadEvidence(int64_t story, std::vector<StoryRelation>* relations,
+                      std::vector<StoryPassage>* passages);
+  Status WriteTopic(int64_t topic, const std::string& label);
+  Status SaveState(const std::string& name, int64_t seq, std::string_view blob);
+  // (seq, blob) of the named state, nullopt when never saved.
+  Result<std::optional<std::pair<int64_t, std::string>>> LoadState(const std::string& name);
+  Result<int64_t> LastSeq();
+  Result<int64_t> ArticleCount();
+  // Articles with seq > after, in seq order (raw fields, cleaned text, no set-aside).
+  Status ForEachArticleAfter(int64_t after, const std::function<Status(StoredArticle&)>& fn);
+};
+
+}  // namespace storyline
+
+#endif  // STORYLINE_STORE_STORE_IMPL_H_

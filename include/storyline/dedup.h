@@ -1,0 +1,158 @@
+// Copyright storyline authors.
+//
+// Exact and near-duplicate removal over a stream of articles: the library behind
+// `storyline dedup` (INTERFACE.md), shared by the CLI, the Python module and the
+// store. How it decides is written down in docs/dedup.md; in short:
+//
+//   1. Each article's text is cleaned of boilerplate lines (text.h), tokenised,
+//      and cut into word shingles (minhash.h); its content hash is the hash of the
+//      cleaned, normalised words. MinHash signatures and LSH band keys (lsh.h) are
+//      computed in parallel; what later steps need is spilled to a temporary file,
+//      so memory holds ~tens of bytes per article, not texts or signatures.
+//   2. Articles are then taken in the order of the keep policy (earliest published,
+//      longest, or first in the input; input order breaks ties). Each one is an
+//      exact duplicate when an article before it had the same content hash;
+//      otherwise it is a near duplicate of the most similar kept article whose
+//      similarity, verified exactly on the shingle sets, reaches the threshold;
+//      otherwise it is kept and starts a cluster. So every member is verified
+//      against its cluster's kept article (no chaining), and the result does not
+//      depend on the number of threads.
+//   3. The results come out in input order.
+//
+//   storyline::DedupOptions opt;             // threshold 0.8, keep earliest
+//   auto reader = storyline::ArticleReader::Open({"feed.jsonl"}, {});
+//   MySink sink;                             // a DedupSink
+//   storyline::Result<storyline::DedupStats> st = storyline::Dedup(reader->get(), opt, &sink);
+#ifndef STORYLINE_DEDUP_H_
+#define STORYLINE_DEDUP_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storyline/article.h"
+#include "storyline/ingest.h"
+#include "storyline/lsh.h"
+#include "storyline/status.h"
+
+namespace storyline {
+
+// Which article of a cluster is kept.
+enum class KeepPolicy {
+  kEarliest,  // the earliest `published` (articles without a date come after dated ones)
+  kLongest,   // the longest text (bytes)
+  kFirst,     // the first in the input
+};
+// "earliest" | "longest" | "first"; InvalidArgument naming the value otherwise.
+Result<KeepPolicy> ParseKeepPolicy(std::string_view name);
+const char* KeepPolicyName(KeepPolicy policy);
+
+struct DedupOptions {
+  // Similarity (see docs/dedup.md) at or above which an article is a near
+  // duplicate of a kept one. 0.8 keeps light edits (1-3% of words changed,
+  // boilerplate added, truncation to 70%+) together while two reports of one event
+  // by different writers, which share far fewer 5-word shingles, stay apart.
+  double threshold = 0.8;
+  // Count containment |A∩B| / min(|A|,|B|) as similarity as well, when the shorter
+  // set has at least `containment_min_shingles` shingles and at least
+  // `containment_min_ratio` of the longer one's: a truncated copy, or a copy with
+  // lines added, is still a copy.
+  bool use_containment = true;
+  double containment_min_ratio = 0.5;
+  int containment_min_shingles = 10;
+  int shingle_size = 5;   // words per shingle
+  int num_hashes = 128;   // MinHash size
+  // LSH design point: candidate recall >= lsh_recall for pairs of Jaccard >= this.
+  // 0 means threshold - 0.1 (so 3%-edited and 70%-truncated copies, Jaccard ~0.7,
+  // are found).
+  double lsh_similarity = 0;
+  double lsh_recall = 0.99;
+  KeepPolicy keep = KeepPolicy::kEarliest;
+  int threads = 0;                // 0 = all cores; the output is the same for any value
+  bool clean_boilerplate = true;  // signatures over the text without boilerplate lines
+  // Also learn the lines a source repeats (BoilerplateFilter::Observe). Off by
+  // default: in a feed with copies, the copies themselves repeat every line of
+  // the original, and learning them as boilerplate would erase what is compared.
+  bool learn_boilerplate = false;
+  std::string temp_dir;           // for the spill file; "" = $TMPDIR or /tmp
+  // Called on the calling thread, in input order, with human-readable lines for
+  // --explain: the boilerplate lines set aside and why, and each duplicate's
+  // decision. Unset: no explanation is made.
+  std::function<void(std::string_view line)> explain;
+  // Called on the calling thread now and then (at least once per batch of reading).
+  std::function<void(uint64_t articles, uint64_t bytes_read, uint64_t total_bytes)> progress;
+};
+
+// The decision about one article.
+struct DedupRecord {
+  enum class Kind { kKept, kExactDuplicate, kNearDuplicate };
+  std::string_view id;   // valid during the DedupSink call only
+  uint64_t cluster = 0;  // 0-based; clusters numbered in input order of their first article
+  Kind kind = Kind::kKept;
+  bool kept() const { return kind == Kind::kKept; }
+  std::string_view of;   // the id kept for its cluster (its own id when kept)
+  uint64_t of_seq = 0;   // input position (0-based) of that article
+  uint64_t seq = 0;      // input position of this article
+  double similarity = 1; // to the kept article (1 for kept and exact duplicates)
+  double jaccard = 1;
+  double containment = 1;
+};
+
+// Receives the decisions in input order, on the calling thread.
+class DedupSink {
+ public:
+  virtual ~DedupSink() = default;
+  // `article_json` is the article as one KEPT.jsonl line (without newline):
+  // {"id","title","text","url","source","published","lang"}. A non-ok Status
+  // stops the run and is returned by Dedup().
+  virtual Status OnRecord(const DedupRecord& record, std::string_view article_json) = 0;
+};
+
+struct DedupStats {
+  uint64_t read = 0;              // articles accepted by the reader
+  uint64_t rejected = 0;          // records the reader rejected
+  uint64_t exact_duplicates = 0;
+  uint64_t near_duplicates = 0;
+  uint64_t kept = 0;
+  uint64_t boilerplate_lines = 0; // lines set aside before signing
+  uint64_t bytes_read = 0;        // input bytes (compressed where compressed)
+  uint64_t text_bytes = 0;        // bytes of article text
+  uint64_t candidates = 0;        // candidate pairs verified exactly
+  uint64_t spill_bytes = 0;       // size of the temporary spill file
+  uint64_t held_bytes = 0;        // memory held for all articles at the peak of
+                                  // clustering: records, exact-hash table, LSH index
+  LshParams lsh;
+  double seconds_sign = 0;        // reading, cleaning, tokenising, signing
+  double seconds_cluster = 0;     // exact and near-duplicate decisions
+  double seconds_output = 0;      // handing the records to the sink
+};
+
+// Reads every article of `reader` and decides, as the header comment says. Returns
+// the statistics, or the first input/output failure (the reader's, the spill
+// file's, or the sink's). Rejected records are the reader's business (its
+// on_reject). `reader` and `sink` are borrowed for the call.
+Result<DedupStats> Dedup(ArticleReader* reader, const DedupOptions& options, DedupSink* sink);
+
+// The same over articles in memory: one record per article, in order, with `id`
+// and `of` pointing into `articles` (keep them alive while using the records).
+struct DedupResult {
+  std::vector<DedupRecord> records;
+  DedupStats stats;
+};
+Result<DedupResult> DedupArticles(const std::vector<Article>& articles,
+                                  const DedupOptions& options);
+
+// The exact similarity the decision uses, from the overlap counts of two shingle
+// sets: max(jaccard, containment when allowed by `options`).
+double DedupSimilarity(size_t intersection, size_t size_a, size_t size_b,
+                       const DedupOptions& options);
+
+// The article as one KEPT.jsonl line (no newline): id, title, text, url, source,
+// published, lang; empty optional fields are null.
+std::string ArticleJson(const Article& article);
+
+}  // namespace storyline
+
+#endif  // STORYLINE_DEDUP_H_

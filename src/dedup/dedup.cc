@@ -1,0 +1,582 @@
+#include "storyline/dedup.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <unordered_map>
+
+#include "core/json_writer.h"
+#include "dedup/spill_file.h"
+#include "storyline/minhash.h"
+#include "storyline/text.h"
+
+namespace storyline {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// A batch ends at this many articles or text bytes, whichever comes first. The
+// boundaries depend on the input only, never on the thread count, and boilerplate
+// learning (Observe) happens between batches: that keeps the output deterministic.
+constexpr size_t kBatchArticles = 2048;
+constexpr size_t kBatchBytes = 8 << 20;
+
+// The spilled record of one article, in input order:
+//   u64 content hash | u32 shingle count | u32 id bytes | u32 json bytes |
+//   u32 bands x band key | u64 x shingle set (sorted) | id | KEPT line
+struct SpillHeader {
+  uint64_t content;
+  uint32_t shingles;
+  uint32_t id_len;
+  uint32_t json_len;
+  uint32_t pad;
+};
+static_assert(sizeof(SpillHeader) == 24);
+
+// What clustering keeps per article in memory: 32 bytes.
+struct Rec {
+  uint64_t offset;  // of the spilled record
+  uint64_t key;     // keep-policy order; later the cluster number
+  uint32_t rep;     // input position of the kept article of its cluster
+  float similarity;
+  float jaccard;
+  float containment_kind;  // containment; sign bit set for exact duplicates
+};
+static_assert(sizeof(Rec) == 32);
+
+constexpr uint64_t kNoCluster = std::numeric_limits<uint64_t>::max();
+
+// Content hash -> input position of the first article (in keep order) with it.
+// Open addressing, linear probing; 12 bytes per slot.
+class ExactTable {
+ public:
+  // Returns the position stored for `h`, or inserts `pos` and returns `pos`.
+  uint32_t FindOrInsert(uint64_t h, uint32_t pos) {
+    if ((used_ + 1) * 4 > keys_.size() * 3) Grow();
+    size_t s = Slot(h);
+    while (vals_[s] != kEmpty) {
+      if (keys_[s] == h) return vals_[s];
+      s = (s + 1) & (keys_.size() - 1);
+    }
+    keys_[s] = h;
+    vals_[s] = pos;
+    ++used_;
+    return pos;
+  }
+  size_t MemoryBytes() const { return keys_.capacity() * 8 + vals_.capacity() * 4; }
+
+ private:
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+  size_t Slot(uint64_t h) const { return (h * 0x9E3779B97F4A7C15ULL) >> shift_; }
+  void Grow() {
+    std::vector<uint64_t> ok = std::move(keys_);
+    std::vector<uint32_t> ov = std::move(vals_);
+    size_t cap = ok.empty() ? 1024 : ok.size() * 2;
+    shift_ = 64 - __builtin_ctzll(cap);
+    keys_.assign(cap, 0);
+    vals_.assign(cap, kEmpty);
+    used_ = 0;
+    for (size_t i = 0; i < ok.size(); ++i) {
+      if (ov[i] == kEmpty) continue;
+      size_t s = Slot(ok[i]);
+      while (vals_[s] != kEmpty) s = (s + 1) & (cap - 1);
+      keys_[s] = ok[i];
+      vals_[s] = ov[i];
+      ++used_;
+    }
+  }
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> vals_;
+  size_t used_ = 0;
+  int shift_ = 64;
+};
+
+uint64_t PolicyKey(KeepPolicy policy, const Article& a) {
+  switch (policy) {
+    case KeepPolicy::kEarliest: {
+      // Order-preserving map of the signed timestamp; undated articles last.
+      if (a.published_ts == kNoTime) return std::numeric_limits<uint64_t>::max();
+      return static_cast<uint64_t>(a.published_ts) ^ (uint64_t{1} << 63);
+    }
+    case KeepPolicy::kLongest:
+      return std::numeric_limits<uint64_t>::max() - a.text.size();
+    case KeepPolicy::kFirst:
+      return 0;
+  }
+  return 0;
+}
+
+// One article in flight through the parallel stage.
+struct Work {
+  Article article;
+  std::string json;
+  std::vector<uint64_t> shingles;
+  std::vector<uint32_t> keys;
+  uint64_t content = 0;
+  uint32_t removed_lines = 0;
+  std::string explain;
+};
+
+struct Batch {
+  std::vector<Work> items;
+  size_t size = 0;
+  Status status;
+  bool eof = false;
+};
+
+void Fmt(std::string* out, const char* fmt, double a, double b, double c) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, fmt, a, b, c);
+  out->append(buf);
+}
+
+class Deduplicator {
+ public:
+  Deduplicator(ArticleReader* reader, const DedupOptions& opt, DedupSink* sink)
+      : reader_(reader), opt_(opt), sink_(sink), hasher_(opt.num_hashes) {
+    double design = opt.lsh_similarity > 0 ? opt.lsh_similarity : opt.threshold - 0.1;
+    design = std::clamp(design, 0.05, 0.95);
+    lsh_ = ChooseLshParams(opt.num_hashes, design, opt.lsh_recall);
+    stats_.lsh = lsh_;
+  }
+
+  Result<DedupStats> Run() {
+    if (!(opt_.threshold > 0 && opt_.threshold <= 1)) {
+      return Status::InvalidArgument("dedup: threshold must be in (0, 1], not " +
+                                     std::to_string(opt_.threshold));
+    }
+    if (opt_.shingle_size < 1 || opt_.num_hashes < 1 || opt_.num_hashes > 65536) {
+      return Status::InvalidArgument("dedup: shingle size and MinHash size must be positive");
+    }
+    STORYLINE_RETURN_IF_ERROR(spill_.Open(opt_.temp_dir));
+    auto t0 = Clock::now();
+    STORYLINE_RETURN_IF_ERROR(SignAll());
+    stats_.seconds_sign = Since(t0);
+    STORYLINE_RETURN_IF_ERROR(spill_.Flush());
+    stats_.spill_bytes = spill_.size();
+    t0 = Clock::now();
+    STORYLINE_RETURN_IF_ERROR(Cluster());
+    stats_.seconds_cluster = Since(t0);
+    t0 = Clock::now();
+    STORYLINE_RETURN_IF_ERROR(Output());
+    stats_.seconds_output = Since(t0);
+    stats_.rejected = reader_->stats().rejected;
+    stats_.bytes_read = reader_->stats().bytes_read;
+    return stats_;
+  }
+
+ private:
+  // ---- Pass 1: read, clean, tokenise, sign; spill in input order ----------
+
+  void ReadBatch(Batch* b) {
+    b->size = 0;
+    size_t bytes = 0;
+    while (b->size < kBatchArticles && bytes < kBatchBytes) {
+      if (b->items.size() <= b->size) b->items.emplace_back();
+      Work& w = b->items[b->size];
+      Result<bool> more = reader_->Next(&w.article);
+      if (!more.ok()) {
+        b->status = more.status();
+        return;
+      }
+      if (!*more) {
+        b->eof = true;
+        return;
+      }
+      bytes += w.article.text.size();
+      ++b->size;
+    }
+  }
+
+  void Observe(const Batch& b) {
+    if (!opt_.clean_boilerplate || !opt_.learn_boilerplate) return;
+    for (size_t i = 0; i < b.size; ++i) filter_.Observe(b.items[i].article);
+  }
+
+  void Process(Work* w) const {
+    thread_local Words words;
+    thread_local std::vector<std::string_view> views;
+    thread_local std::vector<uint32_t> sig;
+    const Article& a = w->article;
+    w->removed_lines = 0;
+    w->explain.clear();
+    std::string_view text = a.text;
+    CleanedText cleaned;
+    if (opt_.clean_boilerplate) {
+      cleaned = filter_.Clean(a);
+      w->removed_lines = static_cast<uint32_t>(cleaned.removed.size());
+      if (!cleaned.removed.empty()) text = cleaned.text;
+      if (opt_.explain) {
+        for (const SetAsideLine& l : cleaned.removed) {
+          w->explain += a.id + ": set aside line " + std::to_string(l.line + 1) + " (" +
+                        l.reason + "): " + l.text + "\n";
+        }
+      }
+    }
+    Tokenize(text, &words);
+    views.clear();
+    for (size_t i = 0; i < words.size(); ++i) views.push_back(words.word(i));
+    w->content = HashShingles(views, opt_.shingle_size, &w->shingles);
+    SortUnique(&w->shingles);
+    w->keys.resize(lsh_.bands);
+    if (!w->shingles.empty()) {
+      sig.resize(hasher_.num_hashes());
+      hasher_.Sign(w->shingles, sig.data());
+      BandKeys(sig, lsh_, w->keys.data());
+    }
+    w->json = ArticleJson(a);
+  }
+
+  Status Spill(const Batch& b) {
+    for (size_t i = 0; i < b.size; ++i) {
+      const Work& w = b.items[i];
+      const Article& a = w.article;
+      Rec r{};
+      r.offset = spill_.offset();
+      r.key = PolicyKey(opt_.keep, a);
+      r.rep = static_cast<uint32_t>(recs_.size());
+      recs_.push_back(r);
+      SpillHeader h{w.content, static_cast<uint32_t>(w.shingles.size()),
+                    static_cast<uint32_t>(a.id.size()), static_cast<uint32_t>(w.json.size()), 0};
+      STORYLINE_RETURN_IF_ERROR(spill_.Append({reinterpret_cast<const char*>(&h), sizeof h}));
+      STORYLINE_RETURN_IF_ERROR(spill_.Append(
+          {reinterpret_cast<const char*>(w.keys.data()), w.keys.size() * sizeof(uint32_t)}));
+      STORYLINE_RETURN_IF_ERROR(spill_.Append({reinterpret_cast<const char*>(w.shingles.data()),
+                                               w.shingles.size() * sizeof(uint64_t)}));
+      STORYLINE_RETURN_IF_ERROR(spill_.Append(a.id));
+      STORYLINE_RETURN_IF_ERROR(spill_.Append(w.json));
+      stats_.boilerplate_lines += w.removed_lines;
+      stats_.text_bytes += a.text.size();
+      if (opt_.explain && !w.explain.empty()) {
+        std::string_view e = w.explain;
+        while (!e.empty()) {
+          size_t nl = e.find('\n');
+          opt_.explain(e.substr(0, nl));
+          e.remove_prefix(nl == std::string_view::npos ? e.size() : nl + 1);
+        }
+      }
+    }
+    stats_.read += b.size;
+    if (recs_.size() >= 0xFFFFFFF0u) {
+      return Status::Unsupported("dedup: more than 4 billion articles in one run");
+    }
+    return Status::Ok();
+  }
+
+  Status SignAll() {
+    const int threads =
+        opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
+    tbb::task_arena arena(threads);
+    Status result;
+    arena.execute([&] {
+      Batch cur, next;
+      ReadBatch(&cur);
+      Observe(cur);
+      while (true) {
+        if (!cur.status.ok()) {
+          result = cur.status;
+          return;
+        }
+        const bool last = cur.eof;
+        next.size = 0;
+        tbb::task_group reading;
+        // The next batch is read while this one is signed; Observe() waits for
+        // both, so it never runs beside Clean().
+        if (!last) reading.run([&] { ReadBatch(&next); });
+        tbb::parallel_for(tbb::blocked_range<size_t>(0, cur.size, 8),
+                          [&](const tbb::blocked_range<size_t>& r) {
+                            for (size_t i = r.begin(); i < r.end(); ++i) Process(&cur.items[i]);
+                          });
+        reading.wait();
+        Status st = Spill(cur);
+        if (!st.ok()) {
+          result = st;
+          return;
+        }
+        if (opt_.progress) {
+          opt_.progress(stats_.read, reader_->stats().bytes_read, reader_->total_bytes());
+        }
+        if (last) return;
+        Observe(next);
+        std::swap(cur, next);
+        next.status = Status::Ok();
+        next.eof = false;
+      }
+    });
+    return result;
+  }
+
+  // ---- Pass 2: decisions in keep-policy order ------------------------------
+
+  Status ReadHeader(uint32_t pos, SpillHeader* h, uint32_t* keys) const {
+    thread_local std::vector<char> buf;
+    const size_t n = sizeof(SpillHeader) + lsh_.bands * sizeof(uint32_t);
+    buf.resize(n);
+    STORYLINE_RETURN_IF_ERROR(spill_.ReadAt(recs_[pos].offset, n, buf.data()));
+    std::memcpy(h, buf.data(), sizeof *h);
+    if (keys) std::memcpy(keys, buf.data() + sizeof *h, lsh_.bands * sizeof(uint32_t));
+    return Status::Ok();
+  }
+
+  Status ReadShingles(uint32_t pos, const SpillHeader& h, std::vector<uint64_t>* out) const {
+    out->resize(h.shingles);
+    const uint64_t at =
+        recs_[pos].offset + sizeof(SpillHeader) + lsh_.bands * sizeof(uint32_t);
+    return spill_.ReadAt(at, h.shingles * sizeof(uint64_t), out->data());
+  }
+
+  Status Cluster() {
+    const size_t n = recs_.size();
+    std::vector<uint32_t> order(n);
+    for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return recs_[a].key < recs_[b].key; });
+    LshIndex index(lsh_);
+    ExactTable exact;
+    std::vector<uint32_t> keys(lsh_.bands), cands;
+    std::vector<uint64_t> mine, theirs;
+    SpillHeader h{}, ch{};
+    for (size_t rank = 0; rank < n; ++rank) {
+      const uint32_t i = order[rank];
+      Rec& r = recs_[i];
+      r.rep = i;
+      r.similarity = r.jaccard = r.containment_kind = 1;
+      STORYLINE_RETURN_IF_ERROR(ReadHeader(i, &h, keys.data()));
+      if (h.shingles == 0) continue;  // no words: nothing to compare; kept alone
+      const uint32_t first = exact.FindOrInsert(h.content, i);
+      if (first != i) {
+        const Rec& f = recs_[first];
+        r.rep = f.rep;
+        r.similarity = f.similarity;
+        r.jaccard = f.jaccard;
+        r.containment_kind = -std::abs(f.containment_kind);
+        continue;
+      }
+      index.Query(keys.data(), &cands);
+      double best = -1;
+      uint32_t best_rep = i;
+      SetOverlap best_o;
+      if (!cands.empty()) {
+        STORYLINE_RETURN_IF_ERROR(ReadShingles(i, h, &mine));
+        for (uint32_t c : cands) {  // ascending keep order: ties go to the earlier
+          const uint32_t j = order[c];
+          STORYLINE_RETURN_IF_ERROR(ReadHeader(j, &ch, nullptr));
+          STORYLINE_RETURN_IF_ERROR(ReadShingles(j, ch, &theirs));
+          ++stats_.candidates;
+          const SetOverlap o = CompareSets(mine, theirs);
+          const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
+          if (s >= opt_.threshold && s > best) {
+            best = s;
+            best_rep = j;
+            best_o = o;
+          }
+        }
+      }
+      if (best_rep != i) {
+        r.rep = best_rep;
+        r.similarity = static_cast<float>(best);
+        r.jaccard = static_cast<float>(best_o.jaccard());
+        r.containment_kind = static_cast<float>(best_o.containment());
+      } else {
+        index.Insert(static_cast<uint32_t>(rank), keys.data());
+      }
+    }
+    stats_.held_bytes = recs_.capacity() * sizeof(Rec) + order.capacity() * sizeof(uint32_t) +
+                        exact.MemoryBytes() + index.MemoryBytes();
+    return Status::Ok();
+  }
+
+  // ---- Pass 3: records in input order --------------------------------------
+
+  Status Output() {
+    const size_t n = recs_.size();
+    for (Rec& r : recs_) r.key = kNoCluster;
+    uint64_t clusters = 0;
+    std::string rec_buf, of_id;
+    std::unordered_map<uint32_t, std::string> rep_ids;  // kept ids needed again
+    for (size_t i = 0; i < n; ++i) {
+      Rec& r = recs_[i];
+      const uint64_t begin = r.offset;
+      const uint64_t end = i + 1 < n ? recs_[i + 1].offset : spill_.size();
+      rec_buf.resize(end - begin);
+      STORYLINE_RETURN_IF_ERROR(spill_.ReadAt(begin, rec_buf.size(), rec_buf.data()));
+      SpillHeader h;
+      std::memcpy(&h, rec_buf.data(), sizeof h);
+      const size_t id_at = sizeof h + lsh_.bands * 4 + static_cast<size_t>(h.shingles) * 8;
+      std::string_view id(rec_buf.data() + id_at, h.id_len);
+      std::string_view json(rec_buf.data() + id_at + h.id_len, h.json_len);
+      Rec& rep = recs_[r.rep];
+      if (rep.key == kNoCluster) rep.key = clusters++;
+      DedupRecord d;
+      d.id = id;
+      d.seq = i;
+      d.of_seq = r.rep;
+      d.cluster = rep.key;
+      if (r.rep == i) {
+        d.kind = DedupRecord::Kind::kKept;
+        d.of = id;
+        ++stats_.kept;
+        if (rep_ids.size() < (1u << 20)) rep_ids.emplace(static_cast<uint32_t>(i), id);
+      } else {
+        auto it = rep_ids.find(r.rep);
+        if (it == rep_ids.end()) {
+          SpillHeader rh;
+          STORYLINE_RETURN_IF_ERROR(ReadHeader(r.rep, &rh, nullptr));
+          of_id.resize(rh.id_len);
+          STORYLINE_RETURN_IF_ERROR(spill_.ReadAt(
+              recs_[r.rep].offset + sizeof rh + lsh_.bands * 4 + uint64_t{rh.shingles} * 8,
+              rh.id_len, of_id.data()));
+          if (rep_ids.size() < (1u << 20)) rep_ids.emplace(r.rep, of_id);
+          d.of = of_id;
+        } else {
+          d.of = it->second;
+        }
+        const bool exact = std::signbit(r.containment_kind);
+        d.kind = exact ? DedupRecord::Kind::kExactDuplicate : DedupRecord::Kind::kNearDuplicate;
+        d.similarity = r.similarity;
+        d.jaccard = r.jaccard;
+        d.containment = std::abs(r.containment_kind);
+        if (exact) ++stats_.exact_duplicates; else ++stats_.near_duplicates;
+        if (opt_.explain) {
+          std::string line(id);
+          line += exact ? ": exact duplicate of " : ": near duplicate of ";
+          line += d.of;
+          Fmt(&line, " (similarity %.3f; jaccard %.3f, containment %.3f)", d.similarity,
+              d.jaccard, d.containment);
+          opt_.explain(line);
+        }
+      }
+      STORYLINE_RETURN_IF_ERROR(sink_->OnRecord(d, json));
+    }
+    return Status::Ok();
+  }
+
+  ArticleReader* reader_;
+  const DedupOptions& opt_;
+  DedupSink* sink_;
+  MinHasher hasher_;
+  LshParams lsh_;
+  BoilerplateFilter filter_;
+  SpillFile spill_;
+  std::vector<Rec> recs_;
+  DedupStats stats_;
+};
+
+// Serves articles held in memory through the reader interface.
+class VectorReader : public ArticleReader {
+ public:
+  explicit VectorReader(const std::vector<Article>& a) : articles_(a) {}
+  Result<bool> Next(Article* out) override {
+    if (next_ >= articles_.size()) return false;
+    *out = articles_[next_];
+    out->seq = next_++;
+    ++stats_.accepted;
+    return true;
+  }
+  const IngestStats& stats() const override { return stats_; }
+  uint64_t total_bytes() const override { return 0; }
+
+ private:
+  const std::vector<Article>& articles_;
+  size_t next_ = 0;
+  IngestStats stats_;
+};
+
+class VectorSink : public DedupSink {
+ public:
+  VectorSink(const std::vector<Article>& a, std::vector<DedupRecord>* out)
+      : articles_(a), out_(out) {}
+  Status OnRecord(const DedupRecord& r, std::string_view) override {
+    DedupRecord c = r;
+    c.id = articles_[r.seq].id;
+    c.of = articles_[r.of_seq].id;
+    out_->push_back(c);
+    return Status::Ok();
+  }
+
+ private:
+  const std::vector<Article>& articles_;
+  std::vector<DedupRecord>* out_;
+};
+
+}  // namespace
+
+Result<KeepPolicy> ParseKeepPolicy(std::string_view name) {
+  if (name == "earliest") return KeepPolicy::kEarliest;
+  if (name == "longest") return KeepPolicy::kLongest;
+  if (name == "first") return KeepPolicy::kFirst;
+  return Status::InvalidArgument("unknown keep policy '" + std::string(name) +
+                                 "' (earliest, longest or first)");
+}
+
+const char* KeepPolicyName(KeepPolicy policy) {
+  switch (policy) {
+    case KeepPolicy::kEarliest: return "earliest";
+    case KeepPolicy::kLongest: return "longest";
+    case KeepPolicy::kFirst: return "first";
+  }
+  return "?";
+}
+
+double DedupSimilarity(size_t intersection, size_t size_a, size_t size_b,
+                       const DedupOptions& options) {
+  const size_t uni = size_a + size_b - intersection;
+  if (uni == 0) return 0;
+  double s = static_cast<double>(intersection) / uni;
+  const size_t lo = std::min(size_a, size_b), hi = std::max(size_a, size_b);
+  if (options.use_containment && lo >= static_cast<size_t>(options.containment_min_shingles) &&
+      static_cast<double>(lo) >= options.containment_min_ratio * hi) {
+    s = std::max(s, static_cast<double>(intersection) / lo);
+  }
+  return s;
+}
+
+std::string ArticleJson(const Article& a) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("id");
+  w.String(a.id);
+  w.Key("title");
+  w.String(a.title);
+  w.Key("text");
+  w.String(a.text);
+  w.Key("url");
+  w.StringOrNull(a.url);
+  w.Key("source");
+  w.StringOrNull(a.source);
+  w.Key("published");
+  w.StringOrNull(a.published);
+  w.Key("lang");
+  w.StringOrNull(a.lang);
+  w.EndObject();
+  return w.Take();
+}
+
+Result<DedupStats> Dedup(ArticleReader* reader, const DedupOptions& options, DedupSink* sink) {
+  Deduplicator d(reader, options, sink);
+  return d.Run();
+}
+
+Result<DedupResult> DedupArticles(const std::vector<Article>& articles,
+                                  const DedupOptions& options) {
+  DedupResult result;
+  VectorReader reader(articles);
+  VectorSink sink(articles, &result.records);
+  Result<DedupStats> st = Dedup(&reader, options, &sink);
+  if (!st.ok()) return st.status();
+  result.stats = *st;
+  return result;
+}
+
+}  // namespace storyline

@@ -1,0 +1,278 @@
+#include "storyline/dedup.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/hash.h"
+#include "storyline/ingest.h"
+#include "storyline/minhash.h"
+#include "storyline/text.h"
+
+namespace storyline {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Article Make(std::string id, std::string text, std::string published = "") {
+  Article a;
+  a.id = std::move(id);
+  a.text = std::move(text);
+  a.published = published;
+  if (!published.empty()) a.published_ts = *ParseDateTime(published);
+  return a;
+}
+
+std::vector<Article> Seeds() {
+  std::vector<Article> out;
+  for (const char* f : {"000_ccb038054484d1e6", "001_c28f1e39ad1e51fe", "002_fe51a37dbb415eaa",
+                        "003_fc802517088b5e08", "004_a62b8a648886d1d4"}) {
+    out.push_back(Make(f, ReadFile(std::string("demo/") + f + ".txt")));
+  }
+  return out;
+}
+
+// Splits on spaces and newlines, keeping the separators with the words, so edits
+// keep the text's shape.
+std::vector<std::string> Pieces(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : text) {
+    cur += c;
+    if (c == ' ' || c == '\n') {
+      out.push_back(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// Replaces `rate` of the words by made-up ones.
+std::string EditWords(const std::string& text, double rate, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto p = Pieces(text);
+  const size_t edits = std::max<size_t>(1, static_cast<size_t>(p.size() * rate));
+  for (size_t e = 0; e < edits; ++e) {
+    size_t i = rng() % p.size();
+    p[i] = "zq" + std::to_string(rng() % 1000000) + " ";
+  }
+  std::string out;
+  for (auto& s : p) out += s;
+  return out;
+}
+
+std::string Truncate(const std::string& text, double keep) {
+  auto p = Pieces(text);
+  std::string out;
+  for (size_t i = 0; i < p.size() * keep; ++i) out += p[i];
+  return out;
+}
+
+DedupResult RunDedup(const std::vector<Article>& a, DedupOptions opt = {}) {
+  Result<DedupResult> r = DedupArticles(a, opt);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : DedupResult{};
+}
+
+TEST(Dedup, PipelineContentHashOfSeedIsPinned) {
+  // The content hash (docs/formats.md) of a seed through the real tokeniser.
+  Words w;
+  Tokenize(ReadFile("demo/002_fe51a37dbb415eaa.txt"), &w);
+  std::vector<std::string_view> v;
+  std::string joined;
+  for (size_t i = 0; i < w.size(); ++i) {
+    v.push_back(w.word(i));
+    joined += (i ? " " : "") + std::string(w.word(i));
+  }
+  std::vector<uint64_t> sh;
+  EXPECT_EQ(HashShingles(v, 5, &sh), Hash64(joined, kContentSeed));
+  EXPECT_EQ(sh.size(), w.size() - 4);
+}
+
+TEST(Dedup, SeedsAreFiveClusters) {
+  // 001 rewrites 002 and 000 paraphrases it: related stories, not copies.
+  DedupResult r = RunDedup(Seeds());
+  ASSERT_EQ(r.records.size(), 5u);
+  for (const auto& rec : r.records) EXPECT_TRUE(rec.kept()) << rec.id;
+  EXPECT_EQ(r.stats.kept, 5u);
+}
+
+TEST(Dedup, ExactDuplicatesIgnoreCaseSpacingAndPunctuation) {
+  std::string t = ReadFile("demo/002_fe51a37dbb415eaa.txt");
+  std::string shouted;
+  for (char c : t) shouted += (c == ' ') ? std::string("  ") : std::string(1, std::toupper(c));
+  std::vector<Article> a = {Make("a", t), Make("b", shouted), Make("c", t)};
+  DedupOptions opt;
+  opt.keep = KeepPolicy::kFirst;
+  DedupResult r = RunDedup(a, opt);
+  EXPECT_TRUE(r.records[0].kept());
+  EXPECT_EQ(r.records[1].kind, DedupRecord::Kind::kExactDuplicate);
+  EXPECT_EQ(r.records[2].kind, DedupRecord::Kind::kExactDuplicate);
+  EXPECT_EQ(r.records[2].of, "a");
+  EXPECT_EQ(r.records[2].similarity, 1.0);
+  EXPECT_EQ(r.stats.exact_duplicates, 2u);
+}
+
+TEST(Dedup, PlantedEditsJoinTheirOriginal) {
+  std::vector<Article> a = Seeds();
+  const size_t originals = a.size();
+  for (size_t i = 0; i < originals; ++i) {
+    const std::string& t = a[i].text;
+    a.push_back(Make(a[i].id + "-edit1", EditWords(t, 0.01, i)));
+    a.push_back(Make(a[i].id + "-edit3", EditWords(t, 0.03, i + 100)));
+    a.push_back(Make(a[i].id + "-trunc70", Truncate(t, 0.72)));
+    a.push_back(Make(a[i].id + "-trunc90", Truncate(t, 0.9)));
+    a.push_back(Make(a[i].id + "-boiler",
+                     t + "\nSubscribe to our newsletter for the latest news.\n"
+                         "Share this article on Facebook and Twitter\nRead More: "
+                         "https://example.com/news\n"));
+  }
+  DedupOptions opt;
+  opt.keep = KeepPolicy::kFirst;
+  DedupResult r = RunDedup(a, opt);
+  for (size_t i = originals; i < a.size(); ++i) {
+    const auto& rec = r.records[i];
+    const size_t orig = (i - originals) / 5;
+    EXPECT_EQ(rec.of, a[orig].id) << rec.id << " similarity " << rec.similarity;
+    EXPECT_EQ(rec.cluster, r.records[orig].cluster) << rec.id;
+  }
+  EXPECT_EQ(r.stats.kept, originals);
+}
+
+// 1000 distinct words: every 5-word shingle is unique, so Jaccard is exact arithmetic.
+std::string Tokens(int from, int to, const std::string& tag) {
+  std::string s;
+  for (int i = from; i < to; ++i) s += tag + std::to_string(i) + " ";
+  return s;
+}
+
+TEST(Dedup, ChainsAreCutAtTheKeptArticle) {
+  // B is close to A, C is close to B, but C is not close to A: C must not join A's
+  // cluster through B.
+  const std::string a = Tokens(0, 1000, "w");
+  const std::string b = Tokens(0, 50, "x") + Tokens(50, 1000, "w");
+  const std::string c = Tokens(0, 50, "x") + Tokens(50, 500, "w") + Tokens(500, 550, "y") +
+                        Tokens(550, 1000, "w");
+  DedupOptions opt;
+  opt.threshold = 0.85;
+  opt.use_containment = false;
+  opt.keep = KeepPolicy::kFirst;
+  DedupResult r = RunDedup({Make("A", a), Make("B", b), Make("C", c)}, opt);
+  EXPECT_TRUE(r.records[0].kept());
+  EXPECT_EQ(r.records[1].of, "A");
+  EXPECT_GE(r.records[1].jaccard, 0.85);
+  EXPECT_TRUE(r.records[2].kept()) << "C joined " << r.records[2].of;
+  EXPECT_NE(r.records[2].cluster, r.records[0].cluster);
+}
+
+TEST(Dedup, JoinsTheMostSimilarKeptArticle) {
+  const std::string a = Tokens(0, 1000, "w");
+  const std::string b = Tokens(0, 1000, "w") + Tokens(0, 1000, "v");  // unrelated half
+  const std::string c = Tokens(0, 20, "x") + Tokens(20, 1000, "w") + Tokens(0, 950, "v");
+  DedupOptions opt;
+  opt.keep = KeepPolicy::kFirst;
+  opt.use_containment = false;
+  opt.threshold = 0.45;
+  DedupResult r = RunDedup({Make("A", a), Make("B", b), Make("C", c)}, opt);
+  // B is 0.5 from A: it joins A. C is closer to... A only as a kept article.
+  EXPECT_EQ(r.records[1].of, "A");
+  EXPECT_EQ(r.records[2].of, "A");
+}
+
+TEST(Dedup, KeepPolicyChoosesTheKeptArticle) {
+  const std::string t = ReadFile("demo/004_a62b8a648886d1d4.txt");
+  std::vector<Article> a = {Make("mid", t, "2022-08-16"),
+                            Make("longest", t + "\nAn extra closing paragraph of the copy.\n",
+                                 "2022-08-17"),
+                            Make("earliest", EditWords(t, 0.01, 5), "2022-08-15T06:00:00Z"),
+                            Make("undated", t.substr(0, t.size() - 1))};
+  struct Case {
+    KeepPolicy keep;
+    const char* want;
+  };
+  for (Case c : {Case{KeepPolicy::kFirst, "mid"}, Case{KeepPolicy::kEarliest, "earliest"},
+                 Case{KeepPolicy::kLongest, "longest"}}) {
+    DedupOptions opt;
+    opt.keep = c.keep;
+    DedupResult r = RunDedup(a, opt);
+    for (const auto& rec : r.records) {
+      EXPECT_EQ(rec.of, c.want) << KeepPolicyName(c.keep) << " " << rec.id;
+      EXPECT_EQ(rec.kept(), rec.id == c.want);
+      EXPECT_EQ(rec.cluster, 0u);
+    }
+  }
+}
+
+TEST(Dedup, TextsWithoutWordsStayAlone) {
+  DedupResult r = RunDedup({Make("a", "..."), Make("b", "!!!"), Make("c", "...")});
+  for (const auto& rec : r.records) EXPECT_TRUE(rec.kept());
+  EXPECT_EQ(r.records[2].cluster, 2u);
+}
+
+TEST(Dedup, RejectsAThresholdOutOfRange) {
+  DedupOptions opt;
+  opt.threshold = 1.5;
+  EXPECT_EQ(DedupArticles(Seeds(), opt).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_FALSE(ParseKeepPolicy("latest").ok());
+}
+
+// Real text: the seeds and a sample of Reuters with planted copies.
+std::vector<Article> RealSample() {
+  std::vector<Article> a = Seeds();
+  const std::string path = "../shared/data/reuters21578/data.jsonl";
+  if (!std::filesystem::exists(path)) return a;
+  IngestOptions io;
+  Result<std::vector<Article>> all = ReadAllArticles({path}, io);
+  if (!all.ok()) return a;
+  std::mt19937_64 rng(3);
+  size_t n = std::min<size_t>(all->size(), 3000);
+  for (size_t i = 0; i < n; ++i) {
+    a.push_back((*all)[i]);
+    if (i % 5 == 0) {
+      Article c = (*all)[i];
+      c.id += "-copy";
+      c.text = (i % 10 == 0) ? EditWords(c.text, 0.03, i) : Truncate(c.text, 0.8);
+      a.push_back(c);
+    }
+  }
+  std::shuffle(a.begin() + 5, a.end(), rng);
+  return a;
+}
+
+TEST(Dedup, SameOutputWithAnyThreadCount) {
+  std::vector<Article> a = RealSample();
+  if (a.size() < 100) GTEST_SKIP() << "../shared/data/reuters21578 absent";
+  std::vector<std::vector<DedupRecord>> runs;
+  for (int threads : {1, 2, 4}) {
+    DedupOptions opt;
+    opt.threads = threads;
+    runs.push_back(RunDedup(a, opt).records);
+  }
+  ASSERT_EQ(runs[0].size(), a.size());
+  size_t dups = 0;
+  for (size_t t = 1; t < runs.size(); ++t) {
+    for (size_t i = 0; i < a.size(); ++i) {
+      const auto &x = runs[0][i], &y = runs[t][i];
+      ASSERT_EQ(x.cluster, y.cluster) << i;
+      ASSERT_EQ(x.of, y.of) << i;
+      ASSERT_EQ(x.kind, y.kind) << i;
+      ASSERT_EQ(x.similarity, y.similarity) << i;
+      dups += !x.kept();
+    }
+  }
+  EXPECT_GT(dups, 0u);
+}
+
+}  // namespace
+}  // namespace storyline

@@ -128,7 +128,7 @@ TEST(Dedup, PlantedEditsJoinTheirOriginal) {
   std::vector<Article> a = Seeds();
   const size_t originals = a.size();
   for (size_t i = 0; i < originals; ++i) {
-    const std::string& t = a[i].text;
+    const std::string t = a[i].text;  // a copy: push_back moves the vector
     a.push_back(Make(a[i].id + "-edit1", EditWords(t, 0.01, i)));
     a.push_back(Make(a[i].id + "-edit3", EditWords(t, 0.03, i + 100)));
     a.push_back(Make(a[i].id + "-trunc70", Truncate(t, 0.72)));

@@ -1,0 +1,267 @@
+// Copyright storyline authors.
+//
+// AnalyzeArticle: one pass over an article that every comparison reuses. The
+// boilerplate lines are blanked out in a copy of the text (same length, so every
+// offset still points into Article::text), then words, stems, sentences, names,
+// numbers, quotes and provenance are read from that copy.
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "core/hash.h"
+#include "relate/relate_internal.h"
+#include "storyline/relate.h"
+#include "storyline/text.h"
+
+namespace storyline {
+namespace {
+
+constexpr uint64_t kTokenSeed = 0x746f'6b65'6e73'0001ULL;   // "tokens"
+constexpr uint64_t kNumberSeed = 0x6e75'6d62'6572'0001ULL;  // "number"
+
+Stemmer& StemmerFor(const std::string& lang) {
+  thread_local std::unordered_map<std::string, std::unique_ptr<Stemmer>> stemmers;
+  auto it = stemmers.find(lang);
+  if (it == stemmers.end())
+    it = stemmers.emplace(lang, std::make_unique<Stemmer>(lang.empty() ? "en" : lang)).first;
+  return *it->second;
+}
+
+const BoilerplateFilter& DefaultFilter() {
+  static const BoilerplateFilter filter;
+  return filter;
+}
+
+// Cuts `s` to at most n bytes at a UTF-8 character boundary.
+std::string_view CutUtf8(std::string_view s, size_t n) {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+bool HasLetter(std::string_view w) {
+  for (unsigned char c : w)
+    if (std::isalpha(c) || c >= 0x80) return true;
+  return false;
+}
+bool HasDigit(std::string_view w) {
+  for (unsigned char c : w)
+    if (std::isdigit(c)) return true;
+  return false;
+}
+
+// "155,221" -> "155221", "05" -> "5", "3.50" -> "3.5". Empty when not a number.
+std::string NormalizeNumber(std::string_view w) {
+  std::string r;
+  for (char c : w) {
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') r.push_back(c);
+    else if (c == ',' || c == '\'' || c == ' ') continue;
+    else return "";
+  }
+  size_t dot = r.find('.');
+  if (dot != std::string::npos) {
+    while (!r.empty() && r.back() == '0') r.pop_back();
+    if (!r.empty() && r.back() == '.') r.pop_back();
+  }
+  size_t nz = 0;
+  while (nz + 1 < r.size() && r[nz] == '0' && r[nz + 1] != '.') ++nz;
+  return r.substr(nz);
+}
+
+bool IsAbbrev(std::string_view raw) {
+  if (raw.find('.') != std::string_view::npos) return true;  // U.N, U.S
+  if (raw.size() == 1 && std::isupper(static_cast<unsigned char>(raw[0]))) return true;
+  static const char* kAbbr[] = {"Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Gen", "Gov", "Sen",
+                                "Rep", "Lt", "Col", "Prof", "Inc", "Corp", "Co", "Ltd", "No",
+                                "vs", "Jan", "Feb", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"};
+  for (const char* a : kAbbr)
+    if (raw == a) return true;
+  return false;
+}
+
+}  // namespace
+
+ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& options) {
+  ArticleFeatures f;
+  f.id = article.id;
+  f.title = article.title;
+  f.published_ts = article.published_ts;
+  std::string_view src = CutUtf8(article.text, options.max_bytes);
+  f.text = std::string(src);
+  if (f.text.empty()) {
+    f.lang = article.lang;
+    return f;
+  }
+
+  // Boilerplate: blank the lines out in a same-length copy.
+  std::string masked = f.text;
+  {
+    const BoilerplateFilter& filter = options.filter ? *options.filter : DefaultFilter();
+    CleanedText cleaned;
+    if (src.size() == article.text.size()) {
+      cleaned = filter.Clean(article);
+    } else {
+      Article cut = article;
+      cut.text = f.text;
+      cleaned = filter.Clean(cut);
+    }
+    for (const SetAsideLine& l : cleaned.removed) {
+      uint32_t b = std::min<uint32_t>(l.begin, masked.size());
+      uint32_t e = std::min<uint32_t>(l.end, masked.size());
+      if (b >= e) continue;
+      f.boilerplate.emplace_back(b, e);
+      for (uint32_t i = b; i < e; ++i)
+        if (masked[i] != '\n') masked[i] = ' ';
+      masked[b] = '\n';
+    }
+    std::sort(f.boilerplate.begin(), f.boilerplate.end());
+  }
+
+  f.lang = article.lang;
+  if (f.lang.empty()) f.lang = DetectLanguage(CutUtf8(masked, 20000));
+  Stemmer& stemmer = StemmerFor(f.lang);
+  f.stemmed = stemmer.available();
+
+  thread_local Words words;
+  Tokenize(masked, &words);
+  const size_t n = words.size();
+  f.tokens.reserve(n);
+  f.token_spans.reserve(n);
+  f.stems.reserve(n);
+  std::unordered_map<uint64_t, uint32_t> counts;
+  counts.reserve(n);
+  std::vector<uint64_t> numbers;
+  uint64_t content = 0x1234'5678'9abc'def0ULL;
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view w = words.word(i);
+    const WordSpan& sp = words.span(i);
+    uint64_t th = Hash64(w, kTokenSeed);
+    f.tokens.push_back(th);
+    f.token_spans.emplace_back(sp.src_begin, sp.src_end);
+    content = relate_internal::Mix(content, th);
+    uint64_t stem = 0;
+    if (HasDigit(w) && !HasLetter(w)) {
+      std::string num = NormalizeNumber(w);
+      if (!num.empty() && (num.size() >= 2 || num.find('.') != std::string::npos)) {
+        numbers.push_back(Hash64(num, kNumberSeed));
+        if (num.size() == 4 && (num[0] == '1' || num[0] == '2') && num.find('.') == std::string::npos) {
+          int y = std::stoi(num);
+          if (y >= 1900 && y <= 2099) f.years.push_back(y);
+        }
+      }
+    } else if (HasLetter(w) && !IsStopword(w, f.lang) && (w.size() >= 2 || static_cast<unsigned char>(w[0]) >= 0x80)) {
+      std::string_view s = stemmer.Stem(w);
+      stem = TermHash(s);
+      ++counts[stem];
+    }
+    f.stems.push_back(stem);
+  }
+  f.content_hash = n ? content : 0;
+
+  // Title words count as terms when the text does not start with the title.
+  if (!article.title.empty() &&
+      std::string_view(masked).substr(0, 1000).find(article.title) == std::string_view::npos) {
+    Words tw;
+    Tokenize(article.title, &tw);
+    for (size_t i = 0; i < tw.size(); ++i) {
+      std::string_view w = tw.word(i);
+      if (HasLetter(w) && !IsStopword(w, f.lang) && w.size() >= 2) ++counts[TermHash(stemmer.Stem(w))];
+    }
+  }
+
+  // Sentences: a break at a newline, or at . ! ? before a word that is not lower case.
+  uint32_t start = 0;
+  for (size_t i = 0; i < n; ++i) {
+    bool boundary = i + 1 == n;
+    if (!boundary) {
+      uint32_t ge = f.token_spans[i].second, gb = f.token_spans[i + 1].first;
+      std::string_view gap = std::string_view(masked).substr(ge, gb - ge);
+      if (gap.find('\n') != std::string_view::npos) {
+        boundary = true;
+      } else if (gap.find_first_of(".!?") != std::string_view::npos) {
+        std::string_view raw = std::string_view(f.text).substr(
+            f.token_spans[i].first, f.token_spans[i].second - f.token_spans[i].first);
+        unsigned char next = static_cast<unsigned char>(f.text[gb]);
+        boundary = !(gap[0] == '.' && IsAbbrev(raw)) && !std::islower(next);
+      }
+    }
+    if (boundary) {
+      SentenceSpan s;
+      s.tok_begin = start;
+      s.tok_end = static_cast<uint32_t>(i + 1);
+      s.begin = f.token_spans[start].first;
+      s.end = f.token_spans[i].second;
+      f.sentences.push_back(s);
+      start = static_cast<uint32_t>(i + 1);
+    }
+  }
+
+  f.terms.reserve(counts.size());
+  for (const auto& [t, c] : counts) {
+    f.terms.push_back({t, c});
+    f.content_words += c;
+  }
+  std::sort(f.terms.begin(), f.terms.end(),
+            [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
+  std::sort(numbers.begin(), numbers.end());
+  numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+  f.numbers = std::move(numbers);
+  std::sort(f.years.begin(), f.years.end());
+  f.years.erase(std::unique(f.years.begin(), f.years.end()), f.years.end());
+
+  f.names = ExtractNames(masked);
+  Words nw;
+  for (const Name& nm : f.names) {
+    Tokenize(nm.text, &nw);
+    for (size_t i = 0; i < nw.size(); ++i) {
+      std::string_view w = nw.word(i);
+      if (!HasLetter(w) || IsStopword(w, f.lang)) continue;
+      std::string key(w);
+      key.erase(std::remove(key.begin(), key.end(), '.'), key.end());
+      if (!key.empty()) f.name_keys.push_back(TermHash(key));
+    }
+  }
+  std::sort(f.name_keys.begin(), f.name_keys.end());
+  f.name_keys.erase(std::unique(f.name_keys.begin(), f.name_keys.end()), f.name_keys.end());
+
+  f.quotes = ExtractQuotes(masked);
+  f.provenance = ExtractProvenance(f.text, article.author);
+  return f;
+}
+
+double SentenceSimilarity(std::string_view a, std::string_view b, const TermStats& stats,
+                          std::string_view lang) {
+  Stemmer& stemmer = StemmerFor(std::string(lang));
+  auto terms = [&](std::string_view t) {
+    thread_local Words w;
+    Tokenize(t, &w);
+    std::vector<uint64_t> out;
+    for (size_t i = 0; i < w.size(); ++i) {
+      std::string_view x = w.word(i);
+      if (HasDigit(x) && !HasLetter(x)) {
+        std::string num = NormalizeNumber(x);
+        if (!num.empty()) out.push_back(TermHash(num));
+      } else if (HasLetter(x) && !IsStopword(x, lang)) {
+        out.push_back(TermHash(stemmer.Stem(x)));
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  std::vector<uint64_t> ta = terms(a), tb = terms(b);
+  double sa = 0, sb = 0, shared = 0;
+  for (uint64_t t : ta) sa += stats.Idf(t);
+  for (uint64_t t : tb) sb += stats.Idf(t);
+  size_t i = 0, j = 0;
+  while (i < ta.size() && j < tb.size()) {
+    if (ta[i] < tb[j]) ++i;
+    else if (tb[j] < ta[i]) ++j;
+    else { shared += stats.Idf(ta[i]); ++i; ++j; }
+  }
+  return relate_internal::SentenceScore(shared, sa, sb);
+}
+
+}  // namespace storyline

@@ -1,0 +1,293 @@
+// Copyright storyline authors.
+//
+// Relations on the seed articles (demo/) and on bad input.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "storyline/relate.h"
+
+namespace storyline {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Reads a seed as the .txt reader does (INTERFACE.md): the first non-empty line is
+// the title, the text is the rest from its first non-blank line. Read here rather
+// than through ArticleReader so these tests depend on relate alone.
+Article Seed(const std::string& name) {
+  std::string path = std::string(STORYLINE_SOURCE_DIR) + "/demo/" + name;
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << path;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string all = ss.str();
+  Article a;
+  a.id = name.substr(0, name.find('.'));
+  size_t pos = 0;
+  while (pos < all.size()) {
+    size_t e = all.find('\n', pos);
+    if (e == std::string::npos) e = all.size();
+    std::string line = all.substr(pos, e - pos);
+    pos = e + 1;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    a.title = line;
+    break;
+  }
+  while (pos < all.size() && (all[pos] == '\n' || all[pos] == ' ' || all[pos] == '\r')) ++pos;
+  a.text = pos < all.size() ? all.substr(pos) : "";
+  return a;
+}
+
+const Article& S(int i) {
+  static const Article seeds[5] = {
+      Seed("000_ccb038054484d1e6.txt"), Seed("001_c28f1e39ad1e51fe.txt"),
+      Seed("002_fe51a37dbb415eaa.txt"), Seed("003_fc802517088b5e08.txt"),
+      Seed("004_a62b8a648886d1d4.txt")};
+  return seeds[i];
+}
+
+bool PassagesContain(const CompareResult& r, const std::string& words) {
+  for (const SharedPassage& p : r.shared_passages)
+    if (p.text.find(words) != std::string::npos) return true;
+  return false;
+}
+
+TEST(CompareSeeds, RewriteOf002By001KeepsBothKcnaQuotes) {
+  CompareResult r = Compare(S(2), S(1));
+  EXPECT_EQ(r.relation_name, "rewrite") << r.reason;
+  EXPECT_EQ(r.original, "a") << r.reason;
+  EXPECT_TRUE(PassagesContain(r, "It is quite natural and normal for neighbouring countries"));
+  EXPECT_TRUE(PassagesContain(r, "will continue to grow stronger"));
+}
+
+TEST(CompareSeeds, OriginalIsTheWireStoryWhicheverSideItIsOn) {
+  CompareResult r = Compare(S(1), S(2));
+  EXPECT_EQ(r.relation_name, "rewrite") << r.reason;
+  EXPECT_EQ(r.original, "b") << r.reason;
+}
+
+TEST(CompareSeeds, HeavyRewrite000IsRewriteOrSameStoryOf002) {
+  CompareResult r = Compare(S(2), S(0));
+  EXPECT_THAT(r.relation_name, ::testing::AnyOf("rewrite", "same-story")) << r.reason;
+  if (r.relation_name == "rewrite") EXPECT_EQ(r.original, "a") << r.reason;
+  EXPECT_GE(r.scores.at("similarity"), 0.5);
+}
+
+TEST(CompareSeeds, DifferentStoriesOnTheSameTopicAreRelated) {
+  for (auto [x, y] : {std::pair{2, 3}, std::pair{2, 4}, std::pair{3, 4}}) {
+    CompareResult r = Compare(S(x), S(y));
+    EXPECT_EQ(r.relation_name, "related") << x << " vs " << y << ": " << r.reason;
+    EXPECT_EQ(r.original, "");
+  }
+}
+
+TEST(CompareSeeds, SharedQuotesCarryTheKcnaSpeaker) {
+  CompareResult r = Compare(S(2), S(1));
+  int kcna = 0;
+  for (const SharedQuote& q : r.quotes)
+    if (q.text.size() > 40 && q.speaker.find("KCNA") != std::string::npos) ++kcna;
+  EXPECT_EQ(kcna, 2);
+}
+
+TEST(Quotes, SeedQuotesHaveSpeakers) {
+  std::vector<Quote> q2 = ExtractQuotes(S(2).text);
+  bool yoon = false, kcna_natural = false, kcna_stronger = false;
+  for (const Quote& q : q2) {
+    if (q.text == "a direct provocation.") yoon = q.speaker.find("Yoon") != std::string::npos;
+    if (q.text.rfind("It is quite natural", 0) == 0) kcna_natural = q.speaker == "KCNA";
+    if (q.text.find("grow stronger") != std::string::npos) kcna_stronger = q.speaker == "KCNA";
+  }
+  EXPECT_TRUE(yoon);
+  EXPECT_TRUE(kcna_natural);
+  EXPECT_TRUE(kcna_stronger);
+  std::vector<Quote> q1 = ExtractQuotes(S(1).text);
+  int kcna = 0;
+  for (const Quote& q : q1)
+    if (!q.fragment() && q.speaker.find("KCNA") != std::string::npos) ++kcna;
+  EXPECT_EQ(kcna, 2);
+}
+
+TEST(Quotes, OffsetsPointAtTheQuotedWords) {
+  const std::string& t = S(2).text;
+  for (const Quote& q : ExtractQuotes(t)) {
+    ASSERT_LE(q.end, t.size());
+    EXPECT_EQ(t.substr(q.begin, q.end - q.begin), q.text);
+  }
+}
+
+TEST(Quotes, CurlyNestedAndParagraphOpening) {
+  std::string t =
+      "He said: \xE2\x80\x9C" "We will not accept \xE2\x80\x98" "any\xE2\x80\x99 terms. Never.\n"
+      "\xE2\x80\x9C" "And we will win,\xE2\x80\x9D the minister added.\n";
+  std::vector<Quote> q = ExtractQuotes(t);
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_THAT(q[0].text, HasSubstr("\xE2\x80\x98" "any\xE2\x80\x99 terms. Never."));
+  EXPECT_THAT(q[0].text, HasSubstr("And we will win,"));
+}
+
+TEST(Quotes, UnbalancedMarkDoesNotSwallowTheText) {
+  std::string t = "She called it \"absurd. Then she left.\nOfficials said \"no comment\" later.";
+  std::vector<Quote> q = ExtractQuotes(t);
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].text, "no comment");
+  EXPECT_EQ(q[0].speaker, "Officials");
+}
+
+TEST(Quotes, AccordingToNamesTheSpeaker) {
+  std::vector<Quote> q =
+      ExtractQuotes("The deal is \"a historic step for both nations\", according to Reuters.");
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].speaker, "Reuters");
+}
+
+TEST(Names, SeedNamesAndKinds) {
+  std::vector<Name> names = ExtractNames(S(2).text);
+  auto find = [&](const std::string& t) -> const Name* {
+    for (const Name& n : names)
+      if (n.text == t) return &n;
+    return nullptr;
+  };
+  ASSERT_NE(find("Yoon Suk Yeol"), nullptr);
+  EXPECT_EQ(find("Yoon Suk Yeol")->kind, "person");
+  EXPECT_GE(find("Yoon Suk Yeol")->count, 4u);  // "Yoon" counts under the full name
+  ASSERT_NE(find("Kim Jong Un"), nullptr);
+  ASSERT_NE(find("Vladimir Putin"), nullptr);
+  EXPECT_EQ(find("Vladimir Putin")->kind, "person");
+  ASSERT_NE(find("KCNA"), nullptr);
+  EXPECT_EQ(find("KCNA")->kind, "org");
+  ASSERT_NE(find("U.N. Security Council"), nullptr);
+  EXPECT_EQ(find("U.N. Security Council")->kind, "org");
+  EXPECT_EQ(find("President"), nullptr);
+}
+
+TEST(Provenance, WireDatelineAndCreditMarkTheOriginal) {
+  ProvenanceHint h = ExtractProvenance(S(2).text);
+  EXPECT_TRUE(h.dateline);
+  EXPECT_EQ(h.agency, "Reuters");
+  EXPECT_TRUE(h.credit);
+  ProvenanceHint h1 = ExtractProvenance(S(1).text);
+  EXPECT_FALSE(h1.dateline);
+  EXPECT_GT(h.originality, h1.originality);
+}
+
+TEST(FindOriginals, SeedStoryPointsAtTheWireStory) {
+  std::vector<ArticleFeatures> f;
+  for (int i = 0; i < 5; ++i) f.push_back(AnalyzeArticle(S(i)));
+  std::vector<const ArticleFeatures*> p;
+  for (const auto& x : f) p.push_back(&x);
+  std::vector<Derivation> d = FindOriginals(p);
+  EXPECT_EQ(d[2].of, -1);
+  EXPECT_EQ(d[1].of, 2);
+  EXPECT_EQ(d[3].of, -1);
+  EXPECT_EQ(d[4].of, -1);
+  if (d[0].of >= 0) EXPECT_EQ(d[0].of, 2);
+}
+
+Article Make(std::string id, std::string text) {
+  Article a;
+  a.id = std::move(id);
+  a.text = std::move(text);
+  return a;
+}
+
+TEST(CompareBadInput, EmptyArticleIsUnrelatedToAnything) {
+  CompareResult r = Compare(Make("e", ""), S(2));
+  EXPECT_EQ(r.relation_name, "unrelated");
+  EXPECT_TRUE(r.shared_passages.empty());
+  EXPECT_EQ(Compare(Make("e", ""), Make("f", "")).relation_name, "unrelated");
+}
+
+TEST(CompareBadInput, SingleWordGivesAnAnswer) {
+  CompareResult r = Compare(Make("w", "Korea"), S(2));
+  EXPECT_EQ(r.relation_name, "unrelated");
+  CompareResult same = Compare(Make("w", "Korea"), Make("v", "Korea"));
+  EXPECT_EQ(same.relation_name, "duplicate");
+}
+
+TEST(CompareBadInput, TenMegabyteArticleIsBoundedAndAnswered) {
+  std::string big;
+  const std::string& base = S(2).text;
+  while (big.size() < (10u << 20)) big += base + "\n";
+  CompareResult r = Compare(Make("big", big), S(2));
+  EXPECT_NE(r.relation_name, "");
+  EXPECT_NE(r.relation_name, "unrelated");
+}
+
+TEST(CompareBadInput, UnbalancedQuotesAreNotQuotes) {
+  std::string t(500, 'x');
+  t = "\"" + std::string("Open quote never closed and more words here ") + t;
+  ArticleFeatures f = AnalyzeArticle(Make("q", t));
+  EXPECT_TRUE(f.quotes.empty());
+}
+
+TEST(Compare, IdenticalTextsAreDuplicates) {
+  CompareResult r = Compare(S(2), S(2));
+  EXPECT_EQ(r.relation_name, "duplicate");
+  EXPECT_FALSE(r.original.empty());
+}
+
+TEST(Compare, LightEditIsNearDuplicate) {
+  Article b = S(2);
+  b.id = "edited";
+  size_t pos = b.text.find("slammed");
+  b.text.replace(pos, 7, "criticised");
+  pos = b.text.find("Any activities");
+  b.text.replace(pos, 14, "All activities");
+  CompareResult r = Compare(S(2), b);
+  EXPECT_EQ(r.relation_name, "near-duplicate") << r.reason;
+}
+
+TEST(Compare, JsonCarriesTheInterfaceFields) {
+  std::string j = CompareResultToJson(Compare(S(2), S(1)));
+  for (const char* k : {"\"a\":", "\"b\":", "\"relation\":\"rewrite\"", "\"original\":",
+                        "\"scores\":{", "\"shared_passages\":[{\"a_start\":", "\"quotes\":["})
+    EXPECT_THAT(j, HasSubstr(k));
+}
+
+TEST(TermStats, BackgroundTableIsCompiledIn) {
+  TermStats st;
+  EXPECT_GT(st.background_terms(), 10000u);
+  EXPECT_GT(st.documents(), 20000u);
+  // "said" is in almost every wire story, "cosmodrome" in hardly any.
+  EXPECT_LT(st.Idf(TermHash("said")), st.Idf(TermHash("cosmodrom")));
+}
+
+TEST(TermStats, AddingDocumentsLowersIdf) {
+  TermStats st;
+  // "yoon" is not in the 1987-2005 background; the seeds make it common.
+  double before = st.Idf(TermHash("yoon"));
+  st.Add(AnalyzeArticle(S(2)));
+  st.Add(AnalyzeArticle(S(1)));
+  EXPECT_LT(st.Idf(TermHash("yoon")), before);
+  EXPECT_EQ(st.added(), 2u);
+}
+
+TEST(Similarity, SymmetricAndBounded) {
+  TermStats st;
+  ArticleFeatures a = AnalyzeArticle(S(2)), b = AnalyzeArticle(S(4));
+  double x = StorySimilarity(a, b, st), y = StorySimilarity(b, a, st);
+  EXPECT_DOUBLE_EQ(x, y);
+  EXPECT_GE(x, 0);
+  EXPECT_LE(x, 1);
+  EXPECT_GT(StorySimilarity(a, AnalyzeArticle(S(1)), st), x);
+}
+
+TEST(Similarity, SentenceParaphraseScoresAboveUnrelatedSentence) {
+  TermStats st;
+  double p = SentenceSimilarity(
+      "Amrozi accused his brother, whom he called \"the witness\", of deliberately distorting his evidence.",
+      "Referring to him as only \"the witness\", Amrozi accused his brother of deliberately distorting his evidence.",
+      st);
+  double u = SentenceSimilarity("Amrozi accused his brother of distorting his evidence.",
+                                "Shares of the bank fell 3 percent in early trading.", st);
+  EXPECT_GE(p, kSameContentThreshold);
+  EXPECT_LT(u, kSameContentThreshold);
+}
+
+}  // namespace
+}  // namespace storyline

@@ -485,8 +485,8 @@ TEST(ArticleReader, InvalidUtf8IsRepairedAndCounted) {
             "{\"id\":\"cut\",\"text\":\"Pyongyang \xE2\x80 said \xE2\x80\x9cnormal\xE2\x80\x9d\"}\n"
             // Latin-1 bytes: no UTF-8 at all.
             "{\"id\":\"latin1\",\"text\":\"Kim arriva \xE0 Vladivostok, d\xE9j\xE0 en route\"}\n"
-            // Mostly garbage: beyond repair.
-            "{\"id\":\"garbage\",\"text\":\"" +
+            // Mostly garbage after one good character: beyond repair.
+            "{\"id\":\"garbage\",\"text\":\"\xC3\xA9" +
                 std::string(200, '\xFF') +
                 "\"}\n"
                 "{\"id\":\"good\",\"text\":\"Kim Jong Un\"}\n");

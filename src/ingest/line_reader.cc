@@ -1,6 +1,7 @@
 // Copyright storyline authors.
 #include "ingest/line_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace storyline::ingest {
@@ -16,7 +17,7 @@ bool LineReader::Fill() {
     scan_ -= begin_;
     begin_ = 0;
   }
-  if (cap_ - end_ < chunk_ / 2) {  // a long line: grow
+  if (cap_ - end_ < std::max<size_t>(chunk_ / 2, 1)) {  // a long line: grow
     size_t cap = cap_ * 2;
     std::unique_ptr<char[]> bigger(new char[cap + kLinePadding]);
     std::memcpy(bigger.get(), buf_.get(), end_);

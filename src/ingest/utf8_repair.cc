@@ -3,9 +3,13 @@
 
 #include <simdjson.h>
 #include <unicode/ucnv.h>
+#include <unicode/ucsdet.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -72,6 +76,44 @@ int ContinuationsFor(uint8_t b) {
   return 0;
 }
 
+// The code point that ends at `end` in valid UTF-8 `s` (-1 at the start).
+UChar32 CodePointBefore(const char* s, int64_t end) {
+  if (end <= 0) return -1;
+  int64_t start = std::max<int64_t>(0, end - 4);  // a character has at most 4 bytes
+  int32_t i = static_cast<int32_t>(end - start);
+  UChar32 c;
+  U8_PREV(s + start, 0, i, c);
+  return c;
+}
+
+bool IsLatinLetter(UChar32 c) {
+  if (c < 0) return false;
+  UErrorCode err = U_ZERO_ERROR;
+  return u_isalpha(c) && uscript_getScript(c, &err) == USCRIPT_LATIN;
+}
+
+// Whether `cp`, decoded from a candidate of `len` bytes, is what the text most
+// likely said. Mojibake of real text decodes to letters of Latin-1 and Latin
+// Extended, to punctuation and symbols ("’", "–", "€"), or to whole words of
+// another script; a legitimate "Ö’" (SPÖ’s) would decode to a Hebrew point
+// glued to Latin letters, and "É’" to an IPA letter.
+bool Plausible(UChar32 cp, int len, UChar32 before) {
+  int8_t type = u_charType(cp);
+  if (type == U_FORMAT_CHAR) return len > 2 || cp == 0x00AD;  // BOM, ZWJ, soft hyphen
+  if (type == U_UNASSIGNED || type == U_PRIVATE_USE_CHAR || type == U_CONTROL_CHAR ||
+      type == U_SURROGATE) {
+    return false;
+  }
+  UErrorCode err = U_ZERO_ERROR;
+  UScriptCode script = uscript_getScript(cp, &err);
+  if (U_FAILURE(err)) return false;
+  if (script == USCRIPT_LATIN) return cp <= 0x024F || (cp >= 0x1E00 && cp <= 0x1EFF);
+  if (script == USCRIPT_COMMON || script == USCRIPT_INHERITED) return true;
+  if (len > 2) return true;  // CJK, Indic, Thai...: three-byte leads are lower-case letters
+  // Greek, Cyrillic, Hebrew, Arabic...: not straight after a Latin letter.
+  return !IsLatinLetter(before);
+}
+
 // One pass of RepairMojibake.
 bool RepairMojibakeOnce(std::string* s) {
   const char* p = s->data();
@@ -102,11 +144,18 @@ bool RepairMojibakeOnce(std::string* s) {
       else bytes[k] = static_cast<char>(b);
     }
     if (ok) {
-      // The bytes must make one well-formed character (no overlong form, no surrogate).
+      // The bytes must make one well-formed character (no overlong form, no
+      // surrogate) that the text plausibly held.
       int32_t q = 0;
       UChar32 c;
       U8_NEXT(bytes, q, need + 1, c);
       ok = c >= 0 && q == need + 1;
+      if (ok) {
+        UChar32 before = i == copied && !out.empty()
+                             ? CodePointBefore(out.data(), static_cast<int64_t>(out.size()))
+                             : CodePointBefore(p, i);
+        ok = Plausible(c, need + 1, before);
+      }
     }
     if (!ok) {
       i += 2;
@@ -124,11 +173,13 @@ bool RepairMojibakeOnce(std::string* s) {
   return true;
 }
 
-bool DecodeCp1252(std::string_view in, std::string* out) {
-  ConverterPtr cv = OpenCp1252();
-  if (!cv) return false;
-  std::vector<UChar> u16(in.size() + 1);
+// Decodes `in` from the legacy charset `name` (an ICU converter name) to UTF-8.
+bool DecodeLegacy(std::string_view in, const char* name, std::string* out) {
   UErrorCode err = U_ZERO_ERROR;
+  ConverterPtr cv(ucnv_open(name, &err));
+  if (U_FAILURE(err)) return false;
+  // Multi-byte legacy charsets never take more UTF-16 units than bytes.
+  std::vector<UChar> u16(in.size() + 1);
   int32_t n16 = ucnv_toUChars(cv.get(), u16.data(), static_cast<int32_t>(u16.size()), in.data(),
                               static_cast<int32_t>(in.size()), &err);
   if (U_FAILURE(err)) return false;
@@ -140,6 +191,40 @@ bool DecodeCp1252(std::string_view in, std::string* out) {
   if (U_FAILURE(err)) return false;
   out->resize(static_cast<size_t>(n8));
   return true;
+}
+
+// The legacy charset of text that holds no UTF-8: what ICU's detector names
+// when it is sure enough and the charset is not a Western one it confuses with
+// Windows-1252 (short French text comes out as "windows-1250"); else Windows-1252,
+// the most common legacy charset of news text.
+std::string GuessLegacyCharset(std::string_view in) {
+  struct Accepted {
+    std::string_view name;
+    int32_t min_confidence;
+  };
+  static constexpr Accepted kAccepted[] = {
+      {"windows-1251", 25}, {"KOI8-R", 25},      {"ISO-8859-5", 25}, {"ISO-8859-7", 25},
+      {"windows-1253", 25}, {"ISO-8859-6", 25},  {"windows-1256", 25}, {"ISO-8859-8", 25},
+      {"windows-1255", 25}, {"ISO-8859-9", 40},  {"windows-1254", 40}, {"Shift_JIS", 25},
+      {"EUC-JP", 25},       {"EUC-KR", 25},      {"GB18030", 25},    {"Big5", 25},
+      {"ISO-8859-2", 60},   {"windows-1250", 60},
+  };
+  std::string fallback = "windows-1252";
+  UErrorCode err = U_ZERO_ERROR;
+  UCharsetDetector* det = ucsdet_open(&err);
+  if (U_FAILURE(err)) return fallback;
+  ucsdet_setText(det, in.data(), static_cast<int32_t>(std::min<size_t>(in.size(), 1 << 16)), &err);
+  const UCharsetMatch* m = ucsdet_detect(det, &err);
+  std::string chosen = fallback;
+  if (U_SUCCESS(err) && m != nullptr) {
+    std::string_view name = ucsdet_getName(m, &err);
+    int32_t confidence = ucsdet_getConfidence(m, &err);
+    for (const Accepted& a : kAccepted) {
+      if (U_SUCCESS(err) && name == a.name && confidence >= a.min_confidence) chosen = name;
+    }
+  }
+  ucsdet_close(det);
+  return chosen;
 }
 
 }  // namespace
@@ -172,9 +257,11 @@ Utf8Verdict RepairUtf8(std::string_view in, std::string* out) {
     if (c < 0) bad += i - start;
     else ++good_multibyte;
   }
-  if (bad * 4 > n) return Utf8Verdict::kUnrepairable;
-  // No well-formed multi-byte character at all: a legacy 8-bit text.
-  if (good_multibyte == 0 && DecodeCp1252(in, out)) return Utf8Verdict::kRepaired;
+  // No well-formed multi-byte character at all: text in a legacy charset.
+  if (good_multibyte == 0 && DecodeLegacy(in, GuessLegacyCharset(in).c_str(), out)) {
+    return Utf8Verdict::kRepaired;
+  }
+  if (bad * 4 > n && bad > 8) return Utf8Verdict::kUnrepairable;
   out->clear();
   out->reserve(in.size() + 16);
   for (int64_t i = 0; i < n;) {

@@ -18,10 +18,13 @@ enum class Utf8Verdict {
   kUnrepairable,  // mostly invalid: not text that a repair could save
 };
 
-// Makes `in` valid UTF-8. When `in` has no valid multi-byte UTF-8 sequence at
-// all, it is taken to be in a legacy 8-bit encoding and decoded as Windows-1252
-// (ICU); otherwise every ill-formed sequence (maximal subpart) becomes U+FFFD.
-// kUnrepairable when more than a quarter of the bytes are ill-formed.
+// Makes `in` valid UTF-8. When `in` has no well-formed multi-byte UTF-8
+// sequence at all, it is text in a legacy charset: decoded (ICU) from the one
+// ICU's detector names when it is sure and the charset is not Western
+// (Windows-1251, KOI8-R, Shift_JIS, GB18030...), else from Windows-1252.
+// Otherwise every ill-formed sequence (maximal subpart) becomes U+FFFD, and
+// the text is kUnrepairable when more than a quarter of its bytes (and more
+// than 8) are ill-formed, as in binary data.
 // *out is written only for kRepaired. Thread-safe.
 Utf8Verdict RepairUtf8(std::string_view in, std::string* out);
 

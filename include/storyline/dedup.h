@@ -65,8 +65,9 @@ struct DedupOptions {
   int shingle_size = 5;   // words per shingle
   int num_hashes = 128;   // MinHash size
   // LSH design point: candidate recall >= lsh_recall for pairs of Jaccard >= this.
-  // 0 means threshold - 0.1 (so 3%-edited and 70%-truncated copies, Jaccard ~0.7,
-  // are found).
+  // 0 means threshold - 0.2: 0.6 for the default threshold, which gives 19 bands
+  // of 3 rows, so 3%-edited and 70%-truncated copies (Jaccard 0.6-0.75) and
+  // containment pairs are found (docs/dedup.md).
   double lsh_similarity = 0;
   double lsh_recall = 0.99;
   KeepPolicy keep = KeepPolicy::kEarliest;

@@ -145,7 +145,7 @@ class Deduplicator {
  public:
   Deduplicator(ArticleReader* reader, const DedupOptions& opt, DedupSink* sink)
       : reader_(reader), opt_(opt), sink_(sink), hasher_(opt.num_hashes) {
-    double design = opt.lsh_similarity > 0 ? opt.lsh_similarity : opt.threshold - 0.1;
+    double design = opt.lsh_similarity > 0 ? opt.lsh_similarity : opt.threshold - 0.2;
     design = std::clamp(design, 0.05, 0.95);
     lsh_ = ChooseLshParams(opt.num_hashes, design, opt.lsh_recall);
     stats_.lsh = lsh_;

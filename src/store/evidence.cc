@@ -1,9 +1,11 @@
 #include "store/evidence.h"
 
+#include "store/story_backend.h"
+
 #include <map>
 #include <utility>
 
-#ifndef STORYLINE_STORE_SOLO
+#if STORYLINE_STORE_ENGINE
 #include "core/json_writer.h"
 #include "storyline/relate.h"
 #endif
@@ -16,7 +18,7 @@ Status AddEvidence(StoryDetail* d, const std::vector<StoryRelation>& old_relatio
   const StoryHeader& h = d->header;
   std::map<std::pair<std::string, std::string>, const StoryRelation*> old;
   for (const auto& r : old_relations) old[{r.a, r.b}] = &r;
-#ifndef STORYLINE_STORE_SOLO
+#if STORYLINE_STORE_ENGINE
   std::map<std::string, ArticleFeatures> features;  // analysed once per call
   auto features_of = [&](const std::string& id) -> Result<const ArticleFeatures*> {
     auto it = features.find(id);
@@ -45,7 +47,7 @@ Status AddEvidence(StoryDetail* d, const std::vector<StoryRelation>& old_relatio
     rel.relation = m.relation;
     rel.score = m.score;
     rel.scores_json = "{}";
-#ifndef STORYLINE_STORE_SOLO
+#if STORYLINE_STORE_ENGINE
     auto fa = features_of(a);
     auto fb = features_of(m.id);
     if (!fa.ok() || !fb.ok()) {

@@ -1,7 +1,7 @@
 // StoryBackend over the StoryEngine (storyline/story.h).
 #include "store/story_backend.h"
 
-#if defined(STORYLINE_STORE_SOLO) || !__has_include("storyline/story.h")
+#if !STORYLINE_STORE_ENGINE
 #include "store/solo_backend.inc"
 #else
 
@@ -136,4 +136,4 @@ std::unique_ptr<StoryBackend> MakeStoryBackend(int) { return std::make_unique<En
 
 }  // namespace storyline
 
-#endif  // STORYLINE_STORE_SOLO
+#endif  // STORYLINE_STORE_ENGINE

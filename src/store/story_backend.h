@@ -48,6 +48,14 @@ class StoryBackend {
 
 std::unique_ptr<StoryBackend> MakeStoryBackend(int threads);
 
+// The store uses the story engine and relate's Compare when they are in the tree;
+// STORYLINE_STORE_SOLO (a developer switch) forces a stand-in backend.
+#if !defined(STORYLINE_STORE_SOLO) && __has_include("storyline/story.h")
+#define STORYLINE_STORE_ENGINE 1
+#else
+#define STORYLINE_STORE_ENGINE 0
+#endif
+
 }  // namespace storyline
 
 #endif  // STORYLINE_STORE_STORY_BACKEND_H_

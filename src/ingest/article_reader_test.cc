@@ -263,6 +263,26 @@ TEST(ArticleReader, ReadsConcatenatedGzipMembersAndZstdFrames) {
   EXPECT_EQ(ReadInputs({dir + "/two.jsonl.zst"}).articles.size(), 5u);
 }
 
+TEST(ArticleReader, CompressionIsToldByContentNotName) {
+  std::string dir = TestDir();
+  WriteFile(dir + "/gzip-inside.jsonl", Gzip(SeedJsonl()));
+  WriteFile(dir + "/plain-inside.jsonl.zst", SeedJsonl());
+  ReadRun run = ReadInputs({dir + "/gzip-inside.jsonl", dir + "/plain-inside.jsonl.zst"});
+  EXPECT_EQ(run.articles.size(), 10u);
+  EXPECT_EQ(run.stats.rejected, 0u);
+}
+
+TEST(ArticleReader, StreamReaderDecompressesGzipFromAPipe) {
+  std::string dir = TestDir();
+  WriteFile(dir + "/seeds.jsonl.gz", Gzip(SeedJsonl()));
+  int fd = open((dir + "/seeds.jsonl.gz").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  auto rejections = std::make_shared<std::vector<Rejection>>();
+  ReadRun run = Collect(ArticleReader::OpenStream(fd, "-", {}), rejections.get());
+  close(fd);
+  EXPECT_EQ(run.articles.size(), 5u);
+}
+
 TEST(ArticleReader, FieldMappingReadsOtherNames) {
   std::string dir = TestDir();
   WriteFile(dir + "/body.jsonl", SeedJsonl("body"));
@@ -419,7 +439,9 @@ TEST(ArticleReader, TruncatedZstdKeepsTheCompleteRecordsBeforeIt) {
 
 TEST(ArticleReader, CorruptGzipIsRejectedNotFatal) {
   std::string dir = TestDir();
-  WriteFile(dir + "/not.jsonl.gz", SeedJsonl());  // plain text under a .gz name
+  std::string gz = Gzip(SeedJsonl());
+  for (size_t i = gz.size() / 2; i < gz.size() / 2 + 64; ++i) gz[i] = static_cast<char>(~gz[i]);
+  WriteFile(dir + "/bad.jsonl.gz", gz);
   WriteFile(dir + "/good.jsonl", SeedJsonl());
   ReadRun run = ReadInputs({dir});
   ASSERT_TRUE(run.status.ok());

@@ -195,7 +195,47 @@ class ZstdSource final : public ByteSource {
   bool in_frame_ = false;
 };
 
+// Replays bytes already read from a source, then reads the source.
+class PrefixedSource final : public ByteSource {
+ public:
+  PrefixedSource(std::string prefix, std::unique_ptr<ByteSource> rest)
+      : prefix_(std::move(prefix)), rest_(std::move(rest)) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    if (pos_ < prefix_.size()) {
+      size_t k = std::min(n, prefix_.size() - pos_);
+      std::memcpy(buf, prefix_.data() + pos_, k);
+      pos_ += k;
+      return k;
+    }
+    return rest_->Read(buf, n);
+  }
+  uint64_t consumed() const override { return rest_->consumed(); }
+
+ private:
+  std::string prefix_;
+  size_t pos_ = 0;
+  std::unique_ptr<ByteSource> rest_;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<ByteSource>> MakeSniffingSource(std::unique_ptr<ByteSource> raw) {
+  std::string head(4, '\0');
+  size_t have = 0;
+  while (have < head.size()) {
+    Result<size_t> r = raw->Read(head.data() + have, head.size() - have);
+    if (!r.ok()) return r.status();
+    if (*r == 0) break;
+    have += *r;
+  }
+  head.resize(have);
+  bool gzip = have >= 2 && head[0] == '\x1F' && head[1] == '\x8B';
+  bool zstd = have >= 4 && head == std::string_view("\x28\xB5\x2F\xFD", 4);
+  std::unique_ptr<ByteSource> src(new PrefixedSource(std::move(head), std::move(raw)));
+  if (gzip) return MakeGzipSource(std::move(src));
+  if (zstd) return MakeZstdSource(std::move(src));
+  return src;
+}
 
 Result<std::unique_ptr<ByteSource>> OpenFileSource(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -46,6 +46,10 @@ std::unique_ptr<ByteSource> MakeMemorySource(std::string data);
 std::unique_ptr<ByteSource> MakeGzipSource(std::unique_ptr<ByteSource> compressed);
 // Decompresses one or several zstd frames (streaming API).
 std::unique_ptr<ByteSource> MakeZstdSource(std::unique_ptr<ByteSource> compressed);
+// Looks at the first bytes of `raw` and layers the gzip or zstd decompressor on
+// it when they are a gzip or zstd magic number; otherwise reads it as it is.
+// Names do not decide: a gzip stream piped into standard input is read too.
+Result<std::unique_ptr<ByteSource>> MakeSniffingSource(std::unique_ptr<ByteSource> raw);
 
 }  // namespace storyline::ingest
 

@@ -103,10 +103,12 @@ Result<std::unique_ptr<RecordSource>> OpenJsonlSource(InputFile* input, ReaderCo
       Result<std::unique_ptr<ByteSource>> file = OpenFileSource(in.path);
       if (!file.ok()) return file.status();
       bytes = std::move(*file);
-      if (in.kind == InputKind::kJsonlGz) bytes = MakeGzipSource(std::move(bytes));
-      if (in.kind == InputKind::kJsonlZst) bytes = MakeZstdSource(std::move(bytes));
     }
   }
+  // The first bytes, not the name, say whether the stream is compressed.
+  Result<std::unique_ptr<ByteSource>> sniffed = MakeSniffingSource(std::move(bytes));
+  if (!sniffed.ok()) return Status::IoError(in.path + ": " + sniffed.status().message());
+  bytes = std::move(*sniffed);
   return std::unique_ptr<RecordSource>(new JsonlSource(in.path, std::move(bytes), ctx));
 }
 

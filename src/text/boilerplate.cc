@@ -1,16 +1,792 @@
 // Copyright storyline authors.
+//
+// Boilerplate lines: the furniture web pages leave in plain text, found by
+// per-line rules, and lines a source repeats across its articles, found by
+// counting (Observe). docs/text.md lists the rules and their reasons.
+//
+// The rules are written to be conservative: a rule that may fire on a news
+// sentence is limited to short lines, to the head or the tail of the text, or
+// needs two signals at once. Losing a sentence is worse than keeping furniture.
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "core/hash.h"
 #include "storyline/text.h"
 
 namespace storyline {
+namespace {
 
-struct BoilerplateFilter::Impl {};
+constexpr uint64_t kLineSeed = 0x6c69'6e65'6861'7368ULL;  // "linehash" (in-memory only)
+
+// ---- String helpers ------------------------------------------------------------
+
+bool IsSpaceAt(std::string_view s, size_t i, size_t* len) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+    *len = 1;
+    return true;
+  }
+  if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+    *len = 2;  // NO-BREAK SPACE
+    return true;
+  }
+  if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+      (static_cast<unsigned char>(s[i + 2]) == 0x8B || static_cast<unsigned char>(s[i + 2]) == 0xAF)) {
+    *len = 3;  // ZERO WIDTH SPACE, NARROW NO-BREAK SPACE
+    return true;
+  }
+  if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBB &&
+      static_cast<unsigned char>(s[i + 2]) == 0xBF) {
+    *len = 3;  // BOM
+    return true;
+  }
+  return false;
+}
+
+std::string_view Trim(std::string_view s) {
+  size_t len = 0;
+  while (!s.empty() && IsSpaceAt(s, 0, &len)) s.remove_prefix(len);
+  while (!s.empty()) {
+    // Walk back to the start of the last character, then test it.
+    size_t k = s.size() - 1;
+    while (k > 0 && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) --k;
+    if (!IsSpaceAt(s, k, &len) || k + len != s.size()) break;
+    s.remove_suffix(len);
+  }
+  return s;
+}
+
+// ASCII lower case, Latin-1 capitals (U+00C0-U+00DE) too, runs of spaces
+// (incl. no-break spaces) collapsed to one, curly quotes made straight. For
+// matching rules, never for output.
+std::string Fold(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool space = false;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 0;
+    if (IsSpaceAt(s, i, &len)) {
+      space = true;
+      i += len;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out.push_back(static_cast<char>(c | 0x20));
+      ++i;
+    } else if (c == 0xC3 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9E &&
+               static_cast<unsigned char>(s[i + 1]) != 0x97) {
+      out.push_back(s[i]);
+      out.push_back(static_cast<char>(s[i + 1] + 0x20));
+      i += 2;
+    } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(s[i + 2]) == 0x98 ||
+                static_cast<unsigned char>(s[i + 2]) == 0x99)) {
+      out.push_back('\'');
+      i += 3;
+    } else {
+      out.push_back(s[i]);
+      ++i;
+    }
+  }
+  return out;
+}
+
+int CountWords(std::string_view s) {
+  int n = 0;
+  bool in = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    bool sp = s[i] == ' ' || s[i] == '\t';
+    if (!sp && !in) ++n;
+    in = !sp;
+  }
+  return n;
+}
+
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// `s` starts with `p` and `p` ends at a word boundary in `s`.
+bool StartsWithPhrase(std::string_view s, std::string_view p) {
+  if (s.substr(0, p.size()) != p) return false;
+  return s.size() == p.size() || !IsAsciiLetter(s[p.size()]) || !IsAsciiLetter(p.back());
+}
+
+bool Contains(std::string_view s, std::string_view p) { return s.find(p) != std::string_view::npos; }
+
+bool EndsWith(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+template <size_t N>
+bool StartsWithAny(std::string_view s, const std::array<std::string_view, N>& ps) {
+  for (std::string_view p : ps)
+    if (StartsWithPhrase(s, p)) return true;
+  return false;
+}
+
+template <size_t N>
+bool ContainsAny(std::string_view s, const std::array<std::string_view, N>& ps) {
+  for (std::string_view p : ps)
+    if (Contains(s, p)) return true;
+  return false;
+}
+
+// The line ends as a sentence or a clause does.
+bool EndsWithTerminal(std::string_view t) {
+  if (t.empty()) return false;
+  char c = t.back();
+  if (c == '.' || c == '!' || c == '?' || c == '"' || c == ')' || c == ':' || c == ';' || c == ',')
+    return true;
+  return EndsWith(t, "\xE2\x80\x9D") || EndsWith(t, "\xE2\x80\x99") || EndsWith(t, "\xC2\xBB") ||
+         EndsWith(t, "\xE3\x80\x82");  // ” ’ » 。
+}
+
+// Strips leading bullets, brackets and dashes: "(Read Also: ...)" -> "read also: ...)".
+std::string_view StripLead(std::string_view f) {
+  while (!f.empty()) {
+    if (f[0] == '(' || f[0] == '[' || f[0] == '-' || f[0] == '*' || f[0] == '>' || f[0] == ' ' ||
+        f[0] == '|') {
+      f.remove_prefix(1);
+    } else if (f.substr(0, 3) == "\xE2\x80\xA2" || f.substr(0, 3) == "\xE2\x80\x93" ||
+               f.substr(0, 3) == "\xE2\x80\x94") {  // • – —
+      f.remove_prefix(3);
+    } else if (f.substr(0, 2) == "\xC2\xBB") {  // »
+      f.remove_prefix(2);
+    } else {
+      break;
+    }
+  }
+  return f;
+}
+
+// `f` is the folded line, `t` the line as written.
+bool IsUrlLine(std::string_view f, std::string_view t) {
+  if (f.empty() || Contains(f, " ")) return false;
+  if (StartsWithPhrase(f, "http://") || StartsWithPhrase(f, "https://") || f.substr(0, 4) == "www.")
+    return true;
+  // A bare domain: labels of [a-z0-9-] joined by dots, ending in a letter TLD.
+  size_t slash = f.find('/');
+  std::string_view host = f.substr(0, slash);
+  size_t dot = host.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || host.size() - dot < 3 || host.size() - dot > 7)
+    return false;
+  // Domains are written in lower case; "R.Grande" is a name.
+  for (char c : t.substr(0, host.size()))
+    if (c >= 'A' && c <= 'Z') return false;
+  for (size_t i = dot + 1; i < host.size(); ++i)
+    if (host[i] < 'a' || host[i] > 'z') return false;
+  for (char c : host)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
+  return true;
+}
+
+// ---- Per-line rules --------------------------------------------------------------
+
+constexpr std::array<std::string_view, 14> kSubscribeStarts = {
+    "subscribe to",  "subscribe now",    "subscribe for",      "subscribe today",
+    "sign up for our", "sign up to our", "sign up for the",   "sign up now",
+    "sign up to receive", "join our newsletter", "get our newsletter", "newsletter abonnieren",
+    "abonnez-vous",  "suscríbete"};
+constexpr std::array<std::string_view, 8> kSubscribeContains = {
+    "our newsletter", "our daily newsletter", "our weekly newsletter", "free newsletter",
+    "in your inbox",  "straight to your inbox", "jetzt abonnieren", "à notre newsletter"};
+
+// "Read also"-style markers in several languages. After the marker comes
+// punctuation, a URL, a headline in brackets, or nothing.
+constexpr std::array<std::string_view, 36> kReadAlso = {
+    "read also",       "read more",        "also read",        "read next",
+    "see also",        "check also",       "also check",       "related articles",
+    "related stories", "related news",     "related posts",    "related content",
+    "related",         "recommended",      "more on this",     "more from",
+    "you may also like", "you might also like", "also see",   "don't miss",
+    "click here to read", "lesen sie auch", "lesen sie mehr",  "mehr zum thema",
+    "auch interessant", "lire aussi",      "à lire aussi",     "a lire aussi",
+    "voir aussi",      "leer más",         "lea también",      "leia também",
+    "leggi anche",     "lees ook",         "читайте также",    "watch:"};
+
+// What may follow a read-also marker for the line to be a link line.
+bool MarkerTailIsLink(std::string_view rest) {
+  rest = Trim(rest);
+  if (rest.empty()) return true;
+  char c = rest[0];
+  if (c == ':' || c == ';' || c == '|' || c == '>' || c == '-' || c == ')' || c == ']') return true;
+  if (rest.substr(0, 3) == "\xE2\x80\x93" || rest.substr(0, 3) == "\xE2\x80\x94" ||
+      rest.substr(0, 2) == "\xC2\xBB")
+    return true;
+  return StartsWithPhrase(rest, "http") || StartsWithPhrase(rest, "www.");
+}
+
+// Returns the matched read-also marker's line kind: 0 none, 1 a link line,
+// 2 a bare header ("Check also;", "Related:") that introduces a list of links.
+int ReadAlsoKind(std::string_view folded, int words) {
+  if (words > 40) return 0;
+  bool bracketed = !folded.empty() && (folded[0] == '(' || folded[0] == '[');
+  std::string_view f = StripLead(folded);
+  for (std::string_view m : kReadAlso) {
+    if (!StartsWithPhrase(f, m)) continue;
+    std::string_view rest = f.substr(m.size());
+    if (!(bracketed || MarkerTailIsLink(rest))) continue;
+    // "Related:" alone, "Check also;" alone: a header for the lines below.
+    std::string_view r = Trim(rest);
+    while (!r.empty() && (r[0] == ':' || r[0] == ';' || r[0] == '|' || r[0] == '-' || r[0] == ' '))
+      r.remove_prefix(1);
+    return r.empty() ? 2 : 1;
+  }
+  return 0;
+}
+
+constexpr std::array<std::string_view, 33> kCommentLines = {
+    "comments",          "comment",            "leave a reply",        "leave a comment",
+    "post a comment",    "add a comment",      "write a comment",      "show comments",
+    "view comments",     "load comments",      "hide comments",        "join the discussion",
+    "join the conversation", "cancel reply",   "reply",                "comments are closed.",
+    "comments are closed", "kommentare",       "kommentar schreiben",  "kommentieren",
+    "commentaires",      "laisser un commentaire", "comentarios",      "deja un comentario",
+    "dejar un comentario", "commenti",         "lascia un commento",   "reacties",
+    "be the first to comment", "no comments yet", "discussion",        "comments (0)",
+    "0 comments"};
+constexpr std::array<std::string_view, 9> kCommentContains = {
+    "your email address will not be published",
+    "required fields are marked",
+    "you must be logged in to post a comment",
+    "save my name, email, and website",
+    "ihre e-mail-adresse wird nicht veröffentlicht",
+    "votre adresse e-mail ne sera pas publiée",
+    "tu dirección de correo electrónico no será publicada",
+    "log in to comment",
+    "comments are moderated"};
+
+constexpr std::array<std::string_view, 20> kShareLines = {
+    "share",          "share this",        "share this article", "share this story",
+    "share this post", "share on facebook", "share on twitter",  "share on whatsapp",
+    "share via email", "tweet",            "print",              "email",
+    "facebook twitter", "follow us",       "teilen",             "partager",
+    "compartir",      "condividi",          "click to share",    "share article"};
+
+constexpr std::array<std::string_view, 9> kDonateContains = {
+    "button below to contribute", "button below to donate", "support our journalism",
+    "support independent journalism", "become a patron", "donate now", "make a donation",
+    "buy me a coffee", "patreon"};
+
+constexpr std::array<std::string_view, 12> kDateLineStarts = {
+    "published on", "published:", "published", "updated on", "updated:", "last updated",
+    "first published", "posted on", "veröffentlicht", "publié le", "publicado", "pubblicato"};
+
+constexpr std::array<std::string_view, 29> kAgencies = {
+    "reuters", "afp",     "ap",       "getty",    "epa",    "sputnik",  "xinhua",  "yonhap",
+    "kcna",    "tass",    "ria",      "anadolu",  "shutterstock", "istock", "alamy", "pool",
+    "dpa",     "efe",     "ansa",     "bloomberg", "unsplash", "wikimedia", "handout",
+    "images",  "photo",   "photos",   "imago",    "picture-alliance", "kyodo"};
+
+constexpr std::array<std::string_view, 14> kCreditStarts = {
+    "photo:", "photo by", "photo credit", "photograph:", "photos:", "image:", "image credit",
+    "image source", "picture:", "credit:", "foto:", "bild:", "crédit photo", "file photo"};
+
+// A slash between letters, as in "Sputnik/Artem Geodakyan" (not "1986/7").
+bool HasNameSlash(std::string_view f) {
+  for (size_t i = 1; i + 1 < f.size(); ++i)
+    if (f[i] == '/' && IsAsciiLetter(f[i - 1]) && IsAsciiLetter(f[i + 1])) return true;
+  return false;
+}
+
+bool HasAgencyWord(std::string_view f) {
+  // Words of f split on non-letters.
+  size_t i = 0;
+  while (i < f.size()) {
+    while (i < f.size() && !IsAsciiLetter(f[i]) && f[i] != '-') ++i;
+    size_t b = i;
+    while (i < f.size() && (IsAsciiLetter(f[i]) || f[i] == '-')) ++i;
+    std::string_view w = f.substr(b, i - b);
+    for (std::string_view a : kAgencies)
+      if (w == a) return true;
+  }
+  return false;
+}
+
+// Where a photo credit starts in the folded line, or npos. A credit is a short
+// tail (after the last sentence end) like "© Getty Images News/Chung Sung-Jun",
+// "Sputnik/Artem Geodakyan/Pool via REUTERS", "Photo: AFP".
+size_t PhotoCreditStart(std::string_view f) {
+  size_t copy = f.rfind("\xC2\xA9");  // ©
+  if (copy != std::string_view::npos) {
+    std::string_view tail = f.substr(copy);
+    if (CountWords(tail) <= 12 && !EndsWith(Trim(tail), ".")) return copy;
+  }
+  // The tail after the last ". " (or the whole line).
+  size_t dot = f.rfind(". ");
+  size_t start = dot == std::string_view::npos ? 0 : dot + 2;
+  std::string_view tail = f.substr(start);
+  if (tail.empty() || CountWords(tail) > 12 || EndsWithTerminal(tail)) {
+    if (!(EndsWith(tail, ")") && (Contains(tail, "(photo") || Contains(tail, "(image"))))
+      return std::string_view::npos;
+  }
+  std::string_view lead = StripLead(tail);
+  if (StartsWithAny(lead, kCreditStarts)) return start;
+  bool via = Contains(tail, " via ") && HasAgencyWord(tail.substr(tail.find(" via ")));
+  bool slash = HasNameSlash(tail) && HasAgencyWord(tail);
+  if (via || slash) return start;
+  size_t paren = tail.rfind("(photo");
+  if (paren == std::string_view::npos) paren = tail.rfind("(image");
+  if (paren != std::string_view::npos && EndsWith(tail, ")")) return start + paren;
+  return std::string_view::npos;
+}
+
+struct LineInfo {
+  uint32_t begin = 0, end = 0;  // raw line in the text, without '\n'
+  std::string_view trimmed;
+  std::string folded;
+  int words = 0;
+  bool blank = true;
+  bool prose = false;  // looks like a sentence of the article
+  const char* reason = nullptr;
+  std::string reason_text;  // for reasons with numbers
+};
+
+const char* PerLineReason(const LineInfo& l) {
+  const std::string& f = l.folded;
+  if (IsUrlLine(f, l.trimmed)) return "URL line";
+  if (l.words <= 25) {
+    if (StartsWithAny(std::string_view(f), kSubscribeStarts) ||
+        (l.words <= 20 && ContainsAny(std::string_view(f), kSubscribeContains)))
+      return "subscribe prompt";
+  }
+  if (ReadAlsoKind(f, l.words) != 0) return "read-also link";
+  if (l.words <= 6) {
+    std::string_view g = f;
+    while (!g.empty() && (g.back() == ':' || g.back() == '.')) g.remove_suffix(1);
+    for (std::string_view c : kCommentLines)
+      if (g == c || f == c) return "comment prompt";
+    // "12 Comments", "Comments (3)"
+    if ((EndsWith(g, " comments") || EndsWith(g, " comment")) && g[0] >= '0' && g[0] <= '9')
+      return "comment prompt";
+    if (StartsWithPhrase(g, "comments (") && EndsWith(g, ")")) return "comment prompt";
+    for (std::string_view c : kShareLines)
+      if (g == c) return "share prompt";
+    if (StartsWithPhrase(g, "share on") || StartsWithPhrase(g, "click to share") ||
+        StartsWithPhrase(g, "follow us on"))
+      return "share prompt";
+  }
+  if (l.words <= 40 && ContainsAny(std::string_view(f), kCommentContains)) return "comment prompt";
+  if (l.words <= 40 && (ContainsAny(std::string_view(f), kDonateContains) ||
+                        (Contains(f, "paypal") && (Contains(f, "please") || Contains(f, "button") ||
+                                                   Contains(f, "donate")))))
+    return "donation prompt";
+  if (l.words <= 10 && !EndsWith(f, ".")) {
+    for (std::string_view m : kDateLineStarts) {
+      if (!StartsWithPhrase(f, m)) continue;
+      // Nothing after the marker, or a date: "Published on", "Updated: 25 Sep 2023".
+      std::string_view rest = std::string_view(f).substr(m.size());
+      if (Trim(rest).empty() || rest.find_first_of("0123456789") != std::string_view::npos)
+        return "date line";
+    }
+  }
+  if (l.words <= 20 &&
+      (Contains(f, "all rights reserved") ||
+       (StartsWithPhrase(f, "copyright") && f.find_first_of("0123456789") != std::string::npos)))
+    return "copyright notice";
+  return nullptr;
+}
+
+// A tag or site-name line: 1-5 words, each capitalised (or a number, "&", "|"),
+// no sentence punctuation.
+bool IsTagLike(std::string_view t, int words) {
+  if (words < 1 || words > 5 || EndsWithTerminal(t)) return false;
+  size_t i = 0;
+  while (i < t.size()) {
+    while (i < t.size() && t[i] == ' ') ++i;
+    if (i >= t.size()) break;
+    unsigned char c = static_cast<unsigned char>(t[i]);
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '&' || c == '|' ||
+              c == '#' || (c == 0xC3 && i + 1 < t.size() &&
+                           static_cast<unsigned char>(t[i + 1]) >= 0x80 &&
+                           static_cast<unsigned char>(t[i + 1]) <= 0x9E);
+    if (!ok) return false;
+    while (i < t.size() && t[i] != ' ') ++i;
+  }
+  return true;
+}
+
+// A tag or site line at the end: tag-like, and every word a real word of at
+// least two letters ("Russia South Korean", "The NRI Nation"; not "K Clark", "8,661").
+bool IsTailTag(std::string_view t, int words) {
+  if (!IsTagLike(t, words)) return false;
+  size_t i = 0;
+  while (i < t.size()) {
+    while (i < t.size() && t[i] == ' ') ++i;
+    size_t b = i;
+    while (i < t.size() && t[i] != ' ') ++i;
+    std::string_view w = t.substr(b, i - b);
+    if (w.empty() || w == "&" || w == "|") continue;
+    int letters = 0;
+    for (char c : w) {
+      if (IsAsciiLetter(c) || static_cast<unsigned char>(c) >= 0x80) {
+        ++letters;
+      } else if (c != '-' && c != '\'') {
+        return false;
+      }
+    }
+    if (letters < 2) return false;
+  }
+  return true;
+}
+
+std::string LettersOnly(std::string_view f) {
+  std::string out;
+  for (char c : f)
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
+  return out;
+}
+
+bool LooksLikeProse(const LineInfo& l) {
+  if (l.words >= 15) return true;
+  return l.words >= 6 && EndsWithTerminal(l.trimmed);
+}
+
+bool StartsLower(std::string_view t) { return !t.empty() && t[0] >= 'a' && t[0] <= 'z'; }
+
+bool EndsSentence(std::string_view t) {
+  if (t.empty()) return false;
+  char c = t.back();
+  return c == '.' || c == '!' || c == '?' || c == '"' || EndsWith(t, "\xE2\x80\x9D") ||
+         EndsWith(t, "\xE3\x80\x82");
+}
+
+// The tail of a hard-wrapped sentence ("said.", "share." in Reuters-21578):
+// starts in lower case right under a line that does not end a sentence.
+bool IsContinuation(const std::vector<LineInfo>& lines, size_t i) {
+  if (i == 0 || lines[i - 1].blank || !StartsLower(lines[i].trimmed)) return false;
+  std::string_view p = lines[i - 1].trimmed;
+  return !(EndsSentence(p) || EndsWith(p, ":") || EndsWith(p, ";"));
+}
+
+// A paragraph of prose that can close an article: a sentence, or a
+// parenthesised credit such as "(Reporting by ...; Editing by ...)".
+bool ClosesProse(const LineInfo& l) {
+  if (l.words < 6) return false;
+  return EndsSentence(l.trimmed) || (l.trimmed.front() == '(' && l.trimmed.back() == ')');
+}
+
+// A line that stands alone, as furniture does: it starts a unit (first line,
+// or after a blank line or a line ending a sentence), is itself complete, and
+// does not start in lower case (a hard-wrapped sentence's tail, "said.").
+bool StandsAlone(const std::vector<LineInfo>& lines, size_t i) {
+  const LineInfo& l = lines[i];
+  unsigned char c0 = static_cast<unsigned char>(l.trimmed[0]);
+  if (c0 >= 'a' && c0 <= 'z') return false;
+  bool starts = i == 0 || lines[i - 1].blank || EndsSentence(lines[i - 1].trimmed);
+  bool ends = i + 1 == lines.size() || lines[i + 1].blank ||
+              (EndsSentence(l.trimmed) && !StartsLower(lines[i + 1].trimmed));
+  if (!(starts && ends)) return false;
+  // Short stock sentences ("Terms were not disclosed.") recur in news because
+  // reporters write them, not because a site adds them: a repeated sentence
+  // counts only when it is long, like a disclaimer or an author's bio.
+  return !EndsSentence(l.trimmed) || l.words >= 10;
+}
+
+// The nearest kept line above line i closes a paragraph of prose.
+bool ProseAbove(const std::vector<LineInfo>& lines, size_t i) {
+  while (i-- > 0) {
+    if (lines[i].blank || lines[i].reason) continue;
+    return ClosesProse(lines[i]);
+  }
+  return false;
+}
+
+uint64_t LineKey(uint64_t source_hash, std::string_view folded) {
+  return Hash64(folded, kLineSeed ^ source_hash);
+}
+
+std::vector<LineInfo> SplitLines(std::string_view text) {
+  std::vector<LineInfo> lines;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t nl = text.find('\n', pos);
+    size_t end = nl == std::string_view::npos ? text.size() : nl;
+    LineInfo l;
+    l.begin = static_cast<uint32_t>(pos);
+    l.end = static_cast<uint32_t>(end);
+    l.trimmed = Trim(text.substr(pos, end - pos));
+    l.blank = l.trimmed.empty();
+    if (!l.blank) {
+      l.words = CountWords(l.trimmed);
+      l.prose = LooksLikeProse(l);
+    }
+    lines.push_back(std::move(l));
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+// ---- The table of repeated lines -----------------------------------------------
+
+// Open addressing over 64-bit line keys (source and folded line hashed
+// together), with the number of distinct articles each was seen in. Capped:
+// when it fills up, lines seen once are dropped.
+struct BoilerplateFilter::Impl {
+  static constexpr size_t kCapacity = 1 << 20;  // 16 MiB
+  static constexpr uint32_t kMinArticles = 3;         // above or below the prose
+  static constexpr uint32_t kMinArticlesInside = 10;  // between sentences
+  std::vector<uint64_t> keys;     // 0 = empty
+  std::vector<uint32_t> counts;
+  size_t used = 0;
+  std::unordered_set<uint64_t> seen_texts;  // exact copies count once (capped)
+
+  uint32_t Count(uint64_t key) const {
+    if (keys.empty()) return 0;
+    key |= 1;
+    size_t mask = keys.size() - 1;
+    for (size_t i = key & mask;; i = (i + 1) & mask) {
+      if (keys[i] == key) return counts[i];
+      if (keys[i] == 0) return 0;
+    }
+  }
+  void Add(uint64_t key) {
+    if (keys.empty()) {
+      keys.assign(kCapacity, 0);
+      counts.assign(kCapacity, 0);
+    }
+    key |= 1;
+    size_t mask = keys.size() - 1;
+    size_t i = key & mask;
+    for (;; i = (i + 1) & mask) {
+      if (keys[i] == key) {
+        ++counts[i];
+        return;
+      }
+      if (keys[i] == 0) break;
+    }
+    if (used + 1 > kCapacity * 7 / 10) {
+      Evict();
+      Add(key);
+      return;
+    }
+    keys[i] = key;
+    counts[i] = 1;
+    ++used;
+  }
+  // Drops the lines seen in fewer than `floor` articles, raising the floor
+  // until the table is at most half full.
+  void Evict() {
+    for (uint32_t floor = 2; used > kCapacity / 2; ++floor) {
+      std::vector<uint64_t> k;
+      std::vector<uint32_t> c;
+      k.swap(keys);
+      c.swap(counts);
+      keys.assign(kCapacity, 0);
+      counts.assign(kCapacity, 0);
+      used = 0;
+      size_t mask = kCapacity - 1;
+      for (size_t j = 0; j < k.size(); ++j) {
+        if (k[j] == 0 || c[j] < floor) continue;
+        size_t i = k[j] & mask;
+        while (keys[i] != 0) i = (i + 1) & mask;
+        keys[i] = k[j];
+        counts[i] = c[j];
+        ++used;
+      }
+    }
+  }
+};
 
 BoilerplateFilter::BoilerplateFilter() : impl_(std::make_unique<Impl>()) {}
 BoilerplateFilter::~BoilerplateFilter() = default;
-void BoilerplateFilter::Observe(const Article& article) {}
+
+void BoilerplateFilter::Observe(const Article& article) {
+  if (article.source.empty()) return;
+  uint64_t text_hash = Hash64(article.text, kLineSeed);
+  if (impl_->seen_texts.size() < (1u << 18)) {
+    if (!impl_->seen_texts.insert(text_hash).second) return;
+  }
+  uint64_t source_hash = Hash64(article.source, kLineSeed);
+  std::vector<LineInfo> lines = SplitLines(article.text);
+  std::vector<uint64_t> keys;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].blank || !StandsAlone(lines, i)) continue;
+    keys.push_back(LineKey(source_hash, Fold(lines[i].trimmed)));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  for (uint64_t k : keys) impl_->Add(k);
+}
+
 CleanedText BoilerplateFilter::Clean(const Article& article) const {
+  std::string_view text = article.text;
+  std::vector<LineInfo> lines = SplitLines(text);
+  size_t nonblank = 0;
+  size_t first = lines.size();
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].blank) continue;
+    ++nonblank;
+    if (first == lines.size()) first = i;
+    lines[i].folded = Fold(lines[i].trimmed);
+  }
+
+  // Per-line rules. Long prose lines only face the photo-credit rule. The first
+  // line, when it is the article's title, is the title.
+  std::string given_title = Fold(Trim(article.title));
+  for (size_t i = 0; i < lines.size(); ++i) {
+    LineInfo& l = lines[i];
+    if (l.blank || l.folded.empty()) continue;
+    if (i == first && !given_title.empty() && l.folded == given_title) continue;
+    if (IsUrlLine(l.folded, l.trimmed)) {
+      l.reason = "URL line";
+      continue;
+    }
+    if (IsContinuation(lines, i)) continue;
+    if (l.words <= 40) l.reason = PerLineReason(l);
+  }
+
+  // The title, repeated: every copy but the first line of the text.
+  std::string title = given_title;
+  if (title.empty() && first < lines.size()) title = lines[first].folded;
+  if (!title.empty()) {
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (i == first || lines[i].blank || lines[i].reason) continue;
+      if (lines[i].folded == title) lines[i].reason = "repeated title";
+    }
+  }
+
+  // Photo credits, and the bare caption a credited caption repeats.
+  for (size_t i = 0; i < lines.size(); ++i) {
+    LineInfo& l = lines[i];
+    if (l.blank || l.folded.empty() || l.reason || i == first || IsContinuation(lines, i)) continue;
+    size_t at = PhotoCreditStart(l.folded);
+    if (at == std::string_view::npos) continue;
+    l.reason = "photo credit";
+    std::string_view caption = Trim(std::string_view(l.folded).substr(0, at));
+    if (caption.empty()) continue;
+    size_t lo = i >= 3 ? i - 3 : 0, hi = std::min(lines.size(), i + 4);
+    for (size_t j = lo; j < hi; ++j) {
+      if (j == i || j == first || lines[j].blank || lines[j].reason) continue;
+      if (lines[j].folded == caption) lines[j].reason = "photo caption";
+    }
+  }
+
+  // Lists under a bare "Check also;" / "Related:" header.
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].blank || lines[i].folded.empty() ||
+        ReadAlsoKind(lines[i].folded, lines[i].words) != 2)
+      continue;
+    for (size_t j = i + 1, taken = 0; j < lines.size() && taken < 10; ++j) {
+      LineInfo& l = lines[j];
+      if (l.blank) continue;
+      if (l.reason) break;
+      std::string_view t = l.trimmed;
+      bool bullet = t[0] == '-' || t[0] == '*' || t.substr(0, 3) == "\xE2\x80\xA2" ||
+                    t.substr(0, 3) == "\xE2\x80\x93" || t.substr(0, 2) == "\xC2\xBB";
+      bool headline = l.words <= 15 && !EndsWith(t, ".");
+      if (l.words > 20 || !(bullet || headline)) break;
+      l.reason = "read-also link";
+      ++taken;
+    }
+  }
+
+  // Lines a source repeats across its articles. If they would take most of the
+  // article, the article is a copy of another rather than furniture around it.
+  // Furniture sits above the first or below the last sentence; a line repeated
+  // in the middle of articles must be repeated far more often to count (a
+  // team sheet or a kick-off time repeated in three previews is content).
+  if (!article.source.empty() && impl_->used > 0) {
+    uint64_t source_hash = Hash64(article.source, kLineSeed);
+    std::vector<uint32_t> seen(lines.size(), 0);
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].blank || lines[i].reason || !StandsAlone(lines, i)) continue;
+      seen[i] = impl_->Count(LineKey(source_hash, lines[i].folded));
+    }
+    // The article's own prose: sentences not repeated elsewhere.
+    size_t first_prose = lines.size(), last_prose = 0;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].blank || !lines[i].prose || seen[i] >= Impl::kMinArticles) continue;
+      first_prose = std::min(first_prose, i);
+      last_prose = i;
+    }
+    std::vector<size_t> hits;
+    std::vector<uint32_t> counts;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      uint32_t c = seen[i];
+      bool edge = i < first_prose || i > last_prose;
+      if (c >= (edge ? Impl::kMinArticles : Impl::kMinArticlesInside)) {
+        hits.push_back(i);
+        counts.push_back(c);
+      }
+    }
+    size_t prose = 0;
+    for (const LineInfo& l : lines) prose += (!l.blank && !l.reason) ? 1 : 0;
+    if (!hits.empty() && hits.size() * 2 <= prose) {
+      for (size_t h = 0; h < hits.size(); ++h) {
+        LineInfo& l = lines[hits[h]];
+        l.reason_text = "repeated across " + std::to_string(counts[h]) + " articles of " + article.source;
+        l.reason = l.reason_text.c_str();
+      }
+    }
+  }
+
+  // The tail: URLs, the site's name and tag lines after the last sentence.
+  bool prose_above = false;
+  for (const LineInfo& l : lines) prose_above |= (!l.blank && !l.reason && l.prose);
+  if (prose_above) {
+    std::string source = Fold(article.source);
+    std::string url_letters;  // letters of a URL removed below, to name the site
+    for (size_t i = lines.size(), taken = 0; i-- > 0 && taken < 5;) {
+      LineInfo& l = lines[i];
+      if (l.blank) continue;
+      if (l.reason) {
+        if (std::string_view(l.reason) == "URL line") url_letters = LettersOnly(l.folded);
+        continue;
+      }
+      if (l.prose || i == first) break;
+      std::string_view name = l.folded;
+      if (StartsWithPhrase(name, "the ")) name.remove_prefix(4);
+      std::string letters = LettersOnly(name);
+      if ((!source.empty() && l.folded == source) ||
+          (letters.size() >= 4 && !url_letters.empty() && Contains(url_letters, letters))) {
+        l.reason = "site name at end";
+      } else if (IsTailTag(l.trimmed, l.words) && ProseAbove(lines, i)) {
+        l.reason = "tag line at end";
+      } else {
+        break;
+      }
+      ++taken;
+    }
+  }
+
   CleanedText out;
-  out.text = article.text;
+  size_t removed = 0;
+  for (const LineInfo& l : lines) removed += (!l.blank && l.reason) ? 1 : 0;
+  if (removed == 0 || removed >= nonblank) {  // never remove every line
+    out.text = article.text;
+    return out;
+  }
+  out.text.reserve(text.size());
+  bool first_out = true;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const LineInfo& l = lines[i];
+    std::string_view raw = text.substr(l.begin, l.end - l.begin);
+    if (!l.blank && l.reason) {
+      SetAsideLine s;
+      s.line = static_cast<uint32_t>(i);
+      s.begin = l.begin;
+      s.end = l.end;
+      s.text = std::string(raw);
+      s.reason = l.reason;
+      out.removed.push_back(std::move(s));
+      continue;
+    }
+    if (!first_out) out.text.push_back('\n');
+    out.text.append(raw);
+    first_out = false;
+  }
   return out;
 }
 

@@ -2,8 +2,11 @@
 //
 // ingest_bench INPUT... [--repeat N]: reads the inputs with ArticleReader on one
 // thread, N times (default 3), and prints articles/s and MB/s of the best run,
-// with the bytes counted as the size of the inputs on disk. Behind
+// with the bytes counted as the size of the inputs on disk (compressed size for
+// .gz/.zst), and the peak resident memory of the process. Behind
 // scripts/bench-ingest.
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +29,7 @@ int main(int argc, char** argv) {
   }
   double best = 1e30;
   uint64_t articles = 0, bytes = 0, text_bytes = 0, rejected = 0;
+  storyline::IngestStats stats;
   for (int r = 0; r < repeat; ++r) {
     storyline::IngestOptions opt;
     auto t0 = std::chrono::steady_clock::now();
@@ -52,11 +56,21 @@ int main(int argc, char** argv) {
     text_bytes = text;
     bytes = (*reader)->total_bytes();
     rejected = (*reader)->stats().rejected;
+    stats = (*reader)->stats();
   }
   std::printf("ingest: %llu articles, %.1f MB input (%.1f MB text), %llu rejected\n",
               static_cast<unsigned long long>(articles), bytes / 1e6, text_bytes / 1e6,
               static_cast<unsigned long long>(rejected));
-  std::printf("ingest: best of %d runs, one thread: %.3f s, %.0f articles/s, %.1f MB/s\n", repeat,
-              best, articles / best, bytes / 1e6 / best);
+  std::printf(
+      "ingest: best of %d runs, one thread: %.3f s, %.0f articles/s, %.1f MB/s of input, "
+      "%.1f MB/s of article text\n",
+      repeat, best, articles / best, bytes / 1e6 / best, text_bytes / 1e6 / best);
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("ingest: utf8 repaired %llu, mojibake repaired %llu, unparsed dates %llu; "
+              "peak memory %.1f MB\n",
+              static_cast<unsigned long long>(stats.utf8_repaired),
+              static_cast<unsigned long long>(stats.mojibake_repaired),
+              static_cast<unsigned long long>(stats.unparsed_dates), ru.ru_maxrss / 1024.0);
   return 0;
 }

@@ -54,7 +54,11 @@ struct WarcRecord {
 // records are skipped. Not thread-safe; not copyable (owns the file).
 class WarcReader {
  public:
+  // Opens `path` (gzip detected from its first bytes, whatever the name).
+  // IoError naming the path when it cannot be opened.
   static Result<std::unique_ptr<WarcReader>> Open(const std::string& path);
+  // Reads a WARC held in memory (plain or gzip); for tests and fuzzing.
+  static Result<std::unique_ptr<WarcReader>> OpenBuffer(std::string bytes);
   virtual ~WarcReader() = default;
   WarcReader(const WarcReader&) = delete;
   WarcReader& operator=(const WarcReader&) = delete;
@@ -66,6 +70,9 @@ class WarcReader {
   virtual Result<bool> Next(WarcRecord* out) = 0;
   // Compressed bytes consumed so far.
   virtual uint64_t bytes_read() const = 0;
+  // The 1-based number of the last record Next() looked at (every WARC record
+  // counts, not only the HTML ones); names the record in error messages.
+  virtual uint64_t record_number() const = 0;
 
  protected:
   WarcReader() = default;

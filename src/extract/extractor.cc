@@ -1,0 +1,575 @@
+// Copyright storyline authors.
+//
+// ExtractArticle: the main text of a web page, in the manner of readability
+// and trafilatura (docs/extract.md "Extraction"):
+//  1. decode to UTF-8 and parse with gumbo into a flat pre-order array;
+//  2. clean: drop tags that never hold article text (script, nav, aside, forms
+//     controls, ...) and elements whose class/id names boilerplate (share bars,
+//     cookie banners, related lists, comments, ...);
+//  3. cut the remaining text into paragraphs at block boundaries, each with its
+//     link density and the block element that holds it;
+//  4. score containers by the paragraphs under them (text length, commas, link
+//     density, tag and class hints), pick the best and its related siblings;
+//  5. keep the container's paragraphs that are not link lists; fall back to all
+//     clean paragraphs of the page when the main rule finds little.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "extract/charset.h"
+#include "extract/dom.h"
+#include "extract/metadata.h"
+#include "storyline/extract.h"
+
+#ifdef STORYLINE_HAVE_TEXT
+#include "storyline/text.h"
+#endif
+
+namespace storyline {
+namespace internal {
+namespace {
+
+// ---- Tag classes -----------------------------------------------------------
+
+bool IsBlockTag(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_BODY: case GUMBO_TAG_CENTER: case GUMBO_TAG_DD:
+    case GUMBO_TAG_DETAILS: case GUMBO_TAG_DIR: case GUMBO_TAG_DIV:
+    case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FIGURE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_FORM: case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6: case GUMBO_TAG_HEADER: case GUMBO_TAG_HGROUP: case GUMBO_TAG_HR:
+    case GUMBO_TAG_HTML: case GUMBO_TAG_LI: case GUMBO_TAG_MAIN: case GUMBO_TAG_MENU:
+    case GUMBO_TAG_NAV: case GUMBO_TAG_OL: case GUMBO_TAG_P: case GUMBO_TAG_PRE:
+    case GUMBO_TAG_SECTION: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TBODY: case GUMBO_TAG_THEAD: case GUMBO_TAG_TFOOT: case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH: case GUMBO_TAG_TR: case GUMBO_TAG_UL: case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_OPTION: case GUMBO_TAG_LEGEND:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Paragraph-like blocks: their text is one unit whose container is the parent.
+bool IsParagraphTag(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_P: case GUMBO_TAG_PRE: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+    case GUMBO_TAG_LI: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_DD: case GUMBO_TAG_DT:
+    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_SUMMARY:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsHeading(GumboTag t) {
+  return t == GUMBO_TAG_H1 || t == GUMBO_TAG_H2 || t == GUMBO_TAG_H3 || t == GUMBO_TAG_H4 ||
+         t == GUMBO_TAG_H5 || t == GUMBO_TAG_H6;
+}
+
+// Tags whose content is never article text.
+bool IsDroppedTag(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_IFRAME: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH:
+    case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_CANVAS: case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_SELECT: case GUMBO_TAG_OPTION: case GUMBO_TAG_INPUT: case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_NAV: case GUMBO_TAG_ASIDE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_TITLE: case GUMBO_TAG_MENU: case GUMBO_TAG_LABEL:
+    case GUMBO_TAG_AUDIO: case GUMBO_TAG_VIDEO: case GUMBO_TAG_MAP: case GUMBO_TAG_FIELDSET:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// ---- Class and id hints ------------------------------------------------------
+
+bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)); }
+
+// True when `word` occurs in `hint` as a whole token (split on non-alphanumerics).
+bool HasToken(std::string_view hint, std::string_view word) {
+  size_t p = 0;
+  while ((p = hint.find(word, p)) != std::string_view::npos) {
+    bool left = p == 0 || !IsWordChar(hint[p - 1]);
+    bool right = p + word.size() >= hint.size() || !IsWordChar(hint[p + word.size()]);
+    if (left && right) return true;
+    p += 1;
+  }
+  return false;
+}
+
+bool HasAny(std::string_view hint, std::initializer_list<std::string_view> words) {
+  for (std::string_view w : words) {
+    if (hint.find(w) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+bool HasAnyToken(std::string_view hint, std::initializer_list<std::string_view> words) {
+  for (std::string_view w : words) {
+    if (HasToken(hint, w)) return true;
+  }
+  return false;
+}
+
+bool IsCommentHint(std::string_view hint) {
+  return HasAny(hint, {"comment", "disqus", "respond", "kommentar", "commentaire", "reactions",
+                       "leserbrief"}) ||
+         HasAnyToken(hint, {"replies", "reply"});
+}
+
+// Removed whatever else the class says.
+bool IsHardBoilerplate(std::string_view hint) {
+  return HasAny(hint, {"cookie", "consent", "gdpr", "newsletter", "share", "sharing", "social",
+                       "related", "recommend", "outbrain", "taboola", "breadcrumb", "pagination",
+                       "advert", "sponsor", "popup", "modal", "sidebar", "widget", "subscribe",
+                       "signup", "paywall", "skiplink", "skip-link", "print-only", "socialbar",
+                       "shariff", "addthis", "mostread", "most-read", "mostpopular", "trending",
+                       "read-more", "readmore", "weitere-artikel", "teaser-list", "author-box",
+                       "authorbox", "about-author", "post-navigation", "postnav", "navigation",
+                       "tagcloud", "tag-cloud", "login", "sitemap", "footer", "copyright",
+                       "banner", "promo", "hidden", "visually-hidden", "sr-only", "screen-reader",
+                       "jp-relatedposts", "wp-caption-text"}) ||
+         HasAnyToken(hint, {"ad", "ads", "nav", "navbar", "menu", "tags", "tag", "meta",
+                            "byline", "share", "toolbar", "masthead", "header", "topbar",
+                            "search", "pager", "pages", "sharebar", "noprint", "hide",
+                            "dateline", "categories", "category", "keywords", "rating"});
+}
+
+bool IsPositiveHint(std::string_view hint) {
+  return HasAny(hint, {"article", "content", "main", "post", "entry", "story", "body-text",
+                       "bodytext", "text", "blog", "artikel", "beitrag", "inhalt", "hentry"});
+}
+
+bool IsNegativeHint(std::string_view hint) {
+  return HasAny(hint, {"nav", "menu", "footer", "header", "sidebar", "comment", "share", "social",
+                       "related", "cookie", "consent", "banner", "promo", "newsletter",
+                       "subscribe", "widget", "teaser", "combx", "masthead", "meta", "shoutbox",
+                       "sponsor", "skyscraper", "tags", "author", "date"}) ||
+         HasAnyToken(hint, {"ad", "ads", "aside"});
+}
+
+// ---- Paragraphs -------------------------------------------------------------
+
+struct Para {
+  std::string text;
+  uint32_t chars = 0;       // UTF-8 code points
+  uint32_t link_chars = 0;  // code points inside <a>
+  int32_t block = -1;       // the innermost block element holding it
+  GumboTag tag = GUMBO_TAG_UNKNOWN;
+};
+
+size_t CountChars(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+class Extractor {
+ public:
+  Extractor(const Dom& dom, const ExtractOptions& opt) : dom_(dom), opt_(opt) {}
+
+  // Returns the article text ("" when none).
+  std::string Run() {
+    Prepare();
+    std::string best = Extract(/*use_hints=*/true);
+    if (CountChars(best) < 250) {
+      // The class hints may have removed the article's own wrapper.
+      std::string relaxed = Extract(/*use_hints=*/false);
+      if (CountChars(relaxed) > CountChars(best) * 2) best = std::move(relaxed);
+    }
+    return best;
+  }
+
+ private:
+  void Prepare() {
+    const size_t n = dom_.size();
+    hint_.assign(n, std::string());
+    hard_.assign(n, 0);
+    weight_.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      const DomNode& d = dom_[i];
+      if (d.is_text) continue;
+      std::string_view cls = dom_.Attr(i, "class");
+      std::string_view id = dom_.Attr(i, "id");
+      if (!cls.empty() || !id.empty()) {
+        std::string h = LowerAscii(cls);
+        h.push_back(' ');
+        h += LowerAscii(id);
+        hint_[i] = std::move(h);
+      }
+      const std::string& h = hint_[i];
+      bool tag_drop = IsDroppedTag(d.tag);
+      if (d.tag == GUMBO_TAG_HEADER && !InsideArticle(i)) tag_drop = true;
+      if (gumbo_get_attribute(&d.g->v.element.attributes, "hidden") != nullptr) tag_drop = true;
+      std::string_view style = dom_.Attr(i, "style");
+      if (!style.empty()) {
+        std::string s = LowerAscii(style);
+        s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+        if (s.find("display:none") != std::string::npos ||
+            s.find("visibility:hidden") != std::string::npos)
+          tag_drop = true;
+      }
+      std::string_view role = dom_.Attr(i, "role");
+      if (role == "navigation" || role == "banner" || role == "contentinfo" ||
+          role == "complementary" || role == "dialog" || role == "menu")
+        tag_drop = true;
+      if (tag_drop) {
+        hard_[i] = 2;  // always removed
+        continue;
+      }
+      if (h.empty() || d.tag == GUMBO_TAG_BODY || d.tag == GUMBO_TAG_HTML) continue;
+      if (!opt_.include_comments && IsCommentHint(h)) {
+        hard_[i] = 2;
+      } else if (IsHardBoilerplate(h) && !(IsPositiveHint(h) && !HasAny(h, {"share", "social",
+                                                                             "related", "cookie",
+                                                                             "newsletter"}))) {
+        hard_[i] = 1;  // removed when hints are used
+      }
+      if (IsPositiveHint(h)) weight_[i] += 25;
+      if (IsNegativeHint(h)) weight_[i] -= 25;
+    }
+  }
+
+  bool InsideArticle(size_t i) const {
+    for (int32_t p = dom_[i].parent; p >= 0; p = dom_[p].parent) {
+      GumboTag t = dom_[p].tag;
+      if (t == GUMBO_TAG_ARTICLE || t == GUMBO_TAG_MAIN) return true;
+    }
+    return false;
+  }
+
+  // Cuts the kept text into paragraphs.
+  void Segment(bool use_hints) {
+    paras_.clear();
+    const int32_t n = static_cast<int32_t>(dom_.size());
+    std::vector<int32_t> open;    // open elements
+    std::vector<int32_t> blocks;  // open block elements
+    int link_depth = 0;
+    Para cur;
+    bool pending_space = false;
+    auto flush = [&]() {
+      while (!cur.text.empty() && cur.text.back() == ' ') cur.text.pop_back();
+      if (!cur.text.empty()) {
+        cur.block = blocks.empty() ? -1 : blocks.back();
+        cur.tag = cur.block >= 0 ? dom_[cur.block].tag : GUMBO_TAG_UNKNOWN;
+        paras_.push_back(std::move(cur));
+      }
+      cur = Para();
+      pending_space = false;
+    };
+    auto close = [&](int32_t e) {
+      GumboTag t = dom_[e].tag;
+      if (IsBlockTag(t)) {
+        flush();
+        if (!blocks.empty() && blocks.back() == e) blocks.pop_back();
+      } else if (t == GUMBO_TAG_A) {
+        --link_depth;
+      }
+    };
+    for (int32_t i = 0; i < n;) {
+      while (!open.empty() && dom_[open.back()].end <= i) {
+        close(open.back());
+        open.pop_back();
+      }
+      const DomNode& d = dom_[i];
+      if (d.is_text) {
+        std::string_view t = dom_.Text(i);
+        uint32_t added = 0;
+        for (size_t k = 0; k < t.size(); ++k) {
+          unsigned char c = static_cast<unsigned char>(t[k]);
+          bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+          if (c == 0xC2 && k + 1 < t.size() && static_cast<unsigned char>(t[k + 1]) == 0xA0) {
+            space = true;
+            ++k;
+          }
+          if (space) {
+            pending_space = true;
+            continue;
+          }
+          if (pending_space && !cur.text.empty()) {
+            cur.text.push_back(' ');
+            ++added;
+          }
+          pending_space = false;
+          cur.text.push_back(static_cast<char>(c));
+          if ((c & 0xC0) != 0x80) ++added;
+        }
+        cur.chars += added;
+        if (link_depth > 0) cur.link_chars += added;
+        ++i;
+        continue;
+      }
+      if (hard_[i] >= 2 || (use_hints && hard_[i] == 1)) {
+        if (IsBlockTag(d.tag)) flush();
+        i = d.end;
+        continue;
+      }
+      if (d.tag == GUMBO_TAG_BR) {
+        pending_space = true;
+      } else if (d.tag == GUMBO_TAG_IMG) {
+        pending_space = true;
+      } else if (IsBlockTag(d.tag)) {
+        flush();
+        blocks.push_back(i);
+      } else if (d.tag == GUMBO_TAG_A) {
+        ++link_depth;
+      }
+      open.push_back(i);
+      ++i;
+    }
+    while (!open.empty()) {
+      close(open.back());
+      open.pop_back();
+    }
+    flush();
+  }
+
+  // The candidate container a paragraph scores for first.
+  int32_t ScoreParent(const Para& p) const {
+    if (p.block < 0) return -1;
+    if (IsParagraphTag(p.tag)) return dom_[p.block].parent;
+    return p.block;
+  }
+
+  static double TagScore(GumboTag t) {
+    switch (t) {
+      case GUMBO_TAG_DIV: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_MAIN: case GUMBO_TAG_SECTION:
+        return 5;
+      case GUMBO_TAG_PRE: case GUMBO_TAG_TD: case GUMBO_TAG_BLOCKQUOTE:
+        return 3;
+      case GUMBO_TAG_ADDRESS: case GUMBO_TAG_OL: case GUMBO_TAG_UL: case GUMBO_TAG_DL:
+      case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_LI: case GUMBO_TAG_FORM:
+        return -3;
+      case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
+      case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_TH:
+        return -5;
+      default:
+        return 0;
+    }
+  }
+
+  bool Within(int32_t node, int32_t root) const {
+    return node >= root && node < dom_[root].end;
+  }
+
+  std::string Extract(bool use_hints) {
+    Segment(use_hints);
+    if (paras_.empty()) return "";
+    const int32_t n = static_cast<int32_t>(dom_.size());
+    // Text and link length per element subtree (kept text only).
+    std::vector<uint32_t> text(n, 0), links(n, 0);
+    for (const Para& p : paras_) {
+      if (p.block < 0) continue;
+      text[p.block] += p.chars;
+      links[p.block] += p.link_chars;
+    }
+    for (int32_t i = n - 1; i > 0; --i) {
+      int32_t par = dom_[i].parent;
+      if (par >= 0 && !dom_[i].is_text) {
+        text[par] += text[i];
+        links[par] += links[i];
+      }
+    }
+    // Readability's scores.
+    std::unordered_map<int32_t, double> score;
+    auto init = [&](int32_t e) -> double& {
+      auto it = score.find(e);
+      if (it == score.end()) {
+        it = score.emplace(e, TagScore(dom_[e].tag) + weight_[e]).first;
+      }
+      return it->second;
+    };
+    for (const Para& p : paras_) {
+      if (p.chars < 25) continue;
+      if (p.link_chars * 2 > p.chars) continue;
+      double s = 1;
+      for (size_t k = 0; k < p.text.size(); ++k) {
+        char c = p.text[k];
+        if (c == ',') s += 1;
+      }
+      s += std::min(std::floor(p.chars / 100.0), 3.0);
+      int32_t e = ScoreParent(p);
+      for (int level = 0; e >= 0 && level < 5; ++level) {
+        if (dom_[e].tag == GUMBO_TAG_HTML) break;
+        double div = level == 0 ? 1 : level == 1 ? 2 : level * 3;
+        init(e) += s / div;
+        e = dom_[e].parent;
+      }
+    }
+    int32_t top = -1;
+    double top_score = -1e9;
+    std::vector<std::pair<double, int32_t>> ranked;
+    for (auto& [e, s] : score) {
+      double ld = text[e] > 0 ? static_cast<double>(links[e]) / text[e] : 0;
+      s *= (1 - ld);
+      ranked.push_back({s, e});
+      if (s > top_score || (s == top_score && e < top)) {
+        top_score = s;
+        top = e;
+      }
+    }
+    std::string out;
+    if (top >= 0) {
+      // Several near-top candidates under one ancestor: that ancestor is the article.
+      std::sort(ranked.begin(), ranked.end(),
+                [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+      std::vector<int32_t> alts;
+      for (size_t k = 1; k < ranked.size() && k < 6; ++k) {
+        if (ranked[k].first >= top_score * 0.75) alts.push_back(ranked[k].second);
+      }
+      if (alts.size() >= 3) {
+        for (int32_t a = dom_[top].parent; a >= 0 && dom_[a].tag != GUMBO_TAG_BODY; a = dom_[a].parent) {
+          int contained = 0;
+          for (int32_t x : alts) contained += Within(x, a);
+          if (contained >= 3) {
+            top = a;
+            break;
+          }
+        }
+      }
+      // Scores rising toward the root mean more content up there.
+      double last = score.count(top) ? score[top] : 0;
+      for (int32_t p = dom_[top].parent; p >= 0 && dom_[p].tag != GUMBO_TAG_BODY; p = dom_[p].parent) {
+        auto it = score.find(p);
+        if (it == score.end()) continue;
+        if (it->second < last / 3) break;
+        if (it->second > last) {
+          top = p;
+          last = it->second;
+        }
+      }
+      // An only child stands for its parent.
+      while (dom_[top].parent >= 0 && dom_[dom_[top].parent].tag != GUMBO_TAG_BODY &&
+             dom_[dom_[top].parent].tag != GUMBO_TAG_HTML && text[dom_[top].parent] == text[top]) {
+        top = dom_[top].parent;
+      }
+      // Siblings that belong to the article.
+      std::vector<std::pair<int32_t, int32_t>> ranges;
+      const double threshold = std::max(10.0, last * 0.2);
+      int32_t par = dom_[top].parent;
+      if (par < 0) {
+        ranges.push_back({top, dom_[top].end});
+      } else {
+        for (int32_t c = par + 1; c < dom_[par].end; c = dom_[c].end) {
+          if (dom_[c].is_text) continue;
+          bool keep = c == top;
+          if (!keep) {
+            auto it = score.find(c);
+            double bonus = (!hint_[c].empty() && hint_[c] == hint_[top]) ? last * 0.2 : 0;
+            if (it != score.end() && it->second + bonus >= threshold) keep = true;
+            if (!keep && dom_[c].tag == GUMBO_TAG_P && text[c] > 0) {
+              double ld = static_cast<double>(links[c]) / text[c];
+              if (text[c] > 80 && ld < 0.25) keep = true;
+            }
+          }
+          if (keep) ranges.push_back({c, dom_[c].end});
+        }
+      }
+      out = Emit(ranges);
+    }
+    // Fallback: every clean paragraph of the page.
+    if (CountChars(out) < 300) {
+      std::string all;
+      for (const Para& p : paras_) {
+        if (p.chars < 40 || p.link_chars * 10 > p.chars * 3) continue;
+        if (!all.empty()) all.push_back('\n');
+        all += p.text;
+      }
+      if (CountChars(all) > CountChars(out) * 1.5) out = std::move(all);
+    }
+    return out;
+  }
+
+  // The paragraphs inside the chosen ranges, minus link lists.
+  std::string Emit(const std::vector<std::pair<int32_t, int32_t>>& ranges) {
+    std::vector<const Para*> kept;
+    size_t r = 0;
+    for (const Para& p : paras_) {
+      if (p.block < 0) continue;
+      while (r < ranges.size() && p.block >= ranges[r].second) ++r;
+      if (r >= ranges.size()) break;
+      if (p.block < ranges[r].first) continue;
+      double ld = p.chars > 0 ? static_cast<double>(p.link_chars) / p.chars : 0;
+      if (ld > 0.5) continue;
+      if (p.tag == GUMBO_TAG_LI && ld > 0.3) continue;
+      kept.push_back(&p);
+    }
+    // Drop trailing headings that introduce nothing.
+    while (!kept.empty() && IsHeading(kept.back()->tag)) kept.pop_back();
+    std::string out;
+    for (const Para* p : kept) {
+      if (!out.empty()) out.push_back('\n');
+      out += p->text;
+    }
+    return out;
+  }
+
+  const Dom& dom_;
+  const ExtractOptions& opt_;
+  std::vector<std::string> hint_;
+  std::vector<uint8_t> hard_;   // 2 = always removed, 1 = removed with hints
+  std::vector<double> weight_;  // class/id weight
+  std::vector<Para> paras_;
+};
+
+// True when the bytes look like binary data rather than text markup.
+bool LooksBinary(std::string_view bytes) {
+  if (bytes.size() >= 2 && ((static_cast<unsigned char>(bytes[0]) == 0xFF &&
+                             static_cast<unsigned char>(bytes[1]) == 0xFE) ||
+                            (static_cast<unsigned char>(bytes[0]) == 0xFE &&
+                             static_cast<unsigned char>(bytes[1]) == 0xFF)))
+    return false;  // UTF-16 with a BOM
+  std::string_view head = bytes.substr(0, 4096);
+  size_t control = 0;
+  for (char ch : head) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f')) ++control;
+  }
+  return control * 20 > head.size();  // more than 5% control bytes
+}
+
+}  // namespace
+}  // namespace internal
+
+Result<ExtractedPage> ExtractArticle(std::string_view html, const ExtractOptions& options,
+                                     std::string_view content_type, std::string_view url) {
+  using namespace internal;  // NOLINT: this file's own helpers
+  if (html.empty()) return Status::InvalidArgument("empty page");
+  if (LooksBinary(html)) return Status::InvalidArgument("binary data, not an HTML page");
+  std::string utf8 = DecodeToUtf8(html, content_type);
+  Dom dom;
+  dom.Parse(utf8);
+  ExtractedPage page;
+  PageMetadata meta = ExtractMetadata(dom, url);
+  Extractor ex(dom, options);
+  page.text = ex.Run();
+  if (page.text.empty()) return Status::InvalidArgument("no article text found");
+  page.url = !meta.canonical.empty() ? meta.canonical : std::string(url);
+  page.title = std::move(meta.title);
+  page.author = std::move(meta.author);
+  page.site = std::move(meta.site);
+  page.published = std::move(meta.published);
+  if (!page.published.empty()) {
+    if (auto t = ParseDateTime(page.published)) {
+      page.published_ts = *t;
+    } else if (auto d = ParseDateTime(page.published.substr(0, 10))) {
+      page.published_ts = *d;
+    }
+  }
+  page.lang = std::move(meta.lang);
+#ifdef STORYLINE_HAVE_TEXT
+  if (page.lang.empty()) page.lang = DetectLanguage(page.text);
+#endif
+  return page;
+}
+
+}  // namespace storyline

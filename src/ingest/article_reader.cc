@@ -111,6 +111,14 @@ Status Expand(const std::string& input, std::vector<Candidate>* out) {
     }
     return Status::NotFound(input + ": no such file or directory");
   }
+  if (fs::is_fifo(st) || fs::is_character_file(st)) {
+    // A pipe or a device (`<(zcat feed.gz)`, /dev/stdin): a JSONL stream.
+    Candidate c;
+    c.file.path = input;
+    c.file.kind = InputKind::kJsonl;
+    out->push_back(std::move(c));
+    return Status::Ok();
+  }
   if (!fs::is_directory(st)) return AddFile(input, input, /*explicit_input=*/true, out);
 
   // A folder: every readable file below it, sorted by path for reproducible runs.

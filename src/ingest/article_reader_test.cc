@@ -3,6 +3,7 @@
 // ArticleReader on real text: the seeds in demo/, JSONL in every container,
 // and every kind of bad input INTERFACE.md names.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -373,6 +374,18 @@ TEST(ArticleReader, StandardInputStyleStreamReadsJsonlFromADescriptor) {
   EXPECT_EQ(run.articles[3].id, "003_fc802517088b5e08");
   EXPECT_EQ(run.articles[3].origin_file, "-");
   EXPECT_EQ(run.total_bytes, 0u);
+}
+
+TEST(ArticleReader, NamedPipeIsReadAsJsonl) {
+  std::string dir = TestDir();
+  std::string fifo = dir + "/feed";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string jsonl = SeedJsonl();
+  std::thread writer([&] { WriteFile(fifo, jsonl); });
+  ReadRun run = ReadInputs({fifo});
+  writer.join();
+  ASSERT_TRUE(run.status.ok()) << run.status.ToString();
+  EXPECT_EQ(run.articles.size(), 5u);
 }
 
 TEST(ArticleReader, BufferReaderReadsJsonlFromMemory) {

@@ -64,39 +64,55 @@ std::string_view Trim(std::string_view s) {
 // ASCII lower case, Latin-1 capitals (U+00C0-U+00DE) too, runs of spaces
 // (incl. no-break spaces) collapsed to one, curly quotes made straight. For
 // matching rules, never for output.
-std::string Fold(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+// Writes Fold(s) to out (room for s.size() bytes); returns its length and, in
+// *words, the number of space-separated words.
+size_t FoldInto(std::string_view s, char* out, int* words = nullptr) {
+  size_t n = 0;
+  int w = 0;
   bool space = false;
   for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c > ' ' && c < 0x80) {  // the common case: a visible ASCII byte
+      if (space && n > 0) out[n++] = ' ';
+      w += (space || n == 0);
+      space = false;
+      out[n++] = static_cast<char>(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+      ++i;
+      continue;
+    }
     size_t len = 0;
     if (IsSpaceAt(s, i, &len)) {
       space = true;
       i += len;
       continue;
     }
-    if (space && !out.empty()) out.push_back(' ');
+    if (space && n > 0) out[n++] = ' ';
+    w += (space || n == 0);
     space = false;
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 'A' && c <= 'Z') {
-      out.push_back(static_cast<char>(c | 0x20));
-      ++i;
-    } else if (c == 0xC3 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(s[i + 1]) <= 0x9E &&
-               static_cast<unsigned char>(s[i + 1]) != 0x97) {
-      out.push_back(s[i]);
-      out.push_back(static_cast<char>(s[i + 1] + 0x20));
+    if (c == 0xC3 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(s[i + 1]) <= 0x9E && static_cast<unsigned char>(s[i + 1]) != 0x97) {
+      out[n++] = s[i];
+      out[n++] = static_cast<char>(s[i + 1] + 0x20);
       i += 2;
     } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
                (static_cast<unsigned char>(s[i + 2]) == 0x98 ||
                 static_cast<unsigned char>(s[i + 2]) == 0x99)) {
-      out.push_back('\'');
+      out[n++] = '\'';
       i += 3;
     } else {
-      out.push_back(s[i]);
-      ++i;
+      out[n++] = s[i++];
     }
   }
+  if (words != nullptr) *words = w;
+  return n;
+}
+
+// ASCII lower case, Latin-1 capitals (U+00C0-U+00DE) too, runs of spaces
+// (incl. no-break spaces) collapsed to one, curly quotes made straight. For
+// matching rules, never for output. Never longer than its input.
+std::string Fold(std::string_view s) {
+  std::string out(s.size(), '\0');
+  out.resize(FoldInto(s, out.data()));
   return out;
 }
 
@@ -125,19 +141,79 @@ bool EndsWith(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
 }
 
-template <size_t N>
-bool StartsWithAny(std::string_view s, const std::array<std::string_view, N>& ps) {
-  for (std::string_view p : ps)
-    if (StartsWithPhrase(s, p)) return true;
-  return false;
-}
+// A set of phrases (at least 3 bytes each) indexed by their first three
+// bytes, so that testing a line against dozens of phrases costs one table
+// probe per byte rather than one comparison per phrase.
+class PhraseSet {
+ public:
+  template <size_t N>
+  explicit PhraseSet(const std::array<std::string_view, N>& phrases)
+      : phrases_(phrases.begin(), phrases.end()), groups_(N, 1) {
+    Index();
+  }
+  // Phrases each with a group bit, for Groups().
+  explicit PhraseSet(std::vector<std::pair<std::string_view, uint32_t>> phrases) {
+    for (const auto& [p, g] : phrases) {
+      phrases_.push_back(p);
+      groups_.push_back(g);
+    }
+    Index();
+  }
+  // The union of the group bits of every phrase that occurs in `s`.
+  uint32_t Groups(std::string_view s) const {
+    uint32_t g = 0;
+    for (size_t i = 0; i + 3 <= s.size(); ++i) {
+      uint32_t b = Bucket(s.data() + i);
+      if (!(bits_[b >> 6] >> (b & 63) & 1)) continue;
+      for (uint16_t id : buckets_[b]) {
+        std::string_view p = phrases_[id];
+        if (s.size() - i >= p.size() && std::memcmp(s.data() + i, p.data(), p.size()) == 0)
+          g |= groups_[id];
+      }
+    }
+    return g;
+  }
+  void Index() {
+    for (uint16_t id = 0; id < phrases_.size(); ++id) {
+      uint32_t b = Bucket(phrases_[id].data());
+      buckets_[b].push_back(id);
+      bits_[b >> 6] |= uint64_t{1} << (b & 63);
+    }
+  }
+  // Calls f(phrase) for each phrase that `s` starts with, in list order, until
+  // f returns true. Returns whether one did.
+  template <typename F>
+  bool ForEachPrefix(std::string_view s, F f) const {
+    if (s.size() < 3) return false;
+    uint32_t b = Bucket(s.data());
+    if (!(bits_[b >> 6] >> (b & 63) & 1)) return false;
+    for (uint16_t id : buckets_[b]) {
+      std::string_view p = phrases_[id];
+      if (s.size() >= p.size() && std::memcmp(s.data(), p.data(), p.size()) == 0 && f(p)) return true;
+    }
+    return false;
+  }
+  bool StartsWithAny(std::string_view s) const {
+    return ForEachPrefix(s, [&](std::string_view p) { return StartsWithPhrase(s, p); });
+  }
+  bool ContainsAny(std::string_view s) const {
+    for (size_t i = 0; i + 3 <= s.size(); ++i) {
+      if (ForEachPrefix(s.substr(i), [](std::string_view) { return true; })) return true;
+    }
+    return false;
+  }
 
-template <size_t N>
-bool ContainsAny(std::string_view s, const std::array<std::string_view, N>& ps) {
-  for (std::string_view p : ps)
-    if (Contains(s, p)) return true;
-  return false;
-}
+ private:
+  static uint32_t Bucket(const char* p) {
+    uint32_t h = static_cast<uint8_t>(p[0]) * 0x9E37u ^ static_cast<uint8_t>(p[1]) * 0x85EBu ^
+                 static_cast<uint8_t>(p[2]) * 0xC2B2u;
+    return (h ^ (h >> 11)) & 4095;
+  }
+  std::vector<std::string_view> phrases_;
+  std::vector<uint32_t> groups_;
+  std::vector<uint16_t> buckets_[4096];
+  uint64_t bits_[64] = {};
+};
 
 // The line ends as a sentence or a clause does.
 bool EndsWithTerminal(std::string_view t) {
@@ -230,17 +306,20 @@ int ReadAlsoKind(std::string_view folded, int words) {
   if (words > 40) return 0;
   bool bracketed = !folded.empty() && (folded[0] == '(' || folded[0] == '[');
   std::string_view f = StripLead(folded);
-  for (std::string_view m : kReadAlso) {
-    if (!StartsWithPhrase(f, m)) continue;
+  static const PhraseSet markers(kReadAlso);
+  int kind = 0;
+  markers.ForEachPrefix(f, [&](std::string_view m) {
+    if (!StartsWithPhrase(f, m)) return false;
     std::string_view rest = f.substr(m.size());
-    if (!(bracketed || MarkerTailIsLink(rest))) continue;
+    if (!(bracketed || MarkerTailIsLink(rest))) return false;
     // "Related:" alone, "Check also;" alone: a header for the lines below.
     std::string_view r = Trim(rest);
     while (!r.empty() && (r[0] == ':' || r[0] == ';' || r[0] == '|' || r[0] == '-' || r[0] == ' '))
       r.remove_prefix(1);
-    return r.empty() ? 2 : 1;
-  }
-  return 0;
+    kind = r.empty() ? 2 : 1;
+    return true;
+  });
+  return kind;
 }
 
 constexpr std::array<std::string_view, 33> kCommentLines = {
@@ -290,6 +369,36 @@ constexpr std::array<std::string_view, 14> kCreditStarts = {
     "photo:", "photo by", "photo credit", "photograph:", "photos:", "image:", "image credit",
     "image source", "picture:", "credit:", "foto:", "bild:", "crédit photo", "file photo"};
 
+// Phrases a line must contain for the rules that search anywhere in it; one
+// pass over the line finds them all.
+enum Hint : uint32_t {
+  kHintSubscribe = 1,
+  kHintComment = 2,
+  kHintDonate = 4,
+  kHintPaypal = 8,
+  kHintRights = 16,
+  kHintCredit = 32,
+};
+
+uint32_t Hints(std::string_view f) {
+  static const PhraseSet* set = [] {
+    std::vector<std::pair<std::string_view, uint32_t>> v;
+    for (std::string_view p : kSubscribeContains) v.push_back({p, kHintSubscribe});
+    for (std::string_view p : kCommentContains) v.push_back({p, kHintComment});
+    for (std::string_view p : kDonateContains) v.push_back({p, kHintDonate});
+    v.push_back({"paypal", kHintPaypal});
+    v.push_back({"all rights reserved", kHintRights});
+    for (std::string_view p : {"photo", "image", "picture", "credit", "cr\xC3\xA9dit", "foto", "bild",
+                               " via ", "\xC2\xA9"})
+      v.push_back({p, kHintCredit});
+    return new PhraseSet(std::move(v));
+  }();
+  uint32_t h = set->Groups(f);
+  // "©" is two bytes; the set needs three, so a line ending in it is checked here.
+  if (f.find('/') != std::string_view::npos || EndsWith(f, "\xC2\xA9")) h |= kHintCredit;
+  return h;
+}
+
 // A slash between letters, as in "Sputnik/Artem Geodakyan" (not "1986/7").
 bool HasNameSlash(std::string_view f) {
   for (size_t i = 1; i + 1 < f.size(); ++i)
@@ -329,7 +438,8 @@ size_t PhotoCreditStart(std::string_view f) {
       return std::string_view::npos;
   }
   std::string_view lead = StripLead(tail);
-  if (StartsWithAny(lead, kCreditStarts)) return start;
+  static const PhraseSet credit_starts(kCreditStarts);
+  if (credit_starts.StartsWithAny(lead)) return start;
   bool via = Contains(tail, " via ") && HasAgencyWord(tail.substr(tail.find(" via ")));
   bool slash = HasNameSlash(tail) && HasAgencyWord(tail);
   if (via || slash) return start;
@@ -342,7 +452,8 @@ size_t PhotoCreditStart(std::string_view f) {
 struct LineInfo {
   uint32_t begin = 0, end = 0;  // raw line in the text, without '\n'
   std::string_view trimmed;
-  std::string folded;
+  std::string_view folded;  // Fold(trimmed), in the arena of SplitLines
+  uint32_t hints = 0;       // Hints(folded), set by Clean
   int words = 0;
   bool blank = true;
   bool prose = false;  // looks like a sentence of the article
@@ -351,11 +462,11 @@ struct LineInfo {
 };
 
 const char* PerLineReason(const LineInfo& l) {
-  const std::string& f = l.folded;
+  std::string_view f = l.folded;
   if (IsUrlLine(f, l.trimmed)) return "URL line";
   if (l.words <= 25) {
-    if (StartsWithAny(std::string_view(f), kSubscribeStarts) ||
-        (l.words <= 20 && ContainsAny(std::string_view(f), kSubscribeContains)))
+    static const PhraseSet starts(kSubscribeStarts);
+    if (starts.StartsWithAny(f) || (l.words <= 20 && (l.hints & kHintSubscribe)))
       return "subscribe prompt";
   }
   if (ReadAlsoKind(f, l.words) != 0) return "read-also link";
@@ -374,22 +485,23 @@ const char* PerLineReason(const LineInfo& l) {
         StartsWithPhrase(g, "follow us on"))
       return "share prompt";
   }
-  if (l.words <= 40 && ContainsAny(std::string_view(f), kCommentContains)) return "comment prompt";
-  if (l.words <= 40 && (ContainsAny(std::string_view(f), kDonateContains) ||
-                        (Contains(f, "paypal") && (Contains(f, "please") || Contains(f, "button") ||
-                                                   Contains(f, "donate")))))
+  if (l.words <= 40 && (l.hints & kHintComment)) return "comment prompt";
+  if (l.words <= 40 && ((l.hints & kHintDonate) ||
+                        ((l.hints & kHintPaypal) && (Contains(f, "please") || Contains(f, "button") ||
+                                                     Contains(f, "donate")))))
     return "donation prompt";
   if (l.words <= 10 && !EndsWith(f, ".")) {
-    for (std::string_view m : kDateLineStarts) {
-      if (!StartsWithPhrase(f, m)) continue;
-      // Nothing after the marker, or a date: "Published on", "Updated: 25 Sep 2023".
-      std::string_view rest = std::string_view(f).substr(m.size());
-      if (Trim(rest).empty() || rest.find_first_of("0123456789") != std::string_view::npos)
-        return "date line";
-    }
+    static const PhraseSet date_starts(kDateLineStarts);
+    // Nothing after the marker, or a date: "Published on", "Updated: 25 Sep 2023".
+    if (date_starts.ForEachPrefix(f, [&](std::string_view m) {
+          if (!StartsWithPhrase(f, m)) return false;
+          std::string_view rest = f.substr(m.size());
+          return Trim(rest).empty() || rest.find_first_of("0123456789") != std::string_view::npos;
+        }))
+      return "date line";
   }
   if (l.words <= 20 &&
-      (Contains(f, "all rights reserved") ||
+      ((l.hints & kHintRights) ||
        (StartsWithPhrase(f, "copyright") && f.find_first_of("0123456789") != std::string::npos)))
     return "copyright notice";
   return nullptr;
@@ -504,8 +616,13 @@ uint64_t LineKey(uint64_t source_hash, std::string_view folded) {
   return Hash64(folded, kLineSeed ^ source_hash);
 }
 
-std::vector<LineInfo> SplitLines(std::string_view text) {
-  std::vector<LineInfo> lines;
+// Splits `text` into *lines, folding each non-blank line into *arena (which
+// must not change while the lines are used). Both are reused across calls.
+void SplitLines(std::string_view text, std::vector<LineInfo>* out, std::string* arena) {
+  std::vector<LineInfo>& lines = *out;
+  lines.clear();
+  arena->resize(text.size() + 1);
+  size_t used = 0;
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
@@ -516,14 +633,24 @@ std::vector<LineInfo> SplitLines(std::string_view text) {
     l.trimmed = Trim(text.substr(pos, end - pos));
     l.blank = l.trimmed.empty();
     if (!l.blank) {
-      l.words = CountWords(l.trimmed);
+      size_t n = FoldInto(l.trimmed, arena->data() + used, &l.words);
       l.prose = LooksLikeProse(l);
+      l.folded = std::string_view(arena->data() + used, n);
+      used += n;
     }
     lines.push_back(std::move(l));
     if (nl == std::string_view::npos) break;
     pos = nl + 1;
   }
-  return lines;
+}
+
+struct Scratch {
+  std::vector<LineInfo> lines;
+  std::string arena;
+};
+Scratch& ThreadScratch() {
+  thread_local Scratch s;
+  return s;
 }
 
 }  // namespace
@@ -609,11 +736,13 @@ void BoilerplateFilter::Observe(const Article& article) {
     if (!impl_->seen_texts.insert(text_hash).second) return;
   }
   uint64_t source_hash = Hash64(article.source, kLineSeed);
-  std::vector<LineInfo> lines = SplitLines(article.text);
+  Scratch& scratch = ThreadScratch();
+  std::vector<LineInfo>& lines = scratch.lines;
+  SplitLines(article.text, &lines, &scratch.arena);
   std::vector<uint64_t> keys;
   for (size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].blank || !StandsAlone(lines, i)) continue;
-    keys.push_back(LineKey(source_hash, Fold(lines[i].trimmed)));
+    keys.push_back(LineKey(source_hash, lines[i].folded));
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -622,14 +751,15 @@ void BoilerplateFilter::Observe(const Article& article) {
 
 CleanedText BoilerplateFilter::Clean(const Article& article) const {
   std::string_view text = article.text;
-  std::vector<LineInfo> lines = SplitLines(text);
+  Scratch& scratch = ThreadScratch();
+  std::vector<LineInfo>& lines = scratch.lines;
+  SplitLines(text, &lines, &scratch.arena);
   size_t nonblank = 0;
   size_t first = lines.size();
   for (size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].blank) continue;
     ++nonblank;
     if (first == lines.size()) first = i;
-    lines[i].folded = Fold(lines[i].trimmed);
   }
 
   // Per-line rules. Long prose lines only face the photo-credit rule. The first
@@ -639,6 +769,7 @@ CleanedText BoilerplateFilter::Clean(const Article& article) const {
     LineInfo& l = lines[i];
     if (l.blank || l.folded.empty()) continue;
     if (i == first && !given_title.empty() && l.folded == given_title) continue;
+    l.hints = Hints(l.folded);
     if (IsUrlLine(l.folded, l.trimmed)) {
       l.reason = "URL line";
       continue;
@@ -649,7 +780,7 @@ CleanedText BoilerplateFilter::Clean(const Article& article) const {
 
   // The title, repeated: every copy but the first line of the text.
   std::string title = given_title;
-  if (title.empty() && first < lines.size()) title = lines[first].folded;
+  if (title.empty() && first < lines.size()) title = std::string(lines[first].folded);
   if (!title.empty()) {
     for (size_t i = 0; i < lines.size(); ++i) {
       if (i == first || lines[i].blank || lines[i].reason) continue;
@@ -661,6 +792,7 @@ CleanedText BoilerplateFilter::Clean(const Article& article) const {
   for (size_t i = 0; i < lines.size(); ++i) {
     LineInfo& l = lines[i];
     if (l.blank || l.folded.empty() || l.reason || i == first || IsContinuation(lines, i)) continue;
+    if (!(l.hints & kHintCredit)) continue;
     size_t at = PhotoCreditStart(l.folded);
     if (at == std::string_view::npos) continue;
     l.reason = "photo credit";

@@ -81,7 +81,7 @@ bool IsDroppedTag(GumboTag t) {
     case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_IFRAME: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH:
     case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_CANVAS: case GUMBO_TAG_BUTTON:
     case GUMBO_TAG_SELECT: case GUMBO_TAG_OPTION: case GUMBO_TAG_INPUT: case GUMBO_TAG_TEXTAREA:
-    case GUMBO_TAG_NAV: case GUMBO_TAG_ASIDE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_NAV: case GUMBO_TAG_FOOTER: case GUMBO_TAG_HEAD: case GUMBO_TAG_FIGCAPTION:
     case GUMBO_TAG_TITLE: case GUMBO_TAG_MENU: case GUMBO_TAG_LABEL:
     case GUMBO_TAG_AUDIO: case GUMBO_TAG_VIDEO: case GUMBO_TAG_MAP: case GUMBO_TAG_FIELDSET:
       return true;
@@ -120,6 +120,21 @@ bool HasAnyToken(std::string_view hint, std::initializer_list<std::string_view> 
   return false;
 }
 
+// True when one of the space-separated class tokens equals a word.
+bool HasClass(std::string_view hint, std::initializer_list<std::string_view> words) {
+  size_t p = 0;
+  while (p < hint.size()) {
+    size_t e = hint.find(' ', p);
+    if (e == std::string_view::npos) e = hint.size();
+    std::string_view tok = hint.substr(p, e - p);
+    for (std::string_view w : words) {
+      if (tok == w) return true;
+    }
+    p = e + 1;
+  }
+  return false;
+}
+
 bool IsCommentHint(std::string_view hint) {
   return HasAny(hint, {"comment", "disqus", "respond", "kommentar", "commentaire", "reactions",
                        "leserbrief"}) ||
@@ -130,18 +145,50 @@ bool IsCommentHint(std::string_view hint) {
 bool IsHardBoilerplate(std::string_view hint) {
   return HasAny(hint, {"cookie", "consent", "gdpr", "newsletter", "share", "sharing", "social",
                        "related", "recommend", "outbrain", "taboola", "breadcrumb", "pagination",
-                       "advert", "sponsor", "popup", "modal", "sidebar", "widget", "subscribe",
+                       "advert", "sponsor", "popup", "modal", "sidebar", "subscribe",
                        "signup", "paywall", "skiplink", "skip-link", "print-only", "socialbar",
                        "shariff", "addthis", "mostread", "most-read", "mostpopular", "trending",
                        "read-more", "readmore", "weitere-artikel", "teaser-list", "author-box",
                        "authorbox", "about-author", "post-navigation", "postnav", "navigation",
                        "tagcloud", "tag-cloud", "login", "sitemap", "footer", "copyright",
-                       "banner", "promo", "hidden", "visually-hidden", "sr-only", "screen-reader",
-                       "jp-relatedposts", "wp-caption-text"}) ||
-         HasAnyToken(hint, {"ad", "ads", "nav", "navbar", "menu", "tags", "tag", "meta",
+                       "banner", "promo", "visually-hidden", "sr-only", "screen-reader",
+                       "jp-relatedposts", "wp-caption-text", "sharedaddy"}) ||
+         HasClass(hint, {"hidden", "d-none", "is-hidden", "invisible", "print", "drukuj",
+                         "caption", "credit", "credits", "legend", "copyright"}) ||
+         HasAny(hint, {"figcaption", "imagedescription", "image-caption", "img-caption",
+                       "photo-credit", "bildunterschrift", "bildnachweis", "subcaption",
+                       "wp-caption", "printlink", "print-button"}) ||
+         HasAnyToken(hint, {"widget", "ad", "ads", "nav", "navbar", "menu", "tags", "tag", "meta",
                             "byline", "share", "toolbar", "masthead", "header", "topbar",
                             "search", "pager", "pages", "sharebar", "noprint", "hide",
                             "dateline", "categories", "category", "keywords", "rating"});
+}
+
+// Drops class tokens that describe taxonomy or layout, not the role of the
+// element ("category-kommentare", "tag-share", "elementor-widget-wrap").
+std::string FilterHint(const std::string& raw) {
+  static constexpr std::string_view kSkipPrefixes[] = {
+      "category-", "tag-", "tags-", "postid-", "format-", "status-", "type-", "has-",
+      "single-format", "page-template", "wp-image-", "size-", "elementor-", "fa-", "col-",
+      "taxonomy-", "wp-block-", "is-style-", "section-", "rubrik-",
+      "ressort-", "channel-", "topic-"};
+  std::string out;
+  size_t p = 0;
+  while (p < raw.size()) {
+    size_t e = raw.find(' ', p);
+    if (e == std::string::npos) e = raw.size();
+    std::string_view tok(raw.data() + p, e - p);
+    bool skip = tok.empty();
+    for (std::string_view pre : kSkipPrefixes) {
+      if (tok.substr(0, pre.size()) == pre) skip = true;
+    }
+    if (!skip) {
+      if (!out.empty()) out.push_back(' ');
+      out += tok;
+    }
+    p = e + 1;
+  }
+  return out;
 }
 
 bool IsPositiveHint(std::string_view hint) {
@@ -181,7 +228,7 @@ class Extractor {
   std::string Run() {
     Prepare();
     std::string best = Extract(/*use_hints=*/true);
-    if (CountChars(best) < 250) {
+    if (CountChars(best) < 500) {
       // The class hints may have removed the article's own wrapper.
       std::string relaxed = Extract(/*use_hints=*/false);
       if (CountChars(relaxed) > CountChars(best) * 2) best = std::move(relaxed);
@@ -200,15 +247,11 @@ class Extractor {
       if (d.is_text) continue;
       std::string_view cls = dom_.Attr(i, "class");
       std::string_view id = dom_.Attr(i, "id");
-      if (!cls.empty() || !id.empty()) {
-        std::string h = LowerAscii(cls);
-        h.push_back(' ');
-        h += LowerAscii(id);
-        hint_[i] = std::move(h);
-      }
+      if (!cls.empty() || !id.empty()) hint_[i] = FilterHint(LowerAscii(cls) + " " + LowerAscii(id));
       const std::string& h = hint_[i];
       bool tag_drop = IsDroppedTag(d.tag);
-      if (d.tag == GUMBO_TAG_HEADER && !InsideArticle(i)) tag_drop = true;
+      // <header> outside the article and <aside> go unless they hold the article.
+      bool soft_drop = (d.tag == GUMBO_TAG_HEADER && !InsideArticle(i)) || d.tag == GUMBO_TAG_ASIDE;
       if (gumbo_get_attribute(&d.g->v.element.attributes, "hidden") != nullptr) tag_drop = true;
       std::string_view style = dom_.Attr(i, "style");
       if (!style.empty()) {
@@ -223,12 +266,13 @@ class Extractor {
           role == "complementary" || role == "dialog" || role == "menu")
         tag_drop = true;
       if (tag_drop) {
-        hard_[i] = 2;  // always removed
+        hard_[i] = 3;  // always removed
         continue;
       }
+      if (soft_drop) hard_[i] = 1;
       if (h.empty() || d.tag == GUMBO_TAG_BODY || d.tag == GUMBO_TAG_HTML) continue;
       if (!opt_.include_comments && IsCommentHint(h)) {
-        hard_[i] = 2;
+        hard_[i] = 2;  // removed unless relaxed
       } else if (IsHardBoilerplate(h) && !(IsPositiveHint(h) && !HasAny(h, {"share", "social",
                                                                              "related", "cookie",
                                                                              "newsletter"}))) {
@@ -236,6 +280,17 @@ class Extractor {
       }
       if (IsPositiveHint(h)) weight_[i] += 25;
       if (IsNegativeHint(h)) weight_[i] -= 25;
+    }
+    // A class hint never removes the article itself: elements holding <main>,
+    // the <h1> or itemprop=articleBody are kept.
+    protected_.assign(n, 0);
+    for (size_t i = n; i-- > 1;) {
+      const DomNode& d = dom_[i];
+      if (d.is_text) continue;
+      if (d.tag == GUMBO_TAG_MAIN || d.tag == GUMBO_TAG_H1 ||
+          dom_.Attr(i, "itemprop") == "articleBody")
+        protected_[i] = 1;
+      if (protected_[i] && d.parent >= 0) protected_[d.parent] = 1;
     }
   }
 
@@ -308,7 +363,7 @@ class Extractor {
         ++i;
         continue;
       }
-      if (hard_[i] >= 2 || (use_hints && hard_[i] == 1)) {
+      if (hard_[i] == 3 || (use_hints && hard_[i] >= 1 && !protected_[i])) {
         if (IsBlockTag(d.tag)) flush();
         i = d.end;
         continue;
@@ -516,7 +571,8 @@ class Extractor {
   const Dom& dom_;
   const ExtractOptions& opt_;
   std::vector<std::string> hint_;
-  std::vector<uint8_t> hard_;   // 2 = always removed, 1 = removed with hints
+  std::vector<uint8_t> hard_;   // 3 = always removed, 2 = comments, 1 = boilerplate hint
+  std::vector<uint8_t> protected_;  // holds the article's main parts
   std::vector<double> weight_;  // class/id weight
   std::vector<Para> paras_;
 };

@@ -361,7 +361,8 @@ void ReadJsonLd(std::string_view json, simdjson::dom::parser* parser, JsonLdMeta
 // ---- Title ----------------------------------------------------------------------
 
 // "<headline> | Site" -> "<headline>": the longest part around a separator.
-std::string CleanTitle(const std::string& title) {
+std::string CleanTitle(const std::string& title, const std::string& site) {
+  const std::string low_site = LowerAscii(site);
   static const char* kSeps[] = {" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " • ",
                                 " / "};
   for (const char* sep : kSeps) {
@@ -375,25 +376,44 @@ std::string CleanTitle(const std::string& title) {
       p = title.find(sep, b);
     }
     parts.push_back(title.substr(b));
-    size_t best = 0;
-    for (size_t k = 1; k < parts.size(); ++k) {
-      if (parts[k].size() > parts[best].size()) best = k;
+    // Drop the site's name, then keep the first part unless a later one is
+    // much longer.
+    std::vector<std::string> kept;
+    for (const std::string& p : parts) {
+      if (!low_site.empty() && LowerAscii(p) == low_site) continue;
+      kept.push_back(p);
     }
-    if (parts[best].size() >= 8) return parts[best];
+    if (kept.empty()) return title;
+    size_t best = 0;
+    for (size_t k = 1; k < kept.size(); ++k) {
+      if (kept[k].size() > kept[best].size() * 3) best = k;
+    }
+    if (kept[best].size() >= 4) return kept[best];
   }
   return title;
 }
 
 std::string CleanAuthor(std::string a) {
   a = Collapse(a);
-  static const char* kPrefixes[] = {"By ", "by ", "BY ", "Von ", "von ", "VON ", "Par ", "par ",
-                                    "Por ", "por ", "Autor: ", "Author: ", "Autorin: ",
-                                    "Text: ", "Von: ", "By: "};
-  for (const char* pre : kPrefixes) {
-    if (a.rfind(pre, 0) == 0) {
-      a = a.substr(std::strlen(pre));
-      break;
+  static const char* kPrefixes[] = {
+      "Post author ", "Posted by ", "posted by ", "Written by ", "written by ",
+      "Veröffentlicht von ", "Eingestellt von ", "Geschrieben von ", "Publiziert von ",
+      "Verfasst von ", "Erstellt von ", "Ein Beitrag von ", "Publié par ", "Publicado por ",
+      "Escrito por ", "Autor ", "Autorin ", "Author ", "By ", "by ", "BY ", "Von ", "von ",
+      "VON ", "vom ", "Par ", "par ", "Por ", "por ", "Autor: ", "Author: ", "Autorin: ",
+      "Text: ", "Von: ", "By: ", ": ", "| ", "- ", "Text ", "Foto "};
+  for (int round = 0; round < 3; ++round) {
+    for (const char* pre : kPrefixes) {
+      if (a.rfind(pre, 0) == 0) {
+        a = a.substr(std::strlen(pre));
+        break;
+      }
     }
+  }
+  static const char* kNotNames[] = {"By", "by", "Von", "Posted", "Publiziert am", "Autor",
+                                    "Author", "admin", "wordpressadmin", "Redaktion:", ""};
+  for (const char* bad : kNotNames) {
+    if (a == bad) return "";
   }
   // Cut at a date or a separator that follows the name.
   for (const char* stop : {" | ", " - ", " – ", ", ", " am ", " on ", " le ", " vom ", "\n"}) {
@@ -471,6 +491,8 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   PageMetadata out;
   std::unordered_map<std::string, std::string> meta;  // name/property -> content (first)
   std::string title_tag, first_h1, canonical, og_url;
+  std::vector<std::string> headings;  // h1-h3 texts in page order
+  std::string body_text;              // visible text, for a date of last resort
   int h1_count = 0;
   std::vector<std::string> jsonld;
   std::string time_pub, time_any, itemprop_date, itemprop_author, rel_author, byline,
@@ -479,7 +501,15 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   bool in_body = false;
   for (size_t i = 0; i < n; ++i) {
     const DomNode& d = dom[i];
-    if (d.is_text) continue;
+    if (d.is_text) {
+      GumboTag pt = d.parent >= 0 ? dom[d.parent].tag : GUMBO_TAG_UNKNOWN;
+      if (in_body && body_text.size() < 200000 && pt != GUMBO_TAG_SCRIPT &&
+          pt != GUMBO_TAG_STYLE && pt != GUMBO_TAG_NOSCRIPT) {
+        body_text += dom.Text(i);
+        body_text.push_back(' ');
+      }
+      continue;
+    }
     switch (d.tag) {
       case GUMBO_TAG_HTML:
         if (out.lang.empty()) out.lang = LangCode(dom.Attr(i, "lang"));
@@ -539,9 +569,13 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
         }
         jsonld.push_back(std::move(body));
       }
-    } else if (d.tag == GUMBO_TAG_H1) {
-      ++h1_count;
-      if (first_h1.empty()) first_h1 = TextOf(dom, i, 512);
+    } else if (d.tag == GUMBO_TAG_H1 || d.tag == GUMBO_TAG_H2 || d.tag == GUMBO_TAG_H3) {
+      std::string h = TextOf(dom, i, 512);
+      if (d.tag == GUMBO_TAG_H1) {
+        ++h1_count;
+        if (first_h1.empty()) first_h1 = h;
+      }
+      if (headings.size() < 40 && !h.empty()) headings.push_back(h);
     } else if (d.tag == GUMBO_TAG_TIME) {
       std::string_view dt = dom.Attr(i, "datetime");
       std::string v = dt.empty() ? FindDate(TextOf(dom, i, 256)) : FindDate(dt);
@@ -592,12 +626,26 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
     return "";
   };
 
-  // Title.
+  // Title: the article's heading when the page title names it, else the page
+  // title without the site name.
+  std::string page_title = get({"og:title", "twitter:title", "dc.title", "title"});
+  if (page_title.empty()) page_title = title_tag;
+  std::string site_guess = get({"og:site_name", "application-name"});
   out.title = ld.title;
-  if (out.title.empty()) out.title = get({"og:title", "twitter:title", "dc.title", "title",
-                                          "headline", "parsely-title", "sailthru.title"});
-  if (out.title.empty() && h1_count == 1) out.title = first_h1;
-  if (out.title.empty() && !title_tag.empty()) out.title = CleanTitle(title_tag);
+  if (out.title.empty()) {
+    std::string low_page = LowerAscii(page_title) + " " + LowerAscii(title_tag);
+    for (const std::string& h : headings) {
+      if (h.size() >= 4 && low_page.find(LowerAscii(h)) != std::string::npos &&
+          LowerAscii(h) != LowerAscii(site_guess)) {
+        out.title = h;
+        break;
+      }
+    }
+  }
+  if (out.title.empty() && h1_count == 1 && first_h1.size() >= 4 &&
+      LowerAscii(first_h1) != LowerAscii(site_guess))
+    out.title = first_h1;
+  if (out.title.empty() && !page_title.empty()) out.title = CleanTitle(page_title, site_guess);
   if (out.title.empty()) out.title = first_h1;
 
   // Author.
@@ -633,6 +681,7 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   if (date.empty()) date = get({"article:modified_time", "og:updated_time", "dateModified",
                                 "last-modified"});
   if (!date.empty()) out.published = FindDate(date);
+  if (out.published.empty()) out.published = FindDate(Collapse(body_text));
 
   out.site = get({"og:site_name", "application-name", "twitter:site"});
   if (!out.site.empty() && out.site[0] == '@') out.site = out.site.substr(1);

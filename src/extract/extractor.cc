@@ -529,6 +529,7 @@ class Extractor {
           if (keep) ranges.push_back({c, dom_[c].end});
         }
       }
+      if (opt_.include_comments) AddCommentRanges(&ranges);
       out = Emit(ranges);
     }
     // Fallback: every clean paragraph of the page.
@@ -542,6 +543,33 @@ class Extractor {
       if (CountChars(all) > CountChars(out) * 1.5) out = std::move(all);
     }
     return out;
+  }
+
+  // Adds the outermost comment sections of the page to the chosen ranges.
+  void AddCommentRanges(std::vector<std::pair<int32_t, int32_t>>* ranges) const {
+    const int32_t n = static_cast<int32_t>(dom_.size());
+    for (int32_t i = 0; i < n;) {
+      if (!dom_[i].is_text && !hint_[i].empty() && IsCommentHint(hint_[i]) &&
+          dom_[i].tag != GUMBO_TAG_BODY) {
+        bool inside = false;
+        for (const auto& r : *ranges) inside |= i >= r.first && i < r.second;
+        if (!inside) ranges->push_back({i, dom_[i].end});
+        i = dom_[i].end;
+        continue;
+      }
+      ++i;
+    }
+    std::sort(ranges->begin(), ranges->end());
+    // Merge overlaps so the ranges stay disjoint and ordered.
+    std::vector<std::pair<int32_t, int32_t>> merged;
+    for (const auto& r : *ranges) {
+      if (!merged.empty() && r.first < merged.back().second) {
+        merged.back().second = std::max(merged.back().second, r.second);
+      } else {
+        merged.push_back(r);
+      }
+    }
+    *ranges = std::move(merged);
   }
 
   // The paragraphs inside the chosen ranges, minus link lists.

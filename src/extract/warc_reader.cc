@@ -305,7 +305,9 @@ class WarcReaderImpl : public WarcReader {
       size_t k = after;
       while (k < buf_.size() && k < after + 8 && (buf_[k] == '\r' || buf_[k] == '\n')) ++k;
       const bool at_end = !Fill(k + 1);
-      if (!at_end && !StartsWithWarc(k)) {
+      const bool crlf_end = buf_.compare(after, 4, "\r\n\r\n") == 0;
+      if (crlf_end) k = after + 4;
+      if (!crlf_end && !at_end && !StartsWithWarc(k)) {
         pos_ = block_start;
         Resync();
         return Status::Corruption(name + ": Content-Length " + std::to_string(length) +

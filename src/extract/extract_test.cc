@@ -1,0 +1,345 @@
+// Copyright storyline authors.
+#include "storyline/extract.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unicode/ucnv.h>
+#include <unicode/unistr.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "extract/charset.h"
+#include "extract/metadata.h"
+
+namespace storyline {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// Encodes UTF-8 `s` into `charset` with ICU (so the test pages are real bytes
+// in that encoding, not hand-typed escapes).
+std::string Encode(const std::string& s, const char* charset) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
+  UErrorCode err = U_ZERO_ERROR;
+  UConverter* conv = ucnv_open(charset, &err);
+  EXPECT_TRUE(U_SUCCESS(err)) << charset;
+  std::string out(static_cast<size_t>(u.length()) * 4 + 16, '\0');
+  int32_t n = ucnv_fromUChars(conv, out.data(), static_cast<int32_t>(out.size()), u.getBuffer(),
+                              u.length(), &err);
+  ucnv_close(conv);
+  EXPECT_TRUE(U_SUCCESS(err));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::string Page(const std::string& head, const std::string& body) {
+  return "<!DOCTYPE html><html><head>" + head + "</head><body>" + body + "</body></html>";
+}
+
+ExtractedPage MustExtract(const std::string& html, const ExtractOptions& opt = {},
+                          std::string_view ctype = "", std::string_view url = "") {
+  auto r = ExtractArticle(html, opt, ctype, url);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : ExtractedPage();
+}
+
+const char kGerman[] =
+    "Die Straßenbahn fährt über die Brücke. Größere Umbauten sind für nächstes Jahr geplant, "
+    "sagte die Sprecherin der Verkehrsbetriebe am Montag „ohne Verzögerung“ – so der Plan.";
+const char kPolish[] =
+    "Zażółć gęślą jaźń: władze miasta ogłosiły, że remont mostu potrwa dłużej, niż "
+    "zakładano, a objazdy zostaną utrzymane do końca października.";
+const char kJapanese[] =
+    "東京都は二十五日、新しい路面電車の路線を発表した。工事は来年の春に始まり、"
+    "完成は三年後の予定だという。関係者によると、費用は約百億円に上る見通しだ。"
+    "沿線の住民からは、騒音や交通渋滞を心配する声も上がっている。";
+
+TEST(Charset, Windows1252DeclaredInMetaComesOutRight) {
+  std::string html = Encode(Page("<meta charset=\"windows-1252\"><title>T</title>",
+                                 std::string("<article><p>") + kGerman + "</p></article>"),
+                            "windows-1252");
+  ASSERT_EQ(html.find("\xC3\xA4"), std::string::npos);  // really not UTF-8
+  EXPECT_THAT(MustExtract(html).text, HasSubstr(kGerman));
+}
+
+TEST(Charset, Iso88592FromTheHttpHeaderComesOutRight) {
+  std::string html =
+      Encode(Page("<title>T</title>", std::string("<article><p>") + kPolish + "</p></article>"),
+             "ISO-8859-2");
+  EXPECT_THAT(MustExtract(html, {}, "text/html; charset=ISO-8859-2").text, HasSubstr(kPolish));
+}
+
+TEST(Charset, ShiftJisDeclaredInHttpEquivComesOutRight) {
+  std::string html = Encode(
+      Page("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\">",
+           std::string("<article><p>") + kJapanese + "</p></article>"),
+      "Shift_JIS");
+  EXPECT_THAT(MustExtract(html).text, HasSubstr(kJapanese));
+}
+
+TEST(Charset, UndeclaredShiftJisIsDetected) {
+  std::string body;
+  for (int i = 0; i < 3; ++i) body += std::string("<p>") + kJapanese + "</p>";
+  std::string html = Encode(Page("", "<article>" + body + "</article>"), "Shift_JIS");
+  EXPECT_THAT(MustExtract(html).text, HasSubstr(kJapanese));
+}
+
+TEST(Charset, UndeclaredWindows1252IsDetected) {
+  std::string html = Encode(Page("", std::string("<article><p>") + kGerman + "</p><p>" + kGerman +
+                                         "</p></article>"),
+                            "windows-1252");
+  EXPECT_THAT(MustExtract(html).text, HasSubstr(kGerman));
+}
+
+TEST(Charset, Iso88591LabelIsReadAsWindows1252) {
+  // Browsers read ISO-8859-1 as Windows-1252: 0x93/0x94 are curly quotes.
+  std::string html = Page("<meta charset=iso-8859-1>",
+                          "<article><p>Er sagte \x93Hallo\x94 und ging nach Hause, "
+                          "weil es schon sp\xE4t war und der Zug bald fuhr.</p></article>");
+  EXPECT_THAT(MustExtract(html).text, HasSubstr("Er sagte \u201CHallo\u201D"));
+}
+
+TEST(Charset, Utf8BomIsDroppedAndDeclaredCharsetIgnored) {
+  std::string html = "\xEF\xBB\xBF" + Page("<meta charset=windows-1252>",
+                                           std::string("<article><p>") + kGerman +
+                                               "</p></article>");
+  EXPECT_THAT(MustExtract(html).text, HasSubstr(kGerman));
+}
+
+// ---- Extraction -------------------------------------------------------------
+
+const char kArticleP1[] =
+    "The city council voted on Tuesday to expand the tram network, adding three new lines "
+    "that will connect the northern suburbs with the harbour district by 2027.";
+const char kArticleP2[] =
+    "Officials said the project, which will cost about 400 million euros, is the largest "
+    "investment in public transport in the city's history, and construction starts in spring.";
+const char kArticleP3[] =
+    "Residents along the planned routes have raised concerns about noise, parking and years of "
+    "roadworks, but a majority of those surveyed supported the plan.";
+
+std::string NewsPage() {
+  return Page(
+      "<title>Council expands tram network | Harbour Times</title>"
+      "<meta property=\"og:site_name\" content=\"Harbour Times\">"
+      "<link rel=\"canonical\" href=\"https://harbourtimes.example/2023/09/25/trams\">"
+      "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\","
+      "\"@type\":\"NewsArticle\",\"headline\":\"Council expands tram network\","
+      "\"author\":{\"@type\":\"Person\",\"name\":\"Jane Doe\"},"
+      "\"datePublished\":\"2023-09-25T08:15:00+02:00\","
+      "\"publisher\":{\"@type\":\"Organization\",\"name\":\"Harbour Times\"}}</script>",
+      "<header><nav><ul><li><a href=/>Home</a></li><li><a href=/news>News</a></li>"
+      "<li><a href=/sport>Sport</a></li></ul></nav></header>"
+      "<div class=\"cookie-banner\"><p>We use cookies to improve your experience on our "
+      "website. By continuing you agree to our cookie policy.</p></div>"
+      "<main><article><h1>Council expands tram network</h1>"
+      "<div class=\"share-bar\"><a href=#>Share on Facebook</a> <a href=#>Tweet</a></div>"
+      "<div class=\"article-body\"><p>" +
+          std::string(kArticleP1) + "</p><p>" + kArticleP2 + "</p><h2>Concerns</h2><p>" +
+          kArticleP3 +
+          "</p></div>"
+          "<div class=\"related-articles\"><h3>Related</h3><ul>"
+          "<li><a href=/a>Bus fares to rise next year as operator cites fuel costs</a></li>"
+          "<li><a href=/b>New cycle lanes open along the river promenade</a></li></ul></div>"
+          "<section id=\"comments\" class=\"comments\"><h3>Comments</h3>"
+          "<div class=\"comment\"><p>Finally! I have waited for this tram line for twenty "
+          "years, and it is about time the council did something.</p></div></section>"
+          "</article></main>"
+          "<div class=\"newsletter-signup\"><p>Subscribe to our newsletter to get the best "
+          "stories of the week delivered to your inbox every Friday.</p></div>"
+          "<footer><p>Copyright 2023 Harbour Times. All rights reserved. Imprint, privacy "
+          "policy and terms of use.</p></footer>");
+}
+
+TEST(Extract, KeepsTheArticleParagraphsInReadingOrder) {
+  ExtractedPage p = MustExtract(NewsPage());
+  size_t a = p.text.find(kArticleP1), b = p.text.find(kArticleP2), c = p.text.find(kArticleP3);
+  ASSERT_NE(a, std::string::npos) << p.text;
+  ASSERT_NE(b, std::string::npos) << p.text;
+  ASSERT_NE(c, std::string::npos) << p.text;
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+  EXPECT_THAT(p.text, HasSubstr(std::string(kArticleP1) + "\n" + kArticleP2));
+}
+
+TEST(Extract, DropsNavigationBannersShareBarsRelatedListsNewslettersAndFooters) {
+  ExtractedPage p = MustExtract(NewsPage());
+  EXPECT_THAT(p.text, Not(HasSubstr("Home")));
+  EXPECT_THAT(p.text, Not(HasSubstr("cookies")));
+  EXPECT_THAT(p.text, Not(HasSubstr("Share on Facebook")));
+  EXPECT_THAT(p.text, Not(HasSubstr("Bus fares")));
+  EXPECT_THAT(p.text, Not(HasSubstr("newsletter")));
+  EXPECT_THAT(p.text, Not(HasSubstr("Copyright")));
+}
+
+TEST(Extract, DropsCommentsUnlessAsked) {
+  EXPECT_THAT(MustExtract(NewsPage()).text, Not(HasSubstr("waited for this tram")));
+  ExtractOptions opt;
+  opt.include_comments = true;
+  EXPECT_THAT(MustExtract(NewsPage(), opt).text, HasSubstr("waited for this tram"));
+}
+
+TEST(Extract, ReadsMetadataFromJsonLdMetaAndLinks) {
+  ExtractedPage p = MustExtract(NewsPage(), {}, "", "https://harbourtimes.example/x?utm=1");
+  EXPECT_EQ(p.title, "Council expands tram network");
+  EXPECT_EQ(p.author, "Jane Doe");
+  EXPECT_EQ(p.published, "2023-09-25T08:15:00+02:00");
+  EXPECT_EQ(p.published_ts, *ParseDateTime("2023-09-25T06:15:00Z"));
+  EXPECT_EQ(p.site, "Harbour Times");
+  EXPECT_EQ(p.url, "https://harbourtimes.example/2023/09/25/trams");
+}
+
+TEST(Extract, LanguageComesFromTheHtmlLangAttribute) {
+  std::string html = "<html lang=\"de-AT\"><body><article><p>" + std::string(kGerman) +
+                     "</p></article></body></html>";
+  EXPECT_EQ(MustExtract(html).lang, "de");
+}
+
+TEST(Extract, TitleDropsTheSiteNameFromTheTitleElement) {
+  std::string html = Page("<title>Tram plan approved - Harbour Times</title>"
+                          "<meta property=og:site_name content=\"Harbour Times\">",
+                          std::string("<div><p>") + kArticleP1 + "</p></div>");
+  EXPECT_EQ(MustExtract(html).title, "Tram plan approved");
+}
+
+TEST(Extract, TablesRowsAndListsComeOutAsText) {
+  std::string html = Page("", std::string("<article><p>") + kArticleP1 +
+                                  "</p><table><tr><td>Line 7</td><td>Harbour to Northgate, "
+                                  "opening 2026</td></tr></table><ul><li>Three new lines "
+                                  "across the city</li></ul><p>" +
+                                  kArticleP2 + "</p></article>");
+  ExtractedPage p = MustExtract(html);
+  EXPECT_THAT(p.text, HasSubstr("Harbour to Northgate, opening 2026"));
+  EXPECT_THAT(p.text, HasSubstr("Three new lines across the city"));
+}
+
+TEST(Extract, FallsBackToAllParagraphsWhenNoContainerStandsOut) {
+  // Paragraphs scattered in table cells of a layout table.
+  std::string html = Page("", std::string("<table><tr><td><b>") + kArticleP1 +
+                                  "</b></td></tr><tr><td><i>" + kArticleP2 +
+                                  "</i></td></tr></table>");
+  ExtractedPage p = MustExtract(html);
+  EXPECT_THAT(p.text, HasSubstr(kArticleP1));
+  EXPECT_THAT(p.text, HasSubstr(kArticleP2));
+}
+
+// ---- Dates ------------------------------------------------------------------
+
+TEST(Dates, MetaPublishedTimeIsUsed) {
+  std::string html = Page("<meta property=\"article:published_time\" content=\"2021-03-04\">",
+                          std::string("<article><p>") + kArticleP1 + "</p></article>");
+  EXPECT_EQ(MustExtract(html).published, "2021-03-04");
+}
+
+TEST(Dates, TimeElementIsUsed) {
+  std::string html = Page("", std::string("<article><time datetime=\"2020-02-29\" pubdate>"
+                                          "29 Feb</time><p>") +
+                                  kArticleP1 + "</p></article>");
+  EXPECT_EQ(MustExtract(html).published, "2020-02-29");
+}
+
+TEST(Dates, UrlDateIsUsedWhenThePageHasNone) {
+  std::string html = Page("", std::string("<article><p>") + kArticleP1 + "</p></article>");
+  EXPECT_EQ(MustExtract(html, {}, "", "https://x.example/2019/07/14/story").published,
+            "2019-07-14");
+}
+
+TEST(Dates, TextDatesInManyLanguagesAreFound) {
+  EXPECT_EQ(internal::FindDate("Veröffentlicht am 25. September 2023 um 8 Uhr"), "2023-09-25");
+  EXPECT_EQ(internal::FindDate("Posted on September 25, 2023 by Jane"), "2023-09-25");
+  EXPECT_EQ(internal::FindDate("am 03.10.2022"), "2022-10-03");
+  EXPECT_EQ(internal::FindDate("publié le 5 mars 2021"), "2021-03-05");
+  EXPECT_EQ(internal::FindDate("12 de octubre de 2020"), "2020-10-12");
+  EXPECT_EQ(internal::FindDate("7 września 2019"), "2019-09-07");
+  EXPECT_EQ(internal::FindDate("no date here, only 42 and 2023"), "");
+  EXPECT_EQ(internal::FindDate("31.02.2020"), "");  // not a day
+}
+
+// ---- Bad input -------------------------------------------------------------
+
+TEST(BadInput, TruncatedHtmlKeepsTheTextBeforeTheCut) {
+  std::string html = NewsPage();
+  std::string cut = html.substr(0, html.find(kArticleP3) + 40);
+  ExtractedPage p = MustExtract(cut);
+  EXPECT_THAT(p.text, HasSubstr(kArticleP2));
+}
+
+TEST(BadInput, PageNested200000LevelsDeepNeitherCrashesNorHangs) {
+  std::string html = "<html><body>";
+  for (int i = 0; i < 200000; ++i) html += "<div>";
+  html += std::string("<p>") + kArticleP1 + "</p>";
+  for (int i = 0; i < 200000; ++i) html += "</div>";
+  html += "</body></html>";
+  auto t0 = std::chrono::steady_clock::now();
+  ExtractedPage p = MustExtract(html);
+  EXPECT_THAT(p.text, HasSubstr(kArticleP1));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
+}
+
+TEST(BadInput, DeepUnclosedFormattingTagsNeitherCrashNorHang) {
+  std::string html = "<html><body><p>";
+  for (int i = 0; i < 100000; ++i) html += "<b><i><span>x";
+  auto t0 = std::chrono::steady_clock::now();
+  (void)ExtractArticle(html, {});
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(30));
+}
+
+TEST(BadInput, BinaryGarbageIsRejectedWithAReason) {
+  std::mt19937 rng(7);
+  std::string junk(64 * 1024, '\0');
+  for (char& c : junk) c = static_cast<char>(rng());
+  auto r = ExtractArticle(junk, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("binary"));
+}
+
+TEST(BadInput, PageWithoutTextIsRejectedWithAReason) {
+  auto r = ExtractArticle("<html><body><nav><a href=/>Home</a></nav></body></html>", {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("no article text"));
+  EXPECT_FALSE(ExtractArticle("", {}).ok());
+}
+
+// ---- Real pages (trafilatura's evaluation corpus) ----------------------------
+
+std::string ReadEvalPage(const std::string& name) {
+  std::ifstream in(std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/trafilatura-eval/html/" +
+                       name,
+                   std::ios::binary);
+  if (!in) return "";
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(RealPages, SpanishNewsPageKeepsTheStoryAndDropsReadAlsoLinks) {
+  std::string html = ReadEvalPage("2c1f41b0c9f4dd38.html");
+  if (html.empty()) GTEST_SKIP() << "../shared/data/trafilatura-eval is absent";
+  ExtractedPage p = MustExtract(html);
+  EXPECT_THAT(p.text, HasSubstr("Nicaragua cerró 2021 con una deuda externa total de 14.372,4 "
+                                "millones de dólares"));
+  EXPECT_THAT(p.text, HasSubstr("servicios sociales, salud y educación (5,9 %), entre otras."));
+  EXPECT_THAT(p.text, Not(HasSubstr("Lea también: Impiden ingreso a Nicaragua")));
+}
+
+TEST(RealPages, GermanBlogPostKeepsThePostAndDropsTheArchiveNotice) {
+  // archiv.krimiblog.de/?p=2895 (gold date 2009-08-06).
+  std::string html = ReadEvalPage("e1cb755aaceaf225.html");
+  if (html.empty()) GTEST_SKIP() << "../shared/data/trafilatura-eval is absent";
+  ExtractedPage p = MustExtract(html, {}, "", "http://archiv.krimiblog.de/?p=2895");
+  EXPECT_EQ(p.published.substr(0, 10), "2009-08-06");
+  EXPECT_THAT(p.text, HasSubstr("Okay, hat wieder nichts mit"));
+  EXPECT_THAT(p.text, HasSubstr("Ergänzung 2: Glaubt man"));
+  EXPECT_THAT(p.text, Not(HasSubstr("Dies ist das Archiv von krimiblog.de")));
+  EXPECT_THAT(p.text, Not(HasSubstr("Leider sind keine Kommentare möglich.")));
+  EXPECT_EQ(p.lang, "de");
+}
+
+}  // namespace
+}  // namespace storyline

@@ -142,6 +142,9 @@ struct ArticleFeatures {
 
   std::vector<TermCount> terms;     // stemmed content words, sorted by `term`
   uint32_t content_words = 0;       // sum of terms[].count
+  // The lead: the title and the first 60 content words (what a story is about),
+  // sorted by `term`.
+  std::vector<TermCount> lead_terms;
   std::vector<uint64_t> name_keys;  // TermHash of each name token (sorted, unique)
   std::vector<Name> names;
   std::vector<uint64_t> numbers;    // hashes of normalised numbers >= 10 or decimals (sorted, unique)
@@ -184,6 +187,11 @@ class TermStats {
   // Smoothed inverse document frequency: ln((N + 1) / (df + 1)) + 1, N and df
   // summing background and corpus. Unknown terms get the highest value.
   double Idf(uint64_t term) const;
+  // The same for a term of a text in `lang`: for a language other than English
+  // (the background's), once at least 20 documents of that language were added,
+  // N and df come from those documents alone, so that a language's function words
+  // are recognised as common. Otherwise the same as Idf(term).
+  double Idf(uint64_t term, std::string_view lang) const;
   // Documents counted (background + added).
   uint64_t documents() const;
   // Documents added with Add.
@@ -195,6 +203,9 @@ class TermStats {
   struct Table;
   std::shared_ptr<const Table> background_;      // shared, immutable
   std::unordered_map<uint64_t, uint32_t> corpus_;  // term -> documents added
+  // (language, term) -> documents added, for languages other than English
+  std::unordered_map<uint64_t, uint32_t> lang_corpus_;
+  std::unordered_map<std::string, uint64_t> lang_docs_;  // language -> documents added
   uint64_t added_ = 0;
 };
 
@@ -202,7 +213,9 @@ class TermStats {
 
 // The parts of story similarity, each in [0,1].
 struct SimilarityParts {
-  double cosine = 0;     // TF-IDF cosine of stemmed content words (0 across languages)
+  double cosine = 0;     // TF-IDF cosine of stemmed content words (names and numbers
+                         // carry it across languages)
+  double lead = 0;       // the same cosine over the leads (title + first 60 content words)
   double names = 0;      // IDF-weighted overlap of name tokens
   double numbers = 0;    // overlap of numbers and years
   double quotes = 0;     // share of the shorter side's quoted words found in the other
@@ -228,6 +241,12 @@ double TfIdfCosine(const ArticleFeatures& a, const ArticleFeatures& b, const Ter
 double SentenceSimilarity(std::string_view a, std::string_view b, const TermStats& stats,
                           std::string_view lang = "en");
 inline constexpr double kSameContentThreshold = 0.5;
+
+// Story similarity from which two articles are the same story, and from which
+// they are related (same topic). Calibrated on SemEval-2022 Task 8 (labels <= 2
+// same story, <= 3 related); docs/relations.md.
+inline constexpr double kSameStoryThreshold = 0.50;
+inline constexpr double kRelatedThreshold = 0.38;
 
 // ---- Relations ------------------------------------------------------------
 

@@ -160,15 +160,33 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
   }
   f.content_hash = n ? content : 0;
 
+  // The lead: title and first content words.
+  std::unordered_map<uint64_t, uint32_t> lead;
   // Title words count as terms when the text does not start with the title.
-  if (!article.title.empty() &&
-      std::string_view(masked).substr(0, 1000).find(article.title) == std::string_view::npos) {
+  if (!article.title.empty()) {
+    bool in_text =
+        std::string_view(masked).substr(0, 1000).find(article.title) != std::string_view::npos;
     Words tw;
     Tokenize(article.title, &tw);
     for (size_t i = 0; i < tw.size(); ++i) {
       std::string_view w = tw.word(i);
-      if (HasLetter(w) && !IsStopword(w, f.lang) && w.size() >= 2) ++counts[TermHash(stemmer.Stem(w))];
+      if (HasLetter(w) && !IsStopword(w, f.lang) && w.size() >= 2) {
+        uint64_t t = TermHash(stemmer.Stem(w));
+        if (!in_text) ++counts[t];
+        ++lead[t];
+      }
     }
+  }
+  {
+    size_t taken = 0;
+    for (size_t i = 0; i < n && taken < 60; ++i)
+      if (f.stems[i]) {
+        ++lead[f.stems[i]];
+        ++taken;
+      }
+    for (const auto& [t, c] : lead) f.lead_terms.push_back({t, c});
+    std::sort(f.lead_terms.begin(), f.lead_terms.end(),
+              [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
   }
 
   // Sentences: a break at a newline, or at . ! ? before a word that is not lower case.

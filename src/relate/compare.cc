@@ -32,8 +32,13 @@ using relate_internal::SentenceScore;
 constexpr uint32_t kSeedWords = 5;            // shingle length that seeds a verbatim match
 constexpr double kNearDuplicateCover = 0.8;   // both sides mostly shared verbatim
 constexpr double kNearDuplicateJaccard = 0.6; // or shingle Jaccard
-constexpr double kSameStory = 0.5;            // story similarity: same story
-constexpr double kRelated = 0.12;             // story similarity: same topic
+constexpr double kSameStory = kSameStoryThreshold;
+constexpr double kRelated = kRelatedThreshold;
+constexpr double kSameStoryNames = 0.45;     // same story: the names a story is about
+// Content words from which a text counts as long: there the topic's vocabulary
+// dominates the cosine (the calibration texts are short), so same-story needs
+// specific shared evidence too.
+constexpr uint32_t kLongText = 140;
 constexpr double kRewriteCover = 0.3;         // verbatim share of the smaller side
 constexpr double kRewriteAligned = 0.35;      // aligned sentences share of the smaller side
 constexpr double kRewriteOrder = 0.7;         // agreement of the order of aligned sentences
@@ -360,12 +365,18 @@ CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
     why = "derived: " + std::to_string(shared_full_quotes) + " shared quotes, verbatim " +
           Fmt(cmax) + ", aligned sentences " + Fmt(aligned_a) + "/" + Fmt(aligned_b) +
           " in order " + Fmt(order);
-  } else if (sim.score >= kSameStory) {
+  } else if (sim.score >= kSameStory &&
+             (std::min(a.content_words, b.content_words) < kLongText ||
+              sim.names >= kSameStoryNames || shared_full_quotes > 0 || sim.numbers >= 0.3 ||
+              amin >= 0.2 || sim.lead >= 0.6)) {
     r.relation = Relation::kSameStory;
-    why = "story similarity " + Fmt(sim.score) + " >= " + Fmt(kSameStory);
+    why = "story similarity " + Fmt(sim.score) + " >= " + Fmt(kSameStory) +
+          " with specific shared evidence (names " + Fmt(sim.names) + ", numbers " +
+          Fmt(sim.numbers) + ", quotes " + std::to_string(shared_full_quotes) + ")";
   } else if (sim.score >= kRelated) {
     r.relation = Relation::kRelated;
     why = "story similarity " + Fmt(sim.score) + " >= " + Fmt(kRelated);
+    if (sim.score >= kSameStory) why += " but no specific shared evidence (names " + Fmt(sim.names) + ")";
   } else {
     r.relation = Relation::kUnrelated;
     why = "story similarity " + Fmt(sim.score) + " < " + Fmt(kRelated);

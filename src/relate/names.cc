@@ -541,6 +541,13 @@ void ExtractNamesAndMentions(std::string_view text, std::vector<Name>* names,
     }
     if (best >= 0) target[a] = best;
   }
+  // Follow chains ("Kim" -> "Kim Jong" -> "Kim Jong Un"): targets always have more
+  // words, so a chain ends.
+  for (size_t a = 0; a < names->size(); ++a) {
+    int t = target[a];
+    while (target[t] != t) t = target[t];
+    target[a] = t;
+  }
   std::vector<Name> merged;
   std::vector<int> new_index(names->size(), -1);
   for (size_t a = 0; a < names->size(); ++a)

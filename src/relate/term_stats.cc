@@ -75,8 +75,20 @@ TermStats::TermStats(bool use_background) {
   }
 }
 
+namespace {
+constexpr uint64_t kMinLanguageDocs = 20;
+bool IsEnglish(std::string_view lang) { return lang.empty() || lang == "en"; }
+uint64_t LangKey(std::string_view lang, uint64_t term) {
+  return relate_internal::Mix(Hash64(lang, 0x6c61'6e67ULL), term);
+}
+}  // namespace
+
 void TermStats::Add(const ArticleFeatures& doc) {
   for (const TermCount& tc : doc.terms) ++corpus_[tc.term];
+  if (!IsEnglish(doc.lang)) {
+    ++lang_docs_[doc.lang];
+    for (const TermCount& tc : doc.terms) ++lang_corpus_[LangKey(doc.lang, tc.term)];
+  }
   for (uint64_t k : doc.name_keys) {
     // name tokens already counted as terms are not counted twice
     if (!std::binary_search(doc.terms.begin(), doc.terms.end(), TermCount{k, 0},
@@ -102,6 +114,16 @@ double TermStats::Idf(uint64_t term) const {
   }
   auto it = corpus_.find(term);
   if (it != corpus_.end()) df += it->second;
+  return std::log((n + 1.0) / (df + 1.0)) + 1.0;
+}
+
+double TermStats::Idf(uint64_t term, std::string_view lang) const {
+  if (IsEnglish(lang)) return Idf(term);
+  auto it = lang_docs_.find(std::string(lang));
+  if (it == lang_docs_.end() || it->second < kMinLanguageDocs) return Idf(term);
+  double n = static_cast<double>(it->second);
+  auto jt = lang_corpus_.find(LangKey(lang, term));
+  double df = jt == lang_corpus_.end() ? 0 : jt->second;
   return std::log((n + 1.0) / (df + 1.0)) + 1.0;
 }
 

@@ -1,0 +1,1219 @@
+// Copyright storyline authors.
+//
+// The online story engine (include/storyline/story.h; docs/stories.md). One pass:
+// each article is scored against the few active stories an inverted index proposes,
+// joins the best one above the threshold or opens a new story, and its story links
+// to a topic the same way over a longer window.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "story/serial.h"
+#include "story/story_internal.h"
+
+namespace storyline {
+
+using story_internal::AnalyzeForStory;
+using story_internal::Dot;
+using story_internal::DotMap;
+using story_internal::SparseVec;
+using story_internal::StoryDoc;
+using CentroidMap = std::unordered_map<uint64_t, float>;
+
+namespace {
+
+constexpr int64_t kDay = 86400;
+
+struct Member {
+  std::string id, relation, of;
+  double score = 1;
+  uint64_t seq = 0;
+  Timestamp time = kNoTime;  // published or estimated
+  std::string date_evidence;
+  double date_confidence = 0;
+  std::shared_ptr<StoryDoc> doc;  // live analysis; null once dropped
+  SparseVec tv, nv, numv;         // weighted vectors at join time
+  SparseVec sv;                   // salient names (for topics)
+};
+
+struct Story {
+  int64_t id = -1;
+  int64_t topic = -1;
+  size_t original = 0;  // index into members
+  std::vector<Member> members;
+  CentroidMap centroid, names, numbers, salient;
+  double cnorm = 0, nnorm = 0, numnorm = 0;
+  Timestamp last_feed = kNoTime;
+  Timestamp date_min = kNoTime, date_max = kNoTime;  // over dated members
+  std::vector<uint64_t> posted;  // keys under which the story is in the index
+  std::vector<int64_t> merged_from;
+  uint32_t next_topic_check = 2;
+};
+
+struct Topic {
+  int64_t id = -1;
+  CentroidMap centroid, names;
+  double cnorm = 0, nnorm = 0;
+  std::vector<int64_t> stories;
+  Timestamp last_feed = kNoTime;
+  std::vector<uint64_t> posted;
+};
+
+// A story as its topic's timeline shows it (kept for retired stories too).
+struct StoryBrief {
+  std::string title;
+  Timestamp first_seen = kNoTime;
+  int64_t topic = -1;
+};
+
+void AddInto(CentroidMap* m, const SparseVec& v, float scale = 1.0f) {
+  for (const auto& [k, w] : v) (*m)[k] += w * scale;
+}
+
+// Keeps the `cap` heaviest entries once the map holds more than twice that.
+void Cap(CentroidMap* m, size_t cap) {
+  if (m->size() <= 2 * cap) return;
+  std::vector<std::pair<uint64_t, float>> all(m->begin(), m->end());
+  std::nth_element(all.begin(), all.begin() + cap, all.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  all.resize(cap);
+  m->clear();
+  m->insert(all.begin(), all.end());
+}
+
+// Top-n entries by weight, ties by key (deterministic).
+SparseVec TopN(const SparseVec& v, size_t n) {
+  SparseVec out = v;
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  if (out.size() > n) out.resize(n);
+  return out;
+}
+
+// 1 when the dates are unknown or within a month; down to 0.4 a year apart.
+double TimeFactor(Timestamp t, double conf, Timestamp lo, Timestamp hi) {
+  if (t == kNoTime || lo == kNoTime || conf < 0.3) return 1.0;
+  int64_t gap = t < lo ? lo - t : t > hi ? t - hi : 0;
+  double days = static_cast<double>(gap) / kDay;
+  if (days <= 30) return 1.0;
+  return std::max(0.4, 1.0 - 0.6 * (days - 30) / 335.0);
+}
+
+}  // namespace
+
+struct StoryEngine::Impl {
+  StoryOptions opt;
+  TermStats stats{true};
+  std::unordered_map<uint64_t, uint32_t> df;  // mirror of stats' corpus counts (snapshot)
+  uint64_t df_docs = 0;
+  Timestamp clock = kNoTime;
+  uint64_t seq = 0;
+  int64_t next_story = 1, next_topic = 1;
+  std::map<int64_t, Story> stories;  // active
+  std::map<int64_t, Topic> topics;   // active
+  std::set<std::pair<Timestamp, int64_t>> by_time;  // (last_feed, story) of active stories
+  std::unordered_map<uint64_t, std::vector<int64_t>> postings;        // key -> stories
+  std::unordered_map<uint64_t, std::vector<int64_t>> topic_postings;  // key -> topics
+  std::unordered_map<uint64_t, int64_t> content;  // content hash -> active story
+  std::map<int64_t, int64_t> merged_into;
+  std::map<int64_t, StoryView> retired;
+  std::map<int64_t, TopicView> retired_topics;
+  std::unordered_map<int64_t, StoryBrief> briefs;
+  std::vector<MergeRecord> merges;
+  std::function<void(const StoryView&)> on_retire;
+  std::set<int64_t> changed_stories, changed_topics;
+  std::vector<MergeRecord> changed_merges;
+  EngineStats st;
+
+  explicit Impl(StoryOptions o) : opt(std::move(o)) {}
+
+  int64_t Resolve(int64_t id) const {
+    for (auto it = merged_into.find(id); it != merged_into.end(); it = merged_into.find(id))
+      id = it->second;
+    return id;
+  }
+
+  // ---- Index ----------------------------------------------------------------
+
+  static void Post(std::unordered_map<uint64_t, std::vector<int64_t>>* idx, uint64_t key,
+                   int64_t id, size_t cap, std::vector<uint64_t>* posted) {
+    std::vector<int64_t>& list = (*idx)[key];
+    auto it = std::find(list.begin(), list.end(), id);
+    if (it != list.end()) {
+      list.erase(it);  // move to the recent end
+    } else {
+      posted->push_back(key);
+    }
+    list.push_back(id);
+    if (list.size() > cap) list.erase(list.begin());
+  }
+
+  static void Unpost(std::unordered_map<uint64_t, std::vector<int64_t>>* idx,
+                     const std::vector<uint64_t>& keys, int64_t id) {
+    for (uint64_t k : keys) {
+      auto it = idx->find(k);
+      if (it == idx->end()) continue;
+      auto& list = it->second;
+      list.erase(std::remove(list.begin(), list.end(), id), list.end());
+      if (list.empty()) idx->erase(it);
+    }
+  }
+
+  // Stories are found by their rarest words; topics (broader) by more of them.
+  size_t NTerms(bool topic) const { return topic ? 3 * opt.query_terms : opt.query_terms; }
+  size_t NNames(bool topic) const { return topic ? 24 : 8; }
+
+  std::vector<uint64_t> QueryKeys(const SparseVec& tv, const SparseVec& nv, bool topic) const {
+    std::vector<uint64_t> keys;
+    for (const auto& [k, w] : TopN(tv, NTerms(topic))) keys.push_back(k);
+    for (const auto& [k, w] : TopN(nv, NNames(topic))) keys.push_back(k);
+    return keys;
+  }
+
+  // Candidate ids by summed posting hits, best first.
+  std::vector<int64_t> Candidates(const std::unordered_map<uint64_t, std::vector<int64_t>>& idx,
+                                  const SparseVec& tv, const SparseVec& nv, bool topic) const {
+    std::unordered_map<int64_t, double> hits;
+    auto add = [&](const SparseVec& v, size_t n) {
+      for (const auto& [k, w] : TopN(v, n)) {
+        auto it = idx.find(k);
+        if (it == idx.end()) continue;
+        for (int64_t id : it->second) hits[id] += w;
+      }
+    };
+    add(tv, NTerms(topic));
+    add(nv, NNames(topic));
+    std::vector<std::pair<double, int64_t>> order;
+    order.reserve(hits.size());
+    for (const auto& [id, h] : hits) order.emplace_back(h, id);
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    std::vector<int64_t> out;
+    for (size_t i = 0; i < order.size() && i < opt.max_candidates; ++i) out.push_back(order[i].second);
+    return out;
+  }
+
+  // ---- Scores ---------------------------------------------------------------
+
+  double ScoreStory(const Story& s, const SparseVec& tv, const SparseVec& nv, const SparseVec& numv,
+                    Timestamp t, double conf) const {
+    double ct = s.cnorm > 0 ? DotMap(tv, s.centroid) / s.cnorm : 0;
+    double cn = s.nnorm > 0 ? DotMap(nv, s.names) / s.nnorm : 0;
+    double cm = s.numnorm > 0 ? DotMap(numv, s.numbers) / s.numnorm : 0;
+    double score = opt.term_weight * ct + opt.name_weight * cn + opt.number_weight * cm;
+    return score * TimeFactor(t, conf, s.date_min, s.date_max);
+  }
+
+  double ScoreMember(const Member& m, const SparseVec& tv, const SparseVec& nv,
+                     const SparseVec& numv) const {
+    return opt.term_weight * Dot(tv, m.tv) + opt.name_weight * Dot(nv, m.nv) +
+           opt.number_weight * Dot(numv, m.numv);
+  }
+
+  // ---- Stories --------------------------------------------------------------
+
+  void Refresh(Story* s) {
+    Cap(&s->centroid, opt.centroid_terms);
+    Cap(&s->names, opt.centroid_terms / 2);
+    Cap(&s->numbers, opt.centroid_terms / 2);
+    s->cnorm = story_internal::Norm(s->centroid);
+    s->nnorm = story_internal::Norm(s->names);
+    s->numnorm = story_internal::Norm(s->numbers);
+  }
+
+  void Touch(Story* s) {
+    by_time.erase({s->last_feed, s->id});
+    s->last_feed = clock;
+    by_time.insert({s->last_feed, s->id});
+    changed_stories.insert(s->id);
+  }
+
+  void AddMember(Story* s, Member m) {
+    AddInto(&s->centroid, m.tv);
+    AddInto(&s->names, m.nv);
+    AddInto(&s->numbers, m.numv);
+    AddInto(&s->salient, m.sv);
+    Cap(&s->salient, opt.centroid_terms / 2);
+    if (m.time != kNoTime && m.date_confidence >= 0.3) {
+      s->date_min = s->date_min == kNoTime ? m.time : std::min(s->date_min, m.time);
+      s->date_max = s->date_max == kNoTime ? m.time : std::max(s->date_max, m.time);
+    }
+    for (uint64_t k : QueryKeys(m.tv, m.nv, false)) Post(&postings, k, s->id, opt.posting_cap, &s->posted);
+    if (m.doc) content[m.doc->f.content_hash] = s->id;
+    s->members.push_back(std::move(m));
+    // Bound the live analyses: drop the texts of the oldest non-original members.
+    size_t live = 0;
+    for (const Member& x : s->members) live += x.doc != nullptr;
+    for (size_t i = 0; live > opt.max_live_members && i < s->members.size(); ++i) {
+      if (i == s->original || !s->members[i].doc) continue;
+      s->members[i].doc.reset();
+      --live;
+    }
+    Refresh(s);
+    Touch(s);
+    briefs[s->id].first_seen = s->date_min;
+  }
+
+  // Relation of a new member to its story: compares it with the story's original
+  // and its closest live member. May make the new member the story's original.
+  void Relate(Story* s, Member* m, double score) {
+    m->relation = kSameStory;
+    m->of.clear();
+    m->score = score;
+    Member& orig = s->members[s->original];
+    // Closest live member by combined vector score.
+    int best = -1;
+    double best_sim = -1;
+    for (size_t i = 0; i < s->members.size(); ++i) {
+      const Member& x = s->members[i];
+      if (!x.doc) continue;
+      double sim = Dot(m->tv, x.tv);
+      if (sim > best_sim) { best_sim = sim; best = static_cast<int>(i); }
+    }
+    if (m->doc && orig.doc && m->doc->f.content_hash == orig.doc->f.content_hash) {
+      m->relation = "duplicate";
+      m->of = orig.id;
+      return;
+    }
+    if (!opt.use_relate || !m->doc) return;
+    std::vector<int> targets;
+    if (orig.doc) targets.push_back(static_cast<int>(s->original));
+    if (best >= 0 && best != static_cast<int>(s->original) && best_sim >= 0.3) targets.push_back(best);
+    CompareOptions co;
+    co.stats = &stats;
+    co.sentence_alignment = true;
+    for (int ti : targets) {
+      Member& x = s->members[ti];
+      if (Dot(m->tv, x.tv) < 0.2) continue;
+      CompareResult r = Compare(m->doc->f, x.doc->f, co);
+      ++st.relate_compares;
+      if (!IsDerived(r.relation)) continue;
+      if (r.original == "b") {
+        // m derives from x; x's root is the story's original (or x itself).
+        m->relation = r.relation_name;
+        m->of = x.of.empty() ? x.id : x.of;
+        return;
+      }
+      if (r.original == "a" && ti == static_cast<int>(s->original)) {
+        // The new member is the original of the story's original: it takes over.
+        ReplaceOriginal(s, m, r);
+        return;
+      }
+    }
+  }
+
+  // `m` (not yet in s->members) becomes the original; the old original and the
+  // members derived from it are re-related to m.
+  void ReplaceOriginal(Story* s, Member* m, const CompareResult& r_old) {
+    const std::string old_id = s->members[s->original].id;
+    m->relation = kOriginal;
+    m->of.clear();
+    CompareOptions co;
+    co.stats = &stats;
+    for (size_t i = 0; i < s->members.size(); ++i) {
+      Member& x = s->members[i];
+      if (i == s->original) {
+        x.relation = r_old.relation_name;
+        x.of = m->id;
+        continue;
+      }
+      if (x.of != old_id) continue;
+      if (x.doc && m->doc) {
+        CompareResult r = Compare(m->doc->f, x.doc->f, co);
+        ++st.relate_compares;
+        if (IsDerived(r.relation) && r.original != "b") {
+          x.relation = r.relation_name;
+          x.of = m->id;
+          continue;
+        }
+      }
+      // Derived from the old original, which derives from m: keep the label, re-point.
+      x.of = m->id;
+    }
+    s->original = s->members.size();  // m is appended next
+    briefs[s->id].title = m->doc ? m->doc->meta.title : "";
+  }
+
+  // ---- Topics ---------------------------------------------------------------
+
+  void TopicAdd(Topic* t, const Member& m) {
+    AddInto(&t->centroid, m.tv);
+    AddInto(&t->names, m.sv);
+    Cap(&t->centroid, opt.centroid_terms);
+    Cap(&t->names, opt.centroid_terms / 2);
+    t->cnorm = story_internal::Norm(t->centroid);
+    t->nnorm = story_internal::Norm(t->names);
+    t->last_feed = clock;
+    for (uint64_t k : QueryKeys(m.tv, m.sv, true))
+      Post(&topic_postings, k, t->id, opt.posting_cap, &t->posted);
+  }
+
+  // The best topic for story `s` other than `exclude`, with its score.
+  std::pair<int64_t, double> BestTopic(const Story& s, int64_t exclude) const {
+    SparseVec tv, nv;
+    // The story's current centroid as a sparse vector (normalised).
+    for (const auto& [k, w] : s.centroid) tv.emplace_back(k, static_cast<float>(w / (s.cnorm > 0 ? s.cnorm : 1)));
+    double snorm = story_internal::Norm(s.salient);
+    for (const auto& [k, w] : s.salient) nv.emplace_back(k, static_cast<float>(w / (snorm > 0 ? snorm : 1)));
+    std::sort(tv.begin(), tv.end());
+    std::sort(nv.begin(), nv.end());
+    int64_t best = -1;
+    double best_score = 0;
+    for (int64_t tid : Candidates(topic_postings, tv, nv, true)) {
+      if (tid == exclude) continue;
+      auto it = topics.find(tid);
+      if (it == topics.end()) continue;
+      const Topic& t = it->second;
+      if (clock != kNoTime && t.last_feed != kNoTime && clock - t.last_feed > opt.topic_window)
+        continue;
+      double ct = t.cnorm > 0 ? DotMap(tv, t.centroid) / t.cnorm : 0;
+      double cn = t.nnorm > 0 ? DotMap(nv, t.names) / t.nnorm : 0;
+      double score = 0.5 * ct + 0.5 * cn;
+      if (score > best_score || (score == best_score && tid < best)) {
+        best_score = score;
+        best = tid;
+      }
+    }
+    return {best, best_score};
+  }
+
+  void AssignTopic(Story* s) {
+    auto [tid, score] = BestTopic(*s, -1);
+    if (tid < 0 || score < opt.topic_threshold) {
+      Topic t;
+      t.id = next_topic++;
+      ++st.topics;
+      tid = t.id;
+      topics.emplace(tid, std::move(t));
+    }
+    Topic& t = topics.at(tid);
+    t.stories.push_back(s->id);
+    for (const Member& m : s->members) TopicAdd(&t, m);
+    s->topic = tid;
+    briefs[s->id].topic = tid;
+    changed_topics.insert(tid);
+  }
+
+  // A story that opened its own topic may, once it has grown, belong to another.
+  void RecheckTopic(Story* s) {
+    auto it = topics.find(s->topic);
+    if (it == topics.end() || it->second.stories.size() != 1) return;
+    auto [tid, score] = BestTopic(*s, s->topic);
+    if (tid < 0 || score < opt.topic_threshold) return;
+    Unpost(&topic_postings, it->second.posted, it->first);
+    topics.erase(it);
+    Topic& t = topics.at(tid);
+    t.stories.push_back(s->id);
+    for (const Member& m : s->members) TopicAdd(&t, m);
+    s->topic = tid;
+    briefs[s->id].topic = tid;
+    changed_topics.insert(tid);
+  }
+
+  // ---- Merges and eviction ---------------------------------------------------
+
+  void Merge(Story* into, Story* from, const std::string& by) {
+    size_t base = into->members.size();
+    Unpost(&postings, from->posted, from->id);
+    by_time.erase({from->last_feed, from->id});
+    for (Member& m : from->members) {
+      if (m.doc) content[m.doc->f.content_hash] = into->id;
+      if (m.relation == kOriginal) m.relation = kSameStory;
+      AddInto(&into->centroid, m.tv);
+      AddInto(&into->names, m.nv);
+      AddInto(&into->numbers, m.numv);
+      AddInto(&into->salient, m.sv);
+      for (uint64_t k : QueryKeys(m.tv, m.nv, false))
+        Post(&postings, k, into->id, opt.posting_cap, &into->posted);
+      into->members.push_back(std::move(m));
+    }
+    (void)base;
+    if (from->date_min != kNoTime) {
+      into->date_min = into->date_min == kNoTime ? from->date_min : std::min(into->date_min, from->date_min);
+      into->date_max = into->date_max == kNoTime ? from->date_max : std::max(into->date_max, from->date_max);
+    }
+    into->merged_from.push_back(from->id);
+    for (int64_t x : from->merged_from) into->merged_from.push_back(x);
+    // Its topic forgets it.
+    if (auto t = topics.find(from->topic); t != topics.end()) {
+      auto& v = t->second.stories;
+      v.erase(std::remove(v.begin(), v.end(), from->id), v.end());
+      if (v.empty()) {
+        Unpost(&topic_postings, t->second.posted, t->first);
+        topics.erase(t);
+      }
+    }
+    MergeRecord rec{from->id, into->id, by};
+    merges.push_back(rec);
+    changed_merges.push_back(rec);
+    merged_into[from->id] = into->id;
+    briefs.erase(from->id);
+    ++st.merges;
+    Refresh(into);
+    Touch(into);
+    stories.erase(from->id);
+  }
+
+  void Evict() {
+    if (clock == kNoTime) return;
+    while (!by_time.empty()) {
+      auto [t, id] = *by_time.begin();
+      if (t != kNoTime && clock - t <= opt.active_window) break;
+      if (t == kNoTime && clock == kNoTime) break;
+      by_time.erase(by_time.begin());
+      Retire(id);
+    }
+    // Topics idle beyond the topic window leave too.
+    for (auto it = topics.begin(); it != topics.end();) {
+      if (it->second.last_feed != kNoTime && clock - it->second.last_feed > opt.topic_window) {
+        bool has_active = false;
+        for (int64_t s : it->second.stories) has_active |= stories.count(s) > 0;
+        if (!has_active) {
+          if (opt.keep_retired) retired_topics[it->first] = PresentTopic(it->second);
+          Unpost(&topic_postings, it->second.posted, it->first);
+          it = topics.erase(it);
+          continue;
+        }
+      }
+      ++it;
+    }
+  }
+
+  void Retire(int64_t id) {
+    auto it = stories.find(id);
+    if (it == stories.end()) return;
+    Story& s = it->second;
+    Unpost(&postings, s.posted, s.id);
+    for (const Member& m : s.members) {
+      if (m.doc) {
+        auto c = content.find(m.doc->f.content_hash);
+        if (c != content.end() && c->second == id) content.erase(c);
+      }
+    }
+    if (opt.keep_retired || on_retire) {
+      StoryView v = Present(s);
+      v.active = false;
+      if (on_retire) on_retire(v);
+      if (opt.keep_retired) retired.emplace(id, std::move(v));
+    }
+    ++st.retired_stories;
+    stories.erase(it);
+  }
+
+  // ---- Adding ---------------------------------------------------------------
+
+  Assignment AddDoc(StoryDoc&& doc) {
+    ++st.articles;
+    const Article& a = doc.meta;
+    if (a.published_ts != kNoTime) clock = clock == kNoTime ? a.published_ts : std::max(clock, a.published_ts);
+    Evict();
+
+    Member m;
+    m.id = a.id;
+    m.seq = seq++;
+    m.time = doc.date.time;
+    m.date_confidence = doc.date.confidence;
+    m.date_evidence = doc.date.method.empty() ? "" : doc.date.method + ": " + doc.date.evidence;
+    m.tv = story_internal::TermVector(doc.f, stats);
+    m.nv = story_internal::NameVector(doc.f, stats);
+    m.numv = story_internal::NumberVector(doc.f);
+    m.sv = story_internal::SalientNameVector(doc.f);
+    const uint64_t chash = doc.f.content_hash;
+    m.doc = std::make_shared<StoryDoc>(std::move(doc));
+
+    // Candidates: an exact copy's story first, then the index.
+    std::vector<int64_t> cands = Candidates(postings, m.tv, m.nv, false);
+    int64_t copy_of = -1;
+    if (auto c = content.find(chash); c != content.end() && !m.tv.empty()) {
+      copy_of = c->second;
+      if (std::find(cands.begin(), cands.end(), copy_of) == cands.end()) cands.insert(cands.begin(), copy_of);
+    }
+    std::vector<std::pair<double, int64_t>> scored;
+    for (int64_t id : cands) {
+      const Story& s = stories.at(id);
+      double sc = ScoreStory(s, m.tv, m.nv, m.numv, m.time, m.date_confidence);
+      // A close match with one member counts too (copies of one member of a
+      // large story), but only as much as the centroid allows.
+      double best_member = 0;
+      for (const Member& x : s.members) {
+        if (!x.doc) continue;
+        best_member = std::max(best_member, ScoreMember(x, m.tv, m.nv, m.numv));
+      }
+      best_member *= TimeFactor(m.time, m.date_confidence, s.date_min, s.date_max);
+      sc = std::max(sc, 0.5 * (sc + best_member));
+      if (id == copy_of) sc = std::max(sc, 1.0);
+      scored.emplace_back(sc, id);
+      ++st.candidates_scored;
+    }
+    std::sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first > y.first : x.second < y.second;
+    });
+
+    stats.Add(m.doc->f);
+    {
+      std::vector<uint64_t> keys;
+      for (const TermCount& t : m.doc->f.terms) keys.push_back(t.term);
+      keys.insert(keys.end(), m.doc->f.name_keys.begin(), m.doc->f.name_keys.end());
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      for (uint64_t k : keys) ++df[k];
+      ++df_docs;
+    }
+
+    Assignment out;
+    out.id = m.id;
+    if (!scored.empty() && scored[0].first >= opt.join_threshold) {
+      Story* s = &stories.at(scored[0].second);
+      Relate(s, &m, scored[0].first);
+      out.score = scored[0].first;
+      AddMember(s, std::move(m));
+      // A second story this close, itself close to the first: they are one.
+      if (scored.size() > 1 && scored[1].first >= opt.join_threshold) {
+        Story* t = &stories.at(scored[1].second);
+        SparseVec tv;
+        for (const auto& [k, w] : t->centroid) tv.emplace_back(k, static_cast<float>(w / (t->cnorm > 0 ? t->cnorm : 1)));
+        std::sort(tv.begin(), tv.end());
+        SparseVec nv;
+        for (const auto& [k, w] : t->names) nv.emplace_back(k, static_cast<float>(w / (t->nnorm > 0 ? t->nnorm : 1)));
+        std::sort(nv.begin(), nv.end());
+        double ss = s->cnorm > 0 ? DotMap(tv, s->centroid) / s->cnorm : 0;
+        double sn = s->nnorm > 0 ? DotMap(nv, s->names) / s->nnorm : 0;
+        if ((opt.term_weight * ss + opt.name_weight * sn) / (opt.term_weight + opt.name_weight) >=
+            opt.merge_threshold) {
+          Story* older = s->id < t->id ? s : t;
+          Story* younger = s->id < t->id ? t : s;
+          Merge(older, younger, out.id);
+          s = older;
+        }
+      }
+      if (s->members.size() >= s->next_topic_check) {
+        s->next_topic_check *= 2;
+        RecheckTopic(s);
+      }
+      out.story = s->id;
+      out.topic = s->topic;
+      const Member& me = *std::find_if(s->members.begin(), s->members.end(),
+                                       [&](const Member& x) { return x.id == out.id; });
+      out.relation = me.relation;
+      out.of = me.of;
+    } else {
+      Story s;
+      s.id = next_story++;
+      ++st.stories;
+      m.relation = kOriginal;
+      m.score = 1;
+      out.score = 1;
+      out.relation = kOriginal;
+      briefs[s.id].title = m.doc->meta.title;
+      auto [it, ok] = stories.emplace(s.id, std::move(s));
+      Story* sp = &it->second;
+      sp->last_feed = clock;
+      by_time.insert({clock, sp->id});
+      AddMember(sp, std::move(m));
+      AssignTopic(sp);
+      out.story = sp->id;
+      out.topic = sp->topic;
+    }
+    return out;
+  }
+
+  // ---- Presenting -------------------------------------------------------------
+
+  StoryView Present(const Story& s) const;
+  TopicView PresentTopic(const Topic& t) const;
+  std::string TopicLabel(const Topic& t) const;
+};
+
+// ---- Presentation -------------------------------------------------------------
+
+namespace {
+
+std::string KindName(const std::string& k) {
+  if (k == "org") return "organisation";
+  if (k == "person" || k == "place") return k;
+  return "name";
+}
+
+}  // namespace
+
+StoryView StoryEngine::Impl::Present(const Story& s) const {
+  StoryView v;
+  v.id = s.id;
+  v.topic = s.topic;
+  v.merged_from = s.merged_from;
+  const Member& orig = s.members[s.original];
+  v.original = orig.id;
+  v.title = orig.doc ? orig.doc->meta.title : "";
+  if (v.title.empty()) {
+    auto b = briefs.find(s.id);
+    if (b != briefs.end()) v.title = b->second.title;
+  }
+  // Members: the original first, then by time (undated by arrival).
+  std::vector<const Member*> ms;
+  for (const Member& m : s.members) ms.push_back(&m);
+  std::stable_sort(ms.begin(), ms.end(), [&](const Member* a, const Member* b) {
+    bool ao = a == &orig, bo = b == &orig;
+    if (ao != bo) return ao;
+    Timestamp ta = a->time == kNoTime ? INT64_MAX : a->time;
+    Timestamp tb = b->time == kNoTime ? INT64_MAX : b->time;
+    if (ta != tb) return ta < tb;
+    return a->seq < b->seq;
+  });
+  std::set<std::string> seen_sources;
+  for (const Member* m : ms) {
+    StoryMemberView mv;
+    mv.id = m->id;
+    mv.relation = m == &orig ? std::string(kOriginal) : m->relation;
+    mv.of = m == &orig ? "" : m->of;
+    mv.score = m->score;
+    if (m->doc) {
+      mv.title = m->doc->meta.title;
+      mv.source = m->doc->meta.source;
+      mv.url = m->doc->meta.url;
+    }
+    mv.published = m->time;
+    mv.date_evidence = m->date_evidence;
+    mv.date_confidence = m->date_confidence;
+    mv.seq = m->seq;
+    if (m->time != kNoTime && m->date_confidence >= 0.3) {
+      v.first_seen = v.first_seen == kNoTime ? m->time : std::min(v.first_seen, m->time);
+      v.last_seen = v.last_seen == kNoTime ? m->time : std::max(v.last_seen, m->time);
+    }
+    if (!mv.source.empty() && seen_sources.insert(mv.source).second) v.sources.push_back(mv.source);
+    TimelineEntry te;
+    te.time = m->time;
+    te.kind = "member";
+    te.article_id = m->id;
+    te.label = mv.title;
+    te.relation = mv.relation;
+    te.evidence = m->date_evidence;
+    v.timeline.push_back(te);
+    v.members.push_back(std::move(mv));
+  }
+  // Key names: over live members, by members naming them, then mentions.
+  struct NameAgg {
+    std::string text, kind;
+    int members = 0;
+    uint32_t mentions = 0;
+    size_t first = SIZE_MAX;
+  };
+  std::map<std::string, NameAgg> names;
+  std::unordered_map<uint64_t, std::string> surface;  // stem -> a word as written
+  std::vector<story_internal::SummaryInput> sum_in;
+  size_t order = 0;
+  for (const Member* m : ms) {
+    if (!m->doc) continue;
+    const ArticleFeatures& f = m->doc->f;
+    sum_in.push_back({m->doc.get(), m == &orig});
+    std::set<std::string> mine;
+    for (const Name& n : f.names) {
+      std::string key = story_internal::CleanSpaces(n.text);
+      NameAgg& g = names[key];
+      if (g.text.empty()) { g.text = key; g.kind = KindName(n.kind); g.first = order++; }
+      if (mine.insert(key).second) ++g.members;
+      g.mentions += n.count;
+    }
+    for (size_t i = 0; i < f.stems.size() && i < f.token_spans.size(); ++i) {
+      if (f.stems[i] == 0 || surface.count(f.stems[i])) continue;
+      auto [b, e] = f.token_spans[i];
+      std::string w = f.text.substr(b, e - b);
+      for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      surface.emplace(f.stems[i], std::move(w));
+    }
+  }
+  std::vector<NameAgg> nv;
+  for (auto& [k, g] : names) nv.push_back(g);
+  std::sort(nv.begin(), nv.end(), [](const NameAgg& a, const NameAgg& b) {
+    if (a.members != b.members) return a.members > b.members;
+    if (a.mentions != b.mentions) return a.mentions > b.mentions;
+    return a.first < b.first;
+  });
+  for (size_t i = 0; i < nv.size() && i < 15; ++i) {
+    v.key_names.push_back({nv[i].text, nv[i].kind, static_cast<double>(nv[i].mentions)});
+  }
+  // Key terms: the heaviest centroid terms we can spell.
+  std::vector<std::pair<float, uint64_t>> terms;
+  for (const auto& [k, w] : s.centroid) terms.emplace_back(w, k);
+  std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  for (const auto& [w, k] : terms) {
+    if (v.key_terms.size() >= 12) break;
+    auto it = surface.find(k);
+    if (it == surface.end()) continue;
+    v.key_terms.push_back({it->second, "term", w / (s.cnorm > 0 ? s.cnorm : 1)});
+  }
+  // Quotes: every member's, the same words counted once with the members sharing them.
+  std::map<std::string, size_t> qidx;
+  for (const Member* m : ms) {
+    if (!m->doc) continue;
+    std::set<std::string> mine;
+    for (const Quote& q : m->doc->f.quotes) {
+      std::string key = story_internal::CleanSpaces(q.text);
+      for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      auto it = qidx.find(key);
+      if (it == qidx.end()) {
+        qidx[key] = v.quotes.size();
+        mine.insert(key);
+        v.quotes.push_back({m->id, story_internal::CleanSpaces(q.text), q.speaker, q.begin, q.end, 1});
+      } else if (mine.insert(key).second) {
+        StoryQuoteView& sq = v.quotes[it->second];
+        ++sq.shared_by;
+        if (sq.speaker.empty()) sq.speaker = q.speaker;
+      }
+    }
+  }
+  v.summary = story_internal::Summarize(sum_in, s.centroid, stats);
+  // The topic's other stories on the timeline.
+  if (auto t = topics.find(s.topic); t != topics.end()) {
+    for (int64_t o : t->second.stories) {
+      if (o == s.id) continue;
+      auto b = briefs.find(o);
+      if (b == briefs.end()) continue;
+      TimelineEntry te;
+      te.time = b->second.first_seen;
+      te.kind = "story";
+      te.story = o;
+      te.label = b->second.title;
+      v.timeline.push_back(te);
+    }
+  }
+  std::stable_sort(v.timeline.begin(), v.timeline.end(), [](const TimelineEntry& a, const TimelineEntry& b) {
+    Timestamp ta = a.time == kNoTime ? INT64_MAX : a.time;
+    Timestamp tb = b.time == kNoTime ? INT64_MAX : b.time;
+    return ta < tb;
+  });
+  return v;
+}
+
+std::string StoryEngine::Impl::TopicLabel(const Topic& t) const {
+  // The two names most shared by the topic's stories, as the stories spell them.
+  std::vector<std::pair<float, uint64_t>> ns;
+  for (const auto& [k, w] : t.names) ns.emplace_back(w, k);
+  std::sort(ns.begin(), ns.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  std::string label;
+  for (int64_t sid : t.stories) {
+    auto s = stories.find(sid);
+    if (s == stories.end()) continue;
+    for (const Member& m : s->second.members) {
+      if (!m.doc) continue;
+      for (const Name& n : m.doc->f.names) {
+        if (n.count >= 2 && label.find(n.text) == std::string::npos) {
+          if (!label.empty()) label += " - ";
+          label += story_internal::CleanSpaces(n.text);
+          if (label.size() > 24) return label;
+        }
+      }
+      if (!label.empty()) break;
+    }
+    if (!label.empty()) break;
+  }
+  return label;
+}
+
+TopicView StoryEngine::Impl::PresentTopic(const Topic& t) const {
+  TopicView v;
+  v.id = t.id;
+  v.label = TopicLabel(t);
+  std::vector<std::pair<Timestamp, int64_t>> order;
+  for (int64_t s : t.stories) {
+    auto b = briefs.find(s);
+    Timestamp ts = b == briefs.end() ? kNoTime : b->second.first_seen;
+    order.emplace_back(ts == kNoTime ? INT64_MAX : ts, s);
+    if (ts != kNoTime) {
+      v.first_seen = v.first_seen == kNoTime ? ts : std::min(v.first_seen, ts);
+      v.last_seen = v.last_seen == kNoTime ? ts : std::max(v.last_seen, ts);
+    }
+  }
+  std::sort(order.begin(), order.end());
+  for (auto& [ts, s] : order) v.stories.push_back(s);
+  return v;
+}
+
+// ---- StoryEngine ------------------------------------------------------------------
+
+StoryEngine::StoryEngine(StoryOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+StoryEngine::~StoryEngine() = default;
+
+const StoryOptions& StoryEngine::options() const { return impl_->opt; }
+
+void PreparedArticleDeleter::operator()(PreparedArticle* p) const { delete p; }
+
+PreparedArticlePtr StoryEngine::Prepare(const Article& article) {
+  return PreparedArticlePtr(new PreparedArticle{AnalyzeForStory(article)});
+}
+
+Assignment StoryEngine::AddPrepared(PreparedArticlePtr article) {
+  return impl_->AddDoc(std::move(article->doc));
+}
+
+Assignment StoryEngine::Add(const Article& article) {
+  return impl_->AddDoc(AnalyzeForStory(article));
+}
+
+std::vector<Assignment> StoryEngine::AddAll(const std::vector<Article>& articles, int threads,
+                                            const std::function<void(size_t)>& progress) {
+  std::vector<size_t> order(articles.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // Undated articles follow the dated one before them: sort by the last known time.
+  std::vector<Timestamp> key(articles.size());
+  Timestamp last = INT64_MIN;
+  for (size_t i = 0; i < articles.size(); ++i) {
+    if (articles[i].published_ts != kNoTime) last = articles[i].published_ts;
+    key[i] = last;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key[a] < key[b]; });
+  const size_t kBatch = 2048;
+  tbb::task_arena arena(std::max(1, threads));
+  for (size_t begin = 0; begin < order.size(); begin += kBatch) {
+    size_t end = std::min(order.size(), begin + kBatch);
+    std::vector<StoryDoc> docs(end - begin);
+    arena.execute([&] {
+      tbb::parallel_for(begin, end, [&](size_t i) { docs[i - begin] = AnalyzeForStory(articles[order[i]]); });
+    });
+    for (size_t i = 0; i < docs.size(); ++i) {
+      impl_->AddDoc(std::move(docs[i]));
+      if (progress && (i % 256 == 255)) progress(begin + i + 1);
+    }
+  }
+  if (progress) progress(articles.size());
+  std::unordered_map<std::string, Assignment> final_by_id;
+  for (Assignment& a : FinalAssignments()) final_by_id[a.id] = std::move(a);
+  std::vector<Assignment> out;
+  out.reserve(articles.size());
+  for (const Article& a : articles) {
+    auto it = final_by_id.find(a.id);
+    if (it != final_by_id.end()) out.push_back(it->second);
+    else out.push_back(Assignment{a.id, -1, -1, "", "", 0});
+  }
+  return out;
+}
+
+std::vector<Assignment> StoryEngine::FinalAssignments() const {
+  std::vector<std::pair<uint64_t, Assignment>> all;
+  auto add_view = [&](const StoryView& v) {
+    for (const StoryMemberView& m : v.members) {
+      all.push_back({m.seq, Assignment{m.id, v.id, v.topic, m.relation, m.of, m.score}});
+    }
+  };
+  for (const auto& [id, v] : impl_->retired) add_view(v);
+  for (const auto& [id, s] : impl_->stories) {
+    const Member& orig = s.members[s.original];
+    for (const Member& m : s.members) {
+      bool o = &m == &orig;
+      all.push_back({m.seq, Assignment{m.id, s.id, s.topic, o ? kOriginal : m.relation,
+                                       o ? "" : m.of, m.score}});
+    }
+  }
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Assignment> out;
+  out.reserve(all.size());
+  for (auto& [s, a] : all) out.push_back(std::move(a));
+  return out;
+}
+
+std::optional<StoryView> StoryEngine::GetStory(int64_t id) const {
+  id = impl_->Resolve(id);
+  if (auto it = impl_->stories.find(id); it != impl_->stories.end()) return impl_->Present(it->second);
+  if (auto it = impl_->retired.find(id); it != impl_->retired.end()) return it->second;
+  return std::nullopt;
+}
+
+void StoryEngine::ForEachStory(const std::function<void(const StoryView&)>& fn) const {
+  auto r = impl_->retired.begin();
+  auto a = impl_->stories.begin();
+  while (r != impl_->retired.end() || a != impl_->stories.end()) {
+    if (a == impl_->stories.end() || (r != impl_->retired.end() && r->first < a->first)) {
+      fn(r->second);
+      ++r;
+    } else {
+      fn(impl_->Present(a->second));
+      ++a;
+    }
+  }
+}
+
+void StoryEngine::ForEachTopic(const std::function<void(const TopicView&)>& fn) const {
+  std::map<int64_t, TopicView> all(impl_->retired_topics.begin(), impl_->retired_topics.end());
+  for (const auto& [id, t] : impl_->topics) all[id] = impl_->PresentTopic(t);
+  for (const auto& [id, v] : all) fn(v);
+}
+
+std::vector<MergeRecord> StoryEngine::merges() const { return impl_->merges; }
+
+void StoryEngine::set_on_retire(std::function<void(const StoryView&)> fn) { impl_->on_retire = std::move(fn); }
+
+EngineChanges StoryEngine::TakeChanges() {
+  EngineChanges c;
+  for (int64_t s : impl_->changed_stories) {
+    if (impl_->stories.count(s)) c.stories.push_back(s);
+  }
+  c.merges = std::move(impl_->changed_merges);
+  c.topics.assign(impl_->changed_topics.begin(), impl_->changed_topics.end());
+  impl_->changed_stories.clear();
+  impl_->changed_merges.clear();
+  impl_->changed_topics.clear();
+  return c;
+}
+
+EngineStats StoryEngine::stats() const {
+  EngineStats s = impl_->st;
+  s.active_stories = impl_->stories.size();
+  return s;
+}
+
+// ---- Snapshot -------------------------------------------------------------------
+
+namespace {
+
+using story_internal::ByteReader;
+using story_internal::ByteWriter;
+
+void PutVec(ByteWriter* w, const SparseVec& v) {
+  w->U64(v.size());
+  for (const auto& [k, x] : v) { w->U64(k); w->F32(x); }
+}
+bool GetVec(ByteReader* r, SparseVec* v) {
+  uint64_t n;
+  if (!r->U64(&n) || n > (1u << 24)) return false;
+  v->resize(n);
+  for (auto& [k, x] : *v) if (!r->U64(&k) || !r->F32(&x)) return false;
+  return true;
+}
+void PutMap(ByteWriter* w, const CentroidMap& m) {
+  std::vector<std::pair<uint64_t, float>> v(m.begin(), m.end());
+  std::sort(v.begin(), v.end());
+  PutVec(w, v);
+}
+bool GetMap(ByteReader* r, CentroidMap* m) {
+  SparseVec v;
+  if (!GetVec(r, &v)) return false;
+  m->clear();
+  m->insert(v.begin(), v.end());
+  return true;
+}
+void PutIds(ByteWriter* w, const std::vector<int64_t>& v) {
+  w->U64(v.size());
+  for (int64_t x : v) w->I64(x);
+}
+bool GetIds(ByteReader* r, std::vector<int64_t>* v) {
+  uint64_t n;
+  if (!r->U64(&n) || n > (1u << 26)) return false;
+  v->resize(n);
+  for (auto& x : *v) if (!r->I64(&x)) return false;
+  return true;
+}
+void PutKeys(ByteWriter* w, const std::vector<uint64_t>& v) {
+  w->U64(v.size());
+  for (uint64_t x : v) w->U64(x);
+}
+bool GetKeys(ByteReader* r, std::vector<uint64_t>* v) {
+  uint64_t n;
+  if (!r->U64(&n) || n > (1u << 26)) return false;
+  v->resize(n);
+  for (auto& x : *v) if (!r->U64(&x)) return false;
+  return true;
+}
+void PutPostings(ByteWriter* w, const std::unordered_map<uint64_t, std::vector<int64_t>>& p) {
+  std::vector<uint64_t> keys;
+  for (const auto& [k, v] : p) keys.push_back(k);
+  std::sort(keys.begin(), keys.end());
+  w->U64(keys.size());
+  for (uint64_t k : keys) { w->U64(k); PutIds(w, p.at(k)); }
+}
+bool GetPostings(ByteReader* r, std::unordered_map<uint64_t, std::vector<int64_t>>* p) {
+  uint64_t n;
+  if (!r->U64(&n) || n > (1u << 28)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t k;
+    if (!r->U64(&k) || !GetIds(r, &(*p)[k])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string StoryEngine::Snapshot() const {
+  const Impl& m = *impl_;
+  ByteWriter w;
+  w.Str(kSnapshotFormat);
+  w.I64(m.clock);
+  w.U64(m.seq);
+  w.I64(m.next_story);
+  w.I64(m.next_topic);
+  w.U64(m.st.articles); w.U64(m.st.stories); w.U64(m.st.retired_stories);
+  w.U64(m.st.topics); w.U64(m.st.merges);
+  // Term statistics (the corpus part; the background table ships with the code).
+  w.U64(m.df_docs);
+  {
+    std::vector<std::pair<uint64_t, uint32_t>> df(m.df.begin(), m.df.end());
+    std::sort(df.begin(), df.end());
+    w.U64(df.size());
+    for (auto& [k, c] : df) { w.U64(k); w.U64(c); }
+  }
+  w.U64(m.stories.size());
+  for (const auto& [id, s] : m.stories) {
+    w.I64(s.id); w.I64(s.topic); w.U64(s.original);
+    w.I64(s.last_feed); w.I64(s.date_min); w.I64(s.date_max);
+    w.U64(s.next_topic_check);
+    PutMap(&w, s.centroid); PutMap(&w, s.names); PutMap(&w, s.numbers); PutMap(&w, s.salient);
+    PutKeys(&w, s.posted);
+    PutIds(&w, s.merged_from);
+    w.U64(s.members.size());
+    for (const Member& x : s.members) {
+      w.Str(x.id); w.Str(x.relation); w.Str(x.of); w.F64(x.score); w.U64(x.seq);
+      w.I64(x.time); w.Str(x.date_evidence); w.F64(x.date_confidence);
+      PutVec(&w, x.tv); PutVec(&w, x.nv); PutVec(&w, x.numv); PutVec(&w, x.sv);
+      w.U8(x.doc ? 1 : 0);
+      if (x.doc) {
+        const Article& a = x.doc->meta;
+        w.Str(a.id); w.Str(a.title); w.Str(a.text); w.Str(a.url); w.Str(a.source);
+        w.Str(a.published); w.I64(a.published_ts); w.Str(a.lang); w.Str(a.author); w.U64(a.seq);
+      }
+    }
+  }
+  w.U64(m.topics.size());
+  for (const auto& [id, t] : m.topics) {
+    w.I64(t.id); PutMap(&w, t.centroid); PutMap(&w, t.names); PutIds(&w, t.stories);
+    w.I64(t.last_feed); PutKeys(&w, t.posted);
+  }
+  PutPostings(&w, m.postings);
+  PutPostings(&w, m.topic_postings);
+  w.U64(m.briefs.size());
+  {
+    std::vector<int64_t> ids;
+    for (const auto& [id, b] : m.briefs) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    for (int64_t id : ids) {
+      const StoryBrief& b = m.briefs.at(id);
+      w.I64(id); w.Str(b.title); w.I64(b.first_seen); w.I64(b.topic);
+    }
+  }
+  w.U64(m.merged_into.size());
+  for (const auto& [a, b] : m.merged_into) { w.I64(a); w.I64(b); }
+  return w.Take();
+}
+
+Status StoryEngine::Restore(std::string_view blob) {
+  auto fresh = std::make_unique<Impl>(impl_->opt);
+  Impl& m = *fresh;
+  ByteReader r(blob);
+  std::string fmt;
+  auto bad = [] { return Status::Corruption("story engine snapshot is damaged or truncated"); };
+  if (!r.Str(&fmt)) return bad();
+  if (fmt != kSnapshotFormat)
+    return Status::Corruption("story engine snapshot has format '" + fmt + "', expected " + kSnapshotFormat);
+  uint64_t u;
+  if (!r.I64(&m.clock) || !r.U64(&m.seq) || !r.I64(&m.next_story) || !r.I64(&m.next_topic)) return bad();
+  if (!r.U64(&m.st.articles) || !r.U64(&m.st.stories) || !r.U64(&m.st.retired_stories) ||
+      !r.U64(&m.st.topics) || !r.U64(&m.st.merges))
+    return bad();
+  if (!r.U64(&m.df_docs) || !r.U64(&u)) return bad();
+  uint32_t max_df = 0;
+  for (uint64_t i = 0; i < u; ++i) {
+    uint64_t k, c;
+    if (!r.U64(&k) || !r.U64(&c)) return bad();
+    m.df[k] = static_cast<uint32_t>(c);
+    max_df = std::max<uint32_t>(max_df, static_cast<uint32_t>(c));
+  }
+  // TermStats has no import: replay the counts as synthetic documents (document i
+  // holds every key counted at least i times), padded to the documents counted.
+  {
+    std::vector<std::pair<uint32_t, uint64_t>> by_count;
+    for (const auto& [k, c] : m.df) by_count.emplace_back(c, k);
+    std::sort(by_count.begin(), by_count.end(), std::greater<>());
+    for (uint64_t i = 1; i <= m.df_docs; ++i) {
+      ArticleFeatures f;
+      for (const auto& [c, k] : by_count) {
+        if (c < i) break;
+        f.terms.push_back({k, 1});
+      }
+      std::sort(f.terms.begin(), f.terms.end(), [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
+      m.stats.Add(f);
+    }
+  }
+  if (!r.U64(&u)) return bad();
+  for (uint64_t i = 0; i < u; ++i) {
+    Story s;
+    uint64_t orig, ntc, nm;
+    if (!r.I64(&s.id) || !r.I64(&s.topic) || !r.U64(&orig) || !r.I64(&s.last_feed) ||
+        !r.I64(&s.date_min) || !r.I64(&s.date_max) || !r.U64(&ntc))
+      return bad();
+    s.original = orig;
+    s.next_topic_check = static_cast<uint32_t>(ntc);
+    if (!GetMap(&r, &s.centroid) || !GetMap(&r, &s.names) || !GetMap(&r, &s.numbers) ||
+        !GetMap(&r, &s.salient) ||
+        !GetKeys(&r, &s.posted) || !GetIds(&r, &s.merged_from) || !r.U64(&nm))
+      return bad();
+    for (uint64_t j = 0; j < nm; ++j) {
+      Member x;
+      uint8_t has_doc;
+      if (!r.Str(&x.id) || !r.Str(&x.relation) || !r.Str(&x.of) || !r.F64(&x.score) ||
+          !r.U64(&x.seq) || !r.I64(&x.time) || !r.Str(&x.date_evidence) ||
+          !r.F64(&x.date_confidence) || !GetVec(&r, &x.tv) || !GetVec(&r, &x.nv) ||
+          !GetVec(&r, &x.numv) || !GetVec(&r, &x.sv) || !r.U8(&has_doc))
+        return bad();
+      if (has_doc) {
+        Article a;
+        if (!r.Str(&a.id) || !r.Str(&a.title) || !r.Str(&a.text) || !r.Str(&a.url) ||
+            !r.Str(&a.source) || !r.Str(&a.published) || !r.I64(&a.published_ts) ||
+            !r.Str(&a.lang) || !r.Str(&a.author) || !r.U64(&a.seq))
+          return bad();
+        // The texts' analyses (names, quotes, sentences) are rebuilt for the live
+        // members only; no clustering decision is recomputed.
+        x.doc = std::make_shared<StoryDoc>(AnalyzeForStory(a));
+        m.content[x.doc->f.content_hash] = s.id;
+      }
+      s.members.push_back(std::move(x));
+    }
+    if (s.original >= s.members.size()) return bad();
+    s.cnorm = story_internal::Norm(s.centroid);
+    s.nnorm = story_internal::Norm(s.names);
+    s.numnorm = story_internal::Norm(s.numbers);
+    m.by_time.insert({s.last_feed, s.id});
+    int64_t id = s.id;
+    m.stories.emplace(id, std::move(s));
+  }
+  if (!r.U64(&u)) return bad();
+  for (uint64_t i = 0; i < u; ++i) {
+    Topic t;
+    if (!r.I64(&t.id) || !GetMap(&r, &t.centroid) || !GetMap(&r, &t.names) ||
+        !GetIds(&r, &t.stories) || !r.I64(&t.last_feed) || !GetKeys(&r, &t.posted))
+      return bad();
+    t.cnorm = story_internal::Norm(t.centroid);
+    t.nnorm = story_internal::Norm(t.names);
+    int64_t id = t.id;
+    m.topics.emplace(id, std::move(t));
+  }
+  if (!GetPostings(&r, &m.postings) || !GetPostings(&r, &m.topic_postings)) return bad();
+  if (!r.U64(&u)) return bad();
+  for (uint64_t i = 0; i < u; ++i) {
+    int64_t id;
+    StoryBrief b;
+    if (!r.I64(&id) || !r.Str(&b.title) || !r.I64(&b.first_seen) || !r.I64(&b.topic)) return bad();
+    m.briefs[id] = b;
+  }
+  if (!r.U64(&u)) return bad();
+  for (uint64_t i = 0; i < u; ++i) {
+    int64_t a, b;
+    if (!r.I64(&a) || !r.I64(&b)) return bad();
+    m.merged_into[a] = b;
+  }
+  if (!r.done()) return bad();
+  fresh->on_retire = std::move(impl_->on_retire);
+  impl_ = std::move(fresh);
+  return Status::Ok();
+}
+
+}  // namespace storyline

@@ -1,0 +1,270 @@
+// Copyright storyline authors.
+#include "storyline/story.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "storyline/ingest.h"
+
+namespace storyline {
+namespace {
+
+using ::testing::AnyOf;
+using ::testing::HasSubstr;
+
+const std::string kRoot = STORYLINE_SOURCE_DIR;
+const char* k000 = "000_ccb038054484d1e6";
+const char* k001 = "001_c28f1e39ad1e51fe";
+const char* k002 = "002_fe51a37dbb415eaa";
+const char* k003 = "003_fc802517088b5e08";
+const char* k004 = "004_a62b8a648886d1d4";
+
+std::vector<Article> Seeds() {
+  auto r = ReadAllArticles({kRoot + "/demo"}, IngestOptions{});
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : std::vector<Article>{};
+}
+
+std::map<std::string, Assignment> ById(const std::vector<Assignment>& v) {
+  std::map<std::string, Assignment> m;
+  for (const auto& a : v) m[a.id] = a;
+  return m;
+}
+
+class SeedStories : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    engine_ = std::make_unique<StoryEngine>(StoryOptions{});
+    as_ = ById(engine_->AddAll(Seeds(), 1));
+    ASSERT_EQ(as_.size(), 5u);
+  }
+  StoryView StoryOf(const char* id) {
+    auto v = engine_->GetStory(as_.at(id).story);
+    EXPECT_TRUE(v.has_value());
+    return v ? *v : StoryView{};
+  }
+  std::unique_ptr<StoryEngine> engine_;
+  std::map<std::string, Assignment> as_;
+};
+
+TEST_F(SeedStories, TheReutersStoryAndItsTwoRewritesAreOneStory) {
+  EXPECT_EQ(as_[k001].story, as_[k002].story);
+  EXPECT_EQ(as_[k000].story, as_[k002].story);
+  EXPECT_EQ(as_[k002].relation, "original");
+  EXPECT_EQ(as_[k002].of, "");
+  for (const char* d : {k001, k000}) {
+    EXPECT_THAT(as_[d].relation, AnyOf("rewrite", "near-duplicate")) << d;
+    EXPECT_EQ(as_[d].of, k002) << d;
+  }
+  StoryView s = StoryOf(k002);
+  EXPECT_EQ(s.original, k002);
+  EXPECT_EQ(s.title, "North Korea defends Russian cooperation");
+  ASSERT_EQ(s.members.size(), 3u);
+  EXPECT_EQ(s.members[0].id, k002);
+}
+
+TEST_F(SeedStories, CommentaryAndTheOlderStoryAreSeparateStories) {
+  std::set<int64_t> stories = {as_[k002].story, as_[k003].story, as_[k004].story};
+  EXPECT_EQ(stories.size(), 3u);
+  EXPECT_EQ(as_[k003].relation, "original");
+  EXPECT_EQ(as_[k004].relation, "original");
+}
+
+TEST_F(SeedStories, AllThreeStoriesShareOneTopic) {
+  EXPECT_EQ(as_[k003].topic, as_[k002].topic);
+  EXPECT_EQ(as_[k004].topic, as_[k002].topic);
+  EXPECT_EQ(as_[k000].topic, as_[k002].topic);
+}
+
+TEST_F(SeedStories, TimelinePutsAugust2022BeforeSeptember2023) {
+  StoryView older = StoryOf(k004);
+  StoryView main = StoryOf(k002);
+  EXPECT_EQ(FormatDate(older.first_seen).substr(0, 7), "2022-08");
+  EXPECT_EQ(FormatDate(main.first_seen).substr(0, 7), "2023-09");
+  // The main story's timeline shows the older story of its topic first.
+  ASSERT_FALSE(main.timeline.empty());
+  EXPECT_EQ(main.timeline.front().kind, "story");
+  EXPECT_EQ(main.timeline.front().story, older.id);
+  // The topic lists its stories in time order: 004's before 002's.
+  bool checked = false;
+  engine_->ForEachTopic([&](const TopicView& t) {
+    if (t.id != main.topic) return;
+    auto a = std::find(t.stories.begin(), t.stories.end(), older.id);
+    auto b = std::find(t.stories.begin(), t.stories.end(), main.id);
+    ASSERT_NE(a, t.stories.end());
+    ASSERT_NE(b, t.stories.end());
+    EXPECT_LT(a - t.stories.begin(), b - t.stories.begin());
+    checked = true;
+  });
+  EXPECT_TRUE(checked);
+  // The date evidence is kept.
+  for (const auto& m : main.members) {
+    if (m.id == k002) EXPECT_THAT(m.date_evidence, HasSubstr("September 13, 2023"));
+  }
+}
+
+TEST_F(SeedStories, KeyNamesAreThePeoplePlacesAndOrganisations) {
+  StoryView s = StoryOf(k002);
+  std::string all;
+  for (const auto& n : s.key_names) all += n.term + "|";
+  for (const char* want : {"Kim Jong Un", "Vladimir Putin", "Yoon Suk Yeol", "KCNA", "Security Council"}) {
+    EXPECT_THAT(all, HasSubstr(want));
+  }
+}
+
+TEST_F(SeedStories, QuotesCarryTheirSpeakersAndSharing) {
+  StoryView s = StoryOf(k002);
+  bool natural = false, provocation = false;
+  for (const auto& q : s.quotes) {
+    if (q.text.find("It is quite natural and normal") != std::string::npos) {
+      natural = true;
+      EXPECT_GE(q.shared_by, 2) << "002 and 001 both carry it";
+    }
+    if (q.text.find("a direct provocation") != std::string::npos) {
+      provocation = true;
+      EXPECT_THAT(q.speaker, HasSubstr("Yoon"));
+    }
+  }
+  EXPECT_TRUE(natural);
+  EXPECT_TRUE(provocation);
+}
+
+TEST_F(SeedStories, SummaryIsThreeToFiveSentencesFromTheStory) {
+  StoryView s = StoryOf(k002);
+  EXPECT_GE(s.summary.size(), 3u);
+  EXPECT_LE(s.summary.size(), 5u);
+  std::string joined;
+  for (const auto& x : s.summary) joined += x + " ";
+  EXPECT_THAT(joined, HasSubstr("Yoon"));
+  EXPECT_THAT(joined, HasSubstr("Russia"));
+}
+
+TEST_F(SeedStories, ReportShowsEveryStory) {
+  std::string md = StoryReportMarkdown(*engine_);
+  EXPECT_THAT(md, HasSubstr("North Korea defends Russian cooperation"));
+  EXPECT_THAT(md, HasSubstr(k004));
+  EXPECT_THAT(md, HasSubstr("**Summary:**"));
+  EXPECT_THAT(AssignmentJson(as_[k002]), HasSubstr("\"of\":null"));
+}
+
+TEST(StoryEngine, SameStoriesWhateverTheThreadCount) {
+  std::vector<Article> arts = Seeds();
+  std::string ecb = kRoot + "/../shared/data/ecbplus/train-dev.jsonl";
+  if (std::filesystem::exists(ecb)) {
+    auto r = ReadAllArticles({ecb}, IngestOptions{});
+    ASSERT_TRUE(r.ok());
+    for (size_t i = 0; i < r->size() && i < 150; ++i) arts.push_back((*r)[i * 5 % r->size()]);
+  }
+  StoryEngine one({}), two({});
+  auto a = one.AddAll(arts, 1);
+  auto b = two.AddAll(arts, 2);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(AssignmentJson(a[i]), AssignmentJson(b[i]));
+  }
+}
+
+// ECB+ topics pair two look-alike events (two rehab check-ins, two earthquakes...):
+// the ids say which ("1_10ecb" is event 1_ecb, "1_10ecbplus" is 1_ecbplus).
+TEST(StoryEngine, LookAlikeEventsStayApartOnEcbPlus) {
+  std::string ecb = kRoot + "/../shared/data/ecbplus/train-dev.jsonl";
+  if (!std::filesystem::exists(ecb)) GTEST_SKIP() << ecb << " absent";
+  auto r = ReadAllArticles({ecb}, IngestOptions{});
+  ASSERT_TRUE(r.ok());
+  std::vector<Article> arts;
+  std::vector<std::string> gold;
+  for (const Article& a : *r) {
+    std::string topic = a.id.substr(0, a.id.find('_'));
+    if (topic != "1" && topic != "3" && topic != "8") continue;
+    arts.push_back(a);
+    bool plus = a.id.size() > 4 && a.id.compare(a.id.size() - 4, 4, "plus") == 0;
+    gold.push_back(topic + (plus ? "_ecbplus" : "_ecb"));
+  }
+  // Interleave so the order does not give the events away.
+  std::vector<size_t> order;
+  for (size_t i = 0; i < arts.size(); ++i) order.push_back((i * 37) % arts.size());
+  std::sort(order.begin(), order.end());
+  order.erase(std::unique(order.begin(), order.end()), order.end());
+  ASSERT_EQ(order.size(), arts.size());
+  std::vector<Article> fed;
+  std::vector<std::string> fed_gold;
+  for (size_t i = 0; i < arts.size(); ++i) {
+    size_t k = (i * 37) % arts.size();
+    fed.push_back(arts[k]);
+    fed_gold.push_back(gold[k]);
+  }
+  StoryEngine engine({});
+  auto as = engine.AddAll(fed, 1);
+  // Pairwise: how often two texts of different events share a story, and how
+  // often two of the same event do.
+  size_t same_ok = 0, same = 0, diff_bad = 0, diff = 0;
+  for (size_t i = 0; i < as.size(); ++i) {
+    for (size_t j = i + 1; j < as.size(); ++j) {
+      bool together = as[i].story == as[j].story;
+      if (fed_gold[i] == fed_gold[j]) { ++same; same_ok += together; }
+      else if (fed_gold[i].substr(0, fed_gold[i].find('_')) == fed_gold[j].substr(0, fed_gold[j].find('_'))) {
+        ++diff; diff_bad += together;
+      }
+    }
+  }
+  ASSERT_GT(diff, 0u);
+  EXPECT_LT(static_cast<double>(diff_bad) / diff, 0.05) << "look-alike events merged";
+  EXPECT_GT(static_cast<double>(same_ok) / same, 0.6) << "one event split apart";
+}
+
+Article Synthetic(int i, Timestamp t) {
+  // Each article its own event: rare invented names and numbers.
+  Article a;
+  a.id = "s" + std::to_string(i);
+  std::string name = "Zorblat" + std::to_string(i * 7919 % 100000);
+  a.title = name + " opens plant number " + std::to_string(1000 + i);
+  a.text = "The company " + name + " Industries said on Tuesday it opened plant number " +
+           std::to_string(1000 + i) + " in the town of Qexville" + std::to_string(i) +
+           ", hiring " + std::to_string(200 + i) + " workers. Chief executive Marta " + name +
+           " said the plant would make " + std::to_string(5000 + i) + " parts a day.";
+  a.published_ts = t;
+  a.published = FormatTimestamp(t);
+  return a;
+}
+
+TEST(StoryEngine, IdleStoriesLeaveTheActiveSet) {
+  StoryOptions o;
+  o.active_window = 7 * 86400;
+  StoryEngine engine(o);
+  const Timestamp t0 = *ParseDateTime("2020-01-01");
+  size_t max_active = 0;
+  for (int i = 0; i < 400; ++i) {
+    engine.Add(Synthetic(i, t0 + i * 6 * 3600));  // 4 a day for 100 days
+    max_active = std::max<size_t>(max_active, engine.stats().active_stories);
+  }
+  // At most the stories of the last 7 days (4 a day) stay active.
+  EXPECT_LE(max_active, 7u * 4u + 2u);
+  EXPECT_GT(engine.stats().retired_stories, 300u);
+  // Retired stories are still presented at the end (keep_retired).
+  size_t n = 0;
+  engine.ForEachStory([&](const StoryView&) { ++n; });
+  EXPECT_EQ(n, engine.stats().stories);
+}
+
+TEST(StoryEngine, SnapshotRestoreContinuesIdentically) {
+  std::vector<Article> arts = Seeds();
+  StoryEngine whole({});
+  for (const auto& a : arts) whole.Add(a);
+  StoryEngine first({});
+  for (size_t i = 0; i < 3; ++i) first.Add(arts[i]);
+  std::string blob = first.Snapshot();
+  StoryEngine second({});
+  ASSERT_TRUE(second.Restore(blob).ok());
+  for (size_t i = 3; i < arts.size(); ++i) second.Add(arts[i]);
+  auto a = whole.FinalAssignments(), b = second.FinalAssignments();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(AssignmentJson(a[i]), AssignmentJson(b[i]));
+  EXPECT_FALSE(second.Restore(blob.substr(0, blob.size() / 2)).ok());
+}
+
+}  // namespace
+}  // namespace storyline

@@ -1,0 +1,197 @@
+// Copyright storyline authors.
+//
+// story_bench: the story engine's speed and memory on a real wire stream.
+//  1. Reuters-21578 (../shared/data/reuters21578/data.jsonl) in time order: the
+//     per-article analysis (text processing) and the clustering step timed apart,
+//     on one core: articles/s, p50/p99 per article, RSS after the stream.
+//  2. A stream of --million N articles made from it (default 1,000,000): each pass
+//     over Reuters is shifted by 240 days (so dates spread over decades) and uses
+//     one of 4 edited variants of every text (a sentence dropped, numbers changed,
+//     words swapped), and every 5th article gets a planted near-copy two hours
+//     later. Variants are analysed once; the stream is generated in memory (no
+//     files). Prints the clustering cost and RSS per 100k articles: flat cost,
+//     bounded memory.
+//
+//   story_bench [REUTERS.jsonl] [--million N]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "story/story_internal.h"
+#include "storyline/ingest.h"
+#include "storyline/story.h"
+
+using namespace storyline;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double RssMb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
+
+double Pct(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  size_t k = static_cast<size_t>(p * (v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+// A planted edit of `text`: drop one sentence, change the numbers, swap two words.
+std::string Edit(const std::string& text, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::string out;
+  size_t drop_at = text.empty() ? 0 : rng() % text.size();
+  size_t drop_end = text.find('.', drop_at);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (drop_end != std::string::npos && i >= drop_at && i <= drop_end && i > 200) continue;
+    char c = text[i];
+    if (c >= '0' && c <= '9' && (rng() % 3 == 0)) c = static_cast<char>('0' + rng() % 10);
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string path = std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/reuters21578/data.jsonl";
+  size_t million = 1000000;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--million" && i + 1 < argc) million = std::stoull(argv[++i]);
+    else path = a;
+  }
+  IngestOptions io;
+  auto read = ReadAllArticles({path}, io);
+  if (!read.ok() || read->empty()) {
+    std::fprintf(stderr, "story_bench: cannot read %s: %s\n", path.c_str(), read.status().ToString().c_str());
+    return 1;
+  }
+  std::vector<Article> arts = std::move(*read);
+  std::stable_sort(arts.begin(), arts.end(), [](const Article& a, const Article& b) {
+    return a.published_ts < b.published_ts;
+  });
+  size_t dated = 0;
+  for (auto& a : arts) dated += a.published_ts != kNoTime;
+  std::printf("Reuters-21578: %zu articles (%zu dated), one core\n", arts.size(), dated);
+
+  // 1. Reuters in time order, analysis and clustering timed apart.
+  std::vector<PreparedArticlePtr> prepared;
+  prepared.reserve(arts.size());
+  std::vector<double> prep_us, clus_us;
+  auto t0 = Clock::now();
+  for (const Article& a : arts) {
+    auto s = Clock::now();
+    prepared.push_back(StoryEngine::Prepare(a));
+    prep_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - s).count());
+  }
+  double prep_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  double rss0 = RssMb();
+  StoryOptions opt;
+  opt.keep_retired = false;
+  StoryEngine engine(opt);
+  // Keep the prepared docs of the base stream for part 2: copy before adding.
+  std::vector<story_internal::StoryDoc> base;
+  base.reserve(prepared.size());
+  for (auto& p : prepared) base.push_back(p->doc);
+  t0 = Clock::now();
+  for (auto& p : prepared) {
+    auto s = Clock::now();
+    engine.AddPrepared(std::move(p));
+    clus_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - s).count());
+  }
+  double clus_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  prepared.clear();
+  EngineStats st = engine.stats();
+  std::printf("analysis (text processing): %.0f articles/s, p50 %.0f us, p99 %.0f us\n",
+              arts.size() / prep_s, Pct(prep_us, 0.5), Pct(prep_us, 0.99));
+  std::printf("clustering step:            %.0f articles/s, p50 %.0f us, p99 %.0f us, max %.0f us\n",
+              arts.size() / clus_s, Pct(clus_us, 0.5), Pct(clus_us, 0.99),
+              *std::max_element(clus_us.begin(), clus_us.end()));
+  std::printf("stories %llu, active after the stream %llu, merges %llu, relate compares %llu, "
+              "candidates scored/article %.1f; RSS %.0f MB (before clustering %.0f MB, "
+              "incl. the analysed stream kept for part 2)\n",
+              (unsigned long long)st.stories, (unsigned long long)st.active_stories,
+              (unsigned long long)st.merges, (unsigned long long)st.relate_compares,
+              (double)st.candidates_scored / arts.size(), RssMb(), rss0);
+  if (million == 0) return 0;
+
+  // 2. The long stream.
+  const int kVariants = 4;
+  std::printf("\nlong stream: %zu articles from %zu bases x %d edited variants, passes 240 days apart\n",
+              million, base.size(), kVariants);
+  std::vector<std::vector<story_internal::StoryDoc>> variants(kVariants);
+  t0 = Clock::now();
+  for (int v = 0; v < kVariants; ++v) {
+    variants[v].reserve(base.size());
+    for (size_t i = 0; i < base.size(); ++i) {
+      Article a = base[i].meta;
+      if (v > 0) a.text = Edit(a.text, i * 7 + v);
+      variants[v].push_back(story_internal::AnalyzeForStory(a));
+      variants[v].back().meta.text.clear();  // the engine keeps texts for relations; bound them
+      variants[v].back().meta.text.shrink_to_fit();
+    }
+  }
+  base.clear();
+  base.shrink_to_fit();
+  std::printf("variants analysed in %.1f s; RSS %.0f MB\n",
+              std::chrono::duration<double>(Clock::now() - t0).count(), RssMb());
+  StoryEngine big(opt);
+  const size_t n_base = variants[0].size();
+  const Timestamp t_first = variants[0].front().meta.published_ts;
+  size_t done = 0;
+  std::vector<double> lat;
+  lat.reserve(100000);
+  double total_s = 0;
+  std::vector<double> all_p99;
+  auto chunk_start = Clock::now();
+  for (size_t pass = 0; done < million; ++pass) {
+    const Timestamp shift = static_cast<Timestamp>(pass) * 240 * 86400;
+    for (size_t i = 0; i < n_base && done < million; ++i) {
+      for (int copy = 0; copy < (i % 5 == 0 ? 2 : 1) && done < million; ++copy) {
+        const auto& src = variants[(pass + copy) % kVariants][i];
+        PreparedArticlePtr p(new PreparedArticle{src});
+        Article& m = p->doc.meta;
+        m.id = std::to_string(pass) + "-" + std::to_string(i) + (copy ? "c" : "");
+        m.published_ts = (src.meta.published_ts == kNoTime ? t_first : src.meta.published_ts) + shift +
+                         copy * 7200;
+        p->doc.f.id = m.id;
+        p->doc.f.published_ts = m.published_ts;
+        auto s = Clock::now();
+        big.AddPrepared(std::move(p));
+        double us = std::chrono::duration<double, std::micro>(Clock::now() - s).count();
+        lat.push_back(us);
+        ++done;
+        if (done % 100000 == 0) {
+          double secs = std::chrono::duration<double>(Clock::now() - chunk_start).count();
+          double sum = 0;
+          for (double x : lat) sum += x;
+          total_s += sum / 1e6;
+          EngineStats bs = big.stats();
+          std::printf("  %8zu articles: clustering %.0f articles/s (%.0f incl. copying), p50 %.0f us, p99 %.0f us; "
+                      "active stories %llu; RSS %.0f MB\n",
+                      done, lat.size() / (sum / 1e6), lat.size() / secs, Pct(lat, 0.5), Pct(lat, 0.99),
+                      (unsigned long long)bs.active_stories, RssMb());
+          all_p99.push_back(Pct(lat, 0.99));
+          lat.clear();
+          chunk_start = Clock::now();
+        }
+      }
+    }
+  }
+  EngineStats bs = big.stats();
+  std::printf("long stream: %zu articles, clustering %.0f articles/s overall, %llu stories, %llu active at the end, "
+              "RSS %.0f MB\n",
+              done, done / total_s, (unsigned long long)bs.stories, (unsigned long long)bs.active_stories, RssMb());
+  return 0;
+}

@@ -436,6 +436,30 @@ TEST(ArticleReader, TruncatedGzipKeepsTheCompleteRecordsBeforeIt) {
   for (size_t i = 0; i < from_cut; ++i) EXPECT_EQ(run.articles[i].id, Seeds()[i].id);
 }
 
+TEST(ArticleReader, CompressedStreamCutAtAnyByteKeepsEveryCompleteRecord) {
+  std::string dir = TestDir();
+  std::vector<Seed> seeds = Seeds();
+  std::string jsonl = SeedJsonl();
+  for (const std::string kind : {"gz", "zst"}) {
+    std::string whole = kind == "gz" ? Gzip(jsonl) : Zstd(jsonl);
+    std::string path = dir + "/cut.jsonl." + kind;
+    for (size_t cut = 0; cut < whole.size(); cut += cut + 40 < whole.size() ? 29 : 1) {
+      WriteFile(path, whole.substr(0, cut));
+      ReadRun run = ReadInputs({path});
+      ASSERT_TRUE(run.status.ok()) << kind << " cut at " << cut;
+      // (Cut in the gzip trailer, every record is whole but the stream is not.)
+      ASSERT_LE(run.articles.size(), seeds.size()) << kind << " cut at " << cut;
+      for (size_t i = 0; i < run.articles.size(); ++i) {
+        ASSERT_EQ(run.articles[i].text, seeds[i].text) << kind << " cut at " << cut;
+      }
+      ASSERT_EQ(run.rejections.size(), 1u) << kind << " cut at " << cut;
+      if (cut > 0) {
+        EXPECT_THAT(run.rejections[0].reason, HasSubstr("stream")) << kind << " cut at " << cut;
+      }
+    }
+  }
+}
+
 TEST(ArticleReader, TruncatedZstdKeepsTheCompleteRecordsBeforeIt) {
   std::string dir = TestDir();
   std::string jsonl;

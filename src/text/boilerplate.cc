@@ -768,7 +768,7 @@ CleanedText BoilerplateFilter::Clean(const Article& article) const {
   for (size_t i = 0; i < lines.size(); ++i) {
     LineInfo& l = lines[i];
     if (l.blank || l.folded.empty()) continue;
-    if (i == first && !given_title.empty() && l.folded == given_title) continue;
+    if (!given_title.empty() && l.folded == given_title) continue;  // see "repeated title"
     l.hints = Hints(l.folded);
     if (IsUrlLine(l.folded, l.trimmed)) {
       l.reason = "URL line";
@@ -778,12 +778,18 @@ CleanedText BoilerplateFilter::Clean(const Article& article) const {
     if (l.words <= 40) l.reason = PerLineReason(l);
   }
 
-  // The title, repeated: every copy but the first line of the text.
+  // The title, repeated. With a title given apart from the text, every copy
+  // in the text repeats it; without one, the first line is the title and
+  // later copies repeat it.
   std::string title = given_title;
-  if (title.empty() && first < lines.size()) title = std::string(lines[first].folded);
+  size_t keep_title = lines.size();
+  if (title.empty() && first < lines.size()) {
+    title = std::string(lines[first].folded);
+    keep_title = first;
+  }
   if (!title.empty()) {
     for (size_t i = 0; i < lines.size(); ++i) {
-      if (i == first || lines[i].blank || lines[i].reason) continue;
+      if (i == keep_title || lines[i].blank || lines[i].reason) continue;
       if (lines[i].folded == title) lines[i].reason = "repeated title";
     }
   }
@@ -791,7 +797,7 @@ CleanedText BoilerplateFilter::Clean(const Article& article) const {
   // Photo credits, and the bare caption a credited caption repeats.
   for (size_t i = 0; i < lines.size(); ++i) {
     LineInfo& l = lines[i];
-    if (l.blank || l.folded.empty() || l.reason || i == first || IsContinuation(lines, i)) continue;
+    if (l.blank || l.folded.empty() || l.reason || i == keep_title || IsContinuation(lines, i)) continue;
     if (!(l.hints & kHintCredit)) continue;
     size_t at = PhotoCreditStart(l.folded);
     if (at == std::string_view::npos) continue;
@@ -800,7 +806,7 @@ CleanedText BoilerplateFilter::Clean(const Article& article) const {
     if (caption.empty()) continue;
     size_t lo = i >= 3 ? i - 3 : 0, hi = std::min(lines.size(), i + 4);
     for (size_t j = lo; j < hi; ++j) {
-      if (j == i || j == first || lines[j].blank || lines[j].reason) continue;
+      if (j == i || j == keep_title || lines[j].blank || lines[j].reason) continue;
       if (lines[j].folded == caption) lines[j].reason = "photo caption";
     }
   }

@@ -27,23 +27,28 @@ std::vector<std::string> SplitLines(const std::string& text) {
   return out;
 }
 
-// A seed as a .txt input gives it: the whole file is the text, the first
-// non-empty line the title.
-Article LoadSeed(const std::string& name) {
+// A seed as ingest reads a .txt file: the first non-empty line is the title,
+// the text is everything after it from the first non-blank line on.
+// *skipped: how many file lines come before the text's first line.
+Article LoadSeed(const std::string& name, uint32_t* skipped = nullptr) {
   Article a;
   a.id = name;
-  a.text = ReadFile(std::string(STORYLINE_SOURCE_DIR) + "/demo/" + name + ".txt");
-  for (const std::string& l : SplitLines(a.text)) {
-    if (l.find_first_not_of(" \t\r") != std::string::npos) {
-      a.title = l;
-      break;
-    }
-  }
+  std::string file = ReadFile(std::string(STORYLINE_SOURCE_DIR) + "/demo/" + name + ".txt");
+  std::vector<std::string> lines = SplitLines(file);
+  size_t i = 0;
+  auto blank = [](const std::string& l) { return l.find_first_not_of(" \t\r") == std::string::npos; };
+  while (i < lines.size() && blank(lines[i])) ++i;
+  a.title = lines[i++];
+  while (i < lines.size() && blank(lines[i])) ++i;
+  size_t offset = 0;
+  for (size_t k = 0; k < i; ++k) offset += lines[k].size() + 1;
+  a.text = file.substr(offset);
+  if (skipped != nullptr) *skipped = static_cast<uint32_t>(i);
   return a;
 }
 
 struct Expected {
-  uint32_t line;
+  uint32_t line;  // 0-based line of the seed file (cat -n shows line + 1)
   std::string text;
   std::string reason;
 };
@@ -107,12 +112,13 @@ TEST(BoilerplateFilter, RemovesExactlyTheSeedsListedBoilerplate) {
   BoilerplateFilter filter;
   for (const SeedCase& c : SeedCases()) filter.Observe(LoadSeed(c.name));
   for (const SeedCase& c : SeedCases()) {
-    Article a = LoadSeed(c.name);
+    uint32_t skipped = 0;
+    Article a = LoadSeed(c.name, &skipped);
     ASSERT_FALSE(a.text.empty()) << c.name;
     CleanedText out = filter.Clean(a);
     std::vector<std::string> got, want;
     for (const SetAsideLine& s : out.removed)
-      got.push_back(std::to_string(s.line) + " [" + s.reason + "] " + s.text);
+      got.push_back(std::to_string(s.line + skipped) + " [" + s.reason + "] " + s.text);
     for (const Expected& e : c.removed)
       want.push_back(std::to_string(e.line) + " [" + e.reason + "] " + e.text);
     EXPECT_EQ(got, want) << c.name;
@@ -122,12 +128,13 @@ TEST(BoilerplateFilter, RemovesExactlyTheSeedsListedBoilerplate) {
 TEST(BoilerplateFilter, KeepsEverySentenceOfTheSeeds) {
   BoilerplateFilter filter;
   for (const SeedCase& c : SeedCases()) {
-    Article a = LoadSeed(c.name);
+    uint32_t skipped = 0;
+    Article a = LoadSeed(c.name, &skipped);
     CleanedText out = filter.Clean(a);
     std::vector<std::string> lines = SplitLines(a.text);
     for (size_t i = 0; i < lines.size(); ++i) {
       bool listed = false;
-      for (const Expected& e : c.removed) listed |= e.line == i;
+      for (const Expected& e : c.removed) listed |= e.line == i + skipped;
       if (listed || lines[i].find_first_not_of(" \t") == std::string::npos) continue;
       EXPECT_NE(out.text.find(lines[i]), std::string::npos) << c.name << ":" << i << ": " << lines[i];
     }
@@ -148,6 +155,19 @@ TEST(BoilerplateFilter, SetAsideLinesCarryExactOffsets) {
     EXPECT_EQ(count_lines(out.text) + static_cast<long>(out.removed.size()), count_lines(a.text))
         << c.name;
   }
+}
+
+// Without a separate title (a whole page as text), the first line is the
+// title and stays; later copies of it are set aside.
+TEST(BoilerplateFilter, FirstLineIsTheTitleWhenNoTitleIsGiven) {
+  BoilerplateFilter filter;
+  Article a;
+  a.text = ReadFile(std::string(STORYLINE_SOURCE_DIR) + "/demo/001_c28f1e39ad1e51fe.txt");
+  CleanedText out = filter.Clean(a);
+  ASSERT_EQ(out.removed.size(), 3u);
+  EXPECT_EQ(out.removed[0].line, 3u);
+  EXPECT_EQ(out.removed[0].reason, "repeated title");
+  EXPECT_EQ(out.text.substr(0, 30), "North Korea Defends Relations ");
 }
 
 TEST(BoilerplateFilter, NeverRemovesEveryLine) {

@@ -152,7 +152,10 @@ bool IsHardBoilerplate(std::string_view hint) {
                        "authorbox", "about-author", "post-navigation", "postnav", "navigation",
                        "tagcloud", "tag-cloud", "login", "sitemap", "footer", "copyright",
                        "banner", "promo", "visually-hidden", "sr-only", "screen-reader",
-                       "jp-relatedposts", "wp-caption-text", "sharedaddy"}) ||
+                       "jp-relatedposts", "wp-caption-text", "sharedaddy", "saboxplugin",
+                       "author-info", "about-the-author", "autorenbox", "author-bio", "authorbio",
+                       "embed-article", "embedded-article", "rec-posts", "infobox",
+                       "reading-time", "readingtime", "lesezeit"}) ||
          HasClass(hint, {"hidden", "d-none", "is-hidden", "invisible", "print", "drukuj",
                          "caption", "credit", "credits", "legend", "copyright"}) ||
          HasAny(hint, {"figcaption", "imagedescription", "image-caption", "img-caption",
@@ -189,6 +192,13 @@ std::string FilterHint(const std::string& raw) {
     p = e + 1;
   }
   return out;
+}
+
+bool IsLeadHint(std::string_view hint) {
+  return HasAny(hint, {"teaser-text", "teasertext", "intro", "lead", "abstract", "summary",
+                       "chapo", "standfirst", "subtitle", "subline", "deck", "excerpt",
+                       "article-head", "articlehead", "vorspann", "description"}) &&
+         !HasAny(hint, {"list", "related", "nav", "menu", "image", "img", "photo", "video"});
 }
 
 bool IsPositiveHint(std::string_view hint) {
@@ -363,7 +373,8 @@ class Extractor {
         ++i;
         continue;
       }
-      if (hard_[i] == 3 || (use_hints && hard_[i] >= 1 && !protected_[i])) {
+      if (hard_[i] == 3 || (hard_[i] == 2 && !protected_[i]) ||
+          (use_hints && hard_[i] == 1 && !protected_[i])) {
         if (IsBlockTag(d.tag)) flush();
         i = d.end;
         continue;
@@ -529,6 +540,7 @@ class Extractor {
           if (keep) ranges.push_back({c, dom_[c].end});
         }
       }
+      AddLeadRanges(top, &ranges);
       if (opt_.include_comments) AddCommentRanges(&ranges);
       out = Emit(ranges);
     }
@@ -543,6 +555,37 @@ class Extractor {
       if (CountChars(all) > CountChars(out) * 1.5) out = std::move(all);
     }
     return out;
+  }
+
+  // The article's lead ("teaser-text", "intro", "standfirst", ...) often sits
+  // outside the body container, before it, in the same <article>: add it.
+  void AddLeadRanges(int32_t top, std::vector<std::pair<int32_t, int32_t>>* ranges) const {
+    int32_t scope = -1;
+    for (int32_t a = dom_[top].parent; a >= 0; a = dom_[a].parent) {
+      if (dom_[a].tag == GUMBO_TAG_ARTICLE || dom_[a].tag == GUMBO_TAG_MAIN) {
+        scope = a;
+        break;
+      }
+      if (dom_[a].tag == GUMBO_TAG_BODY) break;
+    }
+    if (scope < 0) {
+      scope = dom_[top].parent;
+      if (scope >= 0 && dom_[scope].parent >= 0 && dom_[dom_[scope].parent].tag != GUMBO_TAG_BODY)
+        scope = dom_[scope].parent;
+    }
+    if (scope < 0) return;
+    const int32_t first = ranges->empty() ? top : ranges->front().first;
+    bool added = false;
+    for (int32_t i = scope + 1; i < first;) {
+      if (!dom_[i].is_text && !hint_[i].empty() && hard_[i] == 0 && IsLeadHint(hint_[i])) {
+        ranges->push_back({i, dom_[i].end});
+        added = true;
+        i = dom_[i].end;
+        continue;
+      }
+      ++i;
+    }
+    if (added) std::sort(ranges->begin(), ranges->end());
   }
 
   // Adds the outermost comment sections of the page to the chosen ranges.
@@ -584,6 +627,8 @@ class Extractor {
       double ld = p.chars > 0 ? static_cast<double>(p.link_chars) / p.chars : 0;
       if (ld > 0.5) continue;
       if (p.tag == GUMBO_TAG_LI && ld > 0.3) continue;
+      // The headline is metadata (the title), not body text.
+      if (p.tag == GUMBO_TAG_H1) continue;
       kept.push_back(&p);
     }
     // Drop trailing headings that introduce nothing.

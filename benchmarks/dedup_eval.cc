@@ -197,8 +197,10 @@ const char* kBoiler[] = {
 int Planted(const std::vector<std::string>& args) {
   std::vector<std::string> paths;
   size_t originals = 3000;
+  double threshold = DedupOptions().threshold;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--originals") originals = std::atoi(args[++i].c_str());
+    else if (args[i] == "--threshold") threshold = std::atof(args[++i].c_str());
     else paths.push_back(args[i]);
   }
   std::vector<Article> all = Load(paths);
@@ -252,6 +254,7 @@ int Planted(const std::vector<std::string>& args) {
   std::vector<size_t> pos(a.size());
   for (size_t i = 0; i < perm.size(); ++i) { pos[perm[i]] = i; shuffled.push_back(a[perm[i]]); }
   DedupOptions opt;
+  opt.threshold = threshold;
   Result<DedupResult> r = DedupArticles(shuffled, opt);
   if (!r.ok()) { std::fprintf(stderr, "%s\n", r.status().ToString().c_str()); return 1; }
   size_t ok[4] = {}, tot[4] = {}, below[4] = {};

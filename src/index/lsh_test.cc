@@ -48,7 +48,8 @@ TEST(ChooseLshParams, MeetsRecallAtTheDesignPoint) {
 }
 
 TEST(ChooseLshParams, DedupDefaultIsPinned) {
-  // The default of `storyline dedup` (threshold 0.8, design point 0.6): docs/dedup.md.
+  // The default of `storyline dedup` (threshold 0.7, design point 0.5): docs/dedup.md.
+  EXPECT_EQ(ChooseLshParams(128, 0.5, 0.99), (LshParams{35, 3}));
   EXPECT_EQ(ChooseLshParams(128, 0.6, 0.99), (LshParams{19, 3}));
   EXPECT_EQ(ChooseLshParams(128, 0.7, 0.99), (LshParams{17, 4}));
 }

@@ -456,6 +456,19 @@ std::string FindDate(std::string_view text) {
   return "";
 }
 
+std::vector<std::string> FindAllDates(std::string_view text, size_t limit) {
+  std::vector<std::string> out;
+  for (size_t p = 0; p < text.size() && out.size() < limit; ++p) {
+    char c = text[p];
+    bool starts = IsDigit(c) ? (p == 0 || !IsDigit(text[p - 1])) :
+                  IsLetterByte(c) ? (p == 0 || !IsLetterByte(text[p - 1])) : false;
+    if (!starts) continue;
+    std::string d = DateAt(text, p);
+    if (!d.empty()) out.push_back(d.substr(0, 10));
+  }
+  return out;
+}
+
 std::string DateFromUrl(std::string_view url) {
   // /YYYY/MM/DD/ or /YYYY-MM-DD or /YYYYMMDD
   for (size_t p = 0; p + 8 <= url.size(); ++p) {
@@ -661,15 +674,16 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   if (out.author.empty()) out.author = byline;
 
   // Published date.
+  // Specific publication dates first; generic <meta name="date"> (which many
+  // CMSs fill with the page's last change) after the dates the page shows.
   std::string date = ld.published;
   if (date.empty())
     date = get({"article:published_time", "og:published_time", "article:published",
                 "datepublished", "publishdate", "publish-date", "publish_date", "pubdate",
-                "date", "dc.date", "dc.date.issued", "dcterms.date", "dcterms.issued",
-                "dc.date.created", "dcterms.created", "sailthru.date", "parsely-pub-date",
-                "cxenseparse:recs:publishtime", "date_published", "originalpublicationdate",
-                "article.published", "published_time", "created", "release_date",
-                "citation_publication_date", "citation_date"});
+                "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime",
+                "date_published", "originalpublicationdate", "article.published",
+                "published_time", "release_date", "citation_publication_date", "pub_date",
+                "citation_date", "dc.date.issued", "dcterms.issued"});
   if (date.empty()) date = itemprop_date;
   if (date.empty()) date = time_pub;
   if (date.empty()) date = abbr_date;
@@ -677,11 +691,29 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   if (date.empty() && !canonical.empty()) date = DateFromUrl(canonical);
   if (date.empty()) date = class_date;
   if (date.empty()) date = time_any;
+  if (date.empty())
+    date = get({"date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created",
+                "created"});
   if (date.empty()) date = ld.modified;
   if (date.empty()) date = get({"article:modified_time", "og:updated_time", "dateModified",
                                 "last-modified"});
   if (!date.empty()) out.published = FindDate(date);
-  if (out.published.empty()) out.published = FindDate(Collapse(body_text));
+  const std::string visible = Collapse(body_text);
+  // A page that shows its update date but not its first one is dated by what it
+  // shows (the page's own answer to "when is this from").
+  std::string modified = ld.modified;
+  if (modified.empty()) modified = get({"article:modified_time", "og:updated_time",
+                                        "datemodified", "last-modified", "lastmod"});
+  modified = FindDate(modified);
+  if (!modified.empty() && !out.published.empty() &&
+      modified.substr(0, 10) != out.published.substr(0, 10)) {
+    std::vector<std::string> shown = FindAllDates(visible, 200);
+    auto shows = [&](const std::string& d) {
+      return std::find(shown.begin(), shown.end(), d.substr(0, 10)) != shown.end();
+    };
+    if (shows(modified) && !shows(out.published)) out.published = modified;
+  }
+  if (out.published.empty()) out.published = FindDate(visible);
 
   out.site = get({"og:site_name", "application-name", "twitter:site"});
   if (!out.site.empty() && out.site[0] == '@') out.site = out.site.substr(1);

@@ -21,6 +21,7 @@
 #define STORYLINE_RELATE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,6 +31,7 @@
 #include <vector>
 
 #include "storyline/article.h"
+#include "storyline/status.h"
 
 namespace storyline {
 
@@ -333,6 +335,64 @@ struct Derivation {
 // set size: meant for a story's members (tens), not a whole feed. Thread-safe.
 std::vector<Derivation> FindOriginals(const std::vector<const ArticleFeatures*>& articles,
                                       const CompareOptions& options = {});
+
+
+// ---- Scoring many pairs ---------------------------------------------------
+
+// One line of a pairs file (INTERFACE.md `similarity`).
+struct ArticlePair {
+  std::string id_a, text_a, id_b, text_b;
+  std::string lang_a, lang_b;  // optional ("lang_a"/"lang_b" fields)
+};
+
+// Streams {"id_a","text_a","id_b","text_b"} JSONL records from a file ("-" =
+// standard input). A bad line (unparsable, a missing or empty text) goes to
+// `on_reject` as "FILE:LINE: reason" material and is skipped. Not thread-safe;
+// not copyable (owns the open file).
+class PairReader {
+ public:
+  struct Reject {
+    std::string file;
+    uint64_t line = 0;
+    std::string reason;
+    std::string raw;
+  };
+  // NotFound / IoError naming the path when it cannot be opened.
+  static Result<std::unique_ptr<PairReader>> Open(const std::string& path,
+                                                  std::function<void(const Reject&)> on_reject);
+  virtual ~PairReader() = default;
+  PairReader(const PairReader&) = delete;
+  PairReader& operator=(const PairReader&) = delete;
+  // Next good pair; false at the end; a non-ok Result on a read error.
+  virtual Result<bool> Next(ArticlePair* out) = 0;
+  virtual uint64_t rejected() const = 0;
+
+ protected:
+  PairReader() = default;
+};
+
+struct PairScore {
+  double score = 0;  // StorySimilarity
+  Relation relation = Relation::kUnrelated;
+};
+
+// Scores pairs batch by batch on `threads` threads (0 = all cores). The corpus
+// statistics grow with every batch (its articles are added, in input order,
+// before the batch is scored), so results depend on the input and the batch
+// size, never on the thread count. Not thread-safe: one caller.
+class PairScorer {
+ public:
+  explicit PairScorer(int threads = 0);
+  ~PairScorer();
+  PairScorer(const PairScorer&) = delete;
+  PairScorer& operator=(const PairScorer&) = delete;
+  // Scores `batch`, results in the same order.
+  std::vector<PairScore> ScoreBatch(const std::vector<ArticlePair>& batch);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace storyline
 

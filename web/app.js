@@ -129,7 +129,10 @@ async function showStory(id) {
       <span class="muted">${esc(m.id)} · ${esc(m.source || 'unknown source')} · ${esc(day(m.published))}${m.of ? ` · of ${esc(m.of)}` : ''}</span></li>`).join('');
 
   // Side by side: the original against each derived member, shared passages marked.
-  const others = ids.filter(a => a !== orig);
+  // Derived members (copies and rewrites of the original) first: they are the ones
+  // with passages to show side by side.
+  const derived = m => ['duplicate', 'near-duplicate', 'rewrite'].includes(m.relation) ? 0 : 1;
+  const others = s.members.filter(m => m.id !== orig).sort((a, b) => derived(a) - derived(b)).map(m => m.id);
   const compareOptions = others.map(a => `<option value="${esc(a)}">${esc(a)} (${esc(byId[a].relation)})</option>`).join('');
 
   const quotes = s.quotes.map(q => `<li class="quote-item"><blockquote>“${esc(q.text)}”</blockquote>

@@ -30,7 +30,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";        // loopback unless the caller says otherwise
   int port = 8080;                       // 0 = any free port (see Bind())
   size_t max_body_bytes = 32u << 20;     // POST bodies above this get 413
-  int threads = 64;                      // connections served at once
+  int threads = 128;                     // connections served at once
   bool log_requests = false;             // one line per request on stderr
 };
 

@@ -336,9 +336,9 @@ struct Server::Impl {
 
   void Routes() {
     http.set_payload_max_length(options.max_body_bytes);
-    http.set_keep_alive_max_count(1000);
+    http.set_keep_alive_max_count(100);
     http.set_read_timeout(10, 0);
-    int threads = options.threads > 0 ? options.threads : 64;
+    int threads = options.threads > 0 ? options.threads : 128;
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.Get("/api/health", [this](const auto& q, auto& r) { Health(q, r); });
     http.Get("/api/stories", [this](const auto& q, auto& r) { Stories(q, r); });

@@ -2,6 +2,7 @@
 import json
 import subprocess
 import threading
+import time
 
 import pytest
 
@@ -206,6 +207,13 @@ def test_extract_finds_the_article_in_a_page(tmp_path):
     assert storyline.extract(PAGE.encode("utf-8"))["text"] == page["text"]
 
 
+def test_extract_gives_what_the_cli_writes(tmp_path):
+    f = tmp_path / "kim.html"
+    f.write_bytes(PAGE.encode("utf-8"))
+    cli = json.loads(run_cli("extract", f, "--jsonl").stdout)
+    assert storyline.extract(f) == cli
+
+
 def test_extract_of_a_folder_reports_pages_without_an_article(tmp_path):
     (tmp_path / "a.html").write_text(PAGE, encoding="utf-8")
     (tmp_path / "b.html").write_text("<html><body></body></html>", encoding="utf-8")
@@ -245,6 +253,20 @@ def test_store_round_trip(tmp_path, seed_dicts):
             DEMO / f"{ORIGINAL}.txt", DEMO / f"{REWRITE}.txt")["relation"]
 
 
+def test_store_gives_what_the_cli_lists(tmp_path):
+    with storyline.Store(tmp_path / "py.db") as store:
+        store.ingest(DEMO, threads=1)
+        stories = store.stories()
+        detail = store.story(stories[0]["story"])
+    run_cli("ingest", "--db", tmp_path / "cli.db", DEMO)
+    listed = [json.loads(line) for line in
+              run_cli("stories", "--db", tmp_path / "cli.db", "--json").stdout.splitlines()]
+    assert stories == listed
+    shown = json.loads(run_cli("show", stories[0]["story"], "--db", tmp_path / "cli.db",
+                               "--json").stdout)
+    assert detail == shown
+
+
 def test_store_of_a_non_store_file_raises(tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not a SQLite database" * 100)
@@ -253,6 +275,35 @@ def test_store_of_a_non_store_file_raises(tmp_path):
 
 
 # ---- threads -----------------------------------------------------------------
+
+def test_the_gil_is_released_while_the_library_works(seed_dicts, tmp_path):
+    # Enough text for the call to take a while (~0.1 s): the seeds, each 40 times
+    # with a word appended so no two are exact copies, read from a file so that
+    # the call is C++ work from start to end.
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(storyline.articles_jsonl(
+        [dict(d, id=f"{d['id']}-{i}", text=d["text"] + f" variant{i}")
+         for i in range(40) for d in seed_dicts]), encoding="utf-8")
+    span, stamps = [], []
+    done = threading.Event()
+
+    def work():
+        t0 = time.perf_counter()
+        storyline.dedup(feed, threads=1)
+        span.extend([t0, time.perf_counter()])
+        done.set()
+
+    t = threading.Thread(target=work)
+    t.start()
+    while not done.is_set():
+        stamps.append(time.perf_counter())
+    t.join()
+    # This thread runs in the middle half of the call only if the call released
+    # the GIL (a call holding it, such as sum(range(30_000_000)), gives 0 here).
+    t0, t1 = span
+    quarter = (t1 - t0) / 4
+    assert sum(1 for s in stamps if t0 + quarter < s < t1 - quarter) > 100
+
 
 def test_calls_from_many_python_threads_agree(corpus):
     expected = storyline.cluster(corpus, threads=1)

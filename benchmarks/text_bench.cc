@@ -1,12 +1,14 @@
 // Copyright storyline authors.
 //
-// Text pipeline throughput on real news (../shared/data/reuters21578), against
+// Text pipeline throughput on real news (../shared/data/reuters21578, or the
+// JSONL file named by STORYLINE_TEXT_BENCH_DATA), against
 // the floor of issue 2: lower-case ASCII, split on spaces, XXH3 of each 5-word
 // shingle. Run: build/text_bench (from anywhere; the data path is absolute).
 #include <benchmark/benchmark.h>
 #include <xxhash.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -74,14 +76,19 @@ bool ReadJsonString(const std::string& line, size_t p, std::string* out) {
 const std::vector<std::string>& Texts() {
   static std::vector<std::string> texts = [] {
     std::vector<std::string> t;
-    std::ifstream in(std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/reuters21578/data.jsonl");
+    // STORYLINE_TEXT_BENCH_DATA picks another JSONL file (e.g. bbc-news).
+    const char* env = std::getenv("STORYLINE_TEXT_BENCH_DATA");
+    std::string path = env != nullptr ? env
+                                      : std::string(STORYLINE_SOURCE_DIR) +
+                                            "/../shared/data/reuters21578/data.jsonl";
+    std::ifstream in(path);
     std::string line, s;
     while (std::getline(in, line)) {
       size_t k = line.find("\"text\": \"");
       if (k == std::string::npos) continue;
       if (ReadJsonString(line, k + 9, &s) && !s.empty()) t.push_back(s);
     }
-    if (t.empty()) std::fprintf(stderr, "text_bench: ../shared/data/reuters21578 not found\n");
+    if (t.empty()) std::fprintf(stderr, "text_bench: no texts in %s\n", path.c_str());
     return t;
   }();
   return texts;

@@ -68,9 +68,12 @@ struct IngestOptions {
 // calls Next(). Not copyable: it owns open files and decompressors.
 class ArticleReader {
  public:
-  // Expands folders (recursively, sorted by path so runs are reproducible) and
-  // checks that every input exists. Returns NotFound / IoError naming the path
-  // when one does not. "-" means JSONL on standard input.
+  // Expands folders (recursively, sorted by path so runs are reproducible;
+  // hidden names and files of other types skipped) and checks that every input
+  // exists. Returns NotFound / IoError naming the path when one does not, and
+  // InvalidArgument for a named file of an unknown type. "-" means JSONL on
+  // standard input; a named pipe is read as JSONL too. Whether JSONL is gzip or
+  // zstd is told from its first bytes. Rules: docs/ingest.md.
   static Result<std::unique_ptr<ArticleReader>> Open(std::vector<std::string> inputs,
                                                      IngestOptions options);
   // JSONL read from the open descriptor `fd` (a pipe, a socket, standard input),

@@ -129,10 +129,10 @@ JsonRecordParser::JsonRecordParser(const IngestOptions& options)
     : options_(options), date_fallback_(options.published_field != "date") {}
 
 RecordOutcome JsonRecordParser::Parse(std::string_view line, Article* out) {
-  RecordOutcome r = ParseDocument(line.data(), line.size(), out);
-  if (r.accepted || r.reason.empty()) return r;
-  // Invalid UTF-8: repair the bytes (JSON syntax is ASCII, so it survives) and retry.
-  if (r.reason.rfind("invalid UTF-8", 0) == 0) {
+  Failure failure = Failure::kNone;
+  RecordOutcome r = ParseDocument(line.data(), line.size(), out, &failure);
+  if (failure == Failure::kInvalidUtf8) {
+    // Repair the bytes (JSON syntax is ASCII, so it survives) and parse again.
     Utf8Verdict v = RepairUtf8(line, &scratch_);
     if (v == Utf8Verdict::kUnrepairable) {
       r.reason = "invalid UTF-8 that cannot be repaired (mostly not text)";
@@ -141,14 +141,14 @@ RecordOutcome JsonRecordParser::Parse(std::string_view line, Article* out) {
     std::string fixed;
     if (FixLoneSurrogates(scratch_, &fixed)) scratch_.swap(fixed);
     scratch_.reserve(scratch_.size() + kLinePadding);
-    r = ParseDocument(scratch_.data(), scratch_.size(), out);
+    r = ParseDocument(scratch_.data(), scratch_.size(), out, &failure);
     r.utf8_repaired = r.accepted;
     return r;
   }
   // A lone surrogate escape ("\ud83d" cut from its pair) stops simdjson.
-  if (r.reason.rfind("unparsable JSON", 0) == 0 && FixLoneSurrogates(line, &scratch_)) {
+  if (failure == Failure::kSyntax && FixLoneSurrogates(line, &scratch_)) {
     scratch_.reserve(scratch_.size() + kLinePadding);
-    RecordOutcome again = ParseDocument(scratch_.data(), scratch_.size(), out);
+    RecordOutcome again = ParseDocument(scratch_.data(), scratch_.size(), out, &failure);
     if (again.accepted) {
       again.utf8_repaired = true;
       return again;
@@ -157,15 +157,19 @@ RecordOutcome JsonRecordParser::Parse(std::string_view line, Article* out) {
   return r;
 }
 
-RecordOutcome JsonRecordParser::ParseDocument(const char* data, size_t len, Article* out) {
+RecordOutcome JsonRecordParser::ParseDocument(const char* data, size_t len, Article* out,
+                                              Failure* failure) {
   RecordOutcome r;
+  *failure = Failure::kContent;
   simdjson::dom::element doc;
   simdjson::error_code err = parser_.parse(data, len, /*realloc_if_needed=*/false).get(doc);
   if (err == simdjson::UTF8_ERROR) {
+    *failure = Failure::kInvalidUtf8;
     r.reason = "invalid UTF-8";
     return r;
   }
   if (err) {
+    *failure = Failure::kSyntax;
     r.reason = std::string("unparsable JSON: ") + simdjson::error_message(err);
     return r;
   }
@@ -262,6 +266,7 @@ RecordOutcome JsonRecordParser::ParseDocument(const char* data, size_t len, Arti
     else r.unparsed_date = true;
   }
   r.accepted = true;
+  *failure = Failure::kNone;
   return r;
 }
 

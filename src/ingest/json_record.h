@@ -47,7 +47,9 @@ class JsonRecordParser {
   RecordOutcome Parse(std::string_view line, Article* out);
 
  private:
-  RecordOutcome ParseDocument(const char* data, size_t len, Article* out);
+  enum class Failure { kNone, kInvalidUtf8, kSyntax, kContent };
+  // Parses one padded document; *failure says what kind of problem stopped it.
+  RecordOutcome ParseDocument(const char* data, size_t len, Article* out, Failure* failure);
 
   const IngestOptions& options_;
   bool date_fallback_;  // also accept "date" for the published field

@@ -147,6 +147,9 @@ struct ArticleFeatures {
   // The lead: the title and the first 60 content words (what a story is about),
   // sorted by `term`.
   std::vector<TermCount> lead_terms;
+  // Character 4-grams of the content words (first 20k bytes), sorted by `term`:
+  // robust to compounds, inflection and cognates across languages.
+  std::vector<TermCount> char_grams;
   std::vector<uint64_t> name_keys;  // TermHash of each name token (sorted, unique)
   std::vector<Name> names;
   std::vector<uint64_t> numbers;    // hashes of normalised numbers >= 10 or decimals (sorted, unique)
@@ -218,6 +221,7 @@ struct SimilarityParts {
   double cosine = 0;     // TF-IDF cosine of stemmed content words (names and numbers
                          // carry it across languages)
   double lead = 0;       // the same cosine over the leads (title + first 60 content words)
+  double chars = 0;      // TF-IDF cosine of character 4-grams of content words
   double names = 0;      // IDF-weighted overlap of name tokens
   double numbers = 0;    // overlap of numbers and years
   double quotes = 0;     // share of the shorter side's quoted words found in the other
@@ -247,8 +251,8 @@ inline constexpr double kSameContentThreshold = 0.5;
 // Story similarity from which two articles are the same story, and from which
 // they are related (same topic). Calibrated on SemEval-2022 Task 8 (labels <= 2
 // same story, <= 3 related); docs/relations.md.
-inline constexpr double kSameStoryThreshold = 0.50;
-inline constexpr double kRelatedThreshold = 0.38;
+inline constexpr double kSameStoryThreshold = 0.48;
+inline constexpr double kRelatedThreshold = 0.42;
 
 // ---- Relations ------------------------------------------------------------
 

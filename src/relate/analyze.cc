@@ -216,6 +216,34 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
     }
   }
 
+  // Character 4-grams of content words, with word boundaries marked.
+  {
+    std::unordered_map<uint64_t, uint32_t> grams;
+    std::string w;
+    for (size_t i = 0; i < n; ++i) {
+      if (!f.stems[i]) continue;
+      if (f.token_spans[i].first > 20000) break;
+      w = " ";
+      w += words.word(i);
+      w += ' ';
+      // step over UTF-8 characters
+      std::vector<size_t> starts;
+      for (size_t k = 0; k < w.size(); ++k)
+        if ((static_cast<unsigned char>(w[k]) & 0xC0) != 0x80) starts.push_back(k);
+      starts.push_back(w.size());
+      if (starts.size() <= 4) {
+        ++grams[TermHash("#" + w)];
+        continue;
+      }
+      for (size_t k = 0; k + 4 < starts.size(); ++k)
+        ++grams[TermHash("#" + w.substr(starts[k], starts[k + 4] - starts[k]))];
+    }
+    f.char_grams.reserve(grams.size());
+    for (const auto& [t, c] : grams) f.char_grams.push_back({t, c});
+    std::sort(f.char_grams.begin(), f.char_grams.end(),
+              [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
+  }
+
   f.terms.reserve(counts.size());
   for (const auto& [t, c] : counts) {
     f.terms.push_back({t, c});

@@ -138,6 +138,7 @@ SimilarityParts StorySimilarityParts(const ArticleFeatures& a, const ArticleFeat
   p.cross_lingual = la != lb;
   p.cosine = WeightedCosine(a, b, stats);
   p.lead = Cosine(a.lead_terms, b.lead_terms, stats, p.cross_lingual ? "" : la);
+  p.chars = Cosine(a.char_grams, b.char_grams, stats, p.cross_lingual ? "" : la);
   p.names = NameOverlap(a, b, stats);
   p.numbers = NumberOverlap(a, b);
   p.quotes = relate_internal::QuoteOverlap(a, b);
@@ -146,12 +147,13 @@ SimilarityParts StorySimilarityParts(const ArticleFeatures& a, const ArticleFeat
   // --fit; docs/relations.md "Story similarity"): target (4 - label) / 3.
   double x;
   if (!p.cross_lingual) {
-    x = -0.053 + 0.614 * std::sqrt(p.cosine) + 0.575 * std::sqrt(p.lead) +
-        0.010 * std::sqrt(p.names) + 0.101 * p.numbers + 0.072 * p.quotes;
+    x = -0.120 + 0.314 * std::sqrt(p.cosine) + 0.534 * std::sqrt(p.lead) +
+        0.453 * std::sqrt(p.chars) + 0.087 * p.numbers + 0.065 * p.quotes;
   } else {
-    // Across languages the shared words are names, numbers and borrowings.
-    x = 0.06 + 0.6 * p.cosine + 0.56 * std::sqrt(p.cosine) + 0.5 * p.lead + 0.9 * p.names +
-        0.5 * p.numbers + 0.1 * p.quotes;
+    // Across languages the shared material is names, numbers, cognates and
+    // borrowings: character 4-grams carry most of it.
+    x = -0.248 + 0.163 * std::sqrt(p.cosine) + 0.095 * std::sqrt(p.lead) +
+        1.642 * std::sqrt(p.chars) + 0.400 * p.numbers;
   }
   // A text of a few words cannot show it is the same story: scale down below 25
   // content words (the shortest calibration texts have about that many).

@@ -85,9 +85,11 @@ uint64_t LangKey(std::string_view lang, uint64_t term) {
 
 void TermStats::Add(const ArticleFeatures& doc) {
   for (const TermCount& tc : doc.terms) ++corpus_[tc.term];
+  for (const TermCount& tc : doc.char_grams) ++corpus_[tc.term];
   if (!IsEnglish(doc.lang)) {
     ++lang_docs_[doc.lang];
     for (const TermCount& tc : doc.terms) ++lang_corpus_[LangKey(doc.lang, tc.term)];
+    for (const TermCount& tc : doc.char_grams) ++lang_corpus_[LangKey(doc.lang, tc.term)];
   }
   for (uint64_t k : doc.name_keys) {
     // name tokens already counted as terms are not counted twice

@@ -104,7 +104,12 @@ T Get(const py::dict& d, const char* key, T fallback) {
   if (!d.contains(key)) return fallback;
   py::object v = d[key];
   if (v.is_none()) return fallback;
-  return v.cast<T>();
+  try {
+    return v.cast<T>();
+  } catch (const py::cast_error&) {
+    throw py::type_error(std::string("option ") + key + ": unexpected type " +
+                         std::string(py::str(py::type::of(v).attr("__name__"))));
+  }
 }
 
 // Articles cross process boundaries (Dask workers -> client) as plain tuples:

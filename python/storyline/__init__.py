@@ -43,6 +43,7 @@ from . import _core
 
 __all__ = [
     "read_articles",
+    "articles_jsonl",
     "dedup",
     "cluster",
     "compare",

@@ -76,6 +76,8 @@ def test_dedup_raises_python_errors():
         storyline.dedup(DEMO, threshold=1.5)
     with pytest.raises(ValueError, match="nope"):
         storyline.dedup(DEMO, keep="nope")
+    with pytest.raises(TypeError, match="threshold"):
+        storyline.dedup(DEMO, threshold="high")
     with pytest.raises(TypeError, match="threshhold"):
         storyline.dedup(DEMO, threshhold=0.5)
     with pytest.raises(ValueError, match="mix"):

@@ -48,9 +48,20 @@ for k in $(seq 1 "$KILLS"); do
   "$BIN" ingest --db "$DB" --batch 100 --batch-seconds 0.2 --progress-file "$WORK/progress" -q "$FEED" \
     > "$WORK/out" 2> "$WORK/err" &
   pid=$!
-  # A random moment: from right at start-up (opening, migrating, restoring) to well
-  # into the run.
-  sleep "$(printf '0.%03d' $((RANDOM % 1000)))"
+  # A random moment: every other kill during start-up (opening, migrating, restoring
+  # the engine), the others a random time after a random number of commits of this run
+  # (inside a batch, between batches, while the snapshot is written).
+  if [ $((k % 2)) -eq 1 ]; then
+    sleep "$(printf '0.%03d' $((RANDOM % 1000)))"
+  else
+    want=$((RANDOM % 5 + 1))
+    for _ in $(seq 3000); do
+      [ -f "$WORK/progress" ] && [ "$(wc -l < "$WORK/progress")" -ge "$want" ] && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.01
+    done
+    sleep "$(printf '0.%03d' $((RANDOM % 400)))"
+  fi
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   if [ -s "$WORK/progress" ]; then

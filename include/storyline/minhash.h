@@ -58,6 +58,9 @@ struct SetOverlap {
   double containment() const;
 };
 SetOverlap CompareSets(std::span<const uint64_t> a, std::span<const uint64_t> b);
+// The same over sets of 32-bit values (dedup verifies on the high 32 bits of the
+// shingle hashes: docs/formats.md).
+SetOverlap CompareSets(std::span<const uint32_t> a, std::span<const uint32_t> b);
 
 // One-permutation MinHash with optimal densification (Shrivastava, ICML 2017):
 // one pass over the shingles, O(n + K), instead of K hash functions per shingle.

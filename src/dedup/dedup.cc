@@ -121,7 +121,8 @@ uint64_t PolicyKey(KeepPolicy policy, const Article& a) {
 struct Work {
   Article article;
   std::string json;
-  std::vector<uint64_t> shingles;
+  std::vector<uint64_t> shingles;  // hashes in text order, repeats kept
+  std::vector<uint32_t> set;       // the set verification compares (see Spill)
   std::vector<uint32_t> keys;
   uint64_t content = 0;
   uint32_t removed_lines = 0;
@@ -228,7 +229,15 @@ class Deduplicator {
     views.clear();
     for (size_t i = 0; i < words.size(); ++i) views.push_back(words.word(i));
     w->content = HashShingles(views, opt_.shingle_size, &w->shingles);
-    SortUnique(&w->shingles);
+    // The verified set holds the high 32 bits of each shingle hash: half the sort
+    // and the spill of 64-bit values, at a cost of one chance in 2^32 per pair of
+    // distinct shingles to count them equal (~1e-5 shingles per verified pair).
+    w->set.resize(w->shingles.size());
+    for (size_t i = 0; i < w->shingles.size(); ++i) {
+      w->set[i] = static_cast<uint32_t>(w->shingles[i] >> 32);
+    }
+    std::sort(w->set.begin(), w->set.end());
+    w->set.erase(std::unique(w->set.begin(), w->set.end()), w->set.end());
     w->keys.resize(lsh_.bands);
     if (!w->shingles.empty()) {
       sig.resize(hasher_.num_hashes());
@@ -247,13 +256,13 @@ class Deduplicator {
       r.key = PolicyKey(opt_.keep, a);
       r.rep = static_cast<uint32_t>(recs_.size());
       recs_.push_back(r);
-      SpillHeader h{w.content, static_cast<uint32_t>(w.shingles.size()),
+      SpillHeader h{w.content, static_cast<uint32_t>(w.set.size()),
                     static_cast<uint32_t>(a.id.size()), static_cast<uint32_t>(w.json.size()), 0};
       STORYLINE_RETURN_IF_ERROR(spill_.Append({reinterpret_cast<const char*>(&h), sizeof h}));
       STORYLINE_RETURN_IF_ERROR(spill_.Append(
           {reinterpret_cast<const char*>(w.keys.data()), w.keys.size() * sizeof(uint32_t)}));
-      STORYLINE_RETURN_IF_ERROR(spill_.Append({reinterpret_cast<const char*>(w.shingles.data()),
-                                               w.shingles.size() * sizeof(uint64_t)}));
+      STORYLINE_RETURN_IF_ERROR(spill_.Append(
+          {reinterpret_cast<const char*>(w.set.data()), w.set.size() * sizeof(uint32_t)}));
       STORYLINE_RETURN_IF_ERROR(spill_.Append(a.id));
       STORYLINE_RETURN_IF_ERROR(spill_.Append(w.json));
       stats_.boilerplate_lines += w.removed_lines;
@@ -329,11 +338,11 @@ class Deduplicator {
     return Status::Ok();
   }
 
-  Status ReadShingles(uint32_t pos, const SpillHeader& h, std::vector<uint64_t>* out) const {
+  Status ReadShingles(uint32_t pos, const SpillHeader& h, std::vector<uint32_t>* out) const {
     out->resize(h.shingles);
     const uint64_t at =
         recs_[pos].offset + sizeof(SpillHeader) + lsh_.bands * sizeof(uint32_t);
-    return spill_.ReadAt(at, h.shingles * sizeof(uint64_t), out->data());
+    return spill_.ReadAt(at, h.shingles * sizeof(uint32_t), out->data());
   }
 
   Status Cluster() {
@@ -345,7 +354,7 @@ class Deduplicator {
     LshIndex index(lsh_);
     ExactTable exact;
     std::vector<uint32_t> keys(lsh_.bands), cands;
-    std::vector<uint64_t> mine, theirs;
+    std::vector<uint32_t> mine, theirs;
     SpillHeader h{}, ch{};
     for (size_t rank = 0; rank < n; ++rank) {
       const uint32_t i = order[rank];
@@ -413,7 +422,7 @@ class Deduplicator {
       STORYLINE_RETURN_IF_ERROR(spill_.ReadAt(begin, rec_buf.size(), rec_buf.data()));
       SpillHeader h;
       std::memcpy(&h, rec_buf.data(), sizeof h);
-      const size_t id_at = sizeof h + lsh_.bands * 4 + static_cast<size_t>(h.shingles) * 8;
+      const size_t id_at = sizeof h + lsh_.bands * 4 + static_cast<size_t>(h.shingles) * 4;
       std::string_view id(rec_buf.data() + id_at, h.id_len);
       std::string_view json(rec_buf.data() + id_at + h.id_len, h.json_len);
       Rec& rep = recs_[r.rep];
@@ -435,7 +444,7 @@ class Deduplicator {
           STORYLINE_RETURN_IF_ERROR(ReadHeader(r.rep, &rh, nullptr));
           of_id.resize(rh.id_len);
           STORYLINE_RETURN_IF_ERROR(spill_.ReadAt(
-              recs_[r.rep].offset + sizeof rh + lsh_.bands * 4 + uint64_t{rh.shingles} * 8,
+              recs_[r.rep].offset + sizeof rh + lsh_.bands * 4 + uint64_t{rh.shingles} * 4,
               rh.id_len, of_id.data()));
           if (rep_ids.size() < (1u << 20)) rep_ids.emplace(r.rep, of_id);
           d.of = of_id;

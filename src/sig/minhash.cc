@@ -74,19 +74,28 @@ double SetOverlap::containment() const {
   return m == 0 ? 0.0 : static_cast<double>(intersection) / m;
 }
 
-SetOverlap CompareSets(std::span<const uint64_t> a, std::span<const uint64_t> b) {
+template <typename T>
+SetOverlap CompareSorted(std::span<const T> a, std::span<const T> b) {
   SetOverlap r;
   r.size_a = a.size();
   r.size_b = b.size();
   size_t i = 0, j = 0, n = 0;
   while (i < a.size() && j < b.size()) {
-    const uint64_t x = a[i], y = b[j];
+    const T x = a[i], y = b[j];
     n += (x == y);
     i += (x <= y);
     j += (y <= x);
   }
   r.intersection = n;
   return r;
+}
+
+SetOverlap CompareSets(std::span<const uint64_t> a, std::span<const uint64_t> b) {
+  return CompareSorted(a, b);
+}
+
+SetOverlap CompareSets(std::span<const uint32_t> a, std::span<const uint32_t> b) {
+  return CompareSorted(a, b);
 }
 
 MinHasher::MinHasher(int num_hashes) : num_hashes_(num_hashes) {

@@ -90,7 +90,7 @@ TEST(CompareSets, CountsIntersectionJaccardAndContainment) {
   EXPECT_EQ(o.intersection, 7u);
   EXPECT_DOUBLE_EQ(o.jaccard(), 0.7);
   EXPECT_DOUBLE_EQ(o.containment(), 1.0);
-  EXPECT_EQ(CompareSets({}, {}).jaccard(), 0.0);
+  EXPECT_EQ(CompareSets(std::span<const uint64_t>{}, std::span<const uint64_t>{}).jaccard(), 0.0);
 }
 
 TEST(MinHash, IdenticalTextsGiveIdenticalSignatures) {

@@ -48,6 +48,12 @@ struct Words {
 };
 
 // Splits `text` (UTF-8) into normalised words. Thread-safe (thread-local state).
+// Words are those of ICU's word break iterator (UAX #29 + dictionaries), each
+// NFKC_Casefold-ed, with word-internal ’ and ‘ written as ASCII ' ("Kim’s" ->
+// "kim's"; apostrophes stay inside words). Plain Latin/Greek/Cyrillic text takes
+// a fast path that gives the same words without ICU. docs/text.md has the rules;
+// they are part of the signature format. Invalid UTF-8 does not crash: the bad
+// bytes are not words. Offsets are bytes of `text`; texts must be < 4 GiB.
 void Tokenize(std::string_view text, Words* out);
 
 // True when `word` (normalised) is a function word of `lang` (ISO 639-1;
@@ -109,11 +115,16 @@ class BoilerplateFilter {
   BoilerplateFilter(const BoilerplateFilter&) = delete;
   BoilerplateFilter& operator=(const BoilerplateFilter&) = delete;
 
-  // Learns which lines a source repeats. Optional: without it, only the
-  // per-article rules apply. Memory is bounded (a capped table of line hashes).
+  // Learns which lines a source repeats (a line seen in >= 3 distinct articles
+  // of the same non-empty article.source). Optional: without it, only the
+  // per-article rules apply. Memory is bounded: a fixed 12 MiB table of line
+  // hashes, allocated on the first call, plus at most 2^18 text hashes.
   void Observe(const Article& article);
-  // Cleans one article. Never removes every line: when all lines look like
-  // boilerplate the text is kept whole and nothing is set aside.
+  // Cleans one article (uses its text, title and source). A line equal to
+  // article.title repeats the title given apart; with no title, the first
+  // non-empty line is the title and only its later copies are set aside.
+  // Never removes every line: when all lines look like boilerplate the text is
+  // kept whole and nothing is set aside. Reasons are listed in docs/text.md.
   CleanedText Clean(const Article& article) const;
 
  private:

@@ -257,7 +257,13 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
   std::sort(f.years.begin(), f.years.end());
   f.years.erase(std::unique(f.years.begin(), f.years.end()), f.years.end());
 
-  f.names = ExtractNames(masked);
+  std::vector<relate_internal::NameMention> mentions;
+  relate_internal::ExtractNamesAndMentions(masked, &f.names, &mentions);
+  f.quotes = relate_internal::ExtractQuotesWithNames(masked, f.names, mentions);
+  std::stable_sort(f.names.begin(), f.names.end(), [](const Name& a, const Name& b) {
+    if (a.count != b.count) return a.count > b.count;
+    return a.first < b.first;
+  });
   Words nw;
   for (const Name& nm : f.names) {
     Tokenize(nm.text, &nw);
@@ -272,7 +278,6 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
   std::sort(f.name_keys.begin(), f.name_keys.end());
   f.name_keys.erase(std::unique(f.name_keys.begin(), f.name_keys.end()), f.name_keys.end());
 
-  f.quotes = ExtractQuotes(masked);
   f.provenance = ExtractProvenance(f.text, article.author);
   return f;
 }

@@ -240,11 +240,18 @@ bool AttributionBefore(std::string_view t, size_t sb, size_t qb, Attribution* ou
 }  // namespace
 
 std::vector<Quote> ExtractQuotes(std::string_view text) {
-  std::vector<Quote> quotes;
-  if (text.empty()) return quotes;
+  if (text.empty()) return {};
   std::vector<Name> names;
   std::vector<NameMention> mentions;
   relate_internal::ExtractNamesAndMentions(text, &names, &mentions);
+  return relate_internal::ExtractQuotesWithNames(text, names, mentions);
+}
+
+std::vector<Quote> relate_internal::ExtractQuotesWithNames(std::string_view text,
+                                                           const std::vector<Name>& names,
+                                                           const std::vector<NameMention>& mentions) {
+  std::vector<Quote> quotes;
+  if (text.empty()) return quotes;
 
   const size_t n = text.size();
   size_t i = 0;

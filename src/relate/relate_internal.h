@@ -41,6 +41,10 @@ struct NameMention {
 void ExtractNamesAndMentions(std::string_view text, std::vector<Name>* names,
                              std::vector<NameMention>* mentions);
 
+// ExtractQuotes with the names already found (AnalyzeArticle finds them once).
+std::vector<Quote> ExtractQuotesWithNames(std::string_view text, const std::vector<Name>& names,
+                                          const std::vector<NameMention>& mentions);
+
 // True when `lower` (lower-case ASCII) is a speech verb ("said", "added", ...).
 bool IsSpeechVerb(std::string_view lower);
 

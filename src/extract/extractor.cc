@@ -650,6 +650,33 @@ class Extractor {
   std::vector<Para> paras_;
 };
 
+std::vector<std::string_view> SplitLines(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t p = 0;
+  while (p <= s.size()) {
+    size_t e = s.find('\n', p);
+    if (e == std::string_view::npos) e = s.size();
+    out.push_back(s.substr(p, e - p));
+    p = e + 1;
+  }
+  return out;
+}
+
+std::string CollapseSpaces(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
 // True when the bytes look like binary data rather than text markup.
 bool LooksBinary(std::string_view bytes) {
   if (bytes.size() >= 2 && ((static_cast<unsigned char>(bytes[0]) == 0xFF &&
@@ -681,6 +708,17 @@ Result<ExtractedPage> ExtractArticle(std::string_view html, const ExtractOptions
   PageMetadata meta = ExtractMetadata(dom, url);
   Extractor ex(dom, options);
   page.text = ex.Run();
+  // Pages that render their text with scripts carry it in JSON-LD articleBody.
+  if (!meta.jsonld_body.empty() && CountChars(page.text) * 2 < CountChars(meta.jsonld_body)) {
+    std::string body;
+    for (std::string_view line : SplitLines(meta.jsonld_body)) {
+      std::string t = CollapseSpaces(line);
+      if (t.empty()) continue;
+      if (!body.empty()) body.push_back('\n');
+      body += t;
+    }
+    if (!body.empty()) page.text = std::move(body);
+  }
   if (page.text.empty()) return Status::InvalidArgument("no article text found");
   page.url = !meta.canonical.empty() ? meta.canonical : std::string(url);
   page.title = std::move(meta.title);

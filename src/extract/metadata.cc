@@ -235,7 +235,7 @@ std::string DateAt(std::string_view s, size_t start) {
 // ---- JSON-LD ------------------------------------------------------------------
 
 struct JsonLdMeta {
-  std::string title, author, published, modified, site, lang;
+  std::string title, author, published, modified, site, lang, body;
   bool found_article = false;
 };
 
@@ -333,6 +333,10 @@ void ReadJsonLd(std::string_view json, simdjson::dom::parser* parser, JsonLdMeta
           if (!d.empty() && (m->published.empty() || !page)) m->published = d;
         } else if (obj["dateCreated"].get(v) == simdjson::SUCCESS && m->published.empty()) {
           m->published = JsonString(v);
+        }
+        if (obj["articleBody"].get(v) == simdjson::SUCCESS && m->body.empty()) {
+          std::string_view b;
+          if (v.get_string().get(b) == simdjson::SUCCESS) m->body = std::string(b);
         }
         if (obj["dateModified"].get(v) == simdjson::SUCCESS && m->modified.empty()) {
           m->modified = JsonString(v);
@@ -638,6 +642,8 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
     }
     return "";
   };
+
+  out.jsonld_body = std::move(ld.body);
 
   // Title: the article's heading when the page title names it, else the page
   // title without the site name.

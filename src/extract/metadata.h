@@ -20,6 +20,7 @@ struct PageMetadata {
   std::string site;
   std::string lang;       // ISO 639-1 from the page's markup, "" when not declared
   std::string canonical;  // absolute URL, "" when not declared
+  std::string jsonld_body;  // JSON-LD articleBody as given, "" when absent
 };
 
 // Reads the metadata of a parsed page. `url` (may be empty) gives a date from

@@ -978,6 +978,15 @@ CleanedText BoilerplateFilter::Clean(const Article& article) const {
     }
   }
 
+  // A huge text must not pin its scratch memory to this thread for good.
+  struct Release {
+    Scratch* s;
+    ~Release() {
+      if (s->arena.capacity() > (16u << 20)) std::string().swap(s->arena);
+      if (s->lines.capacity() > (1u << 18)) std::vector<LineInfo>().swap(s->lines);
+    }
+  } release{&scratch};
+
   CleanedText out;
   size_t removed = 0;
   for (const LineInfo& l : lines) removed += (!l.blank && l.reason) ? 1 : 0;

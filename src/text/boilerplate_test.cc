@@ -271,3 +271,24 @@ TEST(BoilerplateFilter, HardWrappedFragmentsAreNotRepeatedLines) {
 
 }  // namespace
 }  // namespace storyline
+
+namespace storyline {
+namespace {
+
+TEST(BoilerplateFilter, HandlesAFiftyMegabyteLine) {
+  Article a;
+  a.source = "Big";
+  std::string sentence = "The committee met again on Tuesday and agreed on nothing at all. ";
+  while (a.text.size() < 50u << 20) a.text += sentence;
+  BoilerplateFilter filter;
+  filter.Observe(a);
+  CleanedText out = filter.Clean(a);
+  EXPECT_TRUE(out.removed.empty());
+  EXPECT_EQ(out.text.size(), a.text.size());
+  Words w;
+  Tokenize(a.text, &w);
+  EXPECT_EQ(w.size(), a.text.size() / sentence.size() * 12);
+}
+
+}  // namespace
+}  // namespace storyline

@@ -61,7 +61,7 @@ int RunIngest(IngestArgs& args) {
     }
   });
   const IngestCounts& c = (*ingest)->counts();
-  if (c.restore_seconds > 0.05 && !args.quiet) {
+  if (!args.quiet) {
     std::fprintf(stderr, "ingest: restored the story engine from %s in %.2f s (%llu articles replayed)\n",
                  args.db.c_str(), c.restore_seconds, static_cast<unsigned long long>(c.replayed));
   }

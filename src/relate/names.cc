@@ -225,7 +225,7 @@ const std::unordered_set<std::string_view>& OrgWords() {
       "guard", "cabinet", "school", "college", "hospital", "church", "administration",
       "media", "television", "tv", "radio", "journal", "herald", "tribune", "gazette",
       "daily", "broadcasting", "industries", "holdings", "ltd", "llc", "plc", "ag", "gmbh",
-      "nato", "un", "u.n.", "eu", "kcna", "ap", "afp", "bbc", "cnn", "nasa", "fbi", "cia",
+      "nato", "u.n.", "eu", "kcna", "ap", "afp", "bbc", "cnn", "nasa", "fbi", "cia",
       "who", "imf", "opec", "fifa", "uefa", "yonhap", "xinhua", "tass", "interfax", "dpa",
       "ministerium", "regierung", "partei", "ministerio", "gobierno", "partido",
       "bakanlığı", "partisi", "ministère", "gouvernement", "ministerstwo", "rząd"};

@@ -179,6 +179,11 @@ bool IsPersonPronoun(std::string_view lower) {
   return lower == "he" || lower == "she" || lower == "i";
 }
 
+// "SEOUL (Reuters) -": the place and the agency of a dateline are not speakers.
+bool InDateline(std::string_view t, const NameMention& m) {
+  return t.substr(m.end, 2) == " (" || (m.begin > 0 && t[m.begin - 1] == '(');
+}
+
 struct Attribution {
   std::string evidence;  // the words as written
   size_t begin = 0, end = 0;
@@ -324,7 +329,7 @@ std::vector<Quote> relate_internal::ExtractQuotesWithNames(std::string_view text
       // A name inside the attribution.
       int named = -1;
       for (const NameMention& mm : mentions)
-        if (mm.begin >= att.begin && mm.end <= att.end) {
+        if (mm.begin >= att.begin && mm.end <= att.end && !InDateline(text, mm)) {
           named = mm.name;
           break;
         }
@@ -332,6 +337,8 @@ std::vector<Quote> relate_internal::ExtractQuotesWithNames(std::string_view text
         // "Yoon, speaking at ..., said that": the sentence's first name is the subject.
         for (const NameMention& mm : mentions)
           if (mm.begin >= sb && mm.end <= att.end && mm.begin < q.begin) {
+            // a dateline ("SEOUL (Reuters) -") names a place, not the speaker
+            if (InDateline(text, mm)) continue;
             // only when the attribution is before the quote and starts the sentence
             if (att.end <= q.begin) named = mm.name;
             break;

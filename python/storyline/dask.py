@@ -10,8 +10,9 @@ Both give exactly what the in-process functions (and the CLI) give for the same
 input and options. How the work is split:
 
 - on the workers, in parallel: reading, decompressing, parsing, UTF-8 and mojibake
-  repair, HTML extraction: one task per group of input files (whole files: a
-  JSONL file is never split), or one task per partition of a dask bag;
+  repair, HTML extraction: one task per group of small input files, per ~32 MB
+  byte range of a large plain JSONL file (compressed files and WARCs are read
+  whole), or per partition of a dask bag;
 - on the client, once, in input order: the order-dependent decision, that is
   dedup's signing and clustering (storyline::DedupArticles, itself multi-threaded)
   and the story engine's analysis and online assignment (StoryEngine::AddAll).
@@ -128,36 +129,79 @@ def list_inputs(inputs) -> list[tuple[str, str | None, int]]:
     return out
 
 
-def _chunks(files):
+_SPLITTABLE = (".jsonl", ".ndjson", ".json")  # plain JSONL: split by byte ranges
+
+
+def _tasks(files):
+    """Read tasks in input order: ("files", [(path, id, size)...]) for runs of
+    consecutive files up to about _TASK_BYTES / _TASK_FILES, and
+    ("range", path, start, end) pieces of a plain JSONL file larger than
+    _TASK_BYTES (compressed files and WARCs are read whole)."""
     chunk, size = [], 0
     for f in files:
-        if chunk and (size + f[2] > _TASK_BYTES or len(chunk) >= _TASK_FILES):
-            yield chunk
+        path, _aid, fsize = f
+        if fsize > _TASK_BYTES and path.lower().endswith(_SPLITTABLE):
+            if chunk:
+                yield ("files", chunk)
+                chunk, size = [], 0
+            for start in range(0, fsize, _TASK_BYTES):
+                yield ("range", path, start, min(start + _TASK_BYTES, fsize))
+            continue
+        if chunk and (size + fsize > _TASK_BYTES or len(chunk) >= _TASK_FILES):
+            yield ("files", chunk)
             chunk, size = [], 0
         chunk.append(f)
-        size += f[2]
+        size += fsize
     if chunk:
-        yield chunk
+        yield ("files", chunk)
 
 
 # ---- Worker tasks (module-level so that workers can import them) -------------
 
 def _read_files(files, options):
-    """Reads a group of files on a worker: (article tuples, rejections)."""
+    """Reads a group of files on a worker: (article tuples, rejections, 0)."""
     ids = {p: aid for p, aid, _ in files if aid is not None}
     tuples, rejects, _ = _core.read([p for p, _, _ in files], None, "", options)
     if ids:
         # A whole file read alone gets its own name as id; the id that reading
         # every input at once gives may differ where names collide.
         tuples = [(ids.get(t[9], t[0]),) + tuple(t[1:]) if t[9] in ids else t for t in tuples]
-    return tuples, rejects
+    return tuples, rejects, 0
+
+
+def _read_range(path, start, end, options):
+    """Reads the lines of a JSONL file that begin in [start, end) on a worker:
+    (article tuples, rejections with lines counted from the range's first line,
+    the number of lines)."""
+    lines = []
+    with open(path, "rb") as f:
+        if start > 0:
+            f.seek(start - 1)
+            f.readline()  # to the first line that begins at or after `start`
+        pos = f.tell()
+        while pos < end:
+            line = f.readline()
+            if not line:
+                break
+            lines.append(line)
+            pos += len(line)
+    if not lines:  # the range lies inside one line, read by the range before
+        return [], [], 0
+    tuples, rejects, _ = _core.read(None, b"".join(lines), path, options)
+    return tuples, rejects, len(lines)
+
+
+def _run_task(task, options):
+    if task[0] == "files":
+        return _read_files(task[1], options)
+    return _read_range(task[1], task[2], task[3], options)
 
 
 def _read_partition(records, index, options):
     """Reads one partition of a bag of article dicts on a worker."""
     jsonl = storyline.articles_jsonl(list(records))
     tuples, rejects, _ = _core.read(None, jsonl, f"<partition {index}>", options)
-    return tuples, rejects
+    return tuples, rejects, 0
 
 
 # ---- Client side ---------------------------------------------------------------
@@ -185,19 +229,26 @@ def _gather_articles(inputs, client, options, rejects):
     """Reads `inputs` on the workers; returns the article tuples in input order."""
     client = _client(client)
     ingest = _ingest_options(options)
-    if _is_bag(inputs):
+    bag = _is_bag(inputs)
+    if bag:
         import dask
         parts = inputs.to_delayed()
         tasks = [dask.delayed(_read_partition, pure=False)(p, i, ingest)
                  for i, p in enumerate(parts)]
         futures = client.compute(tasks)
     else:
-        files = list_inputs(inputs)
-        futures = client.map(_read_files, list(_chunks(files)), options=ingest, pure=False)
+        tasks = list(_tasks(list_inputs(inputs)))
+        futures = client.map(_run_task, tasks, options=ingest, pure=False)
     results = client.gather(futures)
     tuples, found = [], []
-    for t, r in results:
+    lines_before = {}  # lines of a split JSONL file in the ranges read so far
+    for i, (t, r, nlines) in enumerate(results):
         tuples.extend(t)
+        if not bag and tasks[i][0] == "range":
+            path = tasks[i][1]
+            for x in r:
+                x["line"] += lines_before.get(path, 0)
+            lines_before[path] = lines_before.get(path, 0) + nlines
         found.extend(r)
     storyline._report_rejects(found, rejects)
     return tuples

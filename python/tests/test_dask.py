@@ -1,5 +1,6 @@
 """storyline.dask on a local dask.distributed cluster: the same lists as the
 in-process functions and the CLI, whatever the partitioning."""
+import json
 import shutil
 
 import pytest
@@ -83,6 +84,28 @@ def test_ids_of_colliding_file_names_match_a_single_reader(client, tmp_path, mon
     got = storyline.dask.dedup(feed, client=client, with_clusters=True)
     assert [c["id"] for c in got[1]] == want
     assert got == storyline.dedup(feed, with_clusters=True)
+
+
+def test_a_large_jsonl_file_is_read_in_byte_ranges(client, seed_dicts, tmp_path, monkeypatch):
+    lines = [json.dumps(d) for d in seed_dicts]
+    lines.insert(2, "")                                   # a blank line
+    lines.insert(4, '{"id": "broken", "text": ')          # unparsable
+    lines.append(json.dumps(dict(seed_dicts[0], id=None)))  # id from the content hash
+    lines.append(json.dumps({"id": "empty", "title": "no text"}) + "\r")
+    lines.append(json.dumps(dict(seed_dicts[3], id="last")))  # no newline at the end
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.setattr(storyline.dask, "_TASK_BYTES", 1500)
+    tasks = list(storyline.dask._tasks(storyline.dask.list_inputs(feed)))
+    assert len(tasks) > 5 and all(t[0] == "range" for t in tasks)
+    want_rejects, got_rejects = [], []
+    want = storyline.dedup(feed, with_clusters=True, rejects=want_rejects)
+    got = storyline.dask.dedup(feed, client=client, with_clusters=True, rejects=got_rejects)
+    assert got == want
+    assert [(r["file"], r["line"], r["reason"]) for r in got_rejects] == \
+        [(r["file"], r["line"], r["reason"]) for r in want_rejects]
+    assert [r["line"] for r in want_rejects] == [5, 9]
+    assert storyline.dask.cluster(feed, client=client) == storyline.cluster(feed)
 
 
 def test_dask_rejects_standard_input(client):

@@ -58,19 +58,23 @@ async function showList(params) {
 // ---- Highlighting by byte offsets -------------------------------------------
 
 // Wraps byte ranges [start, end) of `text` (offsets into its UTF-8 bytes) in marks.
-// `ranges`: [{start, end, cls, title}], possibly overlapping (the first wins).
+// `ranges`: [{start, end, cls, title}]; they may overlap or nest (a shared passage
+// inside a quote): each stretch gets the classes of every range covering it.
 function highlight(text, ranges) {
   const bytes = enc.encode(text);
-  const rs = ranges.filter(r => r.end > r.start && r.start >= 0 && r.end <= bytes.length)
-    .sort((a, b) => a.start - b.start);
-  let out = '', at = 0;
-  for (const r of rs) {
-    if (r.start < at) continue;
-    out += esc(dec.decode(bytes.subarray(at, r.start)));
-    out += `<mark class="${r.cls}" title="${esc(r.title || '')}">${esc(dec.decode(bytes.subarray(r.start, r.end)))}</mark>`;
-    at = r.end;
+  const rs = ranges.filter(r => r.end > r.start && r.start >= 0 && r.end <= bytes.length);
+  const cuts = [...new Set([0, bytes.length, ...rs.flatMap(r => [r.start, r.end])])].sort((a, b) => a - b);
+  let out = '';
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const [from, to] = [cuts[i], cuts[i + 1]];
+    const piece = esc(dec.decode(bytes.subarray(from, to)));
+    const cover = rs.filter(r => r.start <= from && r.end >= to);
+    if (!cover.length) { out += piece; continue; }
+    const cls = [...new Set(cover.map(r => r.cls))].join(' ');
+    const title = [...new Set(cover.map(r => r.title).filter(Boolean))].join('; ');
+    out += `<mark class="${cls}" title="${esc(title)}">${piece}</mark>`;
   }
-  return out + esc(dec.decode(bytes.subarray(at)));
+  return out;
 }
 
 // ---- The timeline (plain SVG) -----------------------------------------------

@@ -119,6 +119,8 @@ try {
 
   await page.locator('#boilerplate details').first().evaluate(d => { d.open = true; });
   await page.screenshot({ path: path.join(ART, 'story.png'), fullPage: true });
+  await page.locator('#side-by-side').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(ART, 'story-side-by-side.png') });
   console.log('screenshots: ' + path.join(ART, 'story.png') + ', ' + path.join(ART, 'stories.png'));
 
   // Search.

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 
 import storyline
 from storyline import _core
@@ -230,6 +231,12 @@ def _gather_articles(inputs, client, options, rejects):
     client = _client(client)
     ingest = _ingest_options(options)
     bag = _is_bag(inputs)
+    if not bag and not isinstance(inputs, (str, os.PathLike)):
+        inputs = list(inputs)
+        if inputs and all(isinstance(i, Mapping) for i in inputs):
+            import dask.bag  # article dicts in memory: spread them as a bag
+            inputs = dask.bag.from_sequence(inputs, partition_size=2000)
+            bag = True
     if bag:
         import dask
         parts = inputs.to_delayed()
@@ -257,7 +264,7 @@ def _gather_articles(inputs, client, options, rejects):
 def dedup(inputs, client=None, *, with_clusters: bool = False, rejects: list | None = None,
           **options):
     """storyline.dedup on a Dask cluster: `inputs` are paths (files, folders,
-    globs) or a dask bag of article dicts; `client` a distributed.Client (the
+    globs), a dask bag of article dicts, or a list of article dicts; `client` a distributed.Client (the
     current one when None). Returns what storyline.dedup returns: the kept
     articles, or (kept, clusters) with with_clusters=True. Options as for
     storyline.dedup (threads= is the client's threads for the decision)."""

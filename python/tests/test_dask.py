@@ -60,6 +60,7 @@ def test_dask_cluster_of_paths_equals_in_process_and_cli(client, corpus, tmp_pat
 def test_dask_cluster_of_a_bag_equals_in_process(client, seed_dicts):
     bag = dask_bag.from_sequence(seed_dicts, npartitions=2)
     assert storyline.dask.cluster(bag, client=client) == storyline.cluster(seed_dicts)
+    assert storyline.dask.cluster(seed_dicts, client=client) == storyline.cluster(seed_dicts)
 
 
 def test_dask_uses_the_current_client(client):

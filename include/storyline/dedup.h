@@ -135,7 +135,10 @@ struct DedupStats {
 // Reads every article of `reader` and decides, as the header comment says. Returns
 // the statistics, or the first input/output failure (the reader's, the spill
 // file's, or the sink's). Rejected records are the reader's business (its
-// on_reject). `reader` and `sink` are borrowed for the call.
+// on_reject). `reader` and `sink` are borrowed for the call. Runs on the calling
+// thread plus `options.threads` TBB workers; calls on different readers may run
+// at once (no global state). Needs temporary disk space of ~1.7x the input in
+// options.temp_dir (IoError naming the file when it cannot be written).
 Result<DedupStats> Dedup(ArticleReader* reader, const DedupOptions& options, DedupSink* sink);
 
 // The same over articles in memory: one record per article, in order, with `id`

@@ -11,7 +11,7 @@
 //   if (!store.ok()) return Fail(store.status());
 //   auto stories = (*store)->ListStories({.limit = 50});
 //
-// Writing goes through StoreIngest (store_ingest.h's class below), which commits
+// Writing goes through StoreIngest (below), which commits
 // articles in batches: a crash (kill -9) at any moment loses at most the batch in
 // flight, never an article reported committed.
 #ifndef STORYLINE_STORE_H_

@@ -32,7 +32,7 @@ function(storyline_module)
     include(GoogleTest)
     gtest_discover_tests(test_${M_NAME}
       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-      PROPERTIES LABELS "fast;${M_NAME}"
+      PROPERTIES LABELS fast
       DISCOVERY_TIMEOUT 60)
   endif()
   if(STORYLINE_DEV AND slow_tests)
@@ -43,7 +43,7 @@ function(storyline_module)
       STORYLINE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     gtest_discover_tests(slowtest_${M_NAME}
       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-      PROPERTIES LABELS "slow;${M_NAME}"
+      PROPERTIES LABELS slow
       DISCOVERY_TIMEOUT 60)
   endif()
 endfunction()

@@ -55,6 +55,13 @@ struct StoryOptions {
   double term_weight = 0.55;    // cosine of stemmed TF-IDF vectors
   double name_weight = 0.35;    // overlap of specific names (people, places, orgs)
   double number_weight = 0.10;  // overlap of specific numbers and dates
+  // Share of the score taken from relate's StorySimilarity with the closest live
+  // members of the best three candidates (0: centroid and vector scores only).
+  double member_weight = 0.0;
+  // How much an article's main names (mentioned twice or more) that a story never
+  // names lower its score there: score *= 1 - conflict_weight * missing share.
+  // Two look-alike events differ in exactly these (the other boxer, the other team).
+  double conflict_weight = 0.9;
   // Candidate search: terms and names of an article looked up, story postings kept
   // per term, candidates scored in full.
   size_t query_terms = 12;

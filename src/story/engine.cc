@@ -40,7 +40,27 @@ struct Member {
   std::shared_ptr<StoryDoc> doc;  // live analysis; null once dropped
   SparseVec tv, nv, numv;         // weighted vectors at join time
   SparseVec sv;                   // salient names (for topics)
+  // Names mentioned at least twice, as token keys with a weight: a different
+  // event's main actors are missing from the story (NameTokens).
+  std::vector<std::pair<std::vector<uint64_t>, float>> main_names;
 };
+
+// Lower-cased word keys of a name ("Tony Thompson" -> {tony, thompson}).
+std::vector<uint64_t> NameTokens(std::string_view name) {
+  std::vector<uint64_t> out;
+  std::string w;
+  auto flush = [&] {
+    if (w.size() >= 2) out.push_back(TermHash(w));
+    w.clear();
+  };
+  for (char c : name) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u == ' ' || u == '-' || u == '.' || u == '\'' || u == '\n') flush();
+    else w += static_cast<char>(std::tolower(u));
+  }
+  flush();
+  return out;
+}
 
 struct Story {
   int64_t id = -1;
@@ -48,6 +68,9 @@ struct Story {
   size_t original = 0;  // index into members
   std::vector<Member> members;
   CentroidMap centroid, names, numbers, salient;
+  std::unordered_map<uint64_t, uint32_t> name_tokens;  // token -> members naming it
+  // The members' main names (token keys) -> (members with it as a main name, weight).
+  std::map<std::vector<uint64_t>, std::pair<uint32_t, float>> main_names;
   double cnorm = 0, nnorm = 0, numnorm = 0;
   Timestamp last_feed = kNoTime;
   Timestamp date_min = kNoTime, date_max = kNoTime;  // over dated members
@@ -204,6 +227,63 @@ struct StoryEngine::Impl {
 
   // ---- Scores ---------------------------------------------------------------
 
+  void AddNameTokens(Story* s, const Member& m) {
+    if (!m.doc) return;
+    std::unordered_set<uint64_t> mine;
+    for (const Name& n : m.doc->f.names) {
+      for (uint64_t k : NameTokens(n.text)) mine.insert(k);
+    }
+    for (uint64_t k : mine) ++s->name_tokens[k];
+    for (const auto& [toks, w] : m.main_names) {
+      auto& e = s->main_names[toks];
+      ++e.first;
+      e.second = std::max(e.second, w);
+    }
+    if (s->main_names.size() > opt.centroid_terms) {
+      for (auto it = s->main_names.begin(); it != s->main_names.end();) {
+        if (it->second.first <= 1) it = s->main_names.erase(it);
+        else ++it;
+      }
+    }
+    // Bounded like the centroid: drop single mentions once the map is large.
+    if (s->name_tokens.size() > 8 * opt.centroid_terms) {
+      for (auto it = s->name_tokens.begin(); it != s->name_tokens.end();) {
+        if (it->second <= 1) it = s->name_tokens.erase(it);
+        else ++it;
+      }
+    }
+  }
+
+  // Share (by weight) of the article's main names that the story never names.
+  double MissingMainNames(const Story& s, const Member& m) const {
+    double miss = 0, total = 0;
+    for (const auto& [toks, w] : m.main_names) {
+      size_t found = 0;
+      for (uint64_t k : toks) found += s.name_tokens.count(k) > 0;
+      total += w;
+      if (2 * found < toks.size() || found == 0) miss += w;
+    }
+    double doc_side = total > 0 ? miss / total : 0;
+    // The other way: the names most of the story's members make their main ones
+    // (each member's own main names when the story is new) that the article never names.
+    std::unordered_set<uint64_t> mine;
+    if (m.doc) {
+      for (const Name& n : m.doc->f.names)
+        for (uint64_t k : NameTokens(n.text)) mine.insert(k);
+    }
+    const size_t size = s.members.size();
+    double smiss = 0, stotal = 0;
+    for (const auto& [toks, e] : s.main_names) {
+      if (2 * e.first < size) continue;
+      size_t found = 0;
+      for (uint64_t k : toks) found += mine.count(k) > 0;
+      stotal += e.second;
+      if (2 * found < toks.size() || found == 0) smiss += e.second;
+    }
+    double story_side = stotal > 0 ? smiss / stotal : 0;
+    return 0.5 * (doc_side + story_side);
+  }
+
   double ScoreStory(const Story& s, const SparseVec& tv, const SparseVec& nv, const SparseVec& numv,
                     Timestamp t, double conf) const {
     double ct = s.cnorm > 0 ? DotMap(tv, s.centroid) / s.cnorm : 0;
@@ -243,6 +323,7 @@ struct StoryEngine::Impl {
     AddInto(&s->numbers, m.numv);
     AddInto(&s->salient, m.sv);
     Cap(&s->salient, opt.centroid_terms / 2);
+    AddNameTokens(s, m);
     if (m.time != kNoTime && m.date_confidence >= 0.3) {
       s->date_min = s->date_min == kNoTime ? m.time : std::min(s->date_min, m.time);
       s->date_max = s->date_max == kNoTime ? m.time : std::max(s->date_max, m.time);
@@ -324,6 +405,8 @@ struct StoryEngine::Impl {
       if (i == s->original) {
         x.relation = r_old.relation_name;
         x.of = m->id;
+        auto sim = r_old.scores.find("similarity");
+        if (sim != r_old.scores.end()) x.score = sim->second;
         continue;
       }
       if (x.of != old_id) continue;
@@ -432,6 +515,7 @@ struct StoryEngine::Impl {
       AddInto(&into->names, m.nv);
       AddInto(&into->numbers, m.numv);
       AddInto(&into->salient, m.sv);
+      AddNameTokens(into, m);
       for (uint64_t k : QueryKeys(m.tv, m.nv, false))
         Post(&postings, k, into->id, opt.posting_cap, &into->posted);
       into->members.push_back(std::move(m));
@@ -527,6 +611,11 @@ struct StoryEngine::Impl {
     m.nv = story_internal::NameVector(doc.f, stats);
     m.numv = story_internal::NumberVector(doc.f);
     m.sv = story_internal::SalientNameVector(doc.f);
+    for (const Name& n : doc.f.names) {
+      if (n.count < 2) continue;
+      auto toks = NameTokens(n.text);
+      if (!toks.empty()) m.main_names.emplace_back(std::move(toks), 1.0f + std::log(static_cast<float>(n.count)));
+    }
     const uint64_t chash = doc.f.content_hash;
     m.doc = std::make_shared<StoryDoc>(std::move(doc));
 
@@ -557,6 +646,40 @@ struct StoryEngine::Impl {
     std::sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) {
       return x.first != y.first ? x.first > y.first : x.second < y.second;
     });
+    // The best few candidates: relate's calibrated pair similarity with their
+    // closest live members blends in (names, numbers, quotes, time at pair level).
+    if (opt.member_weight > 0 && !scored.empty()) {
+      const size_t k = std::min<size_t>(scored.size(), 3);
+      for (size_t c = 0; c < k; ++c) {
+        const Story& s = stories.at(scored[c].second);
+        std::vector<std::pair<double, const Member*>> near;
+        for (const Member& x : s.members) {
+          if (x.doc) near.emplace_back(ScoreMember(x, m.tv, m.nv, m.numv), &x);
+        }
+        std::sort(near.begin(), near.end(), [](const auto& a, const auto& b) {
+          return a.first != b.first ? a.first > b.first : a.second->seq < b.second->seq;
+        });
+        double rel = 0;
+        for (size_t i = 0; i < near.size() && i < 3; ++i)
+          rel = std::max(rel, StorySimilarity(m.doc->f, near[i].second->doc->f, stats));
+        if (scored[c].first < 1.0)
+          scored[c].first = (1 - opt.member_weight) * scored[c].first + opt.member_weight * rel;
+      }
+      std::sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) {
+        return x.first != y.first ? x.first > y.first : x.second < y.second;
+      });
+    }
+
+    // Main names of the article that the story never mentions: a look-alike event.
+    if (opt.conflict_weight > 0) {
+      for (auto& [sc, id] : scored) {
+        if (sc >= 1.0) continue;
+        sc *= 1.0 - opt.conflict_weight * MissingMainNames(stories.at(id), m);
+      }
+      std::sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) {
+        return x.first != y.first ? x.first > y.first : x.second < y.second;
+      });
+    }
 
     stats.Add(m.doc->f);
     {
@@ -1025,6 +1148,28 @@ bool GetKeys(ByteReader* r, std::vector<uint64_t>* v) {
   for (auto& x : *v) if (!r->U64(&x)) return false;
   return true;
 }
+bool GetCounts(ByteReader* r, std::unordered_map<uint64_t, uint32_t>* m) {
+  uint64_t n;
+  if (!r->U64(&n) || n > (1u << 26)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t k, c;
+    if (!r->U64(&k) || !r->U64(&c)) return false;
+    (*m)[k] = static_cast<uint32_t>(c);
+  }
+  return true;
+}
+bool GetMainNames(ByteReader* r, std::map<std::vector<uint64_t>, std::pair<uint32_t, float>>* m) {
+  uint64_t n;
+  if (!r->U64(&n) || n > (1u << 24)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    std::vector<uint64_t> toks;
+    uint64_t c;
+    float w;
+    if (!GetKeys(r, &toks) || !r->U64(&c) || !r->F32(&w)) return false;
+    (*m)[toks] = {static_cast<uint32_t>(c), w};
+  }
+  return true;
+}
 void PutPostings(ByteWriter* w, const std::unordered_map<uint64_t, std::vector<int64_t>>& p) {
   std::vector<uint64_t> keys;
   for (const auto& [k, v] : p) keys.push_back(k);
@@ -1068,6 +1213,14 @@ std::string StoryEngine::Snapshot() const {
     w.I64(s.last_feed); w.I64(s.date_min); w.I64(s.date_max);
     w.U64(s.next_topic_check);
     PutMap(&w, s.centroid); PutMap(&w, s.names); PutMap(&w, s.numbers); PutMap(&w, s.salient);
+    {
+      std::vector<std::pair<uint64_t, uint32_t>> nt(s.name_tokens.begin(), s.name_tokens.end());
+      std::sort(nt.begin(), nt.end());
+      w.U64(nt.size());
+      for (auto& [k, c] : nt) { w.U64(k); w.U64(c); }
+      w.U64(s.main_names.size());
+      for (const auto& [toks, e] : s.main_names) { PutKeys(&w, toks); w.U64(e.first); w.F32(e.second); }
+    }
     PutKeys(&w, s.posted);
     PutIds(&w, s.merged_from);
     w.U64(s.members.size());
@@ -1075,6 +1228,8 @@ std::string StoryEngine::Snapshot() const {
       w.Str(x.id); w.Str(x.relation); w.Str(x.of); w.F64(x.score); w.U64(x.seq);
       w.I64(x.time); w.Str(x.date_evidence); w.F64(x.date_confidence);
       PutVec(&w, x.tv); PutVec(&w, x.nv); PutVec(&w, x.numv); PutVec(&w, x.sv);
+      w.U64(x.main_names.size());
+      for (const auto& [toks, wt] : x.main_names) { PutKeys(&w, toks); w.F32(wt); }
       w.U8(x.doc ? 1 : 0);
       if (x.doc) {
         const Article& a = x.doc->meta;
@@ -1153,7 +1308,8 @@ Status StoryEngine::Restore(std::string_view blob) {
     s.original = orig;
     s.next_topic_check = static_cast<uint32_t>(ntc);
     if (!GetMap(&r, &s.centroid) || !GetMap(&r, &s.names) || !GetMap(&r, &s.numbers) ||
-        !GetMap(&r, &s.salient) ||
+        !GetMap(&r, &s.salient) || !GetCounts(&r, &s.name_tokens) ||
+        !GetMainNames(&r, &s.main_names) ||
         !GetKeys(&r, &s.posted) || !GetIds(&r, &s.merged_from) || !r.U64(&nm))
       return bad();
     for (uint64_t j = 0; j < nm; ++j) {
@@ -1162,8 +1318,15 @@ Status StoryEngine::Restore(std::string_view blob) {
       if (!r.Str(&x.id) || !r.Str(&x.relation) || !r.Str(&x.of) || !r.F64(&x.score) ||
           !r.U64(&x.seq) || !r.I64(&x.time) || !r.Str(&x.date_evidence) ||
           !r.F64(&x.date_confidence) || !GetVec(&r, &x.tv) || !GetVec(&r, &x.nv) ||
-          !GetVec(&r, &x.numv) || !GetVec(&r, &x.sv) || !r.U8(&has_doc))
+          !GetVec(&r, &x.numv) || !GetVec(&r, &x.sv))
         return bad();
+      uint64_t nmn;
+      if (!r.U64(&nmn) || nmn > (1u << 20)) return bad();
+      x.main_names.resize(nmn);
+      for (auto& [toks, wt] : x.main_names) {
+        if (!GetKeys(&r, &toks) || !r.F32(&wt)) return bad();
+      }
+      if (!r.U8(&has_doc)) return bad();
       if (has_doc) {
         Article a;
         if (!r.Str(&a.id) || !r.Str(&a.title) || !r.Str(&a.text) || !r.Str(&a.url) ||

@@ -217,15 +217,27 @@ TEST(StoryEngine, LookAlikeEventsStayApartOnEcbPlus) {
 }
 
 Article Synthetic(int i, Timestamp t) {
-  // Each article its own event: rare invented names and numbers.
+  // Each article its own event: invented words and names of its own.
+  static const char* kSyl[] = {"ka", "lo", "mi", "zu", "re", "ta", "vo", "ne", "si", "pa",
+                               "du", "ge", "fo", "hi", "bu", "ry", "xa", "we", "jo", "qe"};
+  uint64_t x = 0x9e3779b97f4a7c15ULL * (i + 1);
+  auto word = [&](int syl) {
+    std::string w;
+    for (int k = 0; k < syl; ++k) {
+      x ^= x >> 29; x *= 0xbf58476d1ce4e5b9ULL; x ^= x >> 32;
+      w += kSyl[x % 20];
+    }
+    return w;
+  };
+  std::string place = word(3), person = word(3), thing = word(4);
+  place[0] = static_cast<char>(std::toupper(place[0]));
+  person[0] = static_cast<char>(std::toupper(person[0]));
   Article a;
   a.id = "s" + std::to_string(i);
-  std::string name = "Zorblat" + std::to_string(i * 7919 % 100000);
-  a.title = name + " opens plant number " + std::to_string(1000 + i);
-  a.text = "The company " + name + " Industries said on Tuesday it opened plant number " +
-           std::to_string(1000 + i) + " in the town of Qexville" + std::to_string(i) +
-           ", hiring " + std::to_string(200 + i) + " workers. Chief executive Marta " + name +
-           " said the plant would make " + std::to_string(5000 + i) + " parts a day.";
+  a.title = person + " " + word(3) + " " + thing + " in " + place;
+  a.text = person + " " + word(3) + " the " + thing + " in " + place + " on Tuesday. " + "The " +
+           word(4) + " " + word(3) + " " + word(4) + " " + thing + ", " + person + " said. " + place +
+           " " + word(3) + " " + word(4) + " " + word(3) + " " + thing + " " + word(4) + ".";
   a.published_ts = t;
   a.published = FormatTimestamp(t);
   return a;

@@ -205,15 +205,17 @@ int main(int argc, char** argv) {
   // Tune on train: the join threshold and the term/name balance.
   StoryOptions best_opt;
   double best_f = -1;
-  std::vector<std::pair<double, double>> weights = {{0.55, 0.35}, {0.65, 0.25}, {0.45, 0.45}};
+  std::vector<std::pair<double, double>> weights = {{0.55, 0.35}, {0.45, 0.35}, {0.40, 0.40}};
   if (quick) weights.resize(1);
   for (auto [tw, nw] : weights) {
-    for (double th = 0.14; th <= 0.56; th += quick ? 0.06 : 0.03) {
+    for (double th = 0.14; th <= 0.80; th += quick ? 0.04 : 0.02) {
       StoryOptions o;
       o.term_weight = tw;
       o.name_weight = nw;
       o.number_weight = 1 - tw - nw;
       o.join_threshold = th;
+      if (const char* e = getenv("STORY_MW")) o.member_weight = atof(e);
+      if (const char* e = getenv("STORY_CW")) o.conflict_weight = atof(e);
       o.merge_threshold = std::max(th + 0.1, 0.4);
       Scores s = RunEngine(train, o);
       if (s.bf > best_f) { best_f = s.bf; best_opt = o; }
@@ -227,6 +229,8 @@ int main(int argc, char** argv) {
   Print("storyline online, dev (tuned on train)", RunEngine(dev, best_opt));
   g_dump = false;
   StoryOptions def;
+  if (const char* e = getenv("STORY_MW")) def.member_weight = atof(e);
+  if (const char* e = getenv("STORY_CW")) def.conflict_weight = atof(e);
   std::snprintf(buf, sizeof buf, "storyline online, dev (shipped defaults t=%.2f)", def.join_threshold);
   Print(buf, RunEngine(dev, def));
   // Order sensitivity: two more shuffles of dev.

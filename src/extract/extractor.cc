@@ -14,6 +14,7 @@
 //     clean paragraphs of the page when the main rule finds little.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -229,6 +230,13 @@ size_t CountChars(std::string_view s) {
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return n;
 }
+
+constexpr double kFallbackGain = 1.5;
+constexpr uint32_t kFallbackMinChars = 40;
+constexpr double kMaxLinkDensity = 0.35;
+constexpr double kMaxListLinkDensity = 0.3;
+constexpr uint32_t kShortTail = 30;
+constexpr uint32_t kShortHead = 20;
 
 class Extractor {
  public:
@@ -544,15 +552,17 @@ class Extractor {
       if (opt_.include_comments) AddCommentRanges(&ranges);
       out = Emit(ranges);
     }
-    // Fallback: every clean paragraph of the page.
-    if (CountChars(out) < 300) {
+    // Fallback (trafilatura's baseline): every clean paragraph of the page, when
+    // that is much more text than the container gave (the article is spread
+    // over several containers, or the wrong one won).
+    {
       std::string all;
       for (const Para& p : paras_) {
-        if (p.chars < 40 || p.link_chars * 10 > p.chars * 3) continue;
+        if (p.chars < kFallbackMinChars || p.link_chars * 10 > p.chars * 3) continue;
         if (!all.empty()) all.push_back('\n');
         all += p.text;
       }
-      if (CountChars(all) > CountChars(out) * 1.5) out = std::move(all);
+      if (CountChars(all) > CountChars(out) * kFallbackGain) out = std::move(all);
     }
     return out;
   }
@@ -625,14 +635,20 @@ class Extractor {
       if (r >= ranges.size()) break;
       if (p.block < ranges[r].first) continue;
       double ld = p.chars > 0 ? static_cast<double>(p.link_chars) / p.chars : 0;
-      if (ld > 0.5) continue;
-      if (p.tag == GUMBO_TAG_LI && ld > 0.3) continue;
+      if (ld > kMaxLinkDensity) continue;
+      if (p.tag == GUMBO_TAG_LI && ld > kMaxListLinkDensity) continue;
       // The headline is metadata (the title), not body text.
       if (p.tag == GUMBO_TAG_H1) continue;
       kept.push_back(&p);
     }
-    // Drop trailing headings that introduce nothing.
-    while (!kept.empty() && IsHeading(kept.back()->tag)) kept.pop_back();
+    // Drop trailing headings that introduce nothing, and short trailing lines
+    // (share prompts, "comments closed", source credits).
+    while (!kept.empty() && (IsHeading(kept.back()->tag) || kept.back()->chars < kShortTail))
+      kept.pop_back();
+    size_t lead = 0;
+    while (lead < kept.size() && !IsHeading(kept[lead]->tag) && kept[lead]->chars < kShortHead)
+      ++lead;
+    if (lead < kept.size()) kept.erase(kept.begin(), kept.begin() + static_cast<long>(lead));
     std::string out;
     for (const Para* p : kept) {
       if (!out.empty()) out.push_back('\n');

@@ -405,8 +405,7 @@ struct StoryEngine::Impl {
       if (i == s->original) {
         x.relation = r_old.relation_name;
         x.of = m->id;
-        auto sim = r_old.scores.find("similarity");
-        if (sim != r_old.scores.end()) x.score = sim->second;
+        x.score = ScoreMember(x, m->tv, m->nv, m->numv);  // its score against the new original
         continue;
       }
       if (x.of != old_id) continue;

@@ -45,7 +45,8 @@ int RunIngest(IngestArgs& args) {
     progress_file = std::make_unique<std::ofstream>(args.progress_file, std::ios::app);
     if (!*progress_file) return Fail("cannot open " + args.progress_file + " for writing");
   }
-  Progress bar("ingest", (*reader)->total_bytes());
+  // The bar counts committed articles: what it shows is durable.
+  Progress bar("ingest: committed", (*reader)->total_bytes());
   (*ingest)->set_on_commit([&](const IngestCounts& c) {
     // Printed only after the transaction committed: durable from here on.
     if (progress_file) {
@@ -80,7 +81,7 @@ int RunIngest(IngestArgs& args) {
       bar.Finish();
       return Fail(out.status().message());
     }
-    bar.Update(c.offered, (*reader)->stats().bytes_read);
+    bar.Update(c.committed, (*reader)->stats().bytes_read);
   }
   Status fin = (*ingest)->Finish();
   bar.Finish();

@@ -479,10 +479,22 @@ struct StoryEngine::Impl {
     }
     Topic& t = topics.at(tid);
     t.stories.push_back(s->id);
+    CapTopic(&t);
     for (const Member& m : s->members) TopicAdd(&t, m);
     s->topic = tid;
     briefs[s->id].topic = tid;
     changed_topics.insert(tid);
+  }
+
+  // A long-running topic lists its newest 256 stories (bounded memory).
+  void CapTopic(Topic* t) {
+    const size_t kMax = 256;
+    // With keep_retired every story stays listed (the report groups by topic).
+    if (opt.keep_retired || t->stories.size() <= kMax) return;
+    size_t drop = t->stories.size() - kMax;
+    for (size_t i = 0; i < drop; ++i)
+      if (!stories.count(t->stories[i])) briefs.erase(t->stories[i]);
+    t->stories.erase(t->stories.begin(), t->stories.begin() + drop);
   }
 
   // A story that opened its own topic may, once it has grown, belong to another.
@@ -495,6 +507,7 @@ struct StoryEngine::Impl {
     topics.erase(it);
     Topic& t = topics.at(tid);
     t.stories.push_back(s->id);
+    CapTopic(&t);
     for (const Member& m : s->members) TopicAdd(&t, m);
     s->topic = tid;
     briefs[s->id].topic = tid;
@@ -555,13 +568,17 @@ struct StoryEngine::Impl {
       by_time.erase(by_time.begin());
       Retire(id);
     }
-    // Topics idle beyond the topic window leave too.
+    // Topics idle beyond the topic window leave too (checked every 1024 articles:
+    // a scan of the active topics, amortised).
+    if (seq % 1024 != 0) return;
     for (auto it = topics.begin(); it != topics.end();) {
       if (it->second.last_feed != kNoTime && clock - it->second.last_feed > opt.topic_window) {
         bool has_active = false;
         for (int64_t s : it->second.stories) has_active |= stories.count(s) > 0;
         if (!has_active) {
           if (opt.keep_retired) retired_topics[it->first] = PresentTopic(it->second);
+          else
+            for (int64_t sid : it->second.stories) briefs.erase(sid);
           Unpost(&topic_postings, it->second.posted, it->first);
           it = topics.erase(it);
           continue;

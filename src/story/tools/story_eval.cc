@@ -182,6 +182,7 @@ void Print(const char* what, const Scores& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
   std::string path = std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/ecbplus/train-dev.jsonl";
   uint64_t seed = 20240601;
   bool quick = false;

@@ -147,17 +147,17 @@ SimilarityParts StorySimilarityParts(const ArticleFeatures& a, const ArticleFeat
   // --fit; docs/relations.md "Story similarity"): target (4 - label) / 3.
   double x;
   if (!p.cross_lingual) {
-    x = -0.120 + 0.314 * std::sqrt(p.cosine) + 0.534 * std::sqrt(p.lead) +
-        0.453 * std::sqrt(p.chars) + 0.087 * p.numbers + 0.065 * p.quotes;
+    x = -0.120 + 0.306 * std::sqrt(p.cosine) + 0.532 * std::sqrt(p.lead) +
+        0.448 * std::sqrt(p.chars) + 0.087 * p.numbers + 0.065 * p.quotes;
   } else {
     // Across languages the shared material is names, numbers, cognates and
     // borrowings: character 4-grams carry most of it.
-    x = -0.248 + 0.163 * std::sqrt(p.cosine) + 0.095 * std::sqrt(p.lead) +
-        1.642 * std::sqrt(p.chars) + 0.400 * p.numbers;
+    x = -0.252 + 0.111 * std::sqrt(p.cosine) + 0.085 * std::sqrt(p.lead) +
+        1.613 * std::sqrt(p.chars) + 0.392 * p.numbers;
   }
-  // A text of a few words cannot show it is the same story: scale down below 25
-  // content words (the shortest calibration texts have about that many).
-  double evidence = std::min(1.0, std::min(a.content_words, b.content_words) / 25.0);
+  // A text of a few words cannot show it is the same story: scale down below 12
+  // content words (about one news sentence).
+  double evidence = std::min(1.0, std::min(a.content_words, b.content_words) / 12.0);
   p.score = std::clamp(x, 0.0, 1.0) * p.time * evidence;
   if (a.tokens.empty() || b.tokens.empty()) p.score = 0;
   return p;

@@ -155,7 +155,7 @@ std::vector<double> Fit(const std::vector<std::vector<double>>& X, const std::ve
 }
 
 std::vector<double> Features(const sl::SimilarityParts& p) {
-  return {1.0, std::sqrt(p.cosine), std::sqrt(p.lead), std::sqrt(p.names), p.numbers, p.quotes, std::sqrt(p.chars)};
+  return {1.0, std::sqrt(p.cosine), std::sqrt(p.lead), std::sqrt(p.chars), p.numbers, p.quotes};
 }
 
 void EvalSemEval(const std::string& path, bool fit) {

@@ -29,6 +29,9 @@ using CentroidMap = std::unordered_map<uint64_t, float>;
 namespace {
 
 constexpr int64_t kDay = 86400;
+// Pairs less alike than this are not compared for copies and rewrites (a derived
+// article shares most of its words; Compare is the costly step).
+constexpr double kCompareMinCosine = 0.45;
 
 struct Member {
   std::string id, relation, of;
@@ -354,9 +357,11 @@ struct StoryEngine::Impl {
     // Closest live member by combined vector score.
     int best = -1;
     double best_sim = -1;
-    for (size_t i = 0; i < s->members.size(); ++i) {
+    size_t seen = 0;
+    for (size_t i = s->members.size(); i-- > 0 && seen < 32;) {
       const Member& x = s->members[i];
       if (!x.doc) continue;
+      ++seen;
       double sim = Dot(m->tv, x.tv);
       if (sim > best_sim) { best_sim = sim; best = static_cast<int>(i); }
     }
@@ -374,7 +379,7 @@ struct StoryEngine::Impl {
     co.sentence_alignment = true;
     for (int ti : targets) {
       Member& x = s->members[ti];
-      if (Dot(m->tv, x.tv) < 0.2) continue;
+      if (Dot(m->tv, x.tv) < kCompareMinCosine) continue;
       CompareResult r = Compare(m->doc->f, x.doc->f, co);
       ++st.relate_compares;
       if (!IsDerived(r.relation)) continue;
@@ -646,22 +651,34 @@ struct StoryEngine::Impl {
     for (int64_t id : cands) {
       const Story& s = stories.at(id);
       double sc = ScoreStory(s, m.tv, m.nv, m.numv, m.time, m.date_confidence);
-      // A close match with one member counts too (copies of one member of a
-      // large story), but only as much as the centroid allows.
-      double best_member = 0;
-      for (const Member& x : s.members) {
-        if (!x.doc) continue;
-        best_member = std::max(best_member, ScoreMember(x, m.tv, m.nv, m.numv));
-      }
-      best_member *= TimeFactor(m.time, m.date_confidence, s.date_min, s.date_max);
-      sc = std::max(sc, 0.5 * (sc + best_member));
       if (id == copy_of) sc = std::max(sc, 1.0);
       scored.emplace_back(sc, id);
       ++st.candidates_scored;
     }
-    std::sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) {
+    auto by_score = [](const auto& x, const auto& y) {
       return x.first != y.first ? x.first > y.first : x.second < y.second;
-    });
+    };
+    std::sort(scored.begin(), scored.end(), by_score);
+    // A close match with one member counts too (a copy of one member of a large
+    // story), but only as much as the centroid allows: for the best few candidates,
+    // against their original and newest live members (bounded work).
+    for (size_t c = 0; c < scored.size() && c < 4; ++c) {
+      const Story& s = stories.at(scored[c].second);
+      double best_member = 0;
+      size_t seen = 0;
+      for (size_t i = s.members.size(); i-- > 0 && seen < 16;) {
+        const Member& x = s.members[i];
+        if (!x.doc || i == s.original) continue;
+        ++seen;
+        best_member = std::max(best_member, ScoreMember(x, m.tv, m.nv, m.numv));
+      }
+      if (s.members[s.original].doc)
+        best_member = std::max(best_member, ScoreMember(s.members[s.original], m.tv, m.nv, m.numv));
+      best_member *= TimeFactor(m.time, m.date_confidence, s.date_min, s.date_max);
+      double& sc = scored[c].first;
+      if (sc < 1.0) sc = std::max(sc, 0.5 * (sc + best_member));
+    }
+    std::sort(scored.begin(), scored.end(), by_score);
     // The best few candidates: relate's calibrated pair similarity with their
     // closest live members blends in (names, numbers, quotes, time at pair level).
     if (opt.member_weight > 0 && !scored.empty()) {

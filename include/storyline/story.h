@@ -65,8 +65,8 @@ struct StoryOptions {
   // Candidate search: terms and names of an article looked up, story postings kept
   // per term, candidates scored in full.
   size_t query_terms = 12;
-  size_t posting_cap = 48;
-  size_t max_candidates = 16;
+  size_t posting_cap = 32;
+  size_t max_candidates = 8;
   // Terms kept in a story centroid; members whose texts are kept for relations.
   size_t centroid_terms = 160;
   size_t max_live_members = 64;

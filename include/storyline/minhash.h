@@ -81,6 +81,10 @@ class MinHasher {
 
  private:
   int num_hashes_;
+  // The first kProbes densification probes of each bin (they depend on the bin
+  // only): probes_[i * kProbes + attempt - 1].
+  static constexpr int kProbes = 8;
+  std::vector<uint16_t> probes_;
 };
 
 // The fraction of positions where two signatures of the same size agree: an

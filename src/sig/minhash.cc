@@ -1,9 +1,13 @@
 #include "storyline/minhash.h"
 
+// XXH3 inlined: shingles are short, and the call and its dispatch cost as much as
+// the hashing. Same function, same values.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 #include "core/hash.h"
 
@@ -32,15 +36,24 @@ uint64_t HashShingles(std::span<const std::string_view> words, int shingle_size,
   // so hashing one needs no copy.
   thread_local std::string joined;
   thread_local std::vector<uint32_t> starts;
-  joined.clear();
-  starts.clear();
-  for (std::string_view w : words) {
-    if (!joined.empty() || !starts.empty()) joined += ' ';
-    starts.push_back(static_cast<uint32_t>(joined.size()));
-    joined.append(w);
-  }
   const size_t n = words.size();
-  starts.push_back(static_cast<uint32_t>(joined.size() + 1));  // sentinel: end + 1 space
+  size_t total = n;
+  for (std::string_view w : words) total += w.size();
+  joined.resize(total);  // words + separating spaces + one spare byte
+  starts.resize(n + 1);
+  {
+    char* p = joined.data();
+    uint32_t at = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const std::string_view w = words[i];
+      starts[i] = at;
+      std::memcpy(p + at, w.data(), w.size());
+      at += static_cast<uint32_t>(w.size());
+      p[at++] = ' ';
+    }
+    joined.resize(n == 0 ? 0 : at - 1);
+    starts[n] = at;  // sentinel: end + 1 space
+  }
   const char* base = joined.data();
   const uint64_t content = XXH3_64bits_withSeed(base, joined.size(), kContentSeed);
   if (n == 0) return content;
@@ -100,6 +113,14 @@ SetOverlap CompareSets(std::span<const uint32_t> a, std::span<const uint32_t> b)
 
 MinHasher::MinHasher(int num_hashes) : num_hashes_(num_hashes) {
   assert(num_hashes >= 1 && num_hashes <= 65536);
+  const uint32_t k = static_cast<uint32_t>(num_hashes_);
+  probes_.resize(static_cast<size_t>(k) * kProbes);
+  for (uint32_t i = 0; i < k; ++i) {
+    for (uint64_t attempt = 1; attempt <= kProbes; ++attempt) {
+      probes_[i * kProbes + attempt - 1] = static_cast<uint16_t>(
+          Reduce(SplitMix64(kDensifySeed ^ (static_cast<uint64_t>(i) << 32) ^ attempt), k));
+    }
+  }
 }
 
 void MinHasher::Sign(std::span<const uint64_t> shingles, uint32_t* sig) const {
@@ -118,7 +139,16 @@ void MinHasher::Sign(std::span<const uint64_t> shingles, uint32_t* sig) const {
   }
   for (uint32_t i = 0; i < k; ++i) {
     if (filled[i]) continue;
-    for (uint64_t attempt = 1;; ++attempt) {
+    const uint16_t* probe = probes_.data() + static_cast<size_t>(i) * kProbes;
+    bool done = false;
+    for (int a = 0; a < kProbes && !done; ++a) {
+      if (filled[probe[a]]) {
+        sig[i] = sig[probe[a]];
+        done = true;
+      }
+    }
+    if (done) continue;
+    for (uint64_t attempt = kProbes + 1;; ++attempt) {
       const uint32_t j =
           Reduce(SplitMix64(kDensifySeed ^ (static_cast<uint64_t>(i) << 32) ^ attempt), k);
       if (filled[j]) {

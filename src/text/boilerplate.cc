@@ -7,6 +7,8 @@
 // The rules are written to be conservative: a rule that may fire on a news
 // sentence is limited to short lines, to the head or the tail of the text, or
 // needs two signals at once. Losing a sentence is worse than keeping furniture.
+#include <emmintrin.h>
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -99,14 +101,38 @@ size_t FoldInto(std::string_view s, char* out, int* words = nullptr) {
   if (AllAscii(s)) {
     // Branch-free: spaces and letters alternate too irregularly to predict.
     uint32_t prev_space = 1;
-    for (size_t i = 0; i < s.size(); ++i) {
+    auto scalar = [&](size_t i) {
       unsigned char c = static_cast<unsigned char>(s[i]);
       uint32_t sp = kAsciiFold.space[c];
       out[n] = kAsciiFold.to[c];
       n += 1 - (sp & prev_space);
       w += (1 - sp) & prev_space;
       prev_space = sp;
+    };
+    size_t i = 0;
+    // Sixteen bytes at a time when they hold no control byte and no two spaces
+    // in a row (the usual case): then folding is lower-casing A-Z, and a word
+    // starts at each non-space byte after a space. Same result as the loop.
+    const __m128i k_space = _mm_set1_epi8(' '), k_ctrl = _mm_set1_epi8(0x20);
+    const __m128i k_a = _mm_set1_epi8('A' - 1), k_z = _mm_set1_epi8('Z' + 1);
+    const __m128i k_case = _mm_set1_epi8(0x20);
+    for (; i + 16 <= s.size(); i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      const uint32_t sp = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, k_space)));
+      const uint32_t ctrl = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmplt_epi8(v, k_ctrl)));
+      const uint32_t after_space = ((sp << 1) | prev_space) & 0xFFFF;
+      if (ctrl != 0 || (sp & after_space) != 0) {
+        for (size_t j = i; j < i + 16; ++j) scalar(j);
+        continue;
+      }
+      const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, k_a), _mm_cmplt_epi8(v, k_z));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n),
+                       _mm_or_si128(v, _mm_and_si128(upper, k_case)));
+      n += 16;
+      w += __builtin_popcount(~sp & after_space & 0xFFFF);
+      prev_space = (sp >> 15) & 1;
     }
+    for (; i < s.size(); ++i) scalar(i);
     if (words != nullptr) *words = w;
     return n;
   }
@@ -226,15 +252,9 @@ class PhraseSet {
   // several times faster than probing every byte).
   uint32_t Groups(std::string_view s) const {
     uint32_t g = 0;
-    bool in_word = false;
-    for (size_t i = 0; i + 4 <= s.size(); ++i) {
-      unsigned char c = static_cast<unsigned char>(s[i]);
-      bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
-      bool start = !in_word;
-      in_word = alnum;
-      if (!start || c == ' ') continue;
+    auto probe = [&](size_t i) {
       uint32_t b = Bucket(s.data() + i);
-      if (!(bits_[b >> 6] >> (b & 63) & 1)) continue;
+      if (!(bits_[b >> 6] >> (b & 63) & 1)) return;
       uint32_t head;
       std::memcpy(&head, s.data() + i, 4);
       for (uint16_t id : buckets_[b]) {
@@ -243,6 +263,38 @@ class PhraseSet {
             std::memcmp(s.data() + i + 4, p.data() + 4, p.size() - 4) == 0)
           g |= groups_[id];
       }
+    };
+    bool in_word = false;
+    size_t i = 0;
+    // Sixteen bytes at a time: the word starts are the bytes that are not a
+    // space and follow a byte that is not a letter or digit (as below).
+    if (s.size() >= 4) {
+      const __m128i k_a = _mm_set1_epi8('a' - 1), k_z = _mm_set1_epi8('z' + 1);
+      const __m128i k_0 = _mm_set1_epi8('0' - 1), k_9 = _mm_set1_epi8('9' + 1);
+      const __m128i k_space = _mm_set1_epi8(' '), k_zero = _mm_setzero_si128();
+      for (; i + 16 <= s.size() - 3; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+        const __m128i alnum_v = _mm_or_si128(
+            _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(v, k_a), _mm_cmplt_epi8(v, k_z)),
+                         _mm_and_si128(_mm_cmpgt_epi8(v, k_0), _mm_cmplt_epi8(v, k_9))),
+            _mm_cmplt_epi8(v, k_zero));
+        const uint32_t alnum = static_cast<uint32_t>(_mm_movemask_epi8(alnum_v));
+        const uint32_t sp = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, k_space)));
+        uint32_t starts = ~((alnum << 1) | (in_word ? 1u : 0u)) & ~sp & 0xFFFF;
+        while (starts != 0) {
+          probe(i + static_cast<size_t>(__builtin_ctz(starts)));
+          starts &= starts - 1;
+        }
+        in_word = (alnum >> 15) & 1;
+      }
+    }
+    for (; i + 4 <= s.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+      bool start = !in_word;
+      in_word = alnum;
+      if (!start || c == ' ') continue;
+      probe(i);
     }
     return g;
   }

@@ -339,6 +339,8 @@ struct StoryEngine::Impl {
     for (const Member& x : s->members) live += x.doc != nullptr;
     for (size_t i = 0; live > opt.max_live_members && i < s->members.size(); ++i) {
       if (i == s->original || !s->members[i].doc) continue;
+      auto c = content.find(s->members[i].doc->f.content_hash);
+      if (c != content.end() && c->second == s->id) content.erase(c);
       s->members[i].doc.reset();
       --live;
     }
@@ -643,7 +645,7 @@ struct StoryEngine::Impl {
     // Candidates: an exact copy's story first, then the index.
     std::vector<int64_t> cands = Candidates(postings, m.tv, m.nv, false);
     int64_t copy_of = -1;
-    if (auto c = content.find(chash); c != content.end() && !m.tv.empty()) {
+    if (auto c = content.find(chash); c != content.end() && !m.tv.empty() && stories.count(c->second)) {
       copy_of = c->second;
       if (std::find(cands.begin(), cands.end(), copy_of) == cands.end()) cands.insert(cands.begin(), copy_of);
     }

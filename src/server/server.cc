@@ -4,8 +4,11 @@
 // through the one StoreIngest of this process, under a mutex.
 #include "storyline/server.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -42,6 +45,25 @@ void SendJson(httplib::Response& res, int status, std::string body) {
 
 void SendError(httplib::Response& res, int status, std::string_view message) {
   SendJson(res, status, ErrorJson(message));
+}
+
+// Debian's cpp-httplib is built with a listen backlog of 5: a burst of connections
+// (a page load, a load test) overflows it and each dropped SYN costs a client a
+// second or more. listen() on the already listening socket raises the backlog; the
+// socket is found by its port among this process's descriptors.
+void RaiseListenBacklog(int port) {
+  for (int fd = 3; fd < 4096; ++fd) {
+    int acc = 0;
+    socklen_t len = sizeof acc;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) != 0 || !acc) continue;
+    sockaddr_storage ss{};
+    socklen_t sl = sizeof ss;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &sl) != 0) continue;
+    int p = ss.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port)
+            : ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port)
+                                       : -1;
+    if (p == port) listen(fd, SOMAXCONN);
+  }
 }
 
 int HttpStatusFor(const Status& s) {
@@ -336,7 +358,7 @@ struct Server::Impl {
 
   void Routes() {
     http.set_payload_max_length(options.max_body_bytes);
-    http.set_keep_alive_max_count(100);
+    http.set_keep_alive_max_count(1000);
     http.set_read_timeout(10, 0);
     int threads = options.threads > 0 ? options.threads : 128;
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -398,6 +420,7 @@ Result<int> Server::Bind() {
     return Status::IoError("cannot bind " + impl_->options.host + ":" + std::to_string(port) +
                            " (in use, or not an address of this machine)");
   }
+  RaiseListenBacklog(port);
   impl_->port = port;
   return port;
 }

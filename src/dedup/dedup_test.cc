@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/hash.h"
+#include "core/json_writer.h"
 #include "storyline/ingest.h"
 #include "storyline/minhash.h"
 #include "storyline/text.h"
@@ -284,3 +285,36 @@ TEST(Dedup, SameOutputWithAnyThreadCount) {
 
 }  // namespace
 }  // namespace storyline
+
+// ArticleJson writes the KEPT line itself (a vector scan for the bytes to
+// escape); it must stay byte for byte what JsonWriter writes.
+TEST(Dedup, ArticleJsonMatchesJsonWriter) {
+  std::mt19937 rng(7);
+  const std::string alphabet = std::string("ab \"\\\n\r\t\b\f\x01\x1f/\xC3\xA9\xE2\x80\x99", 20);
+  for (int round = 0; round < 300; ++round) {
+    storyline::Article a;
+    auto random_text = [&](size_t n) {
+      std::string t;
+      for (size_t i = 0; i < n; ++i) t += alphabet[rng() % alphabet.size()];
+      return t;
+    };
+    a.id = random_text(rng() % 20);
+    a.title = random_text(rng() % 40);
+    a.text = random_text(rng() % 200);
+    if (round % 2) a.url = random_text(rng() % 30);
+    if (round % 3) a.source = "Reuters";
+    if (round % 5) a.published = "2024-01-02";
+    if (round % 7) a.lang = "en";
+    storyline::JsonWriter w;
+    w.BeginObject();
+    w.Key("id"); w.String(a.id);
+    w.Key("title"); w.String(a.title);
+    w.Key("text"); w.String(a.text);
+    w.Key("url"); w.StringOrNull(a.url);
+    w.Key("source"); w.StringOrNull(a.source);
+    w.Key("published"); w.StringOrNull(a.published);
+    w.Key("lang"); w.StringOrNull(a.lang);
+    w.EndObject();
+    EXPECT_EQ(storyline::ArticleJson(a), w.Take()) << "round " << round;
+  }
+}

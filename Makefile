@@ -19,19 +19,20 @@ build: configure
 
 # The five seed articles in demo/: ingest them into a fresh store and print the stories.
 demo: build
-	@scripts/demo $(if $(SERVE),--serve,)
+	@BUILD=$(BUILD) scripts/demo $(if $(SERVE),--serve,)
 
 # The whole fast suite (unit, CLI, API and browser tests). Slow ones: `make eval`.
 test: build
+	@scripts/install-web-deps
 	@cd $(BUILD) && ctest -L fast --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 # Quality figures on ../shared/data (prints them) and the slow tests.
 eval: build
-	@scripts/eval
+	@BUILD=$(BUILD) scripts/eval
 
 # Speed figures against a floor, in one run.
 bench: build
-	@scripts/bench
+	@BUILD=$(BUILD) scripts/bench
 
 fuzz: deps
 	@scripts/fuzz

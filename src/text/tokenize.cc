@@ -211,6 +211,22 @@ bool TokenizeFast(std::string_view text, Words* out) {
       has_alnum |= (c.kind != kExtend);
       Kind prev = c.kind;
       i += c.len;
+      if (prev != kExtend && c.cp < 0x80) {
+        // The rest of a run of ASCII letters and digits, as the loop would do
+        // it one character at a time.
+        while (i < n && s[i] < 0x80) {
+          const Kind k = kAscii.k[s[i]];
+          if (k == kLetter) {
+            o[pos++] = static_cast<char>(s[i] | 0x20);
+          } else if (k == kDigit) {
+            o[pos++] = static_cast<char>(s[i]);
+          } else {
+            break;
+          }
+          prev = k;
+          ++i;
+        }
+      }
       if (i >= n) break;
       CharAt d = Read(s, i, n);
       if (IsWordChar(d.kind)) {

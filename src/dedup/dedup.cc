@@ -171,6 +171,9 @@ class Deduplicator {
     STORYLINE_RETURN_IF_ERROR(Cluster());
     stats_.seconds_cluster = Since(t0);
     t0 = Clock::now();
+    // Output reads the spill from start to end: through a mapping, without a
+    // system call per article; pages behind are released as it goes.
+    spill_.Map();
     STORYLINE_RETURN_IF_ERROR(Output());
     stats_.seconds_output = Since(t0);
     stats_.rejected = reader_->stats().rejected;
@@ -419,13 +422,18 @@ class Deduplicator {
       Rec& r = recs_[i];
       const uint64_t begin = r.offset;
       const uint64_t end = i + 1 < n ? recs_[i + 1].offset : spill_.size();
-      rec_buf.resize(end - begin);
-      STORYLINE_RETURN_IF_ERROR(spill_.ReadAt(begin, rec_buf.size(), rec_buf.data()));
+      if ((i & 1023) == 0) spill_.Release(begin);
+      const char* rec = spill_.View(begin, end - begin);
+      if (rec == nullptr) {
+        rec_buf.resize(end - begin);
+        STORYLINE_RETURN_IF_ERROR(spill_.ReadAt(begin, rec_buf.size(), rec_buf.data()));
+        rec = rec_buf.data();
+      }
       SpillHeader h;
-      std::memcpy(&h, rec_buf.data(), sizeof h);
+      std::memcpy(&h, rec, sizeof h);
       const size_t id_at = sizeof h + lsh_.bands * 4 + static_cast<size_t>(h.shingles) * 4;
-      std::string_view id(rec_buf.data() + id_at, h.id_len);
-      std::string_view json(rec_buf.data() + id_at + h.id_len, h.json_len);
+      std::string_view id(rec + id_at, h.id_len);
+      std::string_view json(rec + id_at + h.id_len, h.json_len);
       Rec& rep = recs_[r.rep];
       if (rep.key == kNoCluster) rep.key = clusters++;
       DedupRecord d;

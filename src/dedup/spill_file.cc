@@ -1,8 +1,10 @@
 #include "dedup/spill_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -14,7 +16,14 @@ constexpr size_t kBufferBytes = 4 << 20;
 }
 
 SpillFile::~SpillFile() {
+  if (map_ != nullptr) munmap(const_cast<char*>(map_), size_);
   if (fd_ >= 0) close(fd_);
+}
+
+void SpillFile::Map() {
+  if (map_ != nullptr || fd_ < 0 || size_ == 0 || !buffer_.empty()) return;
+  void* m = mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd_, 0);
+  if (m != MAP_FAILED) map_ = static_cast<const char*>(m);
 }
 
 Status SpillFile::Open(const std::string& dir) {
@@ -65,7 +74,21 @@ Status SpillFile::Flush() {
   return Status::Ok();
 }
 
+void SpillFile::Release(uint64_t offset) {
+  if (map_ == nullptr) return;
+  const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  const uint64_t end = std::min(offset, size_) / page * page;
+  if (end <= released_) return;
+  madvise(const_cast<char*>(map_) + released_, end - released_, MADV_DONTNEED);
+  released_ = end;
+}
+
 Status SpillFile::ReadAt(uint64_t offset, size_t n, void* out) const {
+  if (map_ != nullptr) {
+    if (offset + n > size_) return Status::IoError("temporary file " + path_ + " ended early");
+    std::memcpy(out, map_ + offset, n);
+    return Status::Ok();
+  }
   char* p = static_cast<char*>(out);
   while (n > 0) {
     ssize_t got = pread(fd_, p, n, static_cast<off_t>(offset));

@@ -28,8 +28,21 @@ class SpillFile {
   Status Append(std::string_view bytes);
   // Writes out buffered bytes; call before reading.
   Status Flush();
+  // Maps the flushed file into memory for reading (no more appends after it):
+  // ReadAt() then copies without a system call, and View() works. Without a
+  // mapping (mmap failed) reads go through pread().
+  void Map();
+  // Drops the mapped pages below `offset` from this process's memory (they stay
+  // readable; the kernel reads them again if touched), so that a sequential
+  // pass over a large file does not grow the resident set.
+  void Release(uint64_t offset);
   // Reads exactly n bytes at `offset` (must be flushed) into `out`.
   Status ReadAt(uint64_t offset, size_t n, void* out) const;
+  // The n bytes at `offset` in the mapping, valid while this lives; nullptr
+  // when not mapped or out of range (use ReadAt then).
+  const char* View(uint64_t offset, size_t n) const {
+    return map_ != nullptr && offset + n <= size_ ? map_ + offset : nullptr;
+  }
   uint64_t size() const { return size_; }
 
  private:
@@ -37,6 +50,8 @@ class SpillFile {
   std::string path_;
   std::string buffer_;
   uint64_t size_ = 0;
+  const char* map_ = nullptr;
+  uint64_t released_ = 0;
 };
 
 }  // namespace storyline

@@ -447,6 +447,31 @@ bool HintHas(std::string_view hint, std::initializer_list<const char*> words) {
 
 }  // namespace
 
+// Days since 1970-01-01 of a "YYYY-MM-DD" prefix; -1 when it is not one.
+static long DayNumber(std::string_view ymd) {
+  if (ymd.size() < 10 || ymd[4] != '-' || ymd[7] != '-') return -1;
+  int y = 0, m = 0, d = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (!IsDigit(ymd[i])) return -1;
+    y = y * 10 + (ymd[i] - '0');
+  }
+  for (int i = 5; i < 7; ++i) {
+    if (!IsDigit(ymd[i])) return -1;
+    m = m * 10 + (ymd[i] - '0');
+  }
+  for (int i = 8; i < 10; ++i) {
+    if (!IsDigit(ymd[i])) return -1;
+    d = d * 10 + (ymd[i] - '0');
+  }
+  // Howard Hinnant's days_from_civil.
+  y -= m <= 2;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const long yoe = y - era * 400;
+  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
 std::string FindDate(std::string_view text) {
   for (size_t p = 0; p < text.size(); ++p) {
     // A candidate starts at a digit or a letter that begins a word/number.
@@ -718,6 +743,23 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
       return std::find(shown.begin(), shown.end(), d.substr(0, 10)) != shown.end();
     };
     if (shows(modified) && !shows(out.published)) out.published = modified;
+  }
+  // A timestamp written in UTC (or converted to it) can fall on the day before
+  // or after the calendar date the page shows its readers; when the page shows
+  // the neighbouring day and not the stamped one, the shown day is the date.
+  if (!out.published.empty()) {
+    std::vector<std::string> shown = FindAllDates(visible, 200);
+    const std::string day = out.published.substr(0, 10);
+    if (std::find(shown.begin(), shown.end(), day) == shown.end()) {
+      const long base = DayNumber(day);
+      for (const std::string& s : shown) {
+        long n = DayNumber(s);
+        if (base >= 0 && n >= 0 && (n == base - 1 || n == base + 1)) {
+          out.published = s;
+          break;
+        }
+      }
+    }
   }
   if (out.published.empty()) out.published = FindDate(visible);
 

@@ -13,6 +13,7 @@
 //  5. keep the container's paragraphs that are not link lists; fall back to all
 //     clean paragraphs of the page when the main rule finds little.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -237,6 +238,47 @@ constexpr double kMaxLinkDensity = 0.35;
 constexpr double kMaxListLinkDensity = 0.3;
 constexpr uint32_t kShortTail = 30;
 constexpr uint32_t kShortHead = 20;
+constexpr uint32_t kLabelMaxChars = 60;
+
+// True for a short line that labels or credits rather than tells: a photo
+// credit ("Foto: ...", "AFP / NAME", "... /Getty Images"), or a bare label
+// that introduces a box outside the article ("Advertisement:", "Weitere
+// Informationen", "Inhaltsverzeichnis", "Explore further").
+bool IsLabelLine(std::string_view text) {
+  std::string low;
+  for (char c : text) low.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  while (!low.empty() && (low.back() == ' ' || low.back() == ':' || low.back() == '.'))
+    low.pop_back();
+  size_t b = 0;
+  while (b < low.size() && low[b] == ' ') ++b;
+  std::string_view l(low.data() + b, low.size() - b);
+  static constexpr std::string_view kLabels[] = {
+      "advertisement", "anzeige", "werbung", "publicidad", "publicité", "kontakt", "contact",
+      "inhaltsverzeichnis", "table of contents", "contents", "weitere informationen",
+      "more information", "explore further", "externer inhalt", "aktualisiert", "updated",
+      "veja também", "read also", "read more", "lesen sie auch", "mehr zum thema", "quellen",
+      "quellenangaben", "sources", "titelbild", "beitragsbild", "header image",
+      "featured image", "lea también", "leia também", "lire aussi", "à lire aussi"};
+  for (std::string_view k : kLabels) {
+    if (l == k) return true;
+  }
+  static constexpr std::string_view kCreditStarts[] = {
+      "foto:", "fotos:", "photo:", "photos:", "bild:", "bilder:", "image:", "images:",
+      "titelbild:", "beitragsbild:", "bildquelle:", "bildnachweis:", "abbildung:", "credit:",
+      "photo credit", "aktualisiert am", "aktualisiert:", "updated on", "last updated",
+      "zuletzt aktualisiert"};
+  for (std::string_view k : kCreditStarts) {
+    if (l.substr(0, k.size()) == k) return true;
+  }
+  static constexpr std::string_view kCreditEnds[] = {"getty images", ", photo", " / afp",
+                                                     "/ afp", " / dpa", " / reuters", "/ap"};
+  for (std::string_view k : kCreditEnds) {
+    if (l.size() >= k.size() && l.substr(l.size() - k.size()) == k) return true;
+  }
+  if (l.rfind("afp / ", 0) == 0 || l.rfind("dpa / ", 0) == 0 || l.rfind("reuters / ", 0) == 0)
+    return true;
+  return false;
+}
 
 class Extractor {
  public:
@@ -639,6 +681,7 @@ class Extractor {
       if (p.tag == GUMBO_TAG_LI && ld > kMaxListLinkDensity) continue;
       // The headline is metadata (the title), not body text.
       if (p.tag == GUMBO_TAG_H1) continue;
+      if (p.chars <= kLabelMaxChars && IsLabelLine(p.text)) continue;
       kept.push_back(&p);
     }
     // Drop trailing headings that introduce nothing, and short trailing lines

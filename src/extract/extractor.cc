@@ -258,7 +258,13 @@ bool IsLabelLine(std::string_view text) {
       "more information", "explore further", "externer inhalt", "aktualisiert", "updated",
       "veja também", "read also", "read more", "lesen sie auch", "mehr zum thema", "quellen",
       "quellenangaben", "sources", "titelbild", "beitragsbild", "header image",
-      "featured image", "lea también", "leia também", "lire aussi", "à lire aussi"};
+      "featured image", "lea también", "leia também", "lire aussi", "à lire aussi",
+      "schon gelesen?", "zobacz także", "zobacz też", "czytaj także", "czytaj też",
+      "zum weiterlesen", "weiterlesen", "lust auf mehr?", "bild anzeigen", "permalink",
+      "permalien", "zusatzinformationen", "release date", "veröffentlichung", "credit",
+      "istock.com", "see also", "siehe auch", "related articles", "related posts",
+      "ähnliche artikel", "das könnte sie auch interessieren", "you may also like",
+      "also read", "más información", "ver también", "leggi anche", "vedi anche"};
   for (std::string_view k : kLabels) {
     if (l == k) return true;
   }
@@ -266,7 +272,9 @@ bool IsLabelLine(std::string_view text) {
       "foto:", "fotos:", "photo:", "photos:", "bild:", "bilder:", "image:", "images:",
       "titelbild:", "beitragsbild:", "bildquelle:", "bildnachweis:", "abbildung:", "credit:",
       "photo credit", "aktualisiert am", "aktualisiert:", "updated on", "last updated",
-      "zuletzt aktualisiert"};
+      "zuletzt aktualisiert", "quelle:", "source:", "war der artikel", "was this article",
+      "pour lire la suite", "subscribe now", "vorschau auf den nächsten", "join our newsletter",
+      "sign up for our newsletter", "melden sie sich", "abonnieren sie"};
   for (std::string_view k : kCreditStarts) {
     if (l.substr(0, k.size()) == k) return true;
   }

@@ -126,6 +126,11 @@ class BoilerplateFilter {
   // Never removes every line: when all lines look like boilerplate the text is
   // kept whole and nothing is set aside. Reasons are listed in docs/text.md.
   CleanedText Clean(const Article& article) const;
+  // Clean() without copying an unchanged text: returns false, with out->text
+  // and out->removed empty, when no line is set aside (the cleaned text is then
+  // article.text itself); otherwise true, with *out as Clean() returns it.
+  // Reuses the capacity of *out. Thread-safe like Clean().
+  bool CleanInto(const Article& article, CleanedText* out) const;
 
  private:
   struct Impl;

@@ -216,12 +216,11 @@ class Deduplicator {
     const Article& a = w->article;
     w->removed_lines = 0;
     w->explain.clear();
+    thread_local CleanedText cleaned;
     std::string_view text = a.text;
-    CleanedText cleaned;
     if (opt_.clean_boilerplate) {
-      cleaned = filter_.Clean(a);
+      if (filter_.CleanInto(a, &cleaned)) text = cleaned.text;
       w->removed_lines = static_cast<uint32_t>(cleaned.removed.size());
-      if (!cleaned.removed.empty()) text = cleaned.text;
       if (opt_.explain) {
         for (const SetAsideLine& l : cleaned.removed) {
           w->explain += a.id + ": set aside line " + std::to_string(l.line + 1) + " (" +

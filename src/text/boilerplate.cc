@@ -881,6 +881,15 @@ void BoilerplateFilter::Observe(const Article& article) {
 }
 
 CleanedText BoilerplateFilter::Clean(const Article& article) const {
+  CleanedText out;
+  if (!CleanInto(article, &out)) out.text = article.text;
+  return out;
+}
+
+bool BoilerplateFilter::CleanInto(const Article& article, CleanedText* cleaned) const {
+  CleanedText& out = *cleaned;
+  out.text.clear();
+  out.removed.clear();
   std::string_view text = article.text;
   Scratch& scratch = ThreadScratch();
   std::vector<LineInfo>& lines = scratch.lines;
@@ -1039,13 +1048,9 @@ CleanedText BoilerplateFilter::Clean(const Article& article) const {
     }
   } release{&scratch};
 
-  CleanedText out;
   size_t removed = 0;
   for (const LineInfo& l : lines) removed += (!l.blank && l.reason) ? 1 : 0;
-  if (removed == 0 || removed >= nonblank) {  // never remove every line
-    out.text = article.text;
-    return out;
-  }
+  if (removed == 0 || removed >= nonblank) return false;  // never remove every line
   out.text.reserve(text.size());
   bool first_out = true;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -1065,7 +1070,7 @@ CleanedText BoilerplateFilter::Clean(const Article& article) const {
     out.text.append(raw);
     first_out = false;
   }
-  return out;
+  return true;
 }
 
 }  // namespace storyline

@@ -130,6 +130,8 @@ struct Work {
   std::string explain;
 };
 
+void WriteArticleJson(const Article& a, std::string* json);
+
 struct Batch {
   std::vector<Work> items;
   size_t size = 0;
@@ -247,7 +249,7 @@ class Deduplicator {
       hasher_.Sign(w->shingles, sig.data());
       BandKeys(sig, lsh_, w->keys.data());
     }
-    w->json = ArticleJson(a);
+    WriteArticleJson(a, &w->json);
   }
 
   Status Spill(const Batch& b) {
@@ -608,11 +610,10 @@ void AppendField(std::string* out, std::string_view key, std::string_view value,
   }
 }
 
-}  // namespace
-
-std::string ArticleJson(const Article& a) {
-  // The output of JsonWriter for these keys, written directly.
-  std::string out;
+// ArticleJson into *out (cleared first), reusing its capacity.
+void WriteArticleJson(const Article& a, std::string* json) {
+  std::string& out = *json;
+  out.clear();
   out.reserve(a.id.size() + a.title.size() + a.text.size() + a.url.size() + a.source.size() +
               a.published.size() + a.lang.size() + 96);
   out.push_back('{');
@@ -624,6 +625,14 @@ std::string ArticleJson(const Article& a) {
   AppendField(&out, ",\"published\":", a.published, true);
   AppendField(&out, ",\"lang\":", a.lang, true);
   out.push_back('}');
+}
+
+}  // namespace
+
+std::string ArticleJson(const Article& a) {
+  // The output of JsonWriter for these keys, written directly.
+  std::string out;
+  WriteArticleJson(a, &out);
   return out;
 }
 

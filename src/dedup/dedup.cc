@@ -130,8 +130,6 @@ struct Work {
   std::string explain;
 };
 
-void WriteArticleJson(const Article& a, std::string* json);
-
 struct Batch {
   std::vector<Work> items;
   size_t size = 0;
@@ -249,7 +247,7 @@ class Deduplicator {
       hasher_.Sign(w->shingles, sig.data());
       BandKeys(sig, lsh_, w->keys.data());
     }
-    WriteArticleJson(a, &w->json);
+    w->json = ArticleJson(a);
   }
 
   Status Spill(const Batch& b) {
@@ -610,10 +608,11 @@ void AppendField(std::string* out, std::string_view key, std::string_view value,
   }
 }
 
-// ArticleJson into *out (cleared first), reusing its capacity.
-void WriteArticleJson(const Article& a, std::string* json) {
-  std::string& out = *json;
-  out.clear();
+}  // namespace
+
+std::string ArticleJson(const Article& a) {
+  // The output of JsonWriter for these keys, written directly.
+  std::string out;
   out.reserve(a.id.size() + a.title.size() + a.text.size() + a.url.size() + a.source.size() +
               a.published.size() + a.lang.size() + 96);
   out.push_back('{');
@@ -625,14 +624,6 @@ void WriteArticleJson(const Article& a, std::string* json) {
   AppendField(&out, ",\"published\":", a.published, true);
   AppendField(&out, ",\"lang\":", a.lang, true);
   out.push_back('}');
-}
-
-}  // namespace
-
-std::string ArticleJson(const Article& a) {
-  // The output of JsonWriter for these keys, written directly.
-  std::string out;
-  WriteArticleJson(a, &out);
   return out;
 }
 

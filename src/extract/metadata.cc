@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -539,6 +540,16 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   std::vector<std::string> jsonld;
   std::string time_pub, time_any, itemprop_date, itemprop_author, rel_author, byline,
       class_date, abbr_date;
+  // Keys of a publication date in script data, most specific first.
+  static constexpr std::string_view kScriptDateKeys[] = {
+      "\"datePublished\"", "\"published_at\"", "\"publishedAt\"", "\"publishDate\"",
+      "\"publish_date\"", "\"date_published\"", "\"firstPublishedAt\"",
+      "\"publicationDate\"", "\"createdAt\"", "\"created_at\"",
+      "&quot;datePublished&quot;", "&quot;published_at&quot;", "&quot;createdAt&quot;",
+      "&quot;created_at&quot;"};
+  constexpr size_t kMaxScriptBytes = 4 << 20;
+  std::string script_date[std::size(kScriptDateKeys)];
+  size_t script_bytes = 0;
   const size_t n = dom.size();
   bool in_body = false;
   for (size_t i = 0; i < n; ++i) {
@@ -610,6 +621,21 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
           if (dom[k].is_text) body += dom.Text(k);
         }
         jsonld.push_back(std::move(body));
+      } else if (script_bytes < kMaxScriptBytes) {
+        // Pages rendered by scripts carry their dates in the script's data.
+        for (size_t k = i + 1; k < static_cast<size_t>(d.end); ++k) {
+          if (!dom[k].is_text) continue;
+          std::string_view t = dom.Text(k);
+          script_bytes += t.size();
+          for (size_t key = 0; key < std::size(kScriptDateKeys); ++key) {
+            if (!script_date[key].empty()) continue;
+            size_t at = t.find(kScriptDateKeys[key]);
+            if (at == std::string_view::npos) continue;
+            std::string_view rest = t.substr(at + kScriptDateKeys[key].size(), 48);
+            size_t q = rest.find_first_of("0123456789");
+            if (q != std::string_view::npos && q <= 12) script_date[key] = FindDate(rest.substr(q));
+          }
+        }
       }
     } else if (d.tag == GUMBO_TAG_H1 || d.tag == GUMBO_TAG_H2 || d.tag == GUMBO_TAG_H3) {
       std::string h = TextOf(dom, i, 512);
@@ -725,6 +751,9 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   if (date.empty())
     date = get({"date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created",
                 "created"});
+  for (const std::string& d : script_date) {
+    if (date.empty()) date = d;
+  }
   if (date.empty()) date = ld.modified;
   if (date.empty()) date = get({"article:modified_time", "og:updated_time", "dateModified",
                                 "last-modified"});

@@ -790,6 +790,44 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
       }
     }
   }
+  // A date the page labels as its publication date ("Veröffentlicht am",
+  // "Published:", "Erschienen am") is the page's own answer.
+  {
+    static constexpr std::string_view kPubLabels[] = {
+        "veröffentlicht am", "veröffentlicht:", "erschienen am", "published:", "published on",
+        "publié le", "publicado el", "publicado em", "pubblicato il", "opublikowano"};
+    const std::string low = LowerAscii(visible);
+    size_t best = std::string::npos;
+    std::string labelled;
+    for (std::string_view label : kPubLabels) {
+      size_t at = low.find(label);
+      // A whole word, once or twice (more often it labels a list of teasers).
+      while (at != std::string::npos && at > 0 && IsLetterByte(low[at - 1]))
+        at = low.find(label, at + 1);
+      if (at == std::string::npos || at >= best) continue;
+      size_t again = low.find(label, at + 1);
+      if (again != std::string::npos && low.find(label, again + 1) != std::string::npos)
+        continue;
+      std::string_view rest = std::string_view(visible).substr(at + label.size(), 48);
+      size_t q = rest.find_first_not_of(" :");
+      if (q == std::string_view::npos || q > 3) continue;
+      std::string d = DateAt(rest, q);
+      if (d.empty()) continue;
+      // Outside English a slashed date is day/month/year.
+      int dd = 0, mm = 0, yy = 0, nd = 0;
+      size_t r = q;
+      if (label.rfind("published", 0) != 0 && (dd = ReadNum(rest, &r, 2, &nd)) > 0 &&
+          r < rest.size() && rest[r] == '/' && (++r, (mm = ReadNum(rest, &r, 2, &nd)) > 0) &&
+          r < rest.size() && rest[r] == '/' && (++r, (yy = ReadNum(rest, &r, 4, &nd)) > 0) &&
+          nd == 4 && ValidYmd(yy, mm, dd))
+        d = Ymd(yy, mm, dd);
+      best = at;
+      labelled = d;
+    }
+    if (!labelled.empty() &&
+        (out.published.empty() || labelled.substr(0, 10) != out.published.substr(0, 10)))
+      out.published = labelled;
+  }
   if (out.published.empty()) out.published = FindDate(visible);
 
   out.site = get({"og:site_name", "application-name", "twitter:site"});

@@ -117,6 +117,10 @@ std::string Ymd(int y, int m, int d) {
   return buf;
 }
 
+// True while ExtractMetadata reads a page whose language writes the day
+// first in slashed dates (set from <html lang>; English pages stay false).
+thread_local bool t_day_first = false;
+
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsLetterByte(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80);
@@ -188,7 +192,7 @@ std::string DateAt(std::string_view s, size_t start) {
         if (y < 0 || p < s.size() && IsDigit(s[p])) return "";
         if (nd3 == 2) y += y < 50 ? 2000 : 1900;
         else if (nd3 != 4) return "";
-        if (sep == '/' && m <= 12 && d <= 12) {
+        if (sep == '/' && m <= 12 && d <= 12 && !t_day_first) {
           // Ambiguous d/m vs m/d: slashes are American more often than not.
           std::swap(d, m);
         } else if (m > 12 && d <= 12) {
@@ -538,6 +542,9 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   std::string body_text;              // visible text, for a date of last resort
   int h1_count = 0;
   std::vector<std::string> jsonld;
+  struct DayFirstReset {
+    ~DayFirstReset() { t_day_first = false; }
+  } day_first_reset;
   std::string time_pub, time_any, itemprop_date, itemprop_author, rel_author, byline,
       class_date, abbr_date;
   // Keys of a publication date in script data, most specific first.
@@ -567,6 +574,8 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
       case GUMBO_TAG_HTML:
         if (out.lang.empty()) out.lang = LangCode(dom.Attr(i, "lang"));
         if (out.lang.empty()) out.lang = LangCode(dom.Attr(i, "xml:lang"));
+        // Outside English, 03/05/2022 is the 3rd of May.
+        t_day_first = !out.lang.empty() && out.lang.rfind("en", 0) != 0;
         break;
       case GUMBO_TAG_BODY:
         in_body = true;

@@ -225,6 +225,9 @@ struct SimilarityParts {
   double names = 0;      // IDF-weighted overlap of name tokens
   double numbers = 0;    // overlap of numbers and years
   double quotes = 0;     // share of the shorter side's quoted words found in the other
+  double rare = 0;       // IDF-weighted overlap of the pair's rarer raw tokens (any
+                         // script, unstemmed; numbers and Latin-script names carry it
+                         // across languages)
   double time = 1;       // 1 when dates are unknown or close, down to 0.5 at months apart
   bool cross_lingual = false;  // different languages or no stemmer: no cosine
   double score = 0;      // the combination: StorySimilarity's value

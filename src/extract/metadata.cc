@@ -804,7 +804,8 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   {
     static constexpr std::string_view kPubLabels[] = {
         "veröffentlicht am", "veröffentlicht:", "erschienen am", "published:", "published on",
-        "publié le", "publicado el", "publicado em", "pubblicato il", "opublikowano"};
+        "publié le", "publicado el", "publicado em", "pubblicato il", "opublikowano",
+        "erstellt am"};
     const std::string low = LowerAscii(visible);
     size_t best = std::string::npos;
     std::string labelled;

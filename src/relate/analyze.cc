@@ -132,6 +132,9 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
   f.stems.reserve(n);
   std::unordered_map<uint64_t, uint32_t> counts;
   counts.reserve(n);
+  thread_local std::unordered_map<std::string, std::unordered_map<uint64_t, uint64_t>> stem_caches;
+  auto& stem_cache = stem_caches[f.lang];
+  if (stem_cache.size() > (1u << 20)) stem_cache.clear();  // bounded memory
   std::vector<uint64_t> numbers;
   uint64_t content = 0x1234'5678'9abc'def0ULL;
   for (size_t i = 0; i < n; ++i) {
@@ -152,8 +155,11 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
         }
       }
     } else if (HasLetter(w) && !IsStopword(w, f.lang) && (w.size() >= 2 || static_cast<unsigned char>(w[0]) >= 0x80)) {
-      std::string_view s = stemmer.Stem(w);
-      stem = TermHash(s);
+      // Stemming was the largest cost of the analysis (callgrind): words repeat,
+      // so the stem of each (language, word) is remembered, keyed by the token hash.
+      auto [it, fresh] = stem_cache.try_emplace(th, 0);
+      if (fresh) it->second = TermHash(stemmer.Stem(w));
+      stem = it->second;
       ++counts[stem];
     }
     f.stems.push_back(stem);
@@ -219,7 +225,10 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
   // Character 4-grams of content words, with word boundaries marked.
   {
     std::unordered_map<uint64_t, uint32_t> grams;
-    std::string w;
+    grams.reserve(4 * n);
+    // Buffers reused across words (allocation per word was a visible cost).
+    std::string w, gram;
+    std::vector<size_t> starts;
     for (size_t i = 0; i < n; ++i) {
       if (!f.stems[i]) continue;
       if (f.token_spans[i].first > 20000) break;
@@ -227,16 +236,21 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
       w += words.word(i);
       w += ' ';
       // step over UTF-8 characters
-      std::vector<size_t> starts;
+      starts.clear();
       for (size_t k = 0; k < w.size(); ++k)
         if ((static_cast<unsigned char>(w[k]) & 0xC0) != 0x80) starts.push_back(k);
       starts.push_back(w.size());
       if (starts.size() <= 4) {
-        ++grams[TermHash("#" + w)];
+        gram = "#";
+        gram += w;
+        ++grams[TermHash(gram)];
         continue;
       }
-      for (size_t k = 0; k + 4 < starts.size(); ++k)
-        ++grams[TermHash("#" + w.substr(starts[k], starts[k + 4] - starts[k]))];
+      for (size_t k = 0; k + 4 < starts.size(); ++k) {
+        gram = "#";
+        gram.append(w, starts[k], starts[k + 4] - starts[k]);
+        ++grams[TermHash(gram)];
+      }
     }
     f.char_grams.reserve(grams.size());
     for (const auto& [t, c] : grams) f.char_grams.push_back({t, c});

@@ -630,8 +630,10 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
           if (dom[k].is_text) body += dom.Text(k);
         }
         jsonld.push_back(std::move(body));
-      } else if (script_bytes < kMaxScriptBytes) {
-        // Pages rendered by scripts carry their dates in the script's data.
+      }
+      if (script_bytes < kMaxScriptBytes) {
+        // Pages rendered by scripts carry their dates in the script's data
+        // (and JSON-LD that does not parse still names its date).
         for (size_t k = i + 1; k < static_cast<size_t>(d.end); ++k) {
           if (!dom[k].is_text) continue;
           std::string_view t = dom.Text(k);

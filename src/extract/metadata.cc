@@ -555,7 +555,7 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
       "&quot;datePublished&quot;", "&quot;published_at&quot;", "&quot;createdAt&quot;",
       "&quot;created_at&quot;"};
   constexpr size_t kMaxScriptBytes = 4 << 20;
-  std::string script_date[std::size(kScriptDateKeys)];
+  std::vector<std::string_view> script_texts;  // views into `dom`
   size_t script_bytes = 0;
   const size_t n = dom.size();
   bool in_body = false;
@@ -633,19 +633,12 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
       }
       if (script_bytes < kMaxScriptBytes) {
         // Pages rendered by scripts carry their dates in the script's data
-        // (and JSON-LD that does not parse still names its date).
+        // (and JSON-LD that does not parse still names its date); read only
+        // when no other date is found.
         for (size_t k = i + 1; k < static_cast<size_t>(d.end); ++k) {
           if (!dom[k].is_text) continue;
-          std::string_view t = dom.Text(k);
-          script_bytes += t.size();
-          for (size_t key = 0; key < std::size(kScriptDateKeys); ++key) {
-            if (!script_date[key].empty()) continue;
-            size_t at = t.find(kScriptDateKeys[key]);
-            if (at == std::string_view::npos) continue;
-            std::string_view rest = t.substr(at + kScriptDateKeys[key].size(), 48);
-            size_t q = rest.find_first_of("0123456789");
-            if (q != std::string_view::npos && q <= 12) script_date[key] = FindDate(rest.substr(q));
-          }
+          script_texts.push_back(dom.Text(k));
+          script_bytes += script_texts.back().size();
         }
       }
     } else if (d.tag == GUMBO_TAG_H1 || d.tag == GUMBO_TAG_H2 || d.tag == GUMBO_TAG_H3) {
@@ -762,8 +755,21 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   if (date.empty())
     date = get({"date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created",
                 "created"});
-  for (const std::string& d : script_date) {
-    if (date.empty()) date = d;
+  if (date.empty()) {
+    std::string script_date[std::size(kScriptDateKeys)];
+    for (std::string_view t : script_texts) {
+      for (size_t key = 0; key < std::size(kScriptDateKeys); ++key) {
+        if (!script_date[key].empty()) continue;
+        size_t at = t.find(kScriptDateKeys[key]);
+        if (at == std::string_view::npos) continue;
+        std::string_view rest = t.substr(at + kScriptDateKeys[key].size(), 48);
+        size_t q = rest.find_first_of("0123456789");
+        if (q != std::string_view::npos && q <= 12) script_date[key] = FindDate(rest.substr(q));
+      }
+    }
+    for (const std::string& d : script_date) {
+      if (date.empty()) date = d;
+    }
   }
   if (date.empty()) date = ld.modified;
   if (date.empty()) date = get({"article:modified_time", "og:updated_time", "dateModified",

@@ -57,7 +57,7 @@ std::string TextOf(const Dom& dom, size_t i, size_t limit = 4096) {
 // ---- Dates ------------------------------------------------------------------
 
 struct MonthName {
-  const char* name;
+  std::string_view name;
   int month;
 };
 
@@ -94,12 +94,23 @@ constexpr MonthName kMonths[] = {
 };
 
 int MonthOf(std::string_view word) {
-  std::string w;
-  for (char c : word) {
-    w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  // Called for every word that might start a date, so it must not allocate:
+  // no month name is longer than kMaxMonthBytes, and most words fail on length.
+  constexpr size_t kMaxMonthBytes = 24;
+  if (word.size() < 3 || word.size() > kMaxMonthBytes) return 0;
+  char buf[kMaxMonthBytes];
+  size_t n = 0;
+  for (size_t i = 0; i < word.size(); ++i) {
+    // Upper-case umlauts in German month names ("MÄRZ"): Ä (C3 84) -> ä (C3 A4).
+    if (word[i] == '\xC3' && i + 1 < word.size() && word[i + 1] == '\x84') {
+      buf[n++] = '\xC3';
+      buf[n++] = '\xA4';
+      ++i;
+      continue;
+    }
+    buf[n++] = static_cast<char>(std::tolower(static_cast<unsigned char>(word[i])));
   }
-  // Upper-case umlauts in German month names ("MÄRZ").
-  for (size_t p; (p = w.find("\xC3\x84")) != std::string::npos;) w.replace(p, 2, "\xC3\xA4");
+  const std::string_view w(buf, n);
   for (const MonthName& m : kMonths) {
     if (w == m.name) return m.month;
   }

@@ -286,26 +286,7 @@ DedupOptions MakeDedupOptions(const py::dict& o) {
 }
 
 // One --clusters line, as tools/cmd_dedup.cc writes it.
-std::string ClusterLine(const DedupRecord& r) {
-  JsonWriter w;
-  w.BeginObject();
-  w.Key("id");
-  w.String(r.id);
-  w.Key("cluster");
-  w.Int(static_cast<int64_t>(r.cluster));
-  w.Key("kept");
-  w.Bool(r.kept());
-  w.Key("of");
-  w.String(r.of);
-  w.Key("similarity");
-  w.Double(r.similarity);
-  w.Key("relation");
-  w.String(r.kind == DedupRecord::Kind::kKept            ? "kept"
-           : r.kind == DedupRecord::Kind::kExactDuplicate ? "exact-duplicate"
-                                                          : "near-duplicate");
-  w.EndObject();
-  return w.Take();
-}
+std::string ClusterLine(const DedupRecord& r) { return DedupRecordJson(r); }
 
 class LinesSink : public DedupSink {
  public:

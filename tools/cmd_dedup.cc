@@ -8,7 +8,6 @@
 
 #include "command.h"
 #include "common.h"
-#include "core/json_writer.h"
 #include "storyline/dedup.h"
 #include "storyline/ingest.h"
 
@@ -38,24 +37,7 @@ class FileSink : public DedupSink {
       if (!*kept_) return Status::IoError("writing the kept articles failed");
     }
     if (clusters_) {
-      line_.Clear();
-      line_.BeginObject();
-      line_.Key("id");
-      line_.String(r.id);
-      line_.Key("cluster");
-      line_.Int(static_cast<int64_t>(r.cluster));
-      line_.Key("kept");
-      line_.Bool(r.kept());
-      line_.Key("of");
-      line_.String(r.of);
-      line_.Key("similarity");
-      line_.Double(r.similarity);
-      line_.Key("relation");
-      line_.String(r.kind == DedupRecord::Kind::kKept            ? "kept"
-                   : r.kind == DedupRecord::Kind::kExactDuplicate ? "exact-duplicate"
-                                                                  : "near-duplicate");
-      line_.EndObject();
-      *clusters_ << line_.str() << '\n';
+      *clusters_ << DedupRecordJson(r) << '\n';
       if (!*clusters_) return Status::IoError("writing the clusters file failed");
     }
     return Status::Ok();
@@ -64,7 +46,6 @@ class FileSink : public DedupSink {
  private:
   std::ostream* kept_;
   std::ostream* clusters_;
-  JsonWriter line_;
 };
 
 int RunDedup(DedupArgs& args) {

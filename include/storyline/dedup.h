@@ -155,6 +155,12 @@ Result<DedupResult> DedupArticles(const std::vector<Article>& articles,
 double DedupSimilarity(size_t intersection, size_t size_a, size_t size_b,
                        const DedupOptions& options);
 
+// The decision about one article as one --clusters line (no newline), the format
+// of INTERFACE.md: {"id","cluster","kept","of","similarity","relation"}, where
+// relation is "kept", "exact-duplicate" or "near-duplicate". Shared by the CLI and
+// the Python module so the two never drift apart.
+std::string DedupRecordJson(const DedupRecord& record);
+
 // The article as one KEPT.jsonl line (no newline): id, title, text, url, source,
 // published, lang; empty optional fields are null.
 std::string ArticleJson(const Article& article);

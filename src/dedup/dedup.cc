@@ -537,6 +537,27 @@ Result<KeepPolicy> ParseKeepPolicy(std::string_view name) {
                                  "' (earliest, longest or first)");
 }
 
+std::string DedupRecordJson(const DedupRecord& r) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("id");
+  w.String(r.id);
+  w.Key("cluster");
+  w.Int(static_cast<int64_t>(r.cluster));
+  w.Key("kept");
+  w.Bool(r.kept());
+  w.Key("of");
+  w.String(r.of);
+  w.Key("similarity");
+  w.Double(r.similarity);
+  w.Key("relation");
+  w.String(r.kind == DedupRecord::Kind::kKept            ? "kept"
+           : r.kind == DedupRecord::Kind::kExactDuplicate ? "exact-duplicate"
+                                                          : "near-duplicate");
+  w.EndObject();
+  return w.Take();
+}
+
 const char* KeepPolicyName(KeepPolicy policy) {
   switch (policy) {
     case KeepPolicy::kEarliest: return "earliest";

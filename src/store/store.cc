@@ -188,6 +188,34 @@ std::string FtsQuery(std::string_view q) {
   return out;
 }
 
+// Reads one row of a query whose first columns are, in this order:
+// seq, id, content_hash, title, text, cleaned, url, source, published,
+// published_ts, lang, author, origin_file, origin_line, story, topic, relation,
+// of_id, score.
+StoredArticle ArticleFromRow(sql::Stmt& s) {
+  StoredArticle a;
+  a.seq = s.Int(0);
+  a.article.id = s.Text(1);
+  a.content_hash = static_cast<uint64_t>(s.Int(2));
+  a.article.title = s.Text(3);
+  a.article.text = s.Text(4);
+  a.cleaned_text = s.Text(5);
+  a.article.url = s.Text(6);
+  a.article.source = s.Text(7);
+  a.article.published = s.Text(8);
+  a.article.published_ts = s.TimeOr(9, kNoTime);
+  a.article.lang = s.Text(10);
+  a.article.author = s.Text(11);
+  a.article.origin_file = s.Text(12);
+  a.article.origin_line = static_cast<uint64_t>(s.Int(13));
+  a.story = s.IsNull(14) ? -1 : s.Int(14);
+  a.topic = s.IsNull(15) ? -1 : s.Int(15);
+  a.relation = s.Text(16);
+  a.of = s.Text(17);
+  a.score = s.Double(18);
+  return a;
+}
+
 }  // namespace
 
 uint64_t ContentHash(std::string_view text) {
@@ -519,26 +547,7 @@ Status Store::Impl::ForEachArticleAfter(int64_t after,
   s.Bind(1, after);
   Status st;
   while (s.Step(&st)) {
-    StoredArticle a;
-    a.seq = s.Int(0);
-    a.article.id = s.Text(1);
-    a.content_hash = static_cast<uint64_t>(s.Int(2));
-    a.article.title = s.Text(3);
-    a.article.text = s.Text(4);
-    a.cleaned_text = s.Text(5);
-    a.article.url = s.Text(6);
-    a.article.source = s.Text(7);
-    a.article.published = s.Text(8);
-    a.article.published_ts = s.TimeOr(9, kNoTime);
-    a.article.lang = s.Text(10);
-    a.article.author = s.Text(11);
-    a.article.origin_file = s.Text(12);
-    a.article.origin_line = static_cast<uint64_t>(s.Int(13));
-    a.story = s.IsNull(14) ? -1 : s.Int(14);
-    a.topic = s.IsNull(15) ? -1 : s.Int(15);
-    a.relation = s.Text(16);
-    a.of = s.Text(17);
-    a.score = s.Double(18);
+    StoredArticle a = ArticleFromRow(s);
     STORYLINE_RETURN_IF_ERROR(fn(a));
   }
   return st;
@@ -607,26 +616,7 @@ Result<StoredArticle> Store::GetArticle(const std::string& id) {
     if (!status.ok()) return status;
     return Status::NotFound("no article " + id);
   }
-  StoredArticle a;
-  a.seq = s.Int(0);
-  a.article.id = s.Text(1);
-  a.content_hash = static_cast<uint64_t>(s.Int(2));
-  a.article.title = s.Text(3);
-  a.article.text = s.Text(4);
-  a.cleaned_text = s.Text(5);
-  a.article.url = s.Text(6);
-  a.article.source = s.Text(7);
-  a.article.published = s.Text(8);
-  a.article.published_ts = s.TimeOr(9, kNoTime);
-  a.article.lang = s.Text(10);
-  a.article.author = s.Text(11);
-  a.article.origin_file = s.Text(12);
-  a.article.origin_line = static_cast<uint64_t>(s.Int(13));
-  a.story = s.IsNull(14) ? -1 : s.Int(14);
-  a.topic = s.IsNull(15) ? -1 : s.Int(15);
-  a.relation = s.Text(16);
-  a.of = s.Text(17);
-  a.score = s.Double(18);
+  StoredArticle a = ArticleFromRow(s);
   s.Reset();
   auto sa = db->Prepare(
       "SELECT line, begin_byte, end_byte, text, reason FROM set_aside WHERE seq=? ORDER BY line");

@@ -676,28 +676,29 @@ class PyStore {
   }
 
   py::object Story(int64_t id) {
-    Result<StoryDetail> d = Status::Internal("query did not run");
-    std::string json;
-    {
-      py::gil_scoped_release nogil;
-      std::lock_guard<std::mutex> lock(mu_);
-      d = Open()->GetStory(id);
-      if (d.ok()) json = StoryDetailJson(*d);
-    }
-    if (!d.ok()) Raise(d.status(), /*not_found_is_key_error=*/true);
-    return ParseJson(json);
+    return LookupJson<StoryDetail>([&](auto* store) { return store->GetStory(id); },
+                                   StoryDetailJson);
   }
 
   py::object GetArticle(const std::string& id) {
-    Result<StoredArticle> a = Status::Internal("query did not run");
+    return LookupJson<StoredArticle>([&](auto* store) { return store->GetArticle(id); },
+                                     StoredArticleJson);
+  }
+
+  // Runs `lookup` on the store without the GIL, serialises the result while still
+  // holding the store's lock, and returns it as Python objects; a missing story or
+  // article raises KeyError.
+  template <typename T, typename Lookup, typename ToJson>
+  py::object LookupJson(Lookup lookup, ToJson to_json) {
+    Result<T> r = Status::Internal("query did not run");
     std::string json;
     {
       py::gil_scoped_release nogil;
       std::lock_guard<std::mutex> lock(mu_);
-      a = Open()->GetArticle(id);
-      if (a.ok()) json = StoredArticleJson(*a);
+      r = lookup(Open());
+      if (r.ok()) json = to_json(*r);
     }
-    if (!a.ok()) Raise(a.status(), /*not_found_is_key_error=*/true);
+    if (!r.ok()) Raise(r.status(), /*not_found_is_key_error=*/true);
     return ParseJson(json);
   }
 

@@ -12,7 +12,12 @@
 //     files). Prints the clustering cost and RSS per 100k articles: flat cost,
 //     bounded memory.
 //
-//   story_bench [REUTERS.jsonl] [--million N]
+// --dump FILE writes every decision of the Reuters stream (the assignment of each
+// article as Add returned it, each story as it retires, a digest of the engine's
+// snapshot at the end) and a digest of the long stream's decisions: two builds
+// whose dumps are equal decide the same (scripts/bench-story --dump).
+//
+//   story_bench [REUTERS.jsonl] [--million N] [--dump FILE]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "core/hash.h"
 #include "story/story_internal.h"
 #include "storyline/ingest.h"
 #include "storyline/story.h"
@@ -61,15 +67,47 @@ std::string Edit(const std::string& text, uint64_t seed) {
   return out;
 }
 
+// One retired story, as the dump shows it (scores rounded: a last-bit difference
+// in a norm is not a different decision).
+std::string ViewLine(const StoryView& v) {
+  char buf[64];
+  std::string out = "story " + std::to_string(v.id) + " topic " + std::to_string(v.topic) +
+                    " title " + v.title + " original " + v.original + "\n";
+  for (const StoryMemberView& m : v.members) {
+    std::snprintf(buf, sizeof buf, " %.6f", m.score);
+    out += "  " + m.id + " " + m.relation + " " + m.of + buf + "\n";
+  }
+  for (const WeightedTerm& t : v.key_terms) {
+    std::snprintf(buf, sizeof buf, "%.5f", t.weight);
+    out += "  term " + t.term + " " + buf + "\n";
+  }
+  for (const WeightedTerm& t : v.key_names) out += "  name " + t.term + " " + t.kind + "\n";
+  for (const std::string& x : v.summary) out += "  summary " + x + "\n";
+  for (const TimelineEntry& t : v.timeline)
+    out += "  timeline " + std::to_string(t.time) + " " + t.kind + " " + t.article_id + " " +
+           std::to_string(t.story) + "\n";
+  for (int64_t x : v.merged_from) out += "  merged " + std::to_string(x) + "\n";
+  return out;
+}
+
+std::string AssignmentLine(const Assignment& a) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, " %.6f", a.score);
+  return a.id + " " + std::to_string(a.story) + " " + std::to_string(a.topic) + " " + a.relation +
+         " " + a.of + buf + "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
   std::string path = std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/reuters21578/data.jsonl";
   size_t million = 1000000;
+  std::string dump_path;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--million" && i + 1 < argc) million = std::stoull(argv[++i]);
+    else if (a == "--dump" && i + 1 < argc) dump_path = argv[++i];
     else path = a;
   }
   IngestOptions io;
@@ -101,6 +139,15 @@ int main(int argc, char** argv) {
   StoryOptions opt;
   opt.keep_retired = false;
   StoryEngine engine(opt);
+  std::FILE* dump = nullptr;
+  if (!dump_path.empty()) {
+    dump = std::fopen(dump_path.c_str(), "w");
+    if (!dump) {
+      std::fprintf(stderr, "story_bench: cannot write %s\n", dump_path.c_str());
+      return 1;
+    }
+    engine.set_on_retire([dump](const StoryView& v) { std::fputs(ViewLine(v).c_str(), dump); });
+  }
   // Keep the prepared docs of the base stream for part 2: copy before adding.
   std::vector<story_internal::StoryDoc> base;
   base.reserve(prepared.size());
@@ -108,7 +155,8 @@ int main(int argc, char** argv) {
   t0 = Clock::now();
   for (auto& p : prepared) {
     auto s = Clock::now();
-    engine.AddPrepared(std::move(p));
+    Assignment as = engine.AddPrepared(std::move(p));
+    if (dump) std::fputs(AssignmentLine(as).c_str(), dump);
     clus_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - s).count());
   }
   double clus_s = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -125,7 +173,16 @@ int main(int argc, char** argv) {
               (unsigned long long)st.stories, (unsigned long long)st.active_stories,
               (unsigned long long)st.merges, (unsigned long long)st.relate_compares,
               (double)st.candidates_scored / arts.size(), RssMb(), rss0);
-  if (million == 0) return 0;
+  if (dump) {
+    std::string snap = engine.Snapshot();
+    std::fprintf(dump, "snapshot %zu bytes, digest %016llx\n", snap.size(),
+                 (unsigned long long)Hash64(snap, 1));
+    engine.ForEachStory([dump](const StoryView& v) { std::fputs(ViewLine(v).c_str(), dump); });
+  }
+  if (million == 0) {
+    if (dump) std::fclose(dump);
+    return 0;
+  }
 
   // 2. The long stream.
   const int kVariants = 2;
@@ -154,6 +211,7 @@ int main(int argc, char** argv) {
   std::vector<double> lat;
   lat.reserve(100000);
   double total_s = 0;
+  uint64_t digest = 0;
   std::vector<double> all_p99;
   auto chunk_start = Clock::now();
   for (size_t pass = 0; done < million; ++pass) {
@@ -169,9 +227,10 @@ int main(int argc, char** argv) {
         p->doc.f.id = m.id;
         p->doc.f.published_ts = m.published_ts;
         auto s = Clock::now();
-        big.AddPrepared(std::move(p));
+        Assignment as = big.AddPrepared(std::move(p));
         double us = std::chrono::duration<double, std::micro>(Clock::now() - s).count();
         lat.push_back(us);
+        if (dump) digest = Hash64(AssignmentLine(as), digest);
         ++done;
         if (done % 100000 == 0) {
           double secs = std::chrono::duration<double>(Clock::now() - chunk_start).count();
@@ -189,6 +248,12 @@ int main(int argc, char** argv) {
         }
       }
     }
+  }
+  if (dump) {
+    std::string snap = big.Snapshot();
+    std::fprintf(dump, "long stream: %zu decisions, digest %016llx; snapshot %zu bytes, digest %016llx\n",
+                 done, (unsigned long long)digest, snap.size(), (unsigned long long)Hash64(snap, 1));
+    std::fclose(dump);
   }
   EngineStats bs = big.stats();
   std::printf("long stream: %zu articles, clustering %.0f articles/s overall, %llu stories, %llu active at the end, "

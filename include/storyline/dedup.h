@@ -107,9 +107,10 @@ struct DedupRecord {
 class DedupSink {
  public:
   virtual ~DedupSink() = default;
-  // `article_json` is the article as one KEPT.jsonl line (without newline):
-  // {"id","title","text","url","source","published","lang"}. A non-ok Status
-  // stops the run and is returned by Dedup().
+  // `article_json`: for a kept article, the article as one KEPT.jsonl line
+  // (without newline): {"id","title","text","url","source","published","lang"};
+  // empty for a duplicate (only kept lines are ever written, so duplicates are
+  // never serialised). A non-ok Status stops the run and is returned by Dedup().
   virtual Status OnRecord(const DedupRecord& record, std::string_view article_json) = 0;
 };
 

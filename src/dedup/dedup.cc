@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <span>
 #include <unordered_map>
 
 #include "core/json_writer.h"
@@ -33,21 +34,24 @@ double Since(Clock::time_point t) {
 constexpr size_t kBatchArticles = 2048;
 constexpr size_t kBatchBytes = 8 << 20;
 
-// The spilled record of one article, in input order:
-//   u64 content hash | u32 shingle count | u32 id bytes | u32 json bytes |
-//   u32 bands x band key | u64 x shingle set (sorted) | id | KEPT line
+// Two spill files, both in input order.
+// The signature spill, read at random by the decision pass, one record per read:
+//   u64 content hash | u32 set size | u32 id bytes | u32 bands x band key |
+//   u32 x shingle set (sorted) | id
+// The text spill, read once from start to end by the output pass:
+//   u32 x 7 field sizes | id, title, text, url, source, published, lang
+// so that KEPT lines are written for kept articles only.
 struct SpillHeader {
   uint64_t content;
   uint32_t shingles;
   uint32_t id_len;
-  uint32_t json_len;
-  uint32_t pad;
 };
-static_assert(sizeof(SpillHeader) == 24);
+static_assert(sizeof(SpillHeader) == 16);
+constexpr int kTextFields = 7;
 
 // What clustering keeps per article in memory: 32 bytes.
 struct Rec {
-  uint64_t offset;  // of the spilled record
+  uint64_t offset;  // of the record in the signature spill
   uint64_t key;     // keep-policy order; later the cluster number
   uint32_t rep;     // input position of the kept article of its cluster
   float similarity;
@@ -57,6 +61,51 @@ struct Rec {
 static_assert(sizeof(Rec) == 32);
 
 constexpr uint64_t kNoCluster = std::numeric_limits<uint64_t>::max();
+constexpr uint32_t kNoRep = 0xFFFFFFFFu;
+
+// Appends the KEPT line of the fields id, title, text, url, source, published,
+// lang (below).
+void AppendArticleJson(std::string* out, const std::string_view* fields);
+
+// Sorts and removes repeats: LSD radix sort, a byte per pass, for the sizes of
+// shingle sets (hundreds to thousands): several times faster than std::sort.
+void SortUnique32(std::vector<uint32_t>* v) {
+  const size_t n = v->size();
+  if (n < 64) {
+    std::sort(v->begin(), v->end());
+  } else {
+    thread_local std::vector<uint32_t> tmp;
+    tmp.resize(n);
+    uint32_t count[4][256] = {};
+    const uint32_t* src = v->data();
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t x = src[i];
+      ++count[0][x & 0xFF];
+      ++count[1][(x >> 8) & 0xFF];
+      ++count[2][(x >> 16) & 0xFF];
+      ++count[3][x >> 24];
+    }
+    uint32_t* a = v->data();
+    uint32_t* b = tmp.data();
+    for (int pass = 0; pass < 4; ++pass) {
+      uint32_t* c = count[pass];
+      uint32_t sum = 0;
+      for (int d = 0; d < 256; ++d) {
+        const uint32_t k = c[d];
+        c[d] = sum;
+        sum += k;
+      }
+      const int shift = pass * 8;
+      for (size_t i = 0; i < n; ++i) {
+        const uint32_t x = a[i];
+        b[c[(x >> shift) & 0xFF]++] = x;
+      }
+      std::swap(a, b);
+    }
+    // Four passes: the sorted values are back in *v.
+  }
+  v->erase(std::unique(v->begin(), v->end()), v->end());
+}
 
 // Content hash -> input position of the first article (in keep order) with it.
 // Open addressing, linear probing; 12 bytes per slot.
@@ -121,7 +170,6 @@ uint64_t PolicyKey(KeepPolicy policy, const Article& a) {
 // One article in flight through the parallel stage.
 struct Work {
   Article article;
-  std::string json;
   std::vector<uint64_t> shingles;  // hashes in text order, repeats kept
   std::vector<uint32_t> set;       // the set verification compares (see Spill)
   std::vector<uint32_t> keys;
@@ -161,19 +209,21 @@ class Deduplicator {
     if (opt_.shingle_size < 1 || opt_.num_hashes < 1 || opt_.num_hashes > 65536) {
       return Status::InvalidArgument("dedup: shingle size and MinHash size must be positive");
     }
-    STORYLINE_RETURN_IF_ERROR(spill_.Open(opt_.temp_dir));
+    STORYLINE_RETURN_IF_ERROR(sigs_.Open(opt_.temp_dir));
+    STORYLINE_RETURN_IF_ERROR(texts_.Open(opt_.temp_dir));
     auto t0 = Clock::now();
     STORYLINE_RETURN_IF_ERROR(SignAll());
     stats_.seconds_sign = Since(t0);
-    STORYLINE_RETURN_IF_ERROR(spill_.Flush());
-    stats_.spill_bytes = spill_.size();
+    STORYLINE_RETURN_IF_ERROR(sigs_.Flush());
+    STORYLINE_RETURN_IF_ERROR(texts_.Flush());
+    stats_.spill_bytes = sigs_.size() + texts_.size();
     t0 = Clock::now();
     STORYLINE_RETURN_IF_ERROR(Cluster());
     stats_.seconds_cluster = Since(t0);
     t0 = Clock::now();
     // Output reads the spill from start to end: through a mapping, without a
     // system call per article; pages behind are released as it goes.
-    spill_.Map();
+    texts_.Map();
     STORYLINE_RETURN_IF_ERROR(Output());
     stats_.seconds_output = Since(t0);
     stats_.rejected = reader_->stats().rejected;
@@ -239,15 +289,13 @@ class Deduplicator {
     for (size_t i = 0; i < w->shingles.size(); ++i) {
       w->set[i] = static_cast<uint32_t>(w->shingles[i] >> 32);
     }
-    std::sort(w->set.begin(), w->set.end());
-    w->set.erase(std::unique(w->set.begin(), w->set.end()), w->set.end());
+    SortUnique32(&w->set);
     w->keys.resize(lsh_.bands);
     if (!w->shingles.empty()) {
       sig.resize(hasher_.num_hashes());
       hasher_.Sign(w->shingles, sig.data());
       BandKeys(sig, lsh_, w->keys.data());
     }
-    w->json = ArticleJson(a);
   }
 
   Status Spill(const Batch& b) {
@@ -255,19 +303,24 @@ class Deduplicator {
       const Work& w = b.items[i];
       const Article& a = w.article;
       Rec r{};
-      r.offset = spill_.offset();
+      r.offset = sigs_.offset();
       r.key = PolicyKey(opt_.keep, a);
       r.rep = static_cast<uint32_t>(recs_.size());
       recs_.push_back(r);
       SpillHeader h{w.content, static_cast<uint32_t>(w.set.size()),
-                    static_cast<uint32_t>(a.id.size()), static_cast<uint32_t>(w.json.size()), 0};
-      STORYLINE_RETURN_IF_ERROR(spill_.Append({reinterpret_cast<const char*>(&h), sizeof h}));
-      STORYLINE_RETURN_IF_ERROR(spill_.Append(
+                    static_cast<uint32_t>(a.id.size())};
+      STORYLINE_RETURN_IF_ERROR(sigs_.Append({reinterpret_cast<const char*>(&h), sizeof h}));
+      STORYLINE_RETURN_IF_ERROR(sigs_.Append(
           {reinterpret_cast<const char*>(w.keys.data()), w.keys.size() * sizeof(uint32_t)}));
-      STORYLINE_RETURN_IF_ERROR(spill_.Append(
+      STORYLINE_RETURN_IF_ERROR(sigs_.Append(
           {reinterpret_cast<const char*>(w.set.data()), w.set.size() * sizeof(uint32_t)}));
-      STORYLINE_RETURN_IF_ERROR(spill_.Append(a.id));
-      STORYLINE_RETURN_IF_ERROR(spill_.Append(w.json));
+      STORYLINE_RETURN_IF_ERROR(sigs_.Append(a.id));
+      const std::string_view fields[kTextFields] = {a.id,     a.title,     a.text, a.url,
+                                                    a.source, a.published, a.lang};
+      uint32_t sizes[kTextFields];
+      for (int f = 0; f < kTextFields; ++f) sizes[f] = static_cast<uint32_t>(fields[f].size());
+      STORYLINE_RETURN_IF_ERROR(texts_.Append({reinterpret_cast<const char*>(sizes), sizeof sizes}));
+      for (std::string_view f : fields) STORYLINE_RETURN_IF_ERROR(texts_.Append(f));
       stats_.boilerplate_lines += w.removed_lines;
       stats_.text_bytes += a.text.size();
       if (opt_.explain && !w.explain.empty()) {
@@ -331,21 +384,35 @@ class Deduplicator {
 
   // ---- Pass 2: decisions in keep-policy order ------------------------------
 
-  Status ReadHeader(uint32_t pos, SpillHeader* h, uint32_t* keys) const {
-    thread_local std::vector<char> buf;
-    const size_t n = sizeof(SpillHeader) + lsh_.bands * sizeof(uint32_t);
-    buf.resize(n);
-    STORYLINE_RETURN_IF_ERROR(spill_.ReadAt(recs_[pos].offset, n, buf.data()));
-    std::memcpy(h, buf.data(), sizeof *h);
-    if (keys) std::memcpy(keys, buf.data() + sizeof *h, lsh_.bands * sizeof(uint32_t));
-    return Status::Ok();
+  // A signature record read whole, with one system call.
+  struct SigRecord {
+    std::vector<uint32_t> buf;
+    const SpillHeader& header() const { return *reinterpret_cast<const SpillHeader*>(buf.data()); }
+    const uint32_t* keys() const { return buf.data() + sizeof(SpillHeader) / 4; }
+    std::span<const uint32_t> set(int bands) const {
+      return {keys() + bands, header().shingles};
+    }
+    std::string_view id(int bands) const {
+      return {reinterpret_cast<const char*>(keys() + bands + header().shingles), header().id_len};
+    }
+  };
+
+  uint64_t SigEnd(uint32_t pos) const {
+    return pos + 1 < recs_.size() ? recs_[pos + 1].offset : sigs_.size();
   }
 
-  Status ReadShingles(uint32_t pos, const SpillHeader& h, std::vector<uint32_t>* out) const {
-    out->resize(h.shingles);
-    const uint64_t at =
-        recs_[pos].offset + sizeof(SpillHeader) + lsh_.bands * sizeof(uint32_t);
-    return spill_.ReadAt(at, h.shingles * sizeof(uint32_t), out->data());
+  Status ReadSig(uint32_t pos, SigRecord* r) const {
+    const uint64_t begin = recs_[pos].offset, n = SigEnd(pos) - begin;
+    r->buf.resize((n + 3) / 4);
+    return sigs_.ReadAt(begin, n, r->buf.data());
+  }
+
+  // The id of the article at `pos`, from the signature spill.
+  Status ReadId(uint32_t pos, std::string* out) const {
+    SpillHeader h;
+    STORYLINE_RETURN_IF_ERROR(sigs_.ReadAt(recs_[pos].offset, sizeof h, &h));
+    out->resize(h.id_len);
+    return sigs_.ReadAt(SigEnd(pos) - h.id_len, h.id_len, out->data());
   }
 
   Status Cluster() {
@@ -356,15 +423,16 @@ class Deduplicator {
                      [&](uint32_t a, uint32_t b) { return recs_[a].key < recs_[b].key; });
     LshIndex index(lsh_);
     ExactTable exact;
-    std::vector<uint32_t> keys(lsh_.bands), cands;
-    std::vector<uint32_t> mine, theirs;
-    SpillHeader h{}, ch{};
+    std::vector<uint32_t> cands;
+    SigRecord mine, theirs;
+    const int bands = lsh_.bands;
     for (size_t rank = 0; rank < n; ++rank) {
       const uint32_t i = order[rank];
       Rec& r = recs_[i];
       r.rep = i;
       r.similarity = r.jaccard = r.containment_kind = 1;
-      STORYLINE_RETURN_IF_ERROR(ReadHeader(i, &h, keys.data()));
+      STORYLINE_RETURN_IF_ERROR(ReadSig(i, &mine));
+      const SpillHeader& h = mine.header();
       if (h.shingles == 0) continue;  // no words: nothing to compare; kept alone
       const uint32_t first = exact.FindOrInsert(h.content, i);
       if (first != i) {
@@ -375,24 +443,20 @@ class Deduplicator {
         r.containment_kind = -std::abs(f.containment_kind);
         continue;
       }
-      index.Query(keys.data(), &cands);
+      index.Query(mine.keys(), &cands);
       double best = -1;
       uint32_t best_rep = i;
       SetOverlap best_o;
-      if (!cands.empty()) {
-        STORYLINE_RETURN_IF_ERROR(ReadShingles(i, h, &mine));
-        for (uint32_t c : cands) {  // ascending keep order: ties go to the earlier
-          const uint32_t j = order[c];
-          STORYLINE_RETURN_IF_ERROR(ReadHeader(j, &ch, nullptr));
-          STORYLINE_RETURN_IF_ERROR(ReadShingles(j, ch, &theirs));
-          ++stats_.candidates;
-          const SetOverlap o = CompareSets(mine, theirs);
-          const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
-          if (s >= opt_.threshold && s > best) {
-            best = s;
-            best_rep = j;
-            best_o = o;
-          }
+      for (uint32_t c : cands) {  // ascending keep order: ties go to the earlier
+        const uint32_t j = order[c];
+        STORYLINE_RETURN_IF_ERROR(ReadSig(j, &theirs));
+        ++stats_.candidates;
+        const SetOverlap o = CompareSets(mine.set(bands), theirs.set(bands));
+        const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
+        if (s >= opt_.threshold && s > best) {
+          best = s;
+          best_rep = j;
+          best_o = o;
         }
       }
       if (best_rep != i) {
@@ -401,7 +465,7 @@ class Deduplicator {
         r.jaccard = static_cast<float>(best_o.jaccard());
         r.containment_kind = static_cast<float>(best_o.containment());
       } else {
-        index.Insert(static_cast<uint32_t>(rank), keys.data());
+        index.Insert(static_cast<uint32_t>(rank), mine.keys());
       }
     }
     stats_.held_bytes = recs_.capacity() * sizeof(Rec) + order.capacity() * sizeof(uint32_t) +
@@ -415,24 +479,30 @@ class Deduplicator {
     const size_t n = recs_.size();
     for (Rec& r : recs_) r.key = kNoCluster;
     uint64_t clusters = 0;
-    std::string rec_buf, of_id;
-    std::unordered_map<uint32_t, std::string> rep_ids;  // kept ids needed again
+    std::string rec_buf, json;
+    // Ids of kept articles needed again, by input position (direct-mapped).
+    std::vector<std::pair<uint32_t, std::string>> rep_ids(1u << 16, {kNoRep, std::string()});
+    uint64_t at = 0;
     for (size_t i = 0; i < n; ++i) {
       Rec& r = recs_[i];
-      const uint64_t begin = r.offset;
-      const uint64_t end = i + 1 < n ? recs_[i + 1].offset : spill_.size();
-      if ((i & 1023) == 0) spill_.Release(begin);
-      const char* rec = spill_.View(begin, end - begin);
+      if ((i & 1023) == 0) texts_.Release(at);
+      uint32_t sizes[kTextFields];
+      STORYLINE_RETURN_IF_ERROR(texts_.ReadAt(at, sizeof sizes, sizes));
+      uint64_t len = 0;
+      for (uint32_t z : sizes) len += z;
+      const char* rec = texts_.View(at + sizeof sizes, len);
       if (rec == nullptr) {
-        rec_buf.resize(end - begin);
-        STORYLINE_RETURN_IF_ERROR(spill_.ReadAt(begin, rec_buf.size(), rec_buf.data()));
+        rec_buf.resize(len);
+        STORYLINE_RETURN_IF_ERROR(texts_.ReadAt(at + sizeof sizes, len, rec_buf.data()));
         rec = rec_buf.data();
       }
-      SpillHeader h;
-      std::memcpy(&h, rec, sizeof h);
-      const size_t id_at = sizeof h + lsh_.bands * 4 + static_cast<size_t>(h.shingles) * 4;
-      std::string_view id(rec + id_at, h.id_len);
-      std::string_view json(rec + id_at + h.id_len, h.json_len);
+      at += sizeof sizes + len;
+      std::string_view fields[kTextFields];
+      for (int f = 0; f < kTextFields; ++f) {
+        fields[f] = std::string_view(rec, sizes[f]);
+        rec += sizes[f];
+      }
+      const std::string_view id = fields[0];
       Rec& rep = recs_[r.rep];
       if (rep.key == kNoCluster) rep.key = clusters++;
       DedupRecord d;
@@ -440,25 +510,22 @@ class Deduplicator {
       d.seq = i;
       d.of_seq = r.rep;
       d.cluster = rep.key;
+      json.clear();
       if (r.rep == i) {
         d.kind = DedupRecord::Kind::kKept;
         d.of = id;
         ++stats_.kept;
-        if (rep_ids.size() < (1u << 20)) rep_ids.emplace(static_cast<uint32_t>(i), id);
+        auto& slot = rep_ids[i & 0xFFFF];
+        slot.first = static_cast<uint32_t>(i);
+        slot.second.assign(id);
+        AppendArticleJson(&json, fields);
       } else {
-        auto it = rep_ids.find(r.rep);
-        if (it == rep_ids.end()) {
-          SpillHeader rh;
-          STORYLINE_RETURN_IF_ERROR(ReadHeader(r.rep, &rh, nullptr));
-          of_id.resize(rh.id_len);
-          STORYLINE_RETURN_IF_ERROR(spill_.ReadAt(
-              recs_[r.rep].offset + sizeof rh + lsh_.bands * 4 + uint64_t{rh.shingles} * 4,
-              rh.id_len, of_id.data()));
-          if (rep_ids.size() < (1u << 20)) rep_ids.emplace(r.rep, of_id);
-          d.of = of_id;
-        } else {
-          d.of = it->second;
+        auto& slot = rep_ids[r.rep & 0xFFFF];
+        if (slot.first != r.rep) {
+          slot.first = r.rep;
+          STORYLINE_RETURN_IF_ERROR(ReadId(r.rep, &slot.second));
         }
+        d.of = slot.second;
         const bool exact = std::signbit(r.containment_kind);
         d.kind = exact ? DedupRecord::Kind::kExactDuplicate : DedupRecord::Kind::kNearDuplicate;
         d.similarity = r.similarity;
@@ -485,7 +552,8 @@ class Deduplicator {
   MinHasher hasher_;
   LshParams lsh_;
   BoilerplateFilter filter_;
-  SpillFile spill_;
+  SpillFile sigs_;   // signature records (decision pass)
+  SpillFile texts_;  // article fields (output pass)
   std::vector<Rec> recs_;
   DedupStats stats_;
 };
@@ -631,20 +699,31 @@ void AppendField(std::string* out, std::string_view key, std::string_view value,
 
 }  // namespace
 
+namespace {
+
+// {"id","title","text","url","source","published","lang"}: the output of
+// JsonWriter for these keys, written directly.
+void AppendArticleJson(std::string* out, const std::string_view* f) {
+  out->reserve(out->size() + f[0].size() + f[1].size() + f[2].size() + f[3].size() +
+               f[4].size() + f[5].size() + f[6].size() + 96);
+  out->push_back('{');
+  AppendField(out, "\"id\":", f[0], false);
+  AppendField(out, ",\"title\":", f[1], false);
+  AppendField(out, ",\"text\":", f[2], false);
+  AppendField(out, ",\"url\":", f[3], true);
+  AppendField(out, ",\"source\":", f[4], true);
+  AppendField(out, ",\"published\":", f[5], true);
+  AppendField(out, ",\"lang\":", f[6], true);
+  out->push_back('}');
+}
+
+}  // namespace
+
 std::string ArticleJson(const Article& a) {
-  // The output of JsonWriter for these keys, written directly.
+  const std::string_view fields[kTextFields] = {a.id,     a.title,     a.text, a.url,
+                                                a.source, a.published, a.lang};
   std::string out;
-  out.reserve(a.id.size() + a.title.size() + a.text.size() + a.url.size() + a.source.size() +
-              a.published.size() + a.lang.size() + 96);
-  out.push_back('{');
-  AppendField(&out, "\"id\":", a.id, false);
-  AppendField(&out, ",\"title\":", a.title, false);
-  AppendField(&out, ",\"text\":", a.text, false);
-  AppendField(&out, ",\"url\":", a.url, true);
-  AppendField(&out, ",\"source\":", a.source, true);
-  AppendField(&out, ",\"published\":", a.published, true);
-  AppendField(&out, ",\"lang\":", a.lang, true);
-  out.push_back('}');
+  AppendArticleJson(&out, fields);
   return out;
 }
 

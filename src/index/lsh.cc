@@ -182,12 +182,22 @@ bool LshIndex::Contains(uint32_t id) const { return GetBit(present_, id); }
 
 void LshIndex::Query(const uint32_t* keys, std::vector<uint32_t>* out) const {
   out->clear();
+  // Every band's first slot is a cache miss in a large index: ask for them all
+  // before looking at any.
+  constexpr int kAhead = 64;
+  size_t home[kAhead];
+  const int ahead = std::min(params_.bands, kAhead);
+  for (int j = 0; j < ahead; ++j) {
+    const Table& t = tables_[j];
+    home[j] = t.slots.empty() ? 0 : Slot(keys[j], t.slots.size());
+    if (!t.slots.empty()) __builtin_prefetch(t.slots.data() + home[j]);
+  }
   for (int j = 0; j < params_.bands; ++j) {
     const Table& t = tables_[j];
     const size_t cap = t.slots.size();
     if (cap == 0) continue;
     const uint32_t key = keys[j];
-    size_t s = Slot(key, cap);
+    size_t s = j < ahead ? home[j] : Slot(key, cap);
     while (t.slots[s].id != kNoId) {
       const Entry& e = t.slots[s];
       if (e.key == key && !IsRemoved(e.id)) out->push_back(e.id);

@@ -128,32 +128,42 @@ void MinHasher::Sign(std::span<const uint64_t> shingles, uint32_t* sig) const {
   std::fill(sig, sig + k, kEmptyMinHash);
   if (shingles.empty()) return;
   // A bin is empty when no shingle fell in it; a value of 0xFFFFFFFF is legal, so
-  // emptiness is tracked apart.
-  thread_local std::vector<uint8_t> filled;
-  filled.assign(k, 0);
+  // emptiness is tracked apart, one bit per bin. Branch-free: which bin a shingle
+  // falls in, and whether it lowers the bin, cannot be predicted.
+  const size_t words = (k + 63) / 64;
+  thread_local std::vector<uint64_t> filled;
+  filled.assign(words, 0);
+  uint64_t* bits = filled.data();
   for (uint64_t h : shingles) {
     const uint32_t bin = Reduce(h, k);
     const uint32_t v = static_cast<uint32_t>(h);
-    if (v < sig[bin]) sig[bin] = v;
-    filled[bin] = 1;
+    const uint32_t cur = sig[bin];
+    sig[bin] = v < cur ? v : cur;
+    bits[bin >> 6] |= uint64_t{1} << (bin & 63);
   }
-  for (uint32_t i = 0; i < k; ++i) {
-    if (filled[i]) continue;
-    const uint16_t* probe = probes_.data() + static_cast<size_t>(i) * kProbes;
-    bool done = false;
-    for (int a = 0; a < kProbes && !done; ++a) {
-      if (filled[probe[a]]) {
-        sig[i] = sig[probe[a]];
-        done = true;
+  auto is_filled = [bits](uint32_t j) { return (bits[j >> 6] >> (j & 63)) & 1; };
+  for (size_t w = 0; w < words; ++w) {
+    uint64_t empty = ~bits[w];
+    if (w + 1 == words && (k & 63) != 0) empty &= (uint64_t{1} << (k & 63)) - 1;
+    while (empty != 0) {
+      const uint32_t i = static_cast<uint32_t>(w * 64 + __builtin_ctzll(empty));
+      empty &= empty - 1;
+      const uint16_t* probe = probes_.data() + static_cast<size_t>(i) * kProbes;
+      bool done = false;
+      for (int a = 0; a < kProbes && !done; ++a) {
+        if (is_filled(probe[a])) {
+          sig[i] = sig[probe[a]];
+          done = true;
+        }
       }
-    }
-    if (done) continue;
-    for (uint64_t attempt = kProbes + 1;; ++attempt) {
-      const uint32_t j =
-          Reduce(SplitMix64(kDensifySeed ^ (static_cast<uint64_t>(i) << 32) ^ attempt), k);
-      if (filled[j]) {
-        sig[i] = sig[j];
-        break;
+      if (done) continue;
+      for (uint64_t attempt = kProbes + 1;; ++attempt) {
+        const uint32_t j =
+            Reduce(SplitMix64(kDensifySeed ^ (static_cast<uint64_t>(i) << 32) ^ attempt), k);
+        if (is_filled(j)) {
+          sig[i] = sig[j];
+          break;
+        }
       }
     }
   }

@@ -147,6 +147,9 @@ struct ArticleFeatures {
   // The lead: the title and the first 60 content words (what a story is about),
   // sorted by `term`.
   std::vector<TermCount> lead_terms;
+  // The head: the first 10 content words of the title (when the text does not
+  // start with it) and the text, sorted by `term`: the headline's words.
+  std::vector<TermCount> head_terms;
   // Character 4-grams of the content words (first 20k bytes), sorted by `term`:
   // robust to compounds, inflection and cognates across languages.
   std::vector<TermCount> char_grams;
@@ -192,11 +195,16 @@ class TermStats {
   // Smoothed inverse document frequency: ln((N + 1) / (df + 1)) + 1, N and df
   // summing background and corpus. Unknown terms get the highest value.
   double Idf(uint64_t term) const;
-  // The same for a term of a text in `lang`: for a language other than English
+  // The weight of a term of a text in `lang`: for a language other than English
   // (the background's), once at least 20 documents of that language were added,
-  // N and df come from those documents alone, so that a language's function words
-  // are recognised as common. Otherwise the same as Idf(term).
+  // N and df come from those documents alone and the weight is the probabilistic
+  // IDF max(0, ln((N - df + 0.5) / (df + 0.5))): a word in half of the language's
+  // documents weighs 0, so that a language's function words count for nothing
+  // even without a stop-word list. Otherwise the same as Idf(term).
   double Idf(uint64_t term, std::string_view lang) const;
+  // The smoothed IDF ln((N + 1) / (df + 1)) + 1 with the same N and df as
+  // Idf(term, lang) (the classic TF-IDF weight; TfIdfCosine, the baseline, uses it).
+  double SmoothIdf(uint64_t term, std::string_view lang) const;
   // Documents counted (background + added).
   uint64_t documents() const;
   // Documents added with Add.
@@ -206,6 +214,8 @@ class TermStats {
 
  private:
   struct Table;
+  // N and df among the added documents of `lang` (not English, 20+ documents).
+  bool LanguageDf(uint64_t term, std::string_view lang, double* n, double* df) const;
   std::shared_ptr<const Table> background_;      // shared, immutable
   std::unordered_map<uint64_t, uint32_t> corpus_;  // term -> documents added
   // (language, term) -> documents added, for languages other than English
@@ -221,6 +231,7 @@ struct SimilarityParts {
   double cosine = 0;     // TF-IDF cosine of stemmed content words (names and numbers
                          // carry it across languages)
   double lead = 0;       // the same cosine over the leads (title + first 60 content words)
+  double head = 0;       // the same cosine over the heads (first 10 content words: the headline)
   double chars = 0;      // TF-IDF cosine of character 4-grams of content words
   double names = 0;      // IDF-weighted overlap of name tokens
   double numbers = 0;    // overlap of numbers and years
@@ -254,8 +265,8 @@ inline constexpr double kSameContentThreshold = 0.5;
 // Story similarity from which two articles are the same story, and from which
 // they are related (same topic). Calibrated on SemEval-2022 Task 8 (labels <= 2
 // same story, <= 3 related); docs/relations.md.
-inline constexpr double kSameStoryThreshold = 0.48;
-inline constexpr double kRelatedThreshold = 0.42;
+inline constexpr double kSameStoryThreshold = 0.46;
+inline constexpr double kRelatedThreshold = 0.38;
 
 // ---- Relations ------------------------------------------------------------
 

@@ -20,6 +20,8 @@ namespace {
 
 constexpr uint64_t kTokenSeed = 0x746f'6b65'6e73'0001ULL;   // "tokens"
 constexpr uint64_t kNumberSeed = 0x6e75'6d62'6572'0001ULL;  // "number"
+// The head: the first content words of title and text (what a headline says).
+constexpr size_t kHeadWords = 10;
 
 Stemmer& StemmerFor(const std::string& lang) {
   thread_local std::unordered_map<std::string, std::unique_ptr<Stemmer>> stemmers;
@@ -81,6 +83,84 @@ bool IsAbbrev(std::string_view raw) {
   return false;
 }
 
+
+// Arabic letters in UTF-8 are two bytes, lead 0xD8..0xDB.
+inline uint32_t Decode2(unsigned char a, unsigned char b) { return ((a & 0x1Fu) << 6) | (b & 0x3Fu); }
+void Append2(std::string* out, uint32_t cp) {
+  out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+  out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+}
+
+// Light normalisation of an Arabic word for its character n-grams (the
+// stemmer does its own): diacritics and tatweel dropped, alef forms (أ إ آ ٱ)
+// to ا, ى to ي, ة to ه, ؤ to و, ئ to ي, then the article and the particles
+// fused before it (ال، وال، بال، كال، فال، لل) stripped when 3+ letters remain.
+// Returns false (and leaves *out alone) when `w` holds no Arabic letter.
+bool NormalizeArabic(std::string_view w, std::string* out) {
+  std::vector<uint32_t> cps;
+  bool arabic = false;
+  for (size_t i = 0; i < w.size();) {
+    unsigned char c = static_cast<unsigned char>(w[i]);
+    if (c >= 0xD8 && c <= 0xDB && i + 1 < w.size()) {
+      uint32_t cp = Decode2(c, static_cast<unsigned char>(w[i + 1]));
+      i += 2;
+      arabic = true;
+      if ((cp >= 0x064B && cp <= 0x0652) || cp == 0x0670 || cp == 0x0640) continue;
+      if (cp == 0x0623 || cp == 0x0625 || cp == 0x0622 || cp == 0x0671) cp = 0x0627;
+      else if (cp == 0x0649 || cp == 0x0626) cp = 0x064A;
+      else if (cp == 0x0629) cp = 0x0647;
+      else if (cp == 0x0624) cp = 0x0648;
+      cps.push_back(cp);
+    } else {
+      if (!arabic && i == 0 && c < 0x80) return false;
+      cps.push_back(0x110000 + c);  // a byte kept as is
+      ++i;
+    }
+  }
+  if (!arabic) return false;
+  static const std::vector<std::vector<uint32_t>> kPrefixes = {
+      {0x0648, 0x0627, 0x0644}, {0x0628, 0x0627, 0x0644}, {0x0643, 0x0627, 0x0644},
+      {0x0641, 0x0627, 0x0644}, {0x0644, 0x0644}, {0x0627, 0x0644}};
+  size_t skip = 0;
+  for (const auto& p : kPrefixes) {
+    if (cps.size() >= p.size() + 3 && std::equal(p.begin(), p.end(), cps.begin())) {
+      skip = p.size();
+      break;
+    }
+  }
+  out->clear();
+  for (size_t k = skip; k < cps.size(); ++k) {
+    if (cps[k] >= 0x110000) out->push_back(static_cast<char>(cps[k] - 0x110000));
+    else Append2(out, cps[k]);
+  }
+  return true;
+}
+
+
+// Arabic-Indic digits (٠..٩, U+0660; ۰..۹, U+06F0) with the Arabic decimal and
+// thousands separators: NFKC leaves them alone, so "٢٠٢٠" would not meet "2020".
+// Writes the ASCII number to *out; false when `w` is not such a number.
+bool ArabicIndicNumber(std::string_view w, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < w.size();) {
+    unsigned char c = static_cast<unsigned char>(w[i]);
+    if (c < 0x80 && (std::isdigit(c) || c == '.' || c == ',')) {
+      out->push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    if ((c != 0xD9 && c != 0xDB) || i + 1 >= w.size()) return false;
+    uint32_t cp = Decode2(c, static_cast<unsigned char>(w[i + 1]));
+    i += 2;
+    if (cp >= 0x0660 && cp <= 0x0669) out->push_back(static_cast<char>('0' + (cp - 0x0660)));
+    else if (cp >= 0x06F0 && cp <= 0x06F9) out->push_back(static_cast<char>('0' + (cp - 0x06F0)));
+    else if (cp == 0x066B) out->push_back('.');
+    else if (cp == 0x066C) out->push_back(',');
+    else return false;
+  }
+  return !out->empty() && HasDigit(*out);
+}
+
 }  // namespace
 
 ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& options) {
@@ -136,6 +216,7 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
   auto& stem_cache = stem_caches[f.lang];
   if (stem_cache.size() > (1u << 20)) stem_cache.clear();  // bounded memory
   std::vector<uint64_t> numbers;
+  std::string arabic_number;
   uint64_t content = 0x1234'5678'9abc'def0ULL;
   for (size_t i = 0; i < n; ++i) {
     std::string_view w = words.word(i);
@@ -145,8 +226,11 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
     f.token_spans.emplace_back(sp.src_begin, sp.src_end);
     content = relate_internal::Mix(content, th);
     uint64_t stem = 0;
-    if (HasDigit(w) && !HasLetter(w)) {
-      std::string num = NormalizeNumber(w);
+    std::string_view digits = w;
+    unsigned char w0 = static_cast<unsigned char>(w[0]);
+    if ((w0 == 0xD9 || w0 == 0xDB) && ArabicIndicNumber(w, &arabic_number)) digits = arabic_number;
+    if (HasDigit(digits) && !HasLetter(digits)) {
+      std::string num = NormalizeNumber(digits);
       if (!num.empty() && (num.size() >= 2 || num.find('.') != std::string::npos)) {
         numbers.push_back(Hash64(num, kNumberSeed));
         if (num.size() == 4 && (num[0] == '1' || num[0] == '2') && num.find('.') == std::string::npos) {
@@ -166,8 +250,9 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
   }
   f.content_hash = n ? content : 0;
 
-  // The lead: title and first content words.
-  std::unordered_map<uint64_t, uint32_t> lead;
+  // The lead: title and first content words; the head: the first 10 of them.
+  std::unordered_map<uint64_t, uint32_t> lead, head;
+  size_t head_taken = 0;
   // Title words count as terms when the text does not start with the title.
   if (!article.title.empty()) {
     bool in_text =
@@ -178,7 +263,10 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
       std::string_view w = tw.word(i);
       if (HasLetter(w) && !IsStopword(w, f.lang) && w.size() >= 2) {
         uint64_t t = TermHash(stemmer.Stem(w));
-        if (!in_text) ++counts[t];
+        if (!in_text) {
+          ++counts[t];
+          if (head_taken < kHeadWords) { ++head[t]; ++head_taken; }
+        }
         ++lead[t];
       }
     }
@@ -189,10 +277,13 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
       if (f.stems[i]) {
         ++lead[f.stems[i]];
         ++taken;
+        if (head_taken < kHeadWords) { ++head[f.stems[i]]; ++head_taken; }
       }
+    auto by_term = [](const TermCount& a, const TermCount& b) { return a.term < b.term; };
     for (const auto& [t, c] : lead) f.lead_terms.push_back({t, c});
-    std::sort(f.lead_terms.begin(), f.lead_terms.end(),
-              [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
+    std::sort(f.lead_terms.begin(), f.lead_terms.end(), by_term);
+    for (const auto& [t, c] : head) f.head_terms.push_back({t, c});
+    std::sort(f.head_terms.begin(), f.head_terms.end(), by_term);
   }
 
   // Sentences: a break at a newline, or at . ! ? before a word that is not lower case.
@@ -227,13 +318,14 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
     std::unordered_map<uint64_t, uint32_t> grams;
     grams.reserve(4 * n);
     // Buffers reused across words (allocation per word was a visible cost).
-    std::string w, gram;
+    std::string w, gram, arabic;
     std::vector<size_t> starts;
     for (size_t i = 0; i < n; ++i) {
       if (!f.stems[i]) continue;
       if (f.token_spans[i].first > 20000) break;
       w = " ";
-      w += words.word(i);
+      if (f.lang == "ar" && NormalizeArabic(words.word(i), &arabic)) w += arabic;
+      else w += words.word(i);
       w += ' ';
       // step over UTF-8 characters
       starts.clear();

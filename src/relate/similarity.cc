@@ -70,14 +70,16 @@ namespace {
 
 using relate_internal::CountShared;
 
+// TF-IDF cosine, raw term frequency. `smooth`: the classic smoothed IDF
+// (TermStats::SmoothIdf, the baseline's) instead of TermStats::Idf.
 double Cosine(const std::vector<TermCount>& at, const std::vector<TermCount>& bt,
-              const TermStats& st, std::string_view lang) {
+              const TermStats& st, std::string_view lang, bool smooth = false) {
   struct View { const std::vector<TermCount>& terms; } a{at}, b{bt};
   if (a.terms.empty() || b.terms.empty()) return 0;
   // Raw term frequency: on SemEval it beats sublinear (1 + log tf) weighting.
   auto w = [&](const TermCount& t) {
     double tf = t.count;
-    return tf * st.Idf(t.term, lang); };
+    return tf * (smooth ? st.SmoothIdf(t.term, lang) : st.Idf(t.term, lang)); };
   double na = 0, nb = 0, dot = 0;
   size_t i = 0, j = 0;
   std::vector<double> wa(a.terms.size()), wb(b.terms.size());
@@ -155,7 +157,7 @@ double TimeFactor(const ArticleFeatures& a, const ArticleFeatures& b) {
 }  // namespace
 
 double TfIdfCosine(const ArticleFeatures& a, const ArticleFeatures& b, const TermStats& stats) {
-  return WeightedCosine(a, b, stats);
+  return Cosine(a.terms, b.terms, stats, a.lang == b.lang ? std::string_view(a.lang) : "", true);
 }
 
 SimilarityParts StorySimilarityParts(const ArticleFeatures& a, const ArticleFeatures& b,
@@ -165,6 +167,7 @@ SimilarityParts StorySimilarityParts(const ArticleFeatures& a, const ArticleFeat
   p.cross_lingual = la != lb;
   p.cosine = WeightedCosine(a, b, stats);
   p.lead = Cosine(a.lead_terms, b.lead_terms, stats, p.cross_lingual ? "" : la);
+  p.head = Cosine(a.head_terms, b.head_terms, stats, p.cross_lingual ? "" : la);
   p.chars = Cosine(a.char_grams, b.char_grams, stats, p.cross_lingual ? "" : la);
   p.names = NameOverlap(a, b, stats);
   p.numbers = NumberOverlap(a, b);
@@ -175,8 +178,9 @@ SimilarityParts StorySimilarityParts(const ArticleFeatures& a, const ArticleFeat
   // --fit; docs/relations.md "Story similarity"): target (4 - label) / 3.
   double x;
   if (!p.cross_lingual) {
-    x = -0.120 + 0.306 * std::sqrt(p.cosine) + 0.532 * std::sqrt(p.lead) +
-        0.448 * std::sqrt(p.chars) + 0.087 * p.numbers + 0.065 * p.quotes;
+    x = -0.049 + 0.263 * std::sqrt(p.cosine) + 0.331 * std::sqrt(p.lead) +
+        0.257 * std::sqrt(p.head) + 0.398 * std::sqrt(p.chars) + 0.084 * p.numbers +
+        0.096 * p.quotes;
   } else {
     // Across languages the shared material is names, numbers, cognates and
     // borrowings: character 4-grams carry most of it.

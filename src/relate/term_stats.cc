@@ -119,13 +119,30 @@ double TermStats::Idf(uint64_t term) const {
   return std::log((n + 1.0) / (df + 1.0)) + 1.0;
 }
 
-double TermStats::Idf(uint64_t term, std::string_view lang) const {
-  if (IsEnglish(lang)) return Idf(term);
+bool TermStats::LanguageDf(uint64_t term, std::string_view lang, double* n, double* df) const {
+  if (IsEnglish(lang)) return false;
   auto it = lang_docs_.find(std::string(lang));
-  if (it == lang_docs_.end() || it->second < kMinLanguageDocs) return Idf(term);
-  double n = static_cast<double>(it->second);
+  if (it == lang_docs_.end() || it->second < kMinLanguageDocs) return false;
+  *n = static_cast<double>(it->second);
   auto jt = lang_corpus_.find(LangKey(lang, term));
-  double df = jt == lang_corpus_.end() ? 0 : jt->second;
+  *df = jt == lang_corpus_.end() ? 0 : jt->second;
+  return true;
+}
+
+double TermStats::Idf(uint64_t term, std::string_view lang) const {
+  double n, df;
+  if (!LanguageDf(term, lang, &n, &df)) return Idf(term);
+  // The probabilistic (BM25) IDF, floored at 0: a word in half of the
+  // language's documents or more weighs nothing. The languages that reach this
+  // branch mostly have no stop-word list (Arabic, Polish, Turkish), so their
+  // function words are recognised here; with the smoothed form (+1) they kept a
+  // weight of 1 and, repeated, dominated the cosine of unrelated texts.
+  return std::max(0.0, std::log((n - df + 0.5) / (df + 0.5)));
+}
+
+double TermStats::SmoothIdf(uint64_t term, std::string_view lang) const {
+  double n, df;
+  if (!LanguageDf(term, lang, &n, &df)) return Idf(term);
   return std::log((n + 1.0) / (df + 1.0)) + 1.0;
 }
 

@@ -10,7 +10,7 @@
 //    (SentenceSimilarity >= kSameContentThreshold) against TF-IDF cosine.
 // Texts are read through ArticleReader (so SemEval's mojibake is repaired the
 // same way as everywhere else): the pairs are first written to a temporary JSONL.
-//   eval_relate [--data DIR] [--fit]
+//   eval_relate [--data DIR] [--fit] [--dump LANG-LANG]   (--dump: per-pair parts)
 #include <simdjson.h>
 
 #include <algorithm>
@@ -155,15 +155,18 @@ std::vector<double> Fit(const std::vector<std::vector<double>>& X, const std::ve
   return w;
 }
 
-// The shipped formula's inputs (similarity.cc): the rarer-token overlap only
-// across languages (within a language it adds nothing the cosine has not).
+
+// The shipped formula's inputs (similarity.cc): within a language the head
+// cosine, across languages the rarer-token overlap (within a language it adds
+// nothing the cosine has not; across languages the heads share too few words).
 std::vector<double> Features(const sl::SimilarityParts& p) {
   std::vector<double> v = {1.0, std::sqrt(p.cosine), std::sqrt(p.lead), std::sqrt(p.chars), p.numbers, p.quotes};
   if (p.cross_lingual) v.push_back(p.rare);
+  else v.push_back(std::sqrt(p.head));
   return v;
 }
 
-void EvalSemEval(const std::string& path, bool fit) {
+void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
   std::vector<Pair> pairs;
   if (!ReadPairs(path, &pairs) || pairs.empty()) {
     std::cout << "semeval: " << path << " is missing or empty: skipped\n";
@@ -193,6 +196,16 @@ void EvalSemEval(const std::string& path, bool fit) {
     gold.push_back(-pairs[i].label);
     by_lang[pairs[i].lang_a + "-" + pairs[i].lang_b].push_back(i);
   }
+  if (!dump.empty()) {
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      if (dump != "all" && pairs[i].lang_a + "-" + pairs[i].lang_b != dump) continue;
+      const sl::SimilarityParts& p = parts[i];
+      std::printf("dump %zu %s-%s label %.1f score %.3f base %.3f cos %.3f lead %.3f head %.3f chars %.3f names %.3f num %.3f q %.3f rare %.3f words %u/%u\n",
+                  i, pairs[i].lang_a.c_str(), pairs[i].lang_b.c_str(), pairs[i].label, p.score, base[i], p.cosine, p.lead, p.head, p.chars, p.names, p.numbers,
+                  p.quotes, p.rare, FA[i].content_words, FB[i].content_words);
+
+    }
+  }
   std::printf("semeval2022-task8 train: %zu pairs, %zu distinct articles\n", pairs.size(),
               (size_t)stats.added());
   std::printf("  %-8s %6s %12s %12s\n", "pair", "n", "storyline", "tfidf-cos");
@@ -205,10 +218,10 @@ void EvalSemEval(const std::string& path, bool fit) {
   }
   // Each part's own Pearson per language pair (where the evidence is).
   {
-    const char* names[] = {"cosine", "lead", "chars", "names", "numbers", "quotes", "rare"};
+    const char* names[] = {"cosine", "lead", "head", "chars", "names", "numbers", "quotes", "rare"};
     auto part = [&](size_t i, int k) {
       const sl::SimilarityParts& p = parts[i];
-      double v[] = {p.cosine, p.lead, p.chars, p.names, p.numbers, p.quotes, p.rare};
+      double v[] = {p.cosine, p.lead, p.head, p.chars, p.names, p.numbers, p.quotes, p.rare};
       return v[k];
     };
     std::printf("  parts:   ");
@@ -216,7 +229,7 @@ void EvalSemEval(const std::string& path, bool fit) {
     std::printf("\n");
     auto row = [&](const std::string& lang, const std::vector<size_t>& idx) {
       std::printf("  %-8s ", lang.c_str());
-      for (int k = 0; k < 7; ++k) {
+      for (int k = 0; k < 8; ++k) {
         std::vector<double> s, g;
         for (size_t i : idx) { s.push_back(part(i, k)); g.push_back(gold[i]); }
         std::printf(" %8.3f", Pearson(s, g));
@@ -262,6 +275,10 @@ void EvalSemEval(const std::string& path, bool fit) {
     std::printf(" )\n");
   }
   if (fit) {
+    // Out-of-fold scores of every pair (each model's folds), finished the way
+    // StorySimilarityParts finishes its combination: the CV figure to compare
+    // with the in-sample Pearson above.
+    std::vector<double> oof(pairs.size(), 0.0);
     for (int cross = 0; cross < 2; ++cross) {
       std::vector<std::vector<double>> X;
       std::vector<double> y;
@@ -288,10 +305,21 @@ void EvalSemEval(const std::string& path, bool fit) {
             double s = 0;
             for (size_t k = 0; k < wf.size(); ++k) s += wf[k] * X[r][k];
             cvp[r] = s;
+            size_t i = idx[r];
+            double evidence = std::min(1.0, std::min(FA[i].content_words, FB[i].content_words) / 12.0);
+            oof[i] = FA[i].tokens.empty() || FB[i].tokens.empty()
+                         ? 0.0 : std::clamp(s, 0.0, 1.0) * parts[i].time * evidence;
           }
       }
       std::printf("; 5-fold CV Pearson %.3f\n", Pearson(cvp, y));
     }
+    std::printf("  5-fold CV, both models, pooled: overall %.3f;", Pearson(oof, gold));
+    for (const auto& [lang, idx] : by_lang) {
+      std::vector<double> s, g;
+      for (size_t i : idx) { s.push_back(oof[i]); g.push_back(gold[i]); }
+      std::printf(" %s %.3f", lang.c_str(), Pearson(s, g));
+    }
+    std::printf("\n");
   }
 }
 
@@ -357,12 +385,14 @@ void EvalMrpc(const std::string& path) {
 int main(int argc, char** argv) {
   std::string data = std::string(STORYLINE_SOURCE_DIR) + "/../shared/data";
   bool fit = false;
+  std::string dump;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--data" && i + 1 < argc) data = argv[++i];
     else if (arg == "--fit") fit = true;
+    else if (arg == "--dump" && i + 1 < argc) dump = argv[++i];
     else {
-      std::cerr << "usage: eval_relate [--data DIR] [--fit]\n";
+      std::cerr << "usage: eval_relate [--data DIR] [--fit] [--dump LANG-LANG]\n";
       return 1;
     }
   }
@@ -370,7 +400,7 @@ int main(int argc, char** argv) {
     std::cout << "eval-relate: " << data << " is absent: skipped\n";
     return 0;
   }
-  EvalSemEval(data + "/semeval2022-task8/train.jsonl", fit);
+  EvalSemEval(data + "/semeval2022-task8/train.jsonl", fit, dump);
   EvalMrpc(data + "/mrpc/train.jsonl");
   return 0;
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -49,13 +50,12 @@ std::string LowerAscii(std::string_view s) {
 }
 
 void Dom::Parse(std::string_view html) {
-  std::string limited;
-  if (LimitNesting(html, kMaxDepth, &limited)) {
-    html_ = std::move(limited);
-    depth_capped_ = true;
-  } else {
-    html_.assign(html);
-  }
+  PreparedHtml prepared;
+  PrepareForParse(html, kMaxDepth, &prepared);
+  html_ = std::move(prepared.html);
+  raw_text_ = std::move(prepared.raw_text);
+  raw_ = std::move(prepared.raw);
+  depth_capped_ = prepared.depth_capped;
   arena_ = std::make_unique<Arena>();
   GumboOptions opts = kGumboDefaultOptions;
   opts.allocator = &Arena::GumboAlloc;
@@ -104,6 +104,7 @@ void Dom::Parse(std::string_view html) {
         n.is_text = true;
         n.parent = it.parent;
         n.depth = it.depth;
+        if (it.parent >= 0 && nodes_[it.parent].tag == GUMBO_TAG_SCRIPT) n.raw = RawIndex(g->v.text.text);
         nodes_.push_back(n);
         break;
       }
@@ -133,23 +134,151 @@ std::string_view Dom::Attr(size_t i, const char* name) const {
 }
 
 std::string_view Dom::Text(size_t i) const {
-  if (!nodes_[i].is_text) return {};
-  return nodes_[i].g->v.text.text;
+  const DomNode& d = nodes_[i];
+  if (!d.is_text) return {};
+  if (d.raw >= 0) return std::string_view(raw_text_).substr(raw_[d.raw].first, raw_[d.raw].second);
+  return d.g->v.text.text;
+}
+
+int32_t Dom::RawIndex(const char* marker) const {
+  // The marker PrepareForParse left: the decimal index of the body, nothing else.
+  int64_t v = 0;
+  const char* c = marker;
+  if (*c == '\0') return -1;
+  for (; *c != '\0'; ++c) {
+    if (*c < '0' || *c > '9' || v > (int64_t{1} << 31)) return -1;
+    v = v * 10 + (*c - '0');
+  }
+  return v < static_cast<int64_t>(raw_.size()) ? static_cast<int32_t>(v) : -1;
 }
 
 namespace {
 
-bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }
+bool IsHtmlSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r'; }
+bool IsAsciiAlpha(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; }
+
+// Whether s[p..] begins with the lower-case ASCII `word`, ignoring case.
+bool StartsWithNoCase(std::string_view s, size_t p, std::string_view word) {
+  if (s.size() - p < word.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k) {
+    if (Lower(s[p + k]) != word[k]) return false;
+  }
+  return true;
+}
+
+// Whether an end tag "</name" followed by whitespace, '/' or '>' starts at p
+// (the tokenizer's "appropriate end tag" in raw text and script data).
+bool EndTagAt(std::string_view s, size_t p, std::string_view name) {
+  if (p + 2 + name.size() >= s.size() || s[p + 1] != '/') return false;
+  if (!StartsWithNoCase(s, p + 2, name)) return false;
+  char c = s[p + 2 + name.size()];
+  return IsHtmlSpace(c) || c == '/' || c == '>';
+}
+
+// Where the raw text or RCDATA of element `name` starting at p ends: the '<'
+// of its end tag, or the end of the input.
+size_t RawTextEnd(std::string_view s, size_t p, std::string_view name) {
+  while (p < s.size()) {
+    const void* hit = std::memchr(s.data() + p, '<', s.size() - p);
+    if (hit == nullptr) return s.size();
+    p = static_cast<const char*>(hit) - s.data();
+    if (EndTagAt(s, p, name)) return p;
+    ++p;
+  }
+  return s.size();
+}
+
+// Where the script data starting at p ends, following the tokenizer's script
+// data states (a "<!--" escape, and "<script" inside it, hide "</script>").
+size_t ScriptEnd(std::string_view s, size_t p) {
+  enum State { kData, kEsc, kEscDash, kEscDashDash, kDbl, kDblDash, kDblDashDash };
+  State st = kData;
+  const size_t n = s.size();
+  while (p < n) {
+    if (st == kData) {
+      const void* hit = std::memchr(s.data() + p, '<', n - p);
+      if (hit == nullptr) return n;
+      p = static_cast<const char*>(hit) - s.data();
+      if (EndTagAt(s, p, "script")) return p;
+      if (s.compare(p, 4, "<!--") == 0) {
+        st = kEscDashDash;
+        p += 4;
+      } else {
+        ++p;
+      }
+      continue;
+    }
+    const char c = s[p];
+    const bool escaped = st == kEsc || st == kEscDash || st == kEscDashDash;
+    if (c == '<') {
+      if (escaped) {
+        if (EndTagAt(s, p, "script")) return p;
+        if (p + 7 < n && StartsWithNoCase(s, p + 1, "script") &&
+            (IsHtmlSpace(s[p + 7]) || s[p + 7] == '/' || s[p + 7] == '>')) {
+          st = kDbl;
+          p += 8;
+          continue;
+        }
+        st = kEsc;
+      } else {
+        if (EndTagAt(s, p, "script")) {
+          st = kEsc;
+          p += 9;
+          continue;
+        }
+        st = kDbl;
+      }
+      ++p;
+      continue;
+    }
+    if (c == '-') {
+      st = st == kEsc ? kEscDash : st == kEscDash || st == kEscDashDash ? kEscDashDash
+           : st == kDbl ? kDblDash : kDblDashDash;
+    } else if (c == '>' && (st == kEscDashDash || st == kDblDashDash)) {
+      st = kData;
+    } else {
+      st = escaped ? kEsc : kDbl;
+    }
+    ++p;
+  }
+  return n;
+}
+
+// The '>' that closes the tag whose attributes start at p (quoted attribute
+// values may hold '>'), or npos when the input ends first.
+size_t TagEnd(std::string_view s, size_t p) {
+  const size_t n = s.size();
+  for (;;) {
+    while (p < n && (IsHtmlSpace(s[p]) || s[p] == '/')) ++p;
+    if (p >= n) return std::string_view::npos;
+    if (s[p] == '>') return p;
+    ++p;  // the attribute name's first character (may be '=')
+    while (p < n && !IsHtmlSpace(s[p]) && s[p] != '/' && s[p] != '>' && s[p] != '=') ++p;
+    while (p < n && IsHtmlSpace(s[p])) ++p;
+    if (p >= n || s[p] != '=') continue;
+    ++p;
+    while (p < n && IsHtmlSpace(s[p])) ++p;
+    if (p >= n) return std::string_view::npos;
+    if (s[p] == '"' || s[p] == '\'') {
+      const void* close = std::memchr(s.data() + p + 1, s[p], n - p - 1);
+      if (close == nullptr) return std::string_view::npos;
+      p = static_cast<const char*>(close) - s.data() + 1;
+    } else {
+      while (p < n && !IsHtmlSpace(s[p]) && s[p] != '>') ++p;
+    }
+  }
+}
 
 // Elements that count toward nesting: those whose end tag is required (no void
 // elements, none whose end tag HTML lets authors omit).
 bool CountsForNesting(std::string_view name) {
-  static constexpr const char* kSkip[] = {
+  static constexpr std::string_view kSkip[] = {
       "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
       "source", "track", "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup",
       "rb", "rt", "rp", "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head", "body",
-      "keygen", "basefont", "frame", "image", "isindex", "!doctype"};
-  for (const char* s : kSkip) {
+      "keygen", "basefont", "frame", "image", "isindex"};
+  for (std::string_view s : kSkip) {
     if (name == s) return false;
   }
   return true;
@@ -157,73 +286,120 @@ bool CountsForNesting(std::string_view name) {
 
 }  // namespace
 
-bool LimitNesting(std::string_view html, int max_depth, std::string* out) {
-  out->clear();
-  int depth = 0;
-  bool changed = false;
-  size_t copied = 0;  // html[0, copied) is already in *out (when changed)
-  size_t p = 0;
-  const size_t n = html.size();
-  auto drop = [&](size_t from, size_t to) {
-    if (!changed) {
-      out->reserve(html.size());
-      changed = true;
-    }
-    out->append(html.substr(copied, from - copied));
+void PrepareForParse(std::string_view html, int max_depth, PreparedHtml* out) {
+  std::string& o = out->html;
+  o.clear();
+  o.reserve(html.size());
+  out->raw_text.clear();
+  out->raw.clear();
+  out->depth_capped = false;
+  size_t copied = 0;  // html[0, copied) is in o
+  // Replaces html[from, to) by `with` in the output.
+  auto replace = [&](size_t from, size_t to, std::string_view with) {
+    o.append(html.data() + copied, from - copied);
+    o.append(with);
     copied = to;
   };
+  int depth = 0;
+  size_t p = 0;
+  const size_t n = html.size();
   while (p < n) {
     const void* hit = std::memchr(html.data() + p, '<', n - p);
     if (hit == nullptr) break;
-    size_t lt = static_cast<const char*>(hit) - html.data();
+    const size_t lt = static_cast<const char*>(hit) - html.data();
     p = lt + 1;
     if (p >= n) break;
-    if (html.compare(p, 3, "!--") == 0) {
-      size_t e = html.find("-->", p + 3);
-      p = e == std::string_view::npos ? n : e + 3;
-      continue;
-    }
-    bool closing = html[p] == '/';
-    size_t s = closing ? p + 1 : p;
-    size_t e = s;
-    while (e < n && IsNameChar(html[e])) ++e;
-    if (e == s) continue;
-    std::string name = LowerAscii(html.substr(s, e - s));
-    size_t gt = html.find('>', e);
-    if (gt == std::string_view::npos) break;
-    const bool self_closing = gt > 0 && html[gt - 1] == '/';
-    if (!closing && (name == "script" || name == "style" || name == "textarea" ||
-                     name == "title" || name == "xmp" || name == "plaintext")) {
-      // Raw text: skip to its end tag.
-      std::string end_tag = "</" + name;
-      size_t q = gt + 1;
-      for (;;) {
-        size_t f = html.find("</", q);
-        if (f == std::string_view::npos) {
-          q = n;
-          break;
+    const char c = html[p];
+    if (c == '!' && html.compare(p, 3, "!--") == 0) {
+      // A comment: "<!-->", "<!--->", or up to "-->" or "--!>" (or the end).
+      size_t q = p + 3, end = n;
+      if (q < n && html[q] == '>') {
+        end = q + 1;
+      } else if (html.compare(q, 2, "->") == 0) {
+        end = q + 2;
+      } else {
+        for (size_t f = html.find("--", q); f != std::string_view::npos;
+             f = html.find("--", f + 1)) {
+          if (f + 2 < n && html[f + 2] == '>') {
+            end = f + 3;
+            break;
+          }
+          if (f + 3 < n && html[f + 2] == '!' && html[f + 3] == '>') {
+            end = f + 4;
+            break;
+          }
         }
-        if (LowerAscii(html.substr(f, end_tag.size())) == end_tag) {
-          q = f;
-          break;
-        }
-        q = f + 2;
       }
-      p = q;
+      if (end - lt > 7) replace(lt, end, "<!---->");
+      p = end;
       continue;
     }
+    if (c == '!' || c == '?') {
+      // A doctype or a bogus comment: up to the next '>'.
+      size_t gt = html.find('>', p);
+      p = gt == std::string_view::npos ? n : gt + 1;
+      continue;
+    }
+    const bool closing = c == '/';
+    const size_t s = closing ? p + 1 : p;
+    if (s >= n) break;
+    if (!IsAsciiAlpha(html[s])) {
+      if (closing) {  // "</>" or a bogus comment up to the next '>'
+        size_t gt = html.find('>', s);
+        p = gt == std::string_view::npos ? n : gt + 1;
+      }
+      continue;  // a '<' in text
+    }
+    size_t e = s;
+    while (e < n && !IsHtmlSpace(html[e]) && html[e] != '/' && html[e] != '>') ++e;
+    char name_buf[16];
+    const size_t name_len = e - s;
+    if (name_len <= sizeof(name_buf)) {
+      for (size_t k = 0; k < name_len; ++k) name_buf[k] = Lower(html[s + k]);
+    }
+    const std::string_view name =
+        name_len <= sizeof(name_buf) ? std::string_view(name_buf, name_len) : std::string_view();
+    const size_t gt = TagEnd(html, e);
+    if (gt == std::string_view::npos) break;  // the input ends inside the tag
     p = gt + 1;
-    if (!CountsForNesting(name) || self_closing) continue;
+    if (!closing) {
+      if (name == "script") {
+        const size_t end = ScriptEnd(html, p);
+        if (end > p) {
+          char marker[24];
+          int len = std::snprintf(marker, sizeof(marker), "%zu", out->raw.size());
+          out->raw.emplace_back(out->raw_text.size(), end - p);
+          out->raw_text.append(html.data() + p, end - p);
+          replace(p, end, std::string_view(marker, static_cast<size_t>(len)));
+        }
+        p = end;
+        continue;
+      }
+      if (name == "style") {
+        const size_t end = RawTextEnd(html, p, name);
+        if (end > p) replace(p, end, "");
+        p = end;
+        continue;
+      }
+      if (name == "textarea" || name == "title" || name == "xmp" || name == "iframe" ||
+          name == "noembed" || name == "noframes") {
+        p = RawTextEnd(html, p, name);
+        continue;
+      }
+      if (name == "plaintext") break;  // the rest is text
+    }
+    if (name == "script" || name == "style" || !CountsForNesting(name)) continue;
+    if (html[gt - 1] == '/') continue;  // self-closing
     if (closing) {
       if (depth > 0) --depth;
     } else if (depth >= max_depth) {
-      drop(lt, gt + 1);
+      replace(lt, gt + 1, "");
+      out->depth_capped = true;
     } else {
       ++depth;
     }
   }
-  if (changed) out->append(html.substr(copied));
-  return changed;
+  o.append(html.data() + copied, n - copied);
 }
 
 }  // namespace storyline::internal

@@ -1,11 +1,12 @@
 // Copyright storyline authors.
 //
-// extract_eval DATA_DIR [--failures FILE]
+// extract_eval DATA_DIR [--failures FILE] [--limit N] [--dump FILE]
 // Scores ExtractArticle on trafilatura's evaluation corpus (DATA_DIR/data.jsonl
 // and DATA_DIR/html/) the way trafilatura does: whitespace-normalised substring
 // match; TP = a `with` snippet found, FN = missing, FP = a `without` snippet
 // found; corpus-level precision, recall and F1. Also the accuracy of title,
 // author and date against `meta` where the gold value is not empty.
+// --dump writes every page's extraction (metadata and text) for diffing two builds.
 #include <simdjson.h>
 
 #include <chrono>
@@ -77,16 +78,17 @@ struct Acc {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: extract_eval DATA_DIR [--failures FILE] [--limit N]\n";
+    std::cerr << "usage: extract_eval DATA_DIR [--failures FILE] [--limit N] [--dump FILE]\n";
     return 1;
   }
   std::string dir = argv[1];
-  std::string failures_path;
+  std::string failures_path, dump_path;
   size_t limit = SIZE_MAX;
   for (int i = 2; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--failures") failures_path = argv[i + 1];
     if (a == "--limit") limit = std::stoul(argv[i + 1]);
+    if (a == "--dump") dump_path = argv[i + 1];
   }
   std::ifstream data(dir + "/data.jsonl");
   if (!data) {
@@ -95,6 +97,8 @@ int main(int argc, char** argv) {
   }
   std::ofstream failures;
   if (!failures_path.empty()) failures.open(failures_path);
+  std::ofstream dump;
+  if (!dump_path.empty()) dump.open(dump_path);
   simdjson::dom::parser parser;
   long tp = 0, fn = 0, fp = 0, tn = 0;
   Acc title, author, date;
@@ -122,6 +126,12 @@ int main(int argc, char** argv) {
       text = Normalize(ep.text);
     } else {
       ++errors;
+    }
+    if (dump) {
+      dump << "== " << id << (page.ok() ? "" : " ERROR " + page.status().message()) << "\n"
+           << "url: " << ep.url << "\ntitle: " << ep.title << "\nauthor: " << ep.author
+           << "\npublished: " << ep.published << "\nsite: " << ep.site << "\nlang: " << ep.lang
+           << "\n" << ep.text << "\n";
     }
     std::vector<std::string> missing, found_bad;
     simdjson::dom::array with, without;

@@ -17,7 +17,10 @@
 // snapshot at the end) and a digest of the long stream's decisions: two builds
 // whose dumps are equal decide the same (scripts/bench-story --dump).
 //
-//   story_bench [REUTERS.jsonl] [--million N] [--dump FILE]
+// --limit N takes the first N articles of Reuters in time order only, --slowest K
+// lists the K slowest clustering steps with what they did (profiling).
+//
+//   story_bench [REUTERS.jsonl] [--million N] [--dump FILE] [--limit N] [--slowest K]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -104,10 +107,14 @@ int main(int argc, char** argv) {
   std::string path = std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/reuters21578/data.jsonl";
   size_t million = 1000000;
   std::string dump_path;
+  size_t limit = SIZE_MAX;
+  size_t slowest = 0;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--million" && i + 1 < argc) million = std::stoull(argv[++i]);
     else if (a == "--dump" && i + 1 < argc) dump_path = argv[++i];
+    else if (a == "--limit" && i + 1 < argc) limit = std::stoull(argv[++i]);
+    else if (a == "--slowest" && i + 1 < argc) slowest = std::stoull(argv[++i]);
     else path = a;
   }
   IngestOptions io;
@@ -120,6 +127,7 @@ int main(int argc, char** argv) {
   std::stable_sort(arts.begin(), arts.end(), [](const Article& a, const Article& b) {
     return a.published_ts < b.published_ts;
   });
+  if (arts.size() > limit) arts.resize(limit);
   size_t dated = 0;
   for (auto& a : arts) dated += a.published_ts != kNoTime;
   std::printf("Reuters-21578: %zu articles (%zu dated), one core\n", arts.size(), dated);
@@ -152,12 +160,33 @@ int main(int argc, char** argv) {
   std::vector<story_internal::StoryDoc> base;
   base.reserve(prepared.size());
   for (auto& p : prepared) base.push_back(p->doc);
+  struct Step {
+    double us;
+    std::string what;
+  };
+  std::vector<Step> steps;
   t0 = Clock::now();
   for (auto& p : prepared) {
+    EngineStats before = slowest ? engine.stats() : EngineStats{};
+    size_t words = p->doc.f.tokens.size();
     auto s = Clock::now();
     Assignment as = engine.AddPrepared(std::move(p));
-    if (dump) std::fputs(AssignmentLine(as).c_str(), dump);
     clus_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - s).count());
+    if (dump) std::fputs(AssignmentLine(as).c_str(), dump);
+    if (slowest) {
+      EngineStats after = engine.stats();
+      char buf[256];
+      std::snprintf(buf, sizeof buf,
+                    "%s: %zu words, story %lld (%s), candidates %llu, compares %llu, "
+                    "retired %llu, merges %llu, active %llu",
+                    as.id.c_str(), words, (long long)as.story, as.relation.c_str(),
+                    (unsigned long long)(after.candidates_scored - before.candidates_scored),
+                    (unsigned long long)(after.relate_compares - before.relate_compares),
+                    (unsigned long long)(after.retired_stories - before.retired_stories),
+                    (unsigned long long)(after.merges - before.merges),
+                    (unsigned long long)after.active_stories);
+      steps.push_back({clus_us.back(), buf});
+    }
   }
   double clus_s = std::chrono::duration<double>(Clock::now() - t0).count();
   prepared.clear();
@@ -173,6 +202,11 @@ int main(int argc, char** argv) {
               (unsigned long long)st.stories, (unsigned long long)st.active_stories,
               (unsigned long long)st.merges, (unsigned long long)st.relate_compares,
               (double)st.candidates_scored / arts.size(), RssMb(), rss0);
+  if (slowest) {
+    std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.us > b.us; });
+    for (size_t i = 0; i < steps.size() && i < slowest; ++i)
+      std::printf("  slow %8.0f us  %s\n", steps[i].us, steps[i].what.c_str());
+  }
   if (dump) {
     std::string snap = engine.Snapshot();
     std::fprintf(dump, "snapshot %zu bytes, digest %016llx\n", snap.size(),

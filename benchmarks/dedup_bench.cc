@@ -238,8 +238,10 @@ int Sign(const std::string& path, int threads) {
             t_clean += std::chrono::duration<double>(c1 - c0).count();
             t_tok += std::chrono::duration<double>(c2 - c1).count();
           }
-          v.clear();
-          for (size_t j = 0; j < w.size(); ++j) v.push_back(w.word(j));
+          v.resize(w.size());
+          for (size_t j = 0; j < w.size(); ++j) {
+            v[j] = std::string_view(w.norm.data() + w.spans[j].norm_begin, w.spans[j].norm_len);
+          }
           HashShingles(v, 5, &sh);  // repeats change no MinHash value: no sort needed
           sig.resize(hasher.num_hashes());
           keys.resize(p.bands);
@@ -280,16 +282,17 @@ int RunDedup(const std::string& path, int threads) {
   auto st = Dedup(reader->get(), opt, &sink);
   std::fclose(out);
   if (!st.ok()) { std::fprintf(stderr, "%s\n", st.status().ToString().c_str()); return 1; }
-  char extra[400];
+  char extra[512];
   std::snprintf(extra, sizeof extra,
                 "kept=%llu exact=%llu near=%llu candidates=%llu held_bytes_per_article=%.1f "
-                "spill_MB=%.0f phases_s=%.2f/%.2f/%.2f",
+                "spill_MB=%.0f phases_s=%.2f/%.2f/%.2f phases_cpu_s=%.2f/%.2f/%.2f",
                 static_cast<unsigned long long>(st->kept),
                 static_cast<unsigned long long>(st->exact_duplicates),
                 static_cast<unsigned long long>(st->near_duplicates),
                 static_cast<unsigned long long>(st->candidates),
                 static_cast<double>(st->held_bytes) / st->read, st->spill_bytes / 1e6,
-                st->seconds_sign, st->seconds_cluster, st->seconds_output);
+                st->seconds_sign, st->seconds_cluster, st->seconds_output, st->cpu_seconds_sign,
+                st->cpu_seconds_cluster, st->cpu_seconds_output);
   Report("dedup", threads, st->read, std::chrono::duration<double>(Clock::now() - t0).count(),
          FileSize(path), extra);
   return 0;

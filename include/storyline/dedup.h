@@ -131,6 +131,11 @@ struct DedupStats {
   double seconds_sign = 0;        // reading, cleaning, tokenising, signing
   double seconds_cluster = 0;     // exact and near-duplicate decisions
   double seconds_output = 0;      // handing the records to the sink
+  // CPU seconds of the whole process (all threads, user + system) in the same
+  // three phases: on a shared machine, steadier than the wall-clock figures.
+  double cpu_seconds_sign = 0;
+  double cpu_seconds_cluster = 0;
+  double cpu_seconds_output = 0;
 };
 
 // Reads every article of `reader` and decides, as the header comment says. Returns

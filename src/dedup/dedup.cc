@@ -7,10 +7,12 @@
 #include <emmintrin.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <limits>
 #include <span>
 #include <unordered_map>
@@ -26,6 +28,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double Since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
+}
+double ProcessCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec / 1e9;
 }
 
 // A batch ends at this many articles or text bytes, whichever comes first. The
@@ -67,44 +74,43 @@ constexpr uint32_t kNoRep = 0xFFFFFFFFu;
 // lang (below).
 void AppendArticleJson(std::string* out, const std::string_view* fields);
 
-// Sorts and removes repeats: LSD radix sort, a byte per pass, for the sizes of
-// shingle sets (hundreds to thousands): several times faster than std::sort.
+// Sorts and removes repeats. The values are hashes, spread evenly: one counting
+// pass by the top bits into about n/2 buckets, one scatter, then an insertion
+// sort that only moves values inside their bucket (two on average). Several
+// times faster than std::sort for the sizes of shingle sets.
 void SortUnique32(std::vector<uint32_t>* v) {
   const size_t n = v->size();
-  if (n < 64) {
+  if (n < 32) {
     std::sort(v->begin(), v->end());
-  } else {
-    thread_local std::vector<uint32_t> tmp;
-    tmp.resize(n);
-    uint32_t count[4][256] = {};
-    const uint32_t* src = v->data();
-    for (size_t i = 0; i < n; ++i) {
-      const uint32_t x = src[i];
-      ++count[0][x & 0xFF];
-      ++count[1][(x >> 8) & 0xFF];
-      ++count[2][(x >> 16) & 0xFF];
-      ++count[3][x >> 24];
-    }
-    uint32_t* a = v->data();
-    uint32_t* b = tmp.data();
-    for (int pass = 0; pass < 4; ++pass) {
-      uint32_t* c = count[pass];
-      uint32_t sum = 0;
-      for (int d = 0; d < 256; ++d) {
-        const uint32_t k = c[d];
-        c[d] = sum;
-        sum += k;
-      }
-      const int shift = pass * 8;
-      for (size_t i = 0; i < n; ++i) {
-        const uint32_t x = a[i];
-        b[c[(x >> shift) & 0xFF]++] = x;
-      }
-      std::swap(a, b);
-    }
-    // Four passes: the sorted values are back in *v.
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+    return;
   }
-  v->erase(std::unique(v->begin(), v->end()), v->end());
+  const int bits = std::min(16, static_cast<int>(std::bit_width(n)) - 1);
+  const int shift = 32 - bits;
+  thread_local std::vector<uint32_t> count, tmp;
+  count.assign((size_t{1} << bits) + 1, 0);
+  tmp.resize(n);
+  uint32_t* c = count.data();
+  const uint32_t* src = v->data();
+  for (size_t i = 0; i < n; ++i) ++c[(src[i] >> shift) + 1];
+  for (size_t d = 1; d < count.size(); ++d) c[d] += c[d - 1];
+  uint32_t* t = tmp.data();
+  for (size_t i = 0; i < n; ++i) t[c[src[i] >> shift]++] = src[i];
+  for (size_t i = 1; i < n; ++i) {
+    const uint32_t x = t[i];
+    size_t j = i;
+    while (j > 0 && t[j - 1] > x) {
+      t[j] = t[j - 1];
+      --j;
+    }
+    t[j] = x;
+  }
+  uint32_t* out = v->data();
+  size_t m = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (m == 0 || out[m - 1] != t[i]) out[m++] = t[i];
+  }
+  v->resize(m);
 }
 
 // Content hash -> input position of the first article (in keep order) with it.
@@ -212,20 +218,26 @@ class Deduplicator {
     STORYLINE_RETURN_IF_ERROR(sigs_.Open(opt_.temp_dir));
     STORYLINE_RETURN_IF_ERROR(texts_.Open(opt_.temp_dir));
     auto t0 = Clock::now();
+    double c0 = ProcessCpuSeconds();
     STORYLINE_RETURN_IF_ERROR(SignAll());
-    stats_.seconds_sign = Since(t0);
     STORYLINE_RETURN_IF_ERROR(sigs_.Flush());
     STORYLINE_RETURN_IF_ERROR(texts_.Flush());
+    stats_.seconds_sign = Since(t0);
+    stats_.cpu_seconds_sign = ProcessCpuSeconds() - c0;
     stats_.spill_bytes = sigs_.size() + texts_.size();
     t0 = Clock::now();
+    c0 = ProcessCpuSeconds();
     STORYLINE_RETURN_IF_ERROR(Cluster());
     stats_.seconds_cluster = Since(t0);
+    stats_.cpu_seconds_cluster = ProcessCpuSeconds() - c0;
     t0 = Clock::now();
+    c0 = ProcessCpuSeconds();
     // Output reads the spill from start to end: through a mapping, without a
     // system call per article; pages behind are released as it goes.
     texts_.Map();
     STORYLINE_RETURN_IF_ERROR(Output());
     stats_.seconds_output = Since(t0);
+    stats_.cpu_seconds_output = ProcessCpuSeconds() - c0;
     stats_.rejected = reader_->stats().rejected;
     stats_.bytes_read = reader_->stats().bytes_read;
     return stats_;
@@ -279,8 +291,11 @@ class Deduplicator {
       }
     }
     Tokenize(text, &words);
-    views.clear();
-    for (size_t i = 0; i < words.size(); ++i) views.push_back(words.word(i));
+    views.resize(words.size());
+    for (size_t i = 0; i < words.size(); ++i) {
+      const WordSpan& sp = words.spans[i];
+      views[i] = std::string_view(words.norm.data() + sp.norm_begin, sp.norm_len);
+    }
     w->content = HashShingles(views, opt_.shingle_size, &w->shingles);
     // The verified set holds the high 32 bits of each shingle hash: half the sort
     // and the spill of 64-bit values, at a cost of one chance in 2^32 per pair of
@@ -407,6 +422,30 @@ class Deduplicator {
     return sigs_.ReadAt(begin, n, r->buf.data());
   }
 
+  // Recently read signature records, direct-mapped by input position: the kept
+  // article a copy is verified against was, most often, read a moment before.
+  static constexpr size_t kCacheSlots = 1024;
+  static constexpr uint64_t kCacheMaxBytes = 64 << 10;  // larger records are not kept
+  struct CacheSlot {
+    uint32_t pos = kNoRep;
+    SigRecord rec;
+  };
+  // The record at `pos`, from the cache or read into it (or, for a large record
+  // or one whose slot holds `pinned`, into *scratch). Valid until the next call.
+  Result<const SigRecord*> CachedSig(uint32_t pos, uint32_t pinned, SigRecord* scratch) {
+    CacheSlot& slot = cache_[pos & (kCacheSlots - 1)];
+    if (slot.pos == pos) return &slot.rec;
+    if (SigEnd(pos) - recs_[pos].offset > kCacheMaxBytes ||
+        (slot.pos == pinned && pinned != kNoRep)) {
+      STORYLINE_RETURN_IF_ERROR(ReadSig(pos, scratch));
+      return scratch;
+    }
+    slot.pos = kNoRep;
+    STORYLINE_RETURN_IF_ERROR(ReadSig(pos, &slot.rec));
+    slot.pos = pos;
+    return &slot.rec;
+  }
+
   // The id of the article at `pos`, from the signature spill.
   Status ReadId(uint32_t pos, std::string* out) const {
     SpillHeader h;
@@ -424,14 +463,17 @@ class Deduplicator {
     LshIndex index(lsh_);
     ExactTable exact;
     std::vector<uint32_t> cands;
-    SigRecord mine, theirs;
+    SigRecord mine_buf, theirs_buf;
+    cache_.assign(kCacheSlots, CacheSlot());
     const int bands = lsh_.bands;
     for (size_t rank = 0; rank < n; ++rank) {
       const uint32_t i = order[rank];
       Rec& r = recs_[i];
       r.rep = i;
       r.similarity = r.jaccard = r.containment_kind = 1;
-      STORYLINE_RETURN_IF_ERROR(ReadSig(i, &mine));
+      Result<const SigRecord*> mine_r = CachedSig(i, kNoRep, &mine_buf);
+      if (!mine_r.ok()) return mine_r.status();
+      const SigRecord& mine = **mine_r;
       const SpillHeader& h = mine.header();
       if (h.shingles == 0) continue;  // no words: nothing to compare; kept alone
       const uint32_t first = exact.FindOrInsert(h.content, i);
@@ -449,9 +491,10 @@ class Deduplicator {
       SetOverlap best_o;
       for (uint32_t c : cands) {  // ascending keep order: ties go to the earlier
         const uint32_t j = order[c];
-        STORYLINE_RETURN_IF_ERROR(ReadSig(j, &theirs));
+        Result<const SigRecord*> theirs = CachedSig(j, i, &theirs_buf);
+        if (!theirs.ok()) return theirs.status();
         ++stats_.candidates;
-        const SetOverlap o = CompareSets(mine.set(bands), theirs.set(bands));
+        const SetOverlap o = CompareSets(mine.set(bands), (*theirs)->set(bands));
         const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
         if (s >= opt_.threshold && s > best) {
           best = s;
@@ -468,6 +511,7 @@ class Deduplicator {
         index.Insert(static_cast<uint32_t>(rank), mine.keys());
       }
     }
+    std::vector<CacheSlot>().swap(cache_);
     stats_.held_bytes = recs_.capacity() * sizeof(Rec) + order.capacity() * sizeof(uint32_t) +
                         exact.MemoryBytes() + index.MemoryBytes();
     return Status::Ok();
@@ -555,6 +599,7 @@ class Deduplicator {
   SpillFile sigs_;   // signature records (decision pass)
   SpillFile texts_;  // article fields (output pass)
   std::vector<Rec> recs_;
+  std::vector<CacheSlot> cache_;  // decision pass only
   DedupStats stats_;
 };
 

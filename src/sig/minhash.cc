@@ -19,6 +19,30 @@ inline uint32_t Reduce(uint64_t h, uint32_t n) {
   return static_cast<uint32_t>((static_cast<unsigned __int128>(h) * n) >> 64);
 }
 
+// memcpy without the call for the short strings words are; reads and writes
+// only [0, n).
+inline void CopySmall(char* dst, const char* src, size_t n) {
+  if (n >= 8) {
+    if (n > 16) {
+      std::memcpy(dst, src, n);
+      return;
+    }
+    uint64_t a, b;
+    std::memcpy(&a, src, 8);
+    std::memcpy(&b, src + n - 8, 8);
+    std::memcpy(dst, &a, 8);
+    std::memcpy(dst + n - 8, &b, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, src, 4);
+    std::memcpy(&b, src + n - 4, 4);
+    std::memcpy(dst, &a, 4);
+    std::memcpy(dst + n - 4, &b, 4);
+  } else {
+    for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+  }
+}
+
 }  // namespace
 
 uint64_t SplitMix64(uint64_t x) {
@@ -47,7 +71,7 @@ uint64_t HashShingles(std::span<const std::string_view> words, int shingle_size,
     for (size_t i = 0; i < n; ++i) {
       const std::string_view w = words[i];
       starts[i] = at;
-      std::memcpy(p + at, w.data(), w.size());
+      CopySmall(p + at, w.data(), w.size());
       at += static_cast<uint32_t>(w.size());
       p[at++] = ' ';
     }

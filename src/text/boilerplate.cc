@@ -81,6 +81,18 @@ struct AsciiFoldTable {
 };
 constexpr AsciiFoldTable kAsciiFold;
 
+// Bits set in a byte (a table: without -mpopcnt, __builtin_popcount is a call).
+struct Popcount8Table {
+  uint8_t n[256];
+  constexpr Popcount8Table() : n() {
+    for (int i = 0; i < 256; ++i) n[i] = static_cast<uint8_t>((i & 1) + (i >> 1 & 1) + (i >> 2 & 1) +
+                                                              (i >> 3 & 1) + (i >> 4 & 1) + (i >> 5 & 1) +
+                                                              (i >> 6 & 1) + (i >> 7 & 1));
+  }
+  uint8_t operator[](uint32_t i) const { return n[i]; }
+};
+constexpr Popcount8Table kPopcount8;
+
 bool AllAscii(std::string_view s) {
   size_t i = 0;
   uint64_t acc = 0;
@@ -129,7 +141,8 @@ size_t FoldInto(std::string_view s, char* out, int* words = nullptr) {
       _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n),
                        _mm_or_si128(v, _mm_and_si128(upper, k_case)));
       n += 16;
-      w += __builtin_popcount(~sp & after_space & 0xFFFF);
+      const uint32_t starts = ~sp & after_space & 0xFFFF;
+      w += kPopcount8[starts & 0xFF] + kPopcount8[starts >> 8];
       prev_space = (sp >> 15) & 1;
     }
     for (; i < s.size(); ++i) scalar(i);
@@ -225,8 +238,9 @@ bool StartsWithPhrase(std::string_view s, std::string_view p) {
 
 bool Contains(std::string_view s, std::string_view p) { return s.find(p) != std::string_view::npos; }
 
-bool EndsWith(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+[[gnu::always_inline]] inline bool EndsWith(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() &&
+         std::memcmp(s.data() + s.size() - p.size(), p.data(), p.size()) == 0;
 }
 
 // A set of phrases (at least 3 bytes each) indexed by their first three
@@ -351,6 +365,7 @@ bool EndsWithTerminal(std::string_view t) {
   char c = t.back();
   if (c == '.' || c == '!' || c == '?' || c == '"' || c == ')' || c == ':' || c == ';' || c == ',')
     return true;
+  if (static_cast<unsigned char>(c) < 0x80) return false;  // the marks below end in >= 0x80
   return EndsWith(t, "\xE2\x80\x9D") || EndsWith(t, "\xE2\x80\x99") || EndsWith(t, "\xC2\xBB") ||
          EndsWith(t, "\xE3\x80\x82");  // ” ’ » 。
 }
@@ -510,6 +525,30 @@ enum Hint : uint32_t {
   kHintCredit = 32,
 };
 
+// f has a '/' or a "©" (C2 A9): one pass, sixteen bytes at a time.
+bool HasSlashOrCopyright(std::string_view f) {
+  const char* p = f.data();
+  const size_t n = f.size();
+  auto hit = [&](size_t j) {
+    return p[j] == '/' || (j + 1 < n && static_cast<unsigned char>(p[j + 1]) == 0xA9);
+  };
+  size_t i = 0;
+  const __m128i k_slash = _mm_set1_epi8('/'), k_c2 = _mm_set1_epi8(static_cast<char>(0xC2));
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    uint32_t m = static_cast<uint32_t>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, k_slash), _mm_cmpeq_epi8(v, k_c2))));
+    while (m != 0) {
+      if (hit(i + static_cast<size_t>(__builtin_ctz(m)))) return true;
+      m &= m - 1;
+    }
+  }
+  for (; i < n; ++i) {
+    if ((p[i] == '/' || static_cast<unsigned char>(p[i]) == 0xC2) && hit(i)) return true;
+  }
+  return false;
+}
+
 uint32_t Hints(std::string_view f) {
   static const PhraseSet* set = [] {
     std::vector<std::pair<std::string_view, uint32_t>> v;
@@ -525,8 +564,7 @@ uint32_t Hints(std::string_view f) {
   }();
   uint32_t h = set->Groups(f);
   // "©" is two bytes, too short for the set.
-  if (f.find('/') != std::string_view::npos || f.find("\xC2\xA9") != std::string_view::npos)
-    h |= kHintCredit;
+  if (HasSlashOrCopyright(f)) h |= kHintCredit;
   return h;
 }
 
@@ -588,11 +626,19 @@ struct LineInfo {
   int words = 0;
   bool blank = true;
   bool prose = false;  // looks like a sentence of the article
+  int8_t continuation = -1;  // IsContinuation(), computed once (-1: not yet)
+  int8_t read_also = -1;     // ReadAlsoKind(folded, words), computed once
   const char* reason = nullptr;
   std::string reason_text;  // for reasons with numbers
 };
 
-const char* PerLineReason(const LineInfo& l) {
+// ReadAlsoKind(l.folded, l.words), computed once per line.
+int LineReadAlsoKind(LineInfo& l) {
+  if (l.read_also < 0) l.read_also = static_cast<int8_t>(ReadAlsoKind(l.folded, l.words));
+  return l.read_also;
+}
+
+const char* PerLineReason(LineInfo& l) {
   std::string_view f = l.folded;
   if (IsUrlLine(f, l.trimmed)) return "URL line";
   if (l.words <= 25) {
@@ -600,7 +646,7 @@ const char* PerLineReason(const LineInfo& l) {
     if (starts.StartsWithAny(f) || (l.words <= 20 && (l.hints & kHintSubscribe)))
       return "subscribe prompt";
   }
-  if (ReadAlsoKind(f, l.words) != 0) return "read-also link";
+  if (LineReadAlsoKind(l) != 0) return "read-also link";
   if (l.words <= 6) {
     std::string_view g = f;
     while (!g.empty() && (g.back() == ':' || g.back() == '.')) g.remove_suffix(1);
@@ -698,16 +744,23 @@ bool StartsLower(std::string_view t) { return !t.empty() && t[0] >= 'a' && t[0] 
 bool EndsSentence(std::string_view t) {
   if (t.empty()) return false;
   char c = t.back();
-  return c == '.' || c == '!' || c == '?' || c == '"' || EndsWith(t, "\xE2\x80\x9D") ||
-         EndsWith(t, "\xE3\x80\x82");
+  if (c == '.' || c == '!' || c == '?' || c == '"') return true;
+  if (static_cast<unsigned char>(c) < 0x80) return false;  // the marks below end in >= 0x80
+  return EndsWith(t, "\xE2\x80\x9D") || EndsWith(t, "\xE3\x80\x82");
 }
 
 // The tail of a hard-wrapped sentence ("said.", "share." in Reuters-21578):
 // starts in lower case right under a line that does not end a sentence.
-bool IsContinuation(const std::vector<LineInfo>& lines, size_t i) {
+bool ComputeContinuation(const std::vector<LineInfo>& lines, size_t i) {
   if (i == 0 || lines[i - 1].blank || !StartsLower(lines[i].trimmed)) return false;
   std::string_view p = lines[i - 1].trimmed;
   return !(EndsSentence(p) || EndsWith(p, ":") || EndsWith(p, ";"));
+}
+// The lines never change while a text is cleaned: computed once per line.
+bool IsContinuation(std::vector<LineInfo>& lines, size_t i) {
+  int8_t& c = lines[i].continuation;
+  if (c < 0) c = ComputeContinuation(lines, i) ? 1 : 0;
+  return c != 0;
 }
 
 // A paragraph of prose that can close an article: a sentence, or a
@@ -954,7 +1007,7 @@ bool BoilerplateFilter::CleanInto(const Article& article, CleanedText* cleaned) 
   // Lists under a bare "Check also;" / "Related:" header.
   for (size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].blank || lines[i].folded.empty() ||
-        ReadAlsoKind(lines[i].folded, lines[i].words) != 2)
+        LineReadAlsoKind(lines[i]) != 2)
       continue;
     for (size_t j = i + 1, taken = 0; j < lines.size() && taken < 10; ++j) {
       LineInfo& l = lines[j];

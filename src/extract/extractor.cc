@@ -94,81 +94,6 @@ bool IsDroppedTag(GumboTag t) {
 
 // ---- Class and id hints ------------------------------------------------------
 
-bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)); }
-
-// True when `word` occurs in `hint` as a whole token (split on non-alphanumerics).
-bool HasToken(std::string_view hint, std::string_view word) {
-  size_t p = 0;
-  while ((p = hint.find(word, p)) != std::string_view::npos) {
-    bool left = p == 0 || !IsWordChar(hint[p - 1]);
-    bool right = p + word.size() >= hint.size() || !IsWordChar(hint[p + word.size()]);
-    if (left && right) return true;
-    p += 1;
-  }
-  return false;
-}
-
-bool HasAny(std::string_view hint, std::initializer_list<std::string_view> words) {
-  for (std::string_view w : words) {
-    if (hint.find(w) != std::string_view::npos) return true;
-  }
-  return false;
-}
-
-bool HasAnyToken(std::string_view hint, std::initializer_list<std::string_view> words) {
-  for (std::string_view w : words) {
-    if (HasToken(hint, w)) return true;
-  }
-  return false;
-}
-
-// True when one of the space-separated class tokens equals a word.
-bool HasClass(std::string_view hint, std::initializer_list<std::string_view> words) {
-  size_t p = 0;
-  while (p < hint.size()) {
-    size_t e = hint.find(' ', p);
-    if (e == std::string_view::npos) e = hint.size();
-    std::string_view tok = hint.substr(p, e - p);
-    for (std::string_view w : words) {
-      if (tok == w) return true;
-    }
-    p = e + 1;
-  }
-  return false;
-}
-
-bool IsCommentHint(std::string_view hint) {
-  return HasAny(hint, {"comment", "disqus", "respond", "kommentar", "commentaire", "reactions",
-                       "leserbrief"}) ||
-         HasAnyToken(hint, {"replies", "reply"});
-}
-
-// Removed whatever else the class says.
-bool IsHardBoilerplate(std::string_view hint) {
-  return HasAny(hint, {"cookie", "consent", "gdpr", "newsletter", "share", "sharing", "social",
-                       "related", "recommend", "outbrain", "taboola", "breadcrumb", "pagination",
-                       "advert", "sponsor", "popup", "modal", "sidebar", "subscribe",
-                       "signup", "paywall", "skiplink", "skip-link", "print-only", "socialbar",
-                       "shariff", "addthis", "mostread", "most-read", "mostpopular", "trending",
-                       "read-more", "readmore", "weitere-artikel", "teaser-list", "author-box",
-                       "authorbox", "about-author", "post-navigation", "postnav", "navigation",
-                       "tagcloud", "tag-cloud", "login", "sitemap", "footer", "copyright",
-                       "banner", "promo", "visually-hidden", "sr-only", "screen-reader",
-                       "jp-relatedposts", "wp-caption-text", "sharedaddy", "saboxplugin",
-                       "author-info", "about-the-author", "autorenbox", "author-bio", "authorbio",
-                       "embed-article", "embedded-article", "rec-posts", "infobox",
-                       "reading-time", "readingtime", "lesezeit"}) ||
-         HasClass(hint, {"hidden", "d-none", "is-hidden", "invisible", "print", "drukuj",
-                         "caption", "credit", "credits", "legend", "copyright"}) ||
-         HasAny(hint, {"figcaption", "imagedescription", "image-caption", "img-caption",
-                       "photo-credit", "bildunterschrift", "bildnachweis", "subcaption",
-                       "wp-caption", "printlink", "print-button"}) ||
-         HasAnyToken(hint, {"widget", "ad", "ads", "nav", "navbar", "menu", "tags", "tag", "meta",
-                            "byline", "share", "toolbar", "masthead", "header", "topbar",
-                            "search", "pager", "pages", "sharebar", "noprint", "hide",
-                            "dateline", "categories", "category", "keywords", "rating"});
-}
-
 // Drops class tokens that describe taxonomy or layout, not the role of the
 // element ("category-kommentare", "tag-share", "elementor-widget-wrap").
 std::string FilterHint(const std::string& raw) {
@@ -196,25 +121,141 @@ std::string FilterHint(const std::string& raw) {
   return out;
 }
 
-bool IsLeadHint(std::string_view hint) {
-  return HasAny(hint, {"teaser-text", "teasertext", "intro", "lead", "abstract", "summary",
-                       "chapo", "standfirst", "subtitle", "subline", "deck", "excerpt",
-                       "article-head", "articlehead", "vorspann", "description"}) &&
-         !HasAny(hint, {"list", "related", "nav", "menu", "image", "img", "photo", "video"});
-}
+// The word lists of the hints. A "word" matches anywhere in the hint (the
+// lower-cased, filtered "class id"), a "token" only as a whole run of ASCII
+// letters and digits, a "class" only as a whole space-separated class name.
+constexpr std::string_view kCommentWords[] = {
+    "comment", "disqus", "respond", "kommentar", "commentaire", "reactions", "leserbrief"};
+constexpr std::string_view kCommentTokens[] = {"replies", "reply"};
+// Boilerplate whatever else the class says.
+constexpr std::string_view kHardWords[] = {
+    "cookie", "consent", "gdpr", "newsletter", "share", "sharing", "social", "related",
+    "recommend", "outbrain", "taboola", "breadcrumb", "pagination", "advert", "sponsor", "popup",
+    "modal", "sidebar", "subscribe", "signup", "paywall", "skiplink", "skip-link", "print-only",
+    "socialbar", "shariff", "addthis", "mostread", "most-read", "mostpopular", "trending",
+    "read-more", "readmore", "weitere-artikel", "teaser-list", "author-box", "authorbox",
+    "about-author", "post-navigation", "postnav", "navigation", "tagcloud", "tag-cloud", "login",
+    "sitemap", "footer", "copyright", "banner", "promo", "visually-hidden", "sr-only",
+    "screen-reader", "jp-relatedposts", "wp-caption-text", "sharedaddy", "saboxplugin",
+    "author-info", "about-the-author", "autorenbox", "author-bio", "authorbio", "embed-article",
+    "embedded-article", "rec-posts", "infobox", "reading-time", "readingtime", "lesezeit",
+    "figcaption", "imagedescription", "image-caption", "img-caption", "photo-credit",
+    "bildunterschrift", "bildnachweis", "subcaption", "wp-caption", "printlink", "print-button"};
+constexpr std::string_view kHardClasses[] = {"hidden", "d-none", "is-hidden", "invisible",
+                                             "print", "drukuj", "caption", "credit", "credits",
+                                             "legend", "copyright"};
+constexpr std::string_view kHardTokens[] = {
+    "widget", "ad", "ads", "nav", "navbar", "menu", "tags", "tag", "meta", "byline", "share",
+    "toolbar", "masthead", "header", "topbar", "search", "pager", "pages", "sharebar", "noprint",
+    "hide", "dateline", "categories", "category", "keywords", "rating"};
+// A positive hint outweighs a boilerplate one, unless one of these is named too.
+constexpr std::string_view kHardOverPositiveWords[] = {"share", "social", "related", "cookie",
+                                                       "newsletter"};
+constexpr std::string_view kLeadWords[] = {
+    "teaser-text", "teasertext", "intro", "lead", "abstract", "summary", "chapo", "standfirst",
+    "subtitle", "subline", "deck", "excerpt", "article-head", "articlehead", "vorspann",
+    "description"};
+constexpr std::string_view kNotLeadWords[] = {"list", "related", "nav", "menu", "image", "img",
+                                              "photo", "video"};
+constexpr std::string_view kPositiveWords[] = {
+    "article", "content", "main", "post", "entry", "story", "body-text", "bodytext", "text",
+    "blog", "artikel", "beitrag", "inhalt", "hentry"};
+constexpr std::string_view kNegativeWords[] = {
+    "nav", "menu", "footer", "header", "sidebar", "comment", "share", "social", "related",
+    "cookie", "consent", "banner", "promo", "newsletter", "subscribe", "widget", "teaser",
+    "combx", "masthead", "meta", "shoutbox", "sponsor", "skyscraper", "tags", "author", "date"};
+constexpr std::string_view kNegativeTokens[] = {"ad", "ads", "aside"};
 
-bool IsPositiveHint(std::string_view hint) {
-  return HasAny(hint, {"article", "content", "main", "post", "entry", "story", "body-text",
-                       "bodytext", "text", "blog", "artikel", "beitrag", "inhalt", "hentry"});
-}
+// Which of the lists above a hint matches, as bits.
+enum HintMatch : uint32_t {
+  kMatchCommentWord = 1u << 0,
+  kMatchCommentToken = 1u << 1,
+  kMatchHardWord = 1u << 2,
+  kMatchHardClass = 1u << 3,
+  kMatchHardToken = 1u << 4,
+  kMatchHardOverPositive = 1u << 5,
+  kMatchLead = 1u << 6,
+  kMatchNotLead = 1u << 7,
+  kMatchPositive = 1u << 8,
+  kMatchNegativeWord = 1u << 9,
+  kMatchNegativeToken = 1u << 10,
+};
 
-bool IsNegativeHint(std::string_view hint) {
-  return HasAny(hint, {"nav", "menu", "footer", "header", "sidebar", "comment", "share", "social",
-                       "related", "cookie", "consent", "banner", "promo", "newsletter",
-                       "subscribe", "widget", "teaser", "combx", "masthead", "meta", "shoutbox",
-                       "sponsor", "skyscraper", "tags", "author", "date"}) ||
-         HasAnyToken(hint, {"ad", "ads", "aside"});
-}
+// Matches a hint against every list in one pass: words through a table of
+// their first two bytes, tokens and classes through hash maps. Built once;
+// immutable afterwards, so shared by all threads.
+class HintMatcher {
+ public:
+  static const HintMatcher& Get() {
+    static const HintMatcher matcher;
+    return matcher;
+  }
+
+  uint32_t Match(std::string_view h) const {
+    uint32_t m = 0;
+    const auto* b = reinterpret_cast<const unsigned char*>(h.data());
+    for (size_t p = 0; p + 1 < h.size(); ++p) {
+      const unsigned bucket = Bucket(b[p], b[p + 1]);
+      for (uint32_t k = start_[bucket]; k < start_[bucket + 1]; ++k) {
+        const std::string_view w = words_[k].first;
+        if (w.size() <= h.size() - p && std::memcmp(h.data() + p, w.data(), w.size()) == 0)
+          m |= words_[k].second;
+      }
+    }
+    for (size_t p = 0; p < h.size();) {  // alphanumeric runs
+      while (p < h.size() && !IsAsciiAlnum(h[p])) ++p;
+      size_t e = p;
+      while (e < h.size() && IsAsciiAlnum(h[e])) ++e;
+      if (e > p) {
+        auto it = tokens_.find(h.substr(p, e - p));
+        if (it != tokens_.end()) m |= it->second;
+      }
+      p = e;
+    }
+    for (size_t p = 0; p < h.size();) {  // space-separated class names
+      size_t e = h.find(' ', p);
+      if (e == std::string_view::npos) e = h.size();
+      auto it = classes_.find(h.substr(p, e - p));
+      if (it != classes_.end()) m |= it->second;
+      p = e + 1;
+    }
+    return m;
+  }
+
+ private:
+  static constexpr unsigned kBuckets = 1024;
+  static unsigned Bucket(unsigned char a, unsigned char b) { return (a * 131u + b) % kBuckets; }
+  static bool IsAsciiAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+  HintMatcher() {
+    std::unordered_map<std::string_view, uint32_t> words;
+    auto add = [](auto& map, const auto& list, uint32_t bit) {
+      for (std::string_view w : list) map[w] |= bit;
+    };
+    add(words, kCommentWords, kMatchCommentWord);
+    add(words, kHardWords, kMatchHardWord);
+    add(words, kHardOverPositiveWords, kMatchHardOverPositive);
+    add(words, kLeadWords, kMatchLead);
+    add(words, kNotLeadWords, kMatchNotLead);
+    add(words, kPositiveWords, kMatchPositive);
+    add(words, kNegativeWords, kMatchNegativeWord);
+    add(tokens_, kCommentTokens, kMatchCommentToken);
+    add(tokens_, kHardTokens, kMatchHardToken);
+    add(tokens_, kNegativeTokens, kMatchNegativeToken);
+    add(classes_, kHardClasses, kMatchHardClass);
+    // Counting sort of the words by bucket.
+    std::vector<uint32_t> count(kBuckets + 1, 0);
+    for (const auto& [w, bits] : words) ++count[Bucket(w[0], w[1]) + 1];
+    for (unsigned k = 0; k < kBuckets; ++k) count[k + 1] += count[k];
+    start_.assign(count.begin(), count.end());
+    words_.resize(words.size());
+    for (const auto& [w, bits] : words) words_[count[Bucket(w[0], w[1])]++] = {w, bits};
+  }
+
+  std::vector<std::pair<std::string_view, uint32_t>> words_;  // grouped by bucket
+  std::vector<uint32_t> start_;  // bucket -> first index in words_ (kBuckets + 1 entries)
+  std::unordered_map<std::string_view, uint32_t> tokens_, classes_;
+};
 
 // ---- Paragraphs -------------------------------------------------------------
 
@@ -305,31 +346,146 @@ class Extractor {
   }
 
  private:
+  // The attributes Prepare reads, found in one pass over the element's list
+  // (gumbo lower-cases attribute names and keeps the first of duplicates).
+  struct Attrs {
+    std::string_view cls, id, style, role;
+    bool hidden = false;
+    bool article_body = false;  // itemprop="articleBody"
+  };
+
+  static void ReadAttrs(const GumboNode* g, Attrs* a) {
+    const GumboVector& v = g->v.element.attributes;
+    bool seen_itemprop = false;
+    for (unsigned k = 0; k < v.length; ++k) {
+      const auto* at = static_cast<const GumboAttribute*>(v.data[k]);
+      const char* nm = at->name;
+      auto first = [](std::string_view* slot, const char* value) {
+        if (slot->data() == nullptr) *slot = value;
+      };
+      switch (nm[0]) {
+        case 'c':
+          if (std::strcmp(nm, "class") == 0) first(&a->cls, at->value);
+          break;
+        case 'i':
+          if (std::strcmp(nm, "id") == 0) {
+            first(&a->id, at->value);
+          } else if (!seen_itemprop && std::strcmp(nm, "itemprop") == 0) {
+            seen_itemprop = true;
+            a->article_body = std::strcmp(at->value, "articleBody") == 0;
+          }
+          break;
+        case 's':
+          if (std::strcmp(nm, "style") == 0) first(&a->style, at->value);
+          break;
+        case 'r':
+          if (std::strcmp(nm, "role") == 0) first(&a->role, at->value);
+          break;
+        case 'h':
+          if (std::strcmp(nm, "hidden") == 0) a->hidden = true;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  // What the class/id hint says, cached per distinct (class, id) of the page:
+  // pages repeat a few class names on many elements.
+  enum HintFlag : uint8_t {
+    kCommentHint = 1,   // names reader comments
+    kHardHint = 2,      // boilerplate whatever else it says
+    kPositiveHint = 4,  // names the article or its content
+    kNegativeHint = 8,  // names something around the article
+    kLeadHint = 16,     // names the article's lead (intro, standfirst, ...)
+  };
+  struct HintEntry {
+    std::string_view cls, id;  // as written (views into the Dom)
+    uint32_t hint = 0;         // index into hints_
+    uint8_t flags = 0;
+  };
+
+  static uint8_t HintFlags(std::string_view h) {
+    const uint32_t m = HintMatcher::Get().Match(h);
+    uint8_t g = 0;  // the HintFlag bits
+    if (m & (kMatchCommentWord | kMatchCommentToken)) g |= kCommentHint;
+    const bool pos = (m & kMatchPositive) != 0;
+    if ((m & (kMatchHardWord | kMatchHardClass | kMatchHardToken)) &&
+        !(pos && !(m & kMatchHardOverPositive)))
+      g |= kHardHint;
+    if (pos) g |= kPositiveHint;
+    if (m & (kMatchNegativeWord | kMatchNegativeToken)) g |= kNegativeHint;
+    if ((m & kMatchLead) && !(m & kMatchNotLead)) g |= kLeadHint;
+    return g;
+  }
+
+  // The entry for an element's class and id (at least one not empty).
+  const HintEntry& LookupHint(std::string_view cls, std::string_view id) {
+    const size_t key = std::hash<std::string_view>()(cls) * 1000003u ^
+                       std::hash<std::string_view>()(id);
+    auto [it, fresh] = hint_cache_.try_emplace(key, static_cast<uint32_t>(hint_entries_.size()));
+    if (!fresh) {
+      const HintEntry& e = hint_entries_[it->second];
+      if (e.cls == cls && e.id == id) return e;
+    }
+    // New (or a rare hash collision: computed again, not cached).
+    HintEntry e;
+    e.cls = cls;
+    e.id = id;
+    std::string h = FilterHint(LowerAscii(cls) + " " + LowerAscii(id));
+    e.flags = h.empty() ? 0 : HintFlags(h);
+    e.hint = static_cast<uint32_t>(hints_.size());
+    hints_.push_back(std::move(h));
+    if (fresh) {
+      hint_entries_.push_back(e);
+      return hint_entries_.back();
+    }
+    spare_entry_ = e;
+    return spare_entry_;
+  }
+
+  // Whether an inline style hides the element.
+  static bool StyleHides(std::string_view style) {
+    std::string s;
+    s.reserve(style.size());
+    for (char c : style) {
+      if (c != ' ') s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    return s.find("display:none") != std::string::npos ||
+           s.find("visibility:hidden") != std::string::npos;
+  }
+
   void Prepare() {
     const size_t n = dom_.size();
-    hint_.assign(n, std::string());
+    hints_.assign(1, std::string());
+    hint_entries_.clear();
+    hint_cache_.clear();
+    hint_.assign(n, 0);
+    hint_flags_.assign(n, 0);
     hard_.assign(n, 0);
     weight_.assign(n, 0);
+    protected_.assign(n, 0);
     for (size_t i = 0; i < n; ++i) {
       const DomNode& d = dom_[i];
       if (d.is_text) continue;
-      std::string_view cls = dom_.Attr(i, "class");
-      std::string_view id = dom_.Attr(i, "id");
-      if (!cls.empty() || !id.empty()) hint_[i] = FilterHint(LowerAscii(cls) + " " + LowerAscii(id));
-      const std::string& h = hint_[i];
+      Attrs a;
+      ReadAttrs(d.g, &a);
+      // A class hint never removes the article itself: elements holding
+      // <main>, the <h1> or itemprop=articleBody are kept (marked below).
+      if (d.tag == GUMBO_TAG_MAIN || d.tag == GUMBO_TAG_H1 || a.article_body) protected_[i] = 1;
+      uint8_t flags = 0;
+      if (!a.cls.empty() || !a.id.empty()) {
+        const HintEntry& e = LookupHint(a.cls, a.id);
+        hint_[i] = e.hint;
+        hint_flags_[i] = flags = e.flags;
+      }
+      const bool has_hint = !hints_[hint_[i]].empty();
       bool tag_drop = IsDroppedTag(d.tag);
       // <header> outside the article and <aside> go unless they hold the article.
       bool soft_drop = (d.tag == GUMBO_TAG_HEADER && !InsideArticle(i)) || d.tag == GUMBO_TAG_ASIDE;
-      if (gumbo_get_attribute(&d.g->v.element.attributes, "hidden") != nullptr) tag_drop = true;
-      std::string_view style = dom_.Attr(i, "style");
-      if (!style.empty()) {
-        std::string s = LowerAscii(style);
-        s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
-        if (s.find("display:none") != std::string::npos ||
-            s.find("visibility:hidden") != std::string::npos)
-          tag_drop = true;
-      }
-      std::string_view role = dom_.Attr(i, "role");
+      if (a.hidden) tag_drop = true;
+      if (!a.style.empty() && StyleHides(a.style)) tag_drop = true;
+      const std::string_view role = a.role;
       if (role == "navigation" || role == "banner" || role == "contentinfo" ||
           role == "complementary" || role == "dialog" || role == "menu")
         tag_drop = true;
@@ -338,29 +494,23 @@ class Extractor {
         continue;
       }
       if (soft_drop) hard_[i] = 1;
-      if (h.empty() || d.tag == GUMBO_TAG_BODY || d.tag == GUMBO_TAG_HTML) continue;
-      if (!opt_.include_comments && IsCommentHint(h)) {
+      if (!has_hint || d.tag == GUMBO_TAG_BODY || d.tag == GUMBO_TAG_HTML) continue;
+      if (!opt_.include_comments && (flags & kCommentHint)) {
         hard_[i] = 2;  // removed unless relaxed
-      } else if (IsHardBoilerplate(h) && !(IsPositiveHint(h) && !HasAny(h, {"share", "social",
-                                                                             "related", "cookie",
-                                                                             "newsletter"}))) {
+      } else if (flags & kHardHint) {
         hard_[i] = 1;  // removed when hints are used
       }
-      if (IsPositiveHint(h)) weight_[i] += 25;
-      if (IsNegativeHint(h)) weight_[i] -= 25;
+      if (flags & kPositiveHint) weight_[i] += 25;
+      if (flags & kNegativeHint) weight_[i] -= 25;
     }
-    // A class hint never removes the article itself: elements holding <main>,
-    // the <h1> or itemprop=articleBody are kept.
-    protected_.assign(n, 0);
     for (size_t i = n; i-- > 1;) {
       const DomNode& d = dom_[i];
-      if (d.is_text) continue;
-      if (d.tag == GUMBO_TAG_MAIN || d.tag == GUMBO_TAG_H1 ||
-          dom_.Attr(i, "itemprop") == "articleBody")
-        protected_[i] = 1;
-      if (protected_[i] && d.parent >= 0) protected_[d.parent] = 1;
+      if (!d.is_text && protected_[i] && d.parent >= 0) protected_[d.parent] = 1;
     }
   }
+
+  // The filtered class/id hint of element i ("" when none).
+  const std::string& Hint(int32_t i) const { return hints_[hint_[i]]; }
 
   bool InsideArticle(size_t i) const {
     for (int32_t p = dom_[i].parent; p >= 0; p = dom_[p].parent) {
@@ -588,7 +738,7 @@ class Extractor {
           bool keep = c == top;
           if (!keep) {
             auto it = score.find(c);
-            double bonus = (!hint_[c].empty() && hint_[c] == hint_[top]) ? last * 0.2 : 0;
+            double bonus = (!Hint(c).empty() && Hint(c) == Hint(top)) ? last * 0.2 : 0;
             if (it != score.end() && it->second + bonus >= threshold) keep = true;
             if (!keep && dom_[c].tag == GUMBO_TAG_P && text[c] > 0) {
               double ld = static_cast<double>(links[c]) / text[c];
@@ -637,7 +787,7 @@ class Extractor {
     const int32_t first = ranges->empty() ? top : ranges->front().first;
     bool added = false;
     for (int32_t i = scope + 1; i < first;) {
-      if (!dom_[i].is_text && !hint_[i].empty() && hard_[i] == 0 && IsLeadHint(hint_[i])) {
+      if (!dom_[i].is_text && hard_[i] == 0 && (hint_flags_[i] & kLeadHint)) {
         ranges->push_back({i, dom_[i].end});
         added = true;
         i = dom_[i].end;
@@ -652,7 +802,7 @@ class Extractor {
   void AddCommentRanges(std::vector<std::pair<int32_t, int32_t>>* ranges) const {
     const int32_t n = static_cast<int32_t>(dom_.size());
     for (int32_t i = 0; i < n;) {
-      if (!dom_[i].is_text && !hint_[i].empty() && IsCommentHint(hint_[i]) &&
+      if (!dom_[i].is_text && (hint_flags_[i] & kCommentHint) &&
           dom_[i].tag != GUMBO_TAG_BODY) {
         bool inside = false;
         for (const auto& r : *ranges) inside |= i >= r.first && i < r.second;
@@ -710,7 +860,12 @@ class Extractor {
 
   const Dom& dom_;
   const ExtractOptions& opt_;
-  std::vector<std::string> hint_;
+  std::vector<std::string> hints_;      // distinct filtered hints; hints_[0] = ""
+  std::vector<uint32_t> hint_;          // per node: index into hints_
+  std::vector<uint8_t> hint_flags_;     // per node: HintFlag bits of its hint
+  std::vector<HintEntry> hint_entries_;
+  std::unordered_map<size_t, uint32_t> hint_cache_;  // hash of (class, id) -> entry
+  HintEntry spare_entry_;
   std::vector<uint8_t> hard_;   // 3 = always removed, 2 = comments, 1 = boilerplate hint
   std::vector<uint8_t> protected_;  // holds the article's main parts
   std::vector<double> weight_;  // class/id weight

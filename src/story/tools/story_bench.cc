@@ -14,7 +14,8 @@
 //
 // --dump FILE writes every decision of the Reuters stream (the assignment of each
 // article as Add returned it, each story as it retires, a digest of the engine's
-// snapshot at the end) and a digest of the long stream's decisions: two builds
+// snapshot at the end; the snapshot itself in FILE.snapshot) and a digest of the
+// long stream's decisions: two builds
 // whose dumps are equal decide the same (scripts/bench-story --dump).
 //
 // --limit N takes the first N articles of Reuters in time order only, --slowest K
@@ -211,6 +212,10 @@ int main(int argc, char** argv) {
     std::string snap = engine.Snapshot();
     std::fprintf(dump, "snapshot %zu bytes, digest %016llx\n", snap.size(),
                  (unsigned long long)Hash64(snap, 1));
+    if (std::FILE* f = std::fopen((dump_path + ".snapshot").c_str(), "wb")) {
+      std::fwrite(snap.data(), 1, snap.size(), f);
+      std::fclose(f);
+    }
     engine.ForEachStory([dump](const StoryView& v) { std::fputs(ViewLine(v).c_str(), dump); });
   }
   if (million == 0) {

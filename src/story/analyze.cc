@@ -91,18 +91,9 @@ double Dot(const SparseVec& a, const SparseVec& b) {
   return s;
 }
 
-double DotMap(const SparseVec& a, const std::unordered_map<uint64_t, float>& m) {
-  double s = 0;
-  for (const auto& [k, w] : a) {
-    auto it = m.find(k);
-    if (it != m.end()) s += static_cast<double>(w) * it->second;
-  }
-  return s;
-}
-
-double Norm(const std::unordered_map<uint64_t, float>& m) {
+double Norm(const SparseVec& v) {
   double n = 0;
-  for (const auto& [k, w] : m) n += static_cast<double>(w) * w;
+  for (const auto& [k, w] : v) n += static_cast<double>(w) * w;
   return std::sqrt(n);
 }
 
@@ -123,8 +114,7 @@ std::string CleanSpaces(std::string_view s) {
 }
 
 std::vector<std::string> Summarize(const std::vector<SummaryInput>& members,
-                                   const std::unordered_map<uint64_t, float>& centroid,
-                                   const TermStats& stats) {
+                                   const SparseVec& centroid, const TermStats& stats) {
   struct Cand {
     double score;
     size_t member;
@@ -168,7 +158,7 @@ std::vector<std::string> Summarize(const std::vector<SummaryInput>& members,
       }
       if (n <= 0) continue;
       for (auto& [k, w] : merged) w = static_cast<float>(w / std::sqrt(n));
-      double score = DotMap(merged, centroid) / cnorm;
+      double score = Dot(merged, centroid) / cnorm;
       if (members[m].is_original) score *= 1.25;
       if (si < 3) score *= 1.1;  // ledes carry the story
       cands.push_back({score, m, si, std::move(merged), std::move(text)});

@@ -21,10 +21,11 @@ namespace storyline {
 
 using story_internal::AnalyzeForStory;
 using story_internal::Dot;
-using story_internal::DotMap;
 using story_internal::SparseVec;
 using story_internal::StoryDoc;
-using CentroidMap = std::unordered_map<uint64_t, float>;
+// A centroid: (key, weight) sorted by key, a flat map (lookups by merge, no hashing;
+// the weights are summed per key in member order, as a hash map would).
+using CentroidMap = SparseVec;
 
 namespace {
 
@@ -98,20 +99,62 @@ struct StoryBrief {
   int64_t topic = -1;
 };
 
-void AddInto(CentroidMap* m, const SparseVec& v, float scale = 1.0f) {
-  for (const auto& [k, w] : v) (*m)[k] += w * scale;
+// The article's sparse vector against a centroid (both sorted by key).
+double DotMap(const SparseVec& a, const CentroidMap& m) { return Dot(a, m); }
+
+bool StrictlySorted(const SparseVec& v) {
+  for (size_t i = 1; i < v.size(); ++i)
+    if (!(v[i - 1].first < v[i].first)) return false;
+  return true;
+}
+
+// m[k] += w for every (k, w) of v: present keys in place, new keys merged in from
+// the back (no allocation beyond the vector's growth).
+void AddInto(CentroidMap* m, const SparseVec& v) {
+  if (v.empty()) return;
+  SparseVec& c = *m;
+  if (!StrictlySorted(v)) {  // not expected: the vectors are made sorted and unique
+    for (const auto& [k, w] : v) {
+      auto it = std::lower_bound(c.begin(), c.end(), k,
+                                 [](const auto& e, uint64_t key) { return e.first < key; });
+      if (it != c.end() && it->first == k) it->second += w;
+      else c.insert(it, {k, 0.0f + w});
+    }
+    return;
+  }
+  size_t fresh = 0;
+  size_t i = 0;
+  for (const auto& [k, w] : v) {
+    while (i < c.size() && c[i].first < k) ++i;
+    if (i < c.size() && c[i].first == k) c[i].second += w;
+    else ++fresh;
+  }
+  if (fresh == 0) return;
+  size_t a = c.size(), b = v.size();
+  c.resize(a + fresh);
+  size_t out = c.size();
+  while (b > 0) {
+    const auto& e = v[b - 1];
+    if (a > 0 && c[a - 1].first > e.first) {
+      c[--out] = c[--a];
+    } else if (a > 0 && c[a - 1].first == e.first) {
+      c[--out] = c[--a];  // added above
+      --b;
+    } else {
+      c[--out] = {e.first, 0.0f + e.second};
+      --b;
+    }
+  }
 }
 
 // Keeps the `cap` heaviest entries once the map holds more than twice that.
 void Cap(CentroidMap* m, size_t cap) {
   if (m->size() <= 2 * cap) return;
-  std::vector<std::pair<uint64_t, float>> all(m->begin(), m->end());
-  std::nth_element(all.begin(), all.begin() + cap, all.end(), [](const auto& a, const auto& b) {
+  std::nth_element(m->begin(), m->begin() + cap, m->end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });
-  all.resize(cap);
-  m->clear();
-  m->insert(all.begin(), all.end());
+  m->resize(cap);
+  std::sort(m->begin(), m->end());
 }
 
 // Top-n entries by weight, ties by key (deterministic).
@@ -450,11 +493,11 @@ struct StoryEngine::Impl {
   std::pair<int64_t, double> BestTopic(const Story& s, int64_t exclude) const {
     SparseVec tv, nv;
     // The story's current centroid as a sparse vector (normalised).
+    tv.reserve(s.centroid.size());
     for (const auto& [k, w] : s.centroid) tv.emplace_back(k, static_cast<float>(w / (s.cnorm > 0 ? s.cnorm : 1)));
     double snorm = story_internal::Norm(s.salient);
+    nv.reserve(s.salient.size());
     for (const auto& [k, w] : s.salient) nv.emplace_back(k, static_cast<float>(w / (snorm > 0 ? snorm : 1)));
-    std::sort(tv.begin(), tv.end());
-    std::sort(nv.begin(), nv.end());
     int64_t best = -1;
     double best_score = 0;
     for (int64_t tid : Candidates(topic_postings, tv, nv, true)) {
@@ -737,12 +780,12 @@ struct StoryEngine::Impl {
       // A second story this close, itself close to the first: they are one.
       if (scored.size() > 1 && scored[1].first >= opt.join_threshold) {
         Story* t = &stories.at(scored[1].second);
-        SparseVec tv;
+        SparseVec tv;  // centroids are sorted by key
+        tv.reserve(t->centroid.size());
         for (const auto& [k, w] : t->centroid) tv.emplace_back(k, static_cast<float>(w / (t->cnorm > 0 ? t->cnorm : 1)));
-        std::sort(tv.begin(), tv.end());
         SparseVec nv;
+        nv.reserve(t->names.size());
         for (const auto& [k, w] : t->names) nv.emplace_back(k, static_cast<float>(w / (t->nnorm > 0 ? t->nnorm : 1)));
-        std::sort(nv.begin(), nv.end());
         double ss = s->cnorm > 0 ? DotMap(tv, s->centroid) / s->cnorm : 0;
         double sn = s->nnorm > 0 ? DotMap(nv, s->names) / s->nnorm : 0;
         if ((opt.term_weight * ss + opt.name_weight * sn) / (opt.term_weight + opt.name_weight) >=
@@ -1149,16 +1192,14 @@ bool GetVec(ByteReader* r, SparseVec* v) {
   for (auto& [k, x] : *v) if (!r->U64(&k) || !r->F32(&x)) return false;
   return true;
 }
-void PutMap(ByteWriter* w, const CentroidMap& m) {
-  std::vector<std::pair<uint64_t, float>> v(m.begin(), m.end());
-  std::sort(v.begin(), v.end());
-  PutVec(w, v);
-}
+void PutMap(ByteWriter* w, const CentroidMap& m) { PutVec(w, m); }  // sorted by key
 bool GetMap(ByteReader* r, CentroidMap* m) {
-  SparseVec v;
-  if (!GetVec(r, &v)) return false;
-  m->clear();
-  m->insert(v.begin(), v.end());
+  if (!GetVec(r, m)) return false;
+  if (!StrictlySorted(*m)) {  // a blob not written by PutMap: first entry of a key wins
+    std::stable_sort(m->begin(), m->end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    m->erase(std::unique(m->begin(), m->end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+             m->end());
+  }
   return true;
 }
 void PutIds(ByteWriter* w, const std::vector<int64_t>& v) {

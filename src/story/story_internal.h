@@ -60,10 +60,10 @@ SparseVec SalientNameVector(const ArticleFeatures& f);
 // Binary vector of numbers and years, L2-normalised.
 SparseVec NumberVector(const ArticleFeatures& f);
 
+// Dot of two sorted sparse vectors; the products are summed in key order.
 double Dot(const SparseVec& a, const SparseVec& b);
-// Dot of a sorted sparse vector with a hash map (the centroid), over the vector.
-double DotMap(const SparseVec& a, const std::unordered_map<uint64_t, float>& m);
-double Norm(const std::unordered_map<uint64_t, float>& m);
+// Euclidean norm (the squares summed in key order).
+double Norm(const SparseVec& v);
 
 // An extractive summary of the given members' texts against a centroid:
 // 3-5 sentences, original's sentences preferred, redundancy removed.
@@ -72,8 +72,7 @@ struct SummaryInput {
   bool is_original;
 };
 std::vector<std::string> Summarize(const std::vector<SummaryInput>& members,
-                                   const std::unordered_map<uint64_t, float>& centroid,
-                                   const TermStats& stats);
+                                   const SparseVec& centroid, const TermStats& stats);
 
 // Collapses whitespace runs to single spaces and trims.
 std::string CleanSpaces(std::string_view s);

@@ -129,8 +129,14 @@ void Dom::Parse(std::string_view html) {
 std::string_view Dom::Attr(size_t i, const char* name) const {
   const GumboNode* g = nodes_[i].g;
   if (g == nullptr || nodes_[i].is_text) return {};
-  const GumboAttribute* a = gumbo_get_attribute(&g->v.element.attributes, name);
-  return a == nullptr ? std::string_view() : std::string_view(a->value);
+  // gumbo lower-cases attribute names (callers ask in lower case) and keeps the
+  // first of duplicates, so this is gumbo_get_attribute without strcasecmp.
+  const GumboVector& attrs = g->v.element.attributes;
+  for (unsigned k = 0; k < attrs.length; ++k) {
+    const auto* a = static_cast<const GumboAttribute*>(attrs.data[k]);
+    if (std::strcmp(a->name, name) == 0) return a->value;
+  }
+  return {};
 }
 
 std::string_view Dom::Text(size_t i) const {

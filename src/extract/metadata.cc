@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cctype>
 #include <cstring>
 #include <iterator>
@@ -37,6 +38,10 @@ std::string Collapse(std::string_view s) {
     out.push_back(static_cast<char>(c));
   }
   return out;
+}
+
+void AppendLower(std::string* out, std::string_view s) {
+  for (char c : s) out->push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c);
 }
 
 // The text under element i (text nodes joined), capped at `limit` bytes.
@@ -93,10 +98,46 @@ constexpr MonthName kMonths[] = {
     {"wrzesień", 9}, {"październik", 10}, {"listopad", 11}, {"grudzień", 12},
 };
 
+// kMonths indexed by first byte and length, so a word is compared with the
+// one or two names that could equal it. Built once; read-only afterwards.
+class MonthTable {
+ public:
+  static constexpr size_t kMaxBytes = 24;  // no month name is longer
+  static const MonthTable& Get() {
+    static const MonthTable table;
+    return table;
+  }
+  // The month of lower-cased `w` (1..12), 0 when it names none.
+  int Find(std::string_view w) const {
+    for (uint16_t k = start_[Slot(w)]; k < start_[Slot(w) + 1]; ++k) {
+      if (kMonths[order_[k]].name == w) return kMonths[order_[k]].month;
+    }
+    return 0;
+  }
+
+ private:
+  static size_t Slot(std::string_view w) {
+    return static_cast<unsigned char>(w[0]) * (kMaxBytes + 1) + w.size();
+  }
+  MonthTable() {
+    std::vector<uint16_t> count(kSlots + 1, 0);
+    for (const MonthName& m : kMonths) ++count[Slot(m.name) + 1];
+    for (size_t k = 0; k < kSlots; ++k) count[k + 1] += count[k];
+    start_ = count;
+    order_.resize(std::size(kMonths));
+    for (size_t i = 0; i < std::size(kMonths); ++i) {
+      order_[count[Slot(kMonths[i].name)]++] = static_cast<uint16_t>(i);
+    }
+  }
+  static constexpr size_t kSlots = 256 * (kMaxBytes + 1);
+  std::vector<uint16_t> start_;  // slot -> first index in order_ (kSlots + 1 entries)
+  std::vector<uint16_t> order_;  // indexes into kMonths, grouped by slot
+};
+
 int MonthOf(std::string_view word) {
-  // Called for every word that might start a date, so it must not allocate:
-  // no month name is longer than kMaxMonthBytes, and most words fail on length.
-  constexpr size_t kMaxMonthBytes = 24;
+  // Called for every word that might start a date, so it must not allocate;
+  // most words fail on length.
+  constexpr size_t kMaxMonthBytes = MonthTable::kMaxBytes;
   if (word.size() < 3 || word.size() > kMaxMonthBytes) return 0;
   char buf[kMaxMonthBytes];
   size_t n = 0;
@@ -108,13 +149,10 @@ int MonthOf(std::string_view word) {
       ++i;
       continue;
     }
-    buf[n++] = static_cast<char>(std::tolower(static_cast<unsigned char>(word[i])));
+    const char c = word[i];
+    buf[n++] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
   }
-  const std::string_view w(buf, n);
-  for (const MonthName& m : kMonths) {
-    if (w == m.name) return m.month;
-  }
-  return 0;
+  return MonthTable::Get().Find(std::string_view(buf, n));
 }
 
 bool ValidYmd(int y, int m, int d) {
@@ -133,8 +171,8 @@ std::string Ymd(int y, int m, int d) {
 thread_local bool t_day_first = false;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsLetterByte(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) || (static_cast<unsigned char>(c) & 0x80);
+bool IsLetterByte(char c) {  // an ASCII letter or any byte of a multi-byte character
+  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (static_cast<unsigned char>(c) & 0x80);
 }
 
 // Reads 1..max digits at *p; returns -1 when none.
@@ -200,7 +238,7 @@ std::string DateAt(std::string_view s, size_t start) {
         ++p;
         while (sep == '.' && p < s.size() && s[p] == ' ') ++p;
         int y = ReadNum(s, &p, 4, &nd3);
-        if (y < 0 || p < s.size() && IsDigit(s[p])) return "";
+        if (y < 0 || (p < s.size() && IsDigit(s[p]))) return "";
         if (nd3 == 2) y += y < 50 ? 2000 : 1900;
         else if (nd3 != 4) return "";
         if (sep == '/' && m <= 12 && d <= 12 && !t_day_first) {
@@ -570,6 +608,7 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   size_t script_bytes = 0;
   const size_t n = dom.size();
   bool in_body = false;
+  std::string hint;  // lower-cased "class id" of an element in the body
   for (size_t i = 0; i < n; ++i) {
     const DomNode& d = dom[i];
     if (d.is_text) {
@@ -680,7 +719,10 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
       std::string_view cls = dom.Attr(i, "class");
       std::string_view id = dom.Attr(i, "id");
       if (!cls.empty() || !id.empty()) {
-        std::string hint = LowerAscii(cls) + " " + LowerAscii(id);
+        hint.clear();
+        AppendLower(&hint, cls);
+        hint.push_back(' ');
+        AppendLower(&hint, id);
         if (byline.empty() && HintHas(hint, {"author", "byline", "autor", "verfasser"}) &&
             !HintHas(hint, {"comment", "avatar", "bio", "box", "description"})) {
           std::string t = TextOf(dom, i, 200);
@@ -787,6 +829,14 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
                                 "last-modified"});
   if (!date.empty()) out.published = FindDate(date);
   const std::string visible = Collapse(body_text);
+  // The dates the page shows (its first 200), found once when first needed.
+  std::vector<std::string> shown_dates;
+  bool shown_found = false;
+  auto ShownDates = [&]() -> const std::vector<std::string>& {
+    if (!shown_found) shown_dates = FindAllDates(visible, 200);
+    shown_found = true;
+    return shown_dates;
+  };
   // A page that shows its update date but not its first one is dated by what it
   // shows (the page's own answer to "when is this from").
   std::string modified = ld.modified;
@@ -795,7 +845,7 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   modified = FindDate(modified);
   if (!modified.empty() && !out.published.empty() &&
       modified.substr(0, 10) != out.published.substr(0, 10)) {
-    std::vector<std::string> shown = FindAllDates(visible, 200);
+    const std::vector<std::string>& shown = ShownDates();
     auto shows = [&](const std::string& d) {
       return std::find(shown.begin(), shown.end(), d.substr(0, 10)) != shown.end();
     };
@@ -805,7 +855,7 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   // or after the calendar date the page shows its readers; when the page shows
   // the neighbouring day and not the stamped one, the shown day is the date.
   if (!out.published.empty()) {
-    std::vector<std::string> shown = FindAllDates(visible, 200);
+    const std::vector<std::string>& shown = ShownDates();
     const std::string day = out.published.substr(0, 10);
     if (std::find(shown.begin(), shown.end(), day) == shown.end()) {
       const long base = DayNumber(day);

@@ -7,6 +7,7 @@
 // (b is built from a rewrite of a), and every thread count must give the same
 // scores as one thread.
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <fstream>
 #include <iostream>
@@ -121,6 +122,12 @@ const std::vector<sl::ArticlePair>& BasePairs() {
   return pairs;
 }
 
+double ProcessCpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1e-6 * (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
 std::vector<sl::PairScore> ScoreAll(size_t n, int threads) {
   const auto& base = BasePairs();
   sl::PairScorer scorer(threads);
@@ -141,7 +148,11 @@ void BM_SimilarityPairs(benchmark::State& state) {
   size_t n = static_cast<size_t>(state.range(0));
   int threads = static_cast<int>(state.range(1));
   std::vector<sl::PairScore> got;
+  // CPU time of the whole process (every worker thread), not just this thread's:
+  // on a shared machine it is the figure that does not depend on the load.
+  double cpu0 = ProcessCpuSeconds();
   for (auto _ : state) got = ScoreAll(n, threads);
+  double cpu = ProcessCpuSeconds() - cpu0;
   if (threads > 1) {
     // The answer must not depend on the thread count (checked on a prefix).
     size_t m = std::min<size_t>(n, 8192);
@@ -155,6 +166,9 @@ void BM_SimilarityPairs(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
   state.counters["pairs_per_s"] =
       benchmark::Counter(static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
+  state.counters["pairs"] = static_cast<double>(state.iterations() * n);
+  state.counters["threads"] = threads;
+  state.counters["cpu_us_per_pair"] = 1e6 * cpu / static_cast<double>(state.iterations() * n);
 }
 BENCHMARK(BM_SimilarityPairs)
     ->ArgNames({"pairs", "threads"})

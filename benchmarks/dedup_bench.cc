@@ -3,6 +3,8 @@
 //
 //   dedup_bench generate OUT.jsonl N DATA.jsonl...   real articles scaled to N by
 //                                                    copies with planted edits
+//   dedup_bench generate-distinct OUT.jsonl N DATA...  the same with 35% of the words
+//                                                    of each copy replaced: all kept
 //   dedup_bench floor FILE THREADS       (a) read the bytes, lower-case ASCII, split
 //                                        on spaces, XXH3 every 5-word shingle
 //   dedup_bench sign FILE THREADS        (b) the real pipeline up to band keys:
@@ -93,7 +95,11 @@ std::vector<std::string> Pieces(const std::string& text) {
   return out;
 }
 
-int Generate(const std::string& out_path, uint64_t n, const std::vector<std::string>& data) {
+// distinct: every copy after the first round has 35% of its words replaced, so
+// it keeps ~12% of its original's shingles: no near duplicates, every article
+// is kept (the worst case for the memory dedup holds).
+int Generate(const std::string& out_path, uint64_t n, const std::vector<std::string>& data,
+             bool distinct = false) {
   IngestOptions io;
   auto r = ReadAllArticles(data, io);
   if (!r.ok()) { std::fprintf(stderr, "%s\n", r.status().ToString().c_str()); return 1; }
@@ -111,6 +117,17 @@ int Generate(const std::string& out_path, uint64_t n, const std::vector<std::str
       a.id = a.id + "#" + std::to_string(round);
       auto p = Pieces(a.text);
       std::string t;
+      if (distinct) {
+        for (auto& piece : p) {
+          if (rng() % 100 < 35) piece = "qz" + std::to_string(rng() % 999999) + " ";
+          t += piece;
+        }
+        a.text = t;
+        std::string line = ArticleJson(a);
+        line += '\n';
+        std::fwrite(line.data(), 1, line.size(), f);
+        continue;
+      }
       switch (round % 4) {
         case 0:
         case 1: {
@@ -306,9 +323,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::string mode = argv[1];
-  if (mode == "generate") {
+  if (mode == "generate" || mode == "generate-distinct") {
     return Generate(argv[2], std::strtoull(argv[3], nullptr, 10),
-                    std::vector<std::string>(argv + 4, argv + argc));
+                    std::vector<std::string>(argv + 4, argv + argc), mode == "generate-distinct");
   }
   const int threads = std::atoi(argv[3]);
   if (mode == "floor") return Floor(argv[2], threads);

@@ -8,6 +8,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 namespace storyline {
@@ -101,6 +104,207 @@ Status SpillFile::ReadAt(uint64_t offset, size_t n, void* out) const {
     n -= static_cast<size_t>(got);
     offset += static_cast<uint64_t>(got);
   }
+  return Status::Ok();
+}
+
+namespace {
+constexpr size_t kAlign = 4096;
+constexpr size_t kBlockBytes = 4 << 20;
+
+char* AlignedAlloc(size_t n) {
+  void* p = nullptr;
+  if (posix_memalign(&p, kAlign, n) != 0) return nullptr;
+  return static_cast<char*>(p);
+}
+
+Status OpenTemp(const std::string& dir, int* fd, std::string* path) {
+  std::string d = dir;
+  if (d.empty()) {
+    const char* t = std::getenv("TMPDIR");
+    d = (t && *t) ? t : "/tmp";
+  }
+  std::string templ = d + "/storyline-spill-XXXXXX";
+  std::vector<char> name(templ.begin(), templ.end());
+  name.push_back('\0');
+  *fd = mkstemp(name.data());
+  if (*fd < 0) {
+    return Status::IoError("cannot create a temporary file in " + d + ": " + std::strerror(errno));
+  }
+  *path = name.data();
+  unlink(path->c_str());  // gone when closed, whatever happens
+  return Status::Ok();
+}
+}  // namespace
+
+// The background writer: one block in flight at a time.
+struct SequentialSpill::Writer {
+  std::mutex mu;
+  std::condition_variable cv;
+  const char* block = nullptr;  // to write; nullptr when idle
+  size_t len = 0;
+  uint64_t at = 0;
+  bool stop = false;
+  Status status;
+  std::thread thread;
+};
+
+SequentialSpill::~SequentialSpill() {
+  if (writer_ != nullptr) {
+    {
+      std::lock_guard<std::mutex> l(writer_->mu);
+      writer_->stop = true;
+    }
+    writer_->cv.notify_all();
+    writer_->thread.join();
+    delete writer_;
+  }
+  std::free(fill_);
+  std::free(spare_);
+  std::free(buf_);
+  if (fd_ >= 0) close(fd_);
+}
+
+Status SequentialSpill::Open(const std::string& dir) {
+  STORYLINE_RETURN_IF_ERROR(OpenTemp(dir, &fd_, &path_));
+#ifdef O_DIRECT
+  const int flags = fcntl(fd_, F_GETFL);
+  direct_ = flags >= 0 && fcntl(fd_, F_SETFL, flags | O_DIRECT) == 0;
+#endif
+  fill_ = AlignedAlloc(kBlockBytes);
+  spare_ = AlignedAlloc(kBlockBytes);
+  if (fill_ == nullptr || spare_ == nullptr) return Status::IoError("out of memory for " + path_);
+  writer_ = new Writer;
+  writer_->thread = std::thread([this] { WriterLoop(); });
+  return Status::Ok();
+}
+
+Status SequentialSpill::WriteBlock(const char* p, size_t n, uint64_t at) {
+  while (n > 0) {
+    ssize_t w = pwrite(fd_, p, n, static_cast<off_t>(at));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EINVAL && direct_) {
+        // The file system refused direct I/O after all: go on buffered.
+        const int flags = fcntl(fd_, F_GETFL);
+        if (flags >= 0 && fcntl(fd_, F_SETFL, flags & ~O_DIRECT) == 0) {
+          direct_ = false;
+          continue;
+        }
+      }
+      return Status::IoError("writing temporary file " + path_ + ": " + std::strerror(errno));
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+    at += static_cast<uint64_t>(w);
+  }
+  return Status::Ok();
+}
+
+void SequentialSpill::WriterLoop() {
+  Writer& w = *writer_;
+  std::unique_lock<std::mutex> l(w.mu);
+  while (true) {
+    w.cv.wait(l, [&] { return w.stop || w.block != nullptr; });
+    if (w.block == nullptr) return;  // stopped and idle
+    const char* p = w.block;
+    const size_t n = w.len;
+    const uint64_t at = w.at;
+    l.unlock();
+    Status st = WriteBlock(p, n, at);
+    l.lock();
+    if (!st.ok() && w.status.ok()) w.status = st;
+    w.block = nullptr;
+    w.cv.notify_all();
+  }
+}
+
+Status SequentialSpill::WaitWriter() {
+  std::unique_lock<std::mutex> l(writer_->mu);
+  writer_->cv.wait(l, [&] { return writer_->block == nullptr; });
+  return writer_->status;
+}
+
+// Hands the filled block to the writer (after the previous one is written) and
+// continues in the other buffer. The last block is padded to the alignment
+// direct I/O needs; size_ keeps the real length.
+Status SequentialSpill::SubmitCurrent(bool last) {
+  STORYLINE_RETURN_IF_ERROR(WaitWriter());
+  size_t n = fill_used_;
+  if (last && n % kAlign != 0) {
+    const size_t padded = (n + kAlign - 1) / kAlign * kAlign;
+    std::memset(fill_ + n, 0, padded - n);
+    n = padded;
+  }
+  if (n == 0) return Status::Ok();
+  {
+    std::lock_guard<std::mutex> l(writer_->mu);
+    writer_->block = fill_;
+    writer_->len = n;
+    writer_->at = written_;
+  }
+  writer_->cv.notify_all();
+  written_ += n;
+  std::swap(fill_, spare_);
+  fill_used_ = 0;
+  return Status::Ok();
+}
+
+Status SequentialSpill::Append(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const size_t take = std::min(bytes.size(), kBlockBytes - fill_used_);
+    std::memcpy(fill_ + fill_used_, bytes.data(), take);
+    fill_used_ += take;
+    size_ += take;
+    bytes.remove_prefix(take);
+    if (fill_used_ == kBlockBytes) STORYLINE_RETURN_IF_ERROR(SubmitCurrent(false));
+  }
+  return Status::Ok();
+}
+
+Status SequentialSpill::Finish() {
+  STORYLINE_RETURN_IF_ERROR(SubmitCurrent(true));
+  STORYLINE_RETURN_IF_ERROR(WaitWriter());
+  std::free(fill_);
+  std::free(spare_);
+  fill_ = spare_ = nullptr;
+  return Status::Ok();
+}
+
+Status SequentialSpill::Next(size_t n, const char** out) {
+  if (read_pos_ + n > size_) return Status::IoError("temporary file " + path_ + " ended early");
+  if (read_pos_ + n > win_at_ + win_len_) {
+    // Slide the window: keep from the aligned offset at or before read_pos_,
+    // then read whole aligned blocks after what is kept.
+    const uint64_t start = read_pos_ / kAlign * kAlign;
+    const size_t keep = static_cast<size_t>(win_at_ + win_len_ > start ? win_at_ + win_len_ - start : 0);
+    const size_t need = static_cast<size_t>(read_pos_ + n - start);
+    const size_t cap = std::max(kBlockBytes, (need + kBlockBytes - 1) / kBlockBytes * kBlockBytes);
+    if (cap > buf_cap_) {
+      char* nb = AlignedAlloc(cap);
+      if (nb == nullptr) return Status::IoError("out of memory reading " + path_);
+      if (keep > 0) std::memcpy(nb, buf_ + (start - win_at_), keep);
+      std::free(buf_);
+      buf_ = nb;
+      buf_cap_ = cap;
+    } else if (keep > 0 && start != win_at_) {
+      std::memmove(buf_, buf_ + (start - win_at_), keep);
+    }
+    win_at_ = start;
+    win_len_ = keep;
+    while (win_len_ < need) {
+      // Whole aligned blocks up to the buffer's end (the file is padded).
+      const size_t want = buf_cap_ - win_len_;
+      ssize_t got = pread(fd_, buf_ + win_len_, want, static_cast<off_t>(win_at_ + win_len_));
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        return Status::IoError("reading temporary file " + path_ + ": " + std::strerror(errno));
+      }
+      if (got == 0) return Status::IoError("temporary file " + path_ + " ended early");
+      win_len_ += static_cast<size_t>(got);
+    }
+  }
+  *out = buf_ + (read_pos_ - win_at_);
+  read_pos_ += n;
   return Status::Ok();
 }
 

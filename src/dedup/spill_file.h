@@ -54,6 +54,58 @@ class SpillFile {
   uint64_t released_ = 0;
 };
 
+// SequentialSpill: an anonymous temporary file written once from start to end,
+// then read once from start to end. Written with O_DIRECT where the file system
+// allows it (buffered otherwise): the bytes go from this process's buffer to the
+// disk without a copy into the page cache, which on a large spill costs more CPU
+// than anything else about it. Full 4 MB blocks are written by a background
+// thread while the next block fills (the thread waits on the disk, it uses no
+// CPU to speak of). Not thread-safe.
+class SequentialSpill {
+ public:
+  SequentialSpill() = default;
+  ~SequentialSpill();
+  SequentialSpill(const SequentialSpill&) = delete;  // owns a file and a thread
+  SequentialSpill& operator=(const SequentialSpill&) = delete;
+
+  // Creates the file in `dir` ("" = $TMPDIR or /tmp).
+  Status Open(const std::string& dir);
+  Status Append(std::string_view bytes);
+  // Writes out everything appended; no Append after it.
+  Status Finish();
+  uint64_t size() const { return size_; }
+  bool direct() const { return direct_; }
+
+  // Reading, after Finish(): the next n bytes of the file, valid until the next
+  // call. IoError when fewer than n bytes are left.
+  Status Next(size_t n, const char** out);
+
+ private:
+  struct Block;
+  Status WriteBlock(const char* p, size_t n, uint64_t at);
+  Status SubmitCurrent(bool last);
+  Status WaitWriter();
+  void WriterLoop();
+
+  int fd_ = -1;
+  bool direct_ = false;
+  std::string path_;
+  uint64_t size_ = 0;     // bytes appended
+  uint64_t written_ = 0;  // file offset of the current block
+  // Writing: the block being filled and the one being written.
+  char* fill_ = nullptr;
+  size_t fill_used_ = 0;
+  char* spare_ = nullptr;
+  struct Writer;
+  Writer* writer_ = nullptr;
+  // Reading: [win_at, win_at + win_len) of the file is at buf_[0, win_len).
+  char* buf_ = nullptr;
+  size_t buf_cap_ = 0;
+  uint64_t win_at_ = 0;
+  size_t win_len_ = 0;
+  uint64_t read_pos_ = 0;
+};
+
 }  // namespace storyline
 
 #endif  // STORYLINE_DEDUP_SPILL_FILE_H_

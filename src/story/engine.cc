@@ -66,13 +66,16 @@ std::vector<uint64_t> NameTokens(std::string_view name) {
   return out;
 }
 
+// Members naming each name token: (token, count) sorted by token.
+using TokenCounts = std::vector<std::pair<uint64_t, uint32_t>>;
+
 struct Story {
   int64_t id = -1;
   int64_t topic = -1;
   size_t original = 0;  // index into members
   std::vector<Member> members;
   CentroidMap centroid, names, numbers, salient;
-  std::unordered_map<uint64_t, uint32_t> name_tokens;  // token -> members naming it
+  TokenCounts name_tokens;  // token -> members naming it (sorted by token)
   // The members' main names (token keys) -> (members with it as a main name, weight).
   std::map<std::vector<uint64_t>, std::pair<uint32_t, float>> main_names;
   double cnorm = 0, nnorm = 0, numnorm = 0;
@@ -157,14 +160,65 @@ void Cap(CentroidMap* m, size_t cap) {
   std::sort(m->begin(), m->end());
 }
 
-// Top-n entries by weight, ties by key (deterministic).
-SparseVec TopN(const SparseVec& v, size_t n) {
-  SparseVec out = v;
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+// Top-n entries by weight, ties by key (deterministic: keys are unique).
+void TopN(const SparseVec& v, size_t n, SparseVec* out) {
+  auto heavier = [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-  if (out.size() > n) out.resize(n);
+  };
+  out->resize(std::min(n, v.size()));
+  std::partial_sort_copy(v.begin(), v.end(), out->begin(), out->end(), heavier);
+}
+SparseVec TopN(const SparseVec& v, size_t n) {
+  SparseVec out;
+  TopN(v, n, &out);
   return out;
+}
+
+// The name tokens of all the names of an article, sorted and unique.
+std::vector<uint64_t> DocNameTokens(const StoryDoc& doc) {
+  std::vector<uint64_t> out;
+  for (const Name& n : doc.f.names) {
+    std::vector<uint64_t> t = NameTokens(n.text);
+    out.insert(out.end(), t.begin(), t.end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool Contains(const std::vector<uint64_t>& sorted, uint64_t k) {
+  return std::binary_search(sorted.begin(), sorted.end(), k);
+}
+
+bool HasToken(const TokenCounts& c, uint64_t k) {
+  auto it = std::lower_bound(c.begin(), c.end(), k, [](const auto& e, uint64_t key) { return e.first < key; });
+  return it != c.end() && it->first == k;
+}
+
+// ++c[k] for every k of `keys` (sorted, unique): merged in from the back.
+void CountTokens(TokenCounts* c, const std::vector<uint64_t>& keys) {
+  size_t fresh = 0, i = 0;
+  for (uint64_t k : keys) {
+    while (i < c->size() && (*c)[i].first < k) ++i;
+    if (i < c->size() && (*c)[i].first == k) ++(*c)[i].second;
+    else ++fresh;
+  }
+  if (fresh == 0) return;
+  size_t a = c->size(), b = keys.size();
+  c->resize(a + fresh);
+  size_t out = c->size();
+  while (b > 0) {
+    uint64_t k = keys[b - 1];
+    if (a > 0 && (*c)[a - 1].first > k) {
+      (*c)[--out] = (*c)[--a];
+    } else if (a > 0 && (*c)[a - 1].first == k) {
+      (*c)[--out] = (*c)[--a];
+      --b;
+    } else {
+      (*c)[--out] = {k, 1};
+      --b;
+    }
+  }
 }
 
 // 1 when the dates are unknown or within a month; down to 0.4 a year apart.
@@ -240,46 +294,78 @@ struct StoryEngine::Impl {
   size_t NTerms(bool topic) const { return topic ? 3 * opt.query_terms : opt.query_terms; }
   size_t NNames(bool topic) const { return topic ? 24 : 8; }
 
-  std::vector<uint64_t> QueryKeys(const SparseVec& tv, const SparseVec& nv, bool topic) const {
+  // The heaviest terms and names of a vector pair: what it is looked up and posted by.
+  struct Query {
+    SparseVec terms, names;
+  };
+  Query MakeQuery(const SparseVec& tv, const SparseVec& nv, bool topic) const {
+    Query q;
+    TopN(tv, NTerms(topic), &q.terms);
+    TopN(nv, NNames(topic), &q.names);
+    return q;
+  }
+  static std::vector<uint64_t> QueryKeys(const Query& q) {
     std::vector<uint64_t> keys;
-    for (const auto& [k, w] : TopN(tv, NTerms(topic))) keys.push_back(k);
-    for (const auto& [k, w] : TopN(nv, NNames(topic))) keys.push_back(k);
+    keys.reserve(q.terms.size() + q.names.size());
+    for (const auto& [k, w] : q.terms) keys.push_back(k);
+    for (const auto& [k, w] : q.names) keys.push_back(k);
     return keys;
   }
+  std::vector<uint64_t> QueryKeys(const SparseVec& tv, const SparseVec& nv, bool topic) const {
+    return QueryKeys(MakeQuery(tv, nv, topic));
+  }
 
-  // Candidate ids by summed posting hits, best first.
+  // Candidate ids by summed posting hits, best first. Each id's hits are summed in
+  // the order of the query's keys (a stable sort by id keeps that order).
   std::vector<int64_t> Candidates(const std::unordered_map<uint64_t, std::vector<int64_t>>& idx,
-                                  const SparseVec& tv, const SparseVec& nv, bool topic) const {
-    std::unordered_map<int64_t, double> hits;
-    auto add = [&](const SparseVec& v, size_t n) {
-      for (const auto& [k, w] : TopN(v, n)) {
+                                  const Query& q) {
+    hit_buf_.clear();
+    auto add = [&](const SparseVec& top) {
+      for (const auto& [k, w] : top) {
         auto it = idx.find(k);
         if (it == idx.end()) continue;
-        for (int64_t id : it->second) hits[id] += w;
+        for (int64_t id : it->second) hit_buf_.emplace_back(id, w);
       }
     };
-    add(tv, NTerms(topic));
-    add(nv, NNames(topic));
-    std::vector<std::pair<double, int64_t>> order;
-    order.reserve(hits.size());
-    for (const auto& [id, h] : hits) order.emplace_back(h, id);
-    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    add(q.terms);
+    add(q.names);
+    std::stable_sort(hit_buf_.begin(), hit_buf_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    order_buf_.clear();
+    for (size_t i = 0; i < hit_buf_.size();) {
+      const int64_t id = hit_buf_[i].first;
+      double h = 0;
+      for (; i < hit_buf_.size() && hit_buf_[i].first == id; ++i) h += hit_buf_[i].second;
+      order_buf_.emplace_back(h, id);
+    }
+    auto better = [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    std::vector<int64_t> out;
-    for (size_t i = 0; i < order.size() && i < opt.max_candidates; ++i) out.push_back(order[i].second);
+    };
+    const size_t n = std::min(order_buf_.size(), opt.max_candidates);
+    std::partial_sort(order_buf_.begin(), order_buf_.begin() + n, order_buf_.end(), better);
+    std::vector<int64_t> out(n);
+    for (size_t i = 0; i < n; ++i) out[i] = order_buf_[i].second;
     return out;
   }
+  std::vector<int64_t> Candidates(const std::unordered_map<uint64_t, std::vector<int64_t>>& idx,
+                                  const SparseVec& tv, const SparseVec& nv, bool topic) {
+    return Candidates(idx, MakeQuery(tv, nv, topic));
+  }
+  // Scratch of Candidates (the engine is single-threaded).
+  std::vector<std::pair<int64_t, float>> hit_buf_;
+  std::vector<std::pair<double, int64_t>> order_buf_;
 
   // ---- Scores ---------------------------------------------------------------
 
-  void AddNameTokens(Story* s, const Member& m) {
+  // `mine`: DocNameTokens of the member's doc when the caller has them.
+  void AddNameTokens(Story* s, const Member& m, const std::vector<uint64_t>* mine = nullptr) {
     if (!m.doc) return;
-    std::unordered_set<uint64_t> mine;
-    for (const Name& n : m.doc->f.names) {
-      for (uint64_t k : NameTokens(n.text)) mine.insert(k);
+    std::vector<uint64_t> own;
+    if (!mine) {
+      own = DocNameTokens(*m.doc);
+      mine = &own;
     }
-    for (uint64_t k : mine) ++s->name_tokens[k];
+    CountTokens(&s->name_tokens, *mine);
     for (const auto& [toks, w] : m.main_names) {
       auto& e = s->main_names[toks];
       ++e.first;
@@ -293,36 +379,31 @@ struct StoryEngine::Impl {
     }
     // Bounded like the centroid: drop single mentions once the map is large.
     if (s->name_tokens.size() > 8 * opt.centroid_terms) {
-      for (auto it = s->name_tokens.begin(); it != s->name_tokens.end();) {
-        if (it->second <= 1) it = s->name_tokens.erase(it);
-        else ++it;
-      }
+      s->name_tokens.erase(std::remove_if(s->name_tokens.begin(), s->name_tokens.end(),
+                                          [](const auto& e) { return e.second <= 1; }),
+                           s->name_tokens.end());
     }
   }
 
   // Share (by weight) of the article's main names that the story never names.
-  double MissingMainNames(const Story& s, const Member& m) const {
+  // `mine`: DocNameTokens of the member's doc (empty without one).
+  double MissingMainNames(const Story& s, const Member& m, const std::vector<uint64_t>& mine) const {
     double miss = 0, total = 0;
     for (const auto& [toks, w] : m.main_names) {
       size_t found = 0;
-      for (uint64_t k : toks) found += s.name_tokens.count(k) > 0;
+      for (uint64_t k : toks) found += HasToken(s.name_tokens, k);
       total += w;
       if (2 * found < toks.size() || found == 0) miss += w;
     }
     double doc_side = total > 0 ? miss / total : 0;
     // The other way: the names most of the story's members make their main ones
     // (each member's own main names when the story is new) that the article never names.
-    std::unordered_set<uint64_t> mine;
-    if (m.doc) {
-      for (const Name& n : m.doc->f.names)
-        for (uint64_t k : NameTokens(n.text)) mine.insert(k);
-    }
     const size_t size = s.members.size();
     double smiss = 0, stotal = 0;
     for (const auto& [toks, e] : s.main_names) {
       if (2 * e.first < size) continue;
       size_t found = 0;
-      for (uint64_t k : toks) found += mine.count(k) > 0;
+      for (uint64_t k : toks) found += Contains(mine, k);
       stotal += e.second;
       if (2 * found < toks.size() || found == 0) smiss += e.second;
     }
@@ -363,18 +444,25 @@ struct StoryEngine::Impl {
     changed_stories.insert(s->id);
   }
 
-  void AddMember(Story* s, Member m) {
+  // `keys`: QueryKeys(m.tv, m.nv, false) and `mine`: DocNameTokens of m's doc,
+  // when the caller has them.
+  void AddMember(Story* s, Member m, const std::vector<uint64_t>* keys = nullptr,
+                 const std::vector<uint64_t>* mine = nullptr) {
     AddInto(&s->centroid, m.tv);
     AddInto(&s->names, m.nv);
     AddInto(&s->numbers, m.numv);
     AddInto(&s->salient, m.sv);
     Cap(&s->salient, opt.centroid_terms / 2);
-    AddNameTokens(s, m);
+    AddNameTokens(s, m, mine);
     if (m.time != kNoTime && m.date_confidence >= 0.3) {
       s->date_min = s->date_min == kNoTime ? m.time : std::min(s->date_min, m.time);
       s->date_max = s->date_max == kNoTime ? m.time : std::max(s->date_max, m.time);
     }
-    for (uint64_t k : QueryKeys(m.tv, m.nv, false)) Post(&postings, k, s->id, opt.posting_cap, &s->posted);
+    if (keys) {
+      for (uint64_t k : *keys) Post(&postings, k, s->id, opt.posting_cap, &s->posted);
+    } else {
+      for (uint64_t k : QueryKeys(m.tv, m.nv, false)) Post(&postings, k, s->id, opt.posting_cap, &s->posted);
+    }
     if (m.doc) content[m.doc->f.content_hash] = s->id;
     s->members.push_back(std::move(m));
     // Bound the live analyses: drop the texts of the oldest non-original members.
@@ -490,7 +578,7 @@ struct StoryEngine::Impl {
   }
 
   // The best topic for story `s` other than `exclude`, with its score.
-  std::pair<int64_t, double> BestTopic(const Story& s, int64_t exclude) const {
+  std::pair<int64_t, double> BestTopic(const Story& s, int64_t exclude) {
     SparseVec tv, nv;
     // The story's current centroid as a sparse vector (normalised).
     tv.reserve(s.centroid.size());
@@ -686,7 +774,10 @@ struct StoryEngine::Impl {
     m.doc = std::make_shared<StoryDoc>(std::move(doc));
 
     // Candidates: an exact copy's story first, then the index.
-    std::vector<int64_t> cands = Candidates(postings, m.tv, m.nv, false);
+    const Query query = MakeQuery(m.tv, m.nv, false);
+    const std::vector<uint64_t> query_keys = QueryKeys(query);
+    const std::vector<uint64_t> mine = DocNameTokens(*m.doc);
+    std::vector<int64_t> cands = Candidates(postings, query);
     int64_t copy_of = -1;
     if (auto c = content.find(chash); c != content.end() && !m.tv.empty() && stories.count(c->second)) {
       copy_of = c->second;
@@ -752,7 +843,7 @@ struct StoryEngine::Impl {
     if (opt.conflict_weight > 0) {
       for (auto& [sc, id] : scored) {
         if (sc >= 1.0) continue;
-        sc *= 1.0 - opt.conflict_weight * MissingMainNames(stories.at(id), m);
+        sc *= 1.0 - opt.conflict_weight * MissingMainNames(stories.at(id), m, mine);
       }
       std::sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) {
         return x.first != y.first ? x.first > y.first : x.second < y.second;
@@ -776,7 +867,7 @@ struct StoryEngine::Impl {
       Story* s = &stories.at(scored[0].second);
       Relate(s, &m, scored[0].first);
       out.score = scored[0].first;
-      AddMember(s, std::move(m));
+      AddMember(s, std::move(m), &query_keys, &mine);
       // A second story this close, itself close to the first: they are one.
       if (scored.size() > 1 && scored[1].first >= opt.join_threshold) {
         Story* t = &stories.at(scored[1].second);
@@ -819,7 +910,7 @@ struct StoryEngine::Impl {
       Story* sp = &it->second;
       sp->last_feed = clock;
       by_time.insert({clock, sp->id});
-      AddMember(sp, std::move(m));
+      AddMember(sp, std::move(m), &query_keys, &mine);
       AssignTopic(sp);
       out.story = sp->id;
       out.topic = sp->topic;
@@ -1234,6 +1325,13 @@ bool GetCounts(ByteReader* r, std::unordered_map<uint64_t, uint32_t>* m) {
   }
   return true;
 }
+bool GetCounts(ByteReader* r, TokenCounts* m) {
+  std::unordered_map<uint64_t, uint32_t> all;
+  if (!GetCounts(r, &all)) return false;
+  m->assign(all.begin(), all.end());
+  std::sort(m->begin(), m->end());
+  return true;
+}
 bool GetMainNames(ByteReader* r, std::map<std::vector<uint64_t>, std::pair<uint32_t, float>>* m) {
   uint64_t n;
   if (!r->U64(&n) || n > (1u << 24)) return false;
@@ -1290,10 +1388,8 @@ std::string StoryEngine::Snapshot() const {
     w.U64(s.next_topic_check);
     PutMap(&w, s.centroid); PutMap(&w, s.names); PutMap(&w, s.numbers); PutMap(&w, s.salient);
     {
-      std::vector<std::pair<uint64_t, uint32_t>> nt(s.name_tokens.begin(), s.name_tokens.end());
-      std::sort(nt.begin(), nt.end());
-      w.U64(nt.size());
-      for (auto& [k, c] : nt) { w.U64(k); w.U64(c); }
+      w.U64(s.name_tokens.size());  // sorted by token
+      for (auto& [k, c] : s.name_tokens) { w.U64(k); w.U64(c); }
       w.U64(s.main_names.size());
       for (const auto& [toks, e] : s.main_names) { PutKeys(&w, toks); w.U64(e.first); w.F32(e.second); }
     }

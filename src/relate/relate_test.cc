@@ -10,6 +10,7 @@
 #include <string>
 
 #include "storyline/relate.h"
+#include "storyline/text.h"
 
 namespace storyline {
 namespace {
@@ -265,6 +266,75 @@ TEST(TermStats, AddingDocumentsLowersIdf) {
   st.Add(AnalyzeArticle(S(1)));
   EXPECT_LT(st.Idf(TermHash("yoon")), before);
   EXPECT_EQ(st.added(), 2u);
+}
+
+TEST(TermStats, ALanguagesCommonWordsWeighNothingOnceItsDocumentsAreCounted) {
+  // Arabic has no stop-word list: "في" (in) is a content word to the analysis,
+  // in every text. Once 20+ Arabic documents are counted it must weigh 0 there,
+  // while a word of one document keeps a high weight.
+  const char* kCities[] = {"القاهرة", "الرياض", "بيروت", "دمشق", "بغداد", "عمان",
+                           "الدوحة", "دبي", "تونس", "الجزائر", "الرباط", "طرابلس",
+                           "الخرطوم", "صنعاء", "عدن", "مسقط", "المنامة", "الكويت",
+                           "غزة", "القدس", "حلب", "الموصل", "البصرة", "جدة"};
+  TermStats st;
+  Stemmer stem("ar");
+  uint64_t fi = TermHash(std::string(stem.Stem("في")));
+  double before = st.Idf(fi, "ar");
+  for (const char* c : kCities) {
+    Article a;
+    a.lang = "ar";
+    a.text = std::string("وصل الوفد في ") + c + " اليوم";
+    st.Add(AnalyzeArticle(a));
+  }
+  uint64_t beirut = TermHash(std::string(stem.Stem("بيروت")));
+  EXPECT_GT(before, 5.0);  // unknown to the English background
+  EXPECT_EQ(st.Idf(fi, "ar"), 0.0);
+  EXPECT_GT(st.Idf(beirut, "ar"), 2.0);
+  EXPECT_GE(st.SmoothIdf(fi, "ar"), 1.0);  // the baseline's classic weight keeps +1
+  // English keeps the background's smoothed weights.
+  EXPECT_EQ(st.Idf(TermHash("said"), "en"), st.Idf(TermHash("said")));
+}
+
+TEST(Analyze, ArabicIndicDigitsAreNumbers) {
+  Article a, b;
+  a.lang = b.lang = "ar";
+  a.text = "بلغ عدد الحالات ١٠٨١٠ حالة في عام ٢٠٢٠";
+  b.text = "بلغ عدد الحالات 10810 حالة في عام 2020";
+  ArticleFeatures fa = AnalyzeArticle(a), fb = AnalyzeArticle(b);
+  EXPECT_EQ(fa.years, std::vector<int>{2020});
+  EXPECT_EQ(fa.numbers, fb.numbers);
+  EXPECT_EQ(fa.numbers.size(), 2u);
+}
+
+TEST(Analyze, ArabicSpellingVariantsShareCharacterGrams) {
+  // Hamza on alef, taa marbuta and the article vary between outlets; the
+  // character n-grams must not see two different words.
+  Article a, b;
+  a.lang = b.lang = "ar";
+  a.text = "أعلنت الحكومة الإثيوبية";
+  b.text = "اعلنت حكومة اثيوبيه";
+  ArticleFeatures fa = AnalyzeArticle(a), fb = AnalyzeArticle(b);
+  ASSERT_FALSE(fa.char_grams.empty());
+  ASSERT_EQ(fa.char_grams.size(), fb.char_grams.size());
+  for (size_t i = 0; i < fa.char_grams.size(); ++i) {
+    EXPECT_EQ(fa.char_grams[i].term, fb.char_grams[i].term);
+    EXPECT_EQ(fa.char_grams[i].count, fb.char_grams[i].count);
+  }
+}
+
+TEST(Analyze, HeadIsTheTitleThenTheFirstContentWords) {
+  ArticleFeatures f = AnalyzeArticle(S(2));
+  uint32_t words = 0;
+  for (const TermCount& t : f.head_terms) words += t.count;
+  EXPECT_EQ(words, 10u);
+  // The seed's title is "North Korea defends Russian cooperation".
+  auto has = [&](const char* stem) {
+    return std::any_of(f.head_terms.begin(), f.head_terms.end(),
+                       [&](const TermCount& t) { return t.term == TermHash(stem); });
+  };
+  EXPECT_TRUE(has("defend"));
+  EXPECT_TRUE(has("cooper"));
+  EXPECT_FALSE(has("ammunit"));  // later in the text
 }
 
 TEST(Similarity, SymmetricAndBounded) {

@@ -11,6 +11,7 @@
 
 #include "core/hash.h"
 #include "core/json_writer.h"
+#include "dedup/spill_file.h"
 #include "storyline/ingest.h"
 #include "storyline/minhash.h"
 #include "storyline/text.h"
@@ -318,3 +319,83 @@ TEST(Dedup, ArticleJsonMatchesJsonWriter) {
     EXPECT_EQ(storyline::ArticleJson(a), w.Take()) << "round " << round;
   }
 }
+
+namespace storyline {
+namespace {
+
+// The text spill (direct I/O, 4 MB blocks written in the background) gives back
+// every byte, for records that straddle blocks and for one larger than a block.
+TEST(SequentialSpill, ReadsBackWhatWasWritten) {
+  SequentialSpill spill;
+  ASSERT_TRUE(spill.Open("").ok());
+  std::mt19937_64 rng(5);
+  std::vector<std::string> recs;
+  for (int i = 0; i < 3000; ++i) {
+    size_t n = i == 1500 ? (9u << 20) : rng() % 7000;
+    std::string r(n, '\0');
+    for (char& c : r) c = static_cast<char>('a' + rng() % 26);
+    ASSERT_TRUE(spill.Append(r).ok());
+    recs.push_back(std::move(r));
+  }
+  ASSERT_TRUE(spill.Finish().ok());
+  for (const std::string& r : recs) {
+    const char* p = nullptr;
+    ASSERT_TRUE(spill.Next(r.size(), &p).ok());
+    ASSERT_EQ(std::string_view(p, r.size()), r);
+  }
+  const char* p = nullptr;
+  EXPECT_FALSE(spill.Next(1, &p).ok());  // nothing past the end
+}
+
+// Kept lines come from the spilled fields: byte for byte ArticleJson, also for
+// an article larger than a spill block; duplicates get no line.
+TEST(Dedup, KeptLinesAreTheArticlesAsJson) {
+  std::vector<Article> a = Seeds();
+  Article big = Make("big", "");
+  for (int i = 0; big.text.size() < (6u << 20); ++i) {
+    big.text += "Line " + std::to_string(i) + " of a \"long\" text\twith\\escapes and words.\n";
+  }
+  big.title = "A title";
+  big.url = "https://example.com/big";
+  a.push_back(big);
+  Article copy = a[0];
+  copy.id = "copy-of-000";
+  a.push_back(copy);
+  struct Sink : DedupSink {
+    std::vector<std::pair<DedupRecord, std::string>> got;
+    Status OnRecord(const DedupRecord& r, std::string_view json) override {
+      got.emplace_back(r, std::string(json));
+      return Status::Ok();
+    }
+  } sink;
+  struct Reader : ArticleReader {
+    explicit Reader(const std::vector<Article>& a) : a_(a) {}
+    Result<bool> Next(Article* out) override {
+      if (i_ == a_.size()) return false;
+      *out = a_[i_];
+      out->seq = i_++;
+      return true;
+    }
+    const IngestStats& stats() const override { return stats_; }
+    uint64_t total_bytes() const override { return 0; }
+    const std::vector<Article>& a_;
+    size_t i_ = 0;
+    IngestStats stats_;
+  } reader(a);
+  DedupOptions opt;
+  opt.keep = KeepPolicy::kFirst;
+  ASSERT_TRUE(Dedup(&reader, opt, &sink).ok());
+  ASSERT_EQ(sink.got.size(), a.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].id == "copy-of-000") {
+      EXPECT_FALSE(sink.got[i].first.kept());
+      EXPECT_EQ(sink.got[i].second, "");
+    } else {
+      EXPECT_TRUE(sink.got[i].first.kept()) << a[i].id;
+      EXPECT_EQ(sink.got[i].second, ArticleJson(a[i])) << a[i].id;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace storyline

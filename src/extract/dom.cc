@@ -252,27 +252,62 @@ size_t ScriptEnd(std::string_view s, size_t p) {
 }
 
 // The '>' that closes the tag whose attributes start at p (quoted attribute
-// values may hold '>'), or npos when the input ends first.
-size_t TagEnd(std::string_view s, size_t p) {
+// values may hold '>'), or npos when the input ends first. With `keep`, the
+// spans [from, to) of the attributes keep() rejects go to *drop.
+template <typename Keep>
+size_t TagEnd(std::string_view s, size_t p, Keep keep, std::vector<std::pair<size_t, size_t>>* drop) {
   const size_t n = s.size();
   for (;;) {
     while (p < n && (IsHtmlSpace(s[p]) || s[p] == '/')) ++p;
     if (p >= n) return std::string_view::npos;
     if (s[p] == '>') return p;
+    const size_t name_start = p;
     ++p;  // the attribute name's first character (may be '=')
     while (p < n && !IsHtmlSpace(s[p]) && s[p] != '/' && s[p] != '>' && s[p] != '=') ++p;
+    const size_t name_end = p;
+    size_t attr_end = p;
     while (p < n && IsHtmlSpace(s[p])) ++p;
-    if (p >= n || s[p] != '=') continue;
-    ++p;
-    while (p < n && IsHtmlSpace(s[p])) ++p;
-    if (p >= n) return std::string_view::npos;
-    if (s[p] == '"' || s[p] == '\'') {
-      const void* close = std::memchr(s.data() + p + 1, s[p], n - p - 1);
-      if (close == nullptr) return std::string_view::npos;
-      p = static_cast<const char*>(close) - s.data() + 1;
-    } else {
-      while (p < n && !IsHtmlSpace(s[p]) && s[p] != '>') ++p;
+    if (p < n && s[p] == '=') {
+      ++p;
+      while (p < n && IsHtmlSpace(s[p])) ++p;
+      if (p >= n) return std::string_view::npos;
+      if (s[p] == '"' || s[p] == '\'') {
+        const void* close = std::memchr(s.data() + p + 1, s[p], n - p - 1);
+        if (close == nullptr) return std::string_view::npos;
+        p = static_cast<const char*>(close) - s.data() + 1;
+      } else if (s[p] != '>') {
+        while (p < n && !IsHtmlSpace(s[p]) && s[p] != '>') ++p;
+      }
+      attr_end = p;
     }
+    if (drop != nullptr && !keep(s.substr(name_start, name_end - name_start)))
+      drop->emplace_back(name_start, attr_end);
+  }
+}
+
+size_t TagEnd(std::string_view s, size_t p) {
+  return TagEnd(s, p, [](std::string_view) { return true; }, nullptr);
+}
+
+// Whether extraction reads attribute `attr` (lower case) of element `tag`, or
+// the HTML5 tree builder looks at it (input type, font color/face/size,
+// annotation-xml encoding). Dom::Attr asks only for these.
+bool KeepAttribute(std::string_view tag, std::string_view attr) {
+  switch (attr.size()) {
+    case 2: return attr == "id";
+    case 3: return attr == "rel";
+    case 4:
+      return attr == "role" || attr == "lang" || attr == "type" || attr == "name" ||
+             attr == "face" || attr == "size" || (attr == "href" && tag == "link");
+    case 5:
+      return attr == "class" || attr == "style" || (attr == "title" && tag == "abbr") ||
+             attr == "color";
+    case 6: return attr == "hidden";
+    case 7: return attr == "content" || attr == "pubdate" || attr == "charset";
+    case 8: return attr == "itemprop" || attr == "datetime" || attr == "property" ||
+                   attr == "xml:lang" || attr == "encoding";
+    case 10: return attr == "http-equiv";
+    default: return false;
   }
 }
 
@@ -309,6 +344,7 @@ void PrepareForParse(std::string_view html, int max_depth, PreparedHtml* out) {
   int depth = 0;
   size_t p = 0;
   const size_t n = html.size();
+  std::vector<std::pair<size_t, size_t>> attr_drops;  // attributes of the current tag
   while (p < n) {
     const void* hit = std::memchr(html.data() + p, '<', n - p);
     if (hit == nullptr) break;
@@ -365,9 +401,24 @@ void PrepareForParse(std::string_view html, int max_depth, PreparedHtml* out) {
     }
     const std::string_view name =
         name_len <= sizeof(name_buf) ? std::string_view(name_buf, name_len) : std::string_view();
-    const size_t gt = TagEnd(html, e);
+    attr_drops.clear();
+    const size_t gt = closing ? TagEnd(html, e)
+                              : TagEnd(html, e,
+                                       [&](std::string_view attr) {
+                                         char buf[16];
+                                         if (attr.size() > sizeof(buf)) return false;
+                                         for (size_t k = 0; k < attr.size(); ++k)
+                                           buf[k] = Lower(attr[k]);
+                                         return KeepAttribute(name, std::string_view(buf, attr.size()));
+                                       },
+                                       &attr_drops);
     if (gt == std::string_view::npos) break;  // the input ends inside the tag
     p = gt + 1;
+    const bool too_deep = !closing && depth >= max_depth && html[gt - 1] != '/' &&
+                          name != "script" && name != "style" && CountsForNesting(name);
+    if (!too_deep) {
+      for (const auto& [from, to] : attr_drops) replace(from, to, "");
+    }
     if (!closing) {
       if (name == "script") {
         const size_t end = ScriptEnd(html, p);

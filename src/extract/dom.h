@@ -41,7 +41,9 @@ class Dom {
   const std::vector<DomNode>& nodes() const { return nodes_; }
   size_t size() const { return nodes_.size(); }
   const DomNode& operator[](size_t i) const { return nodes_[i]; }
-  // The attribute `name` of element i, or "" when absent.
+  // The attribute `name` (lower case) of element i, or "" when absent. Only the
+  // attributes extraction reads are kept (KeepAttribute in dom.cc): reading
+  // another one needs it added there.
   std::string_view Attr(size_t i, const char* name) const;
   // The text of text node i ("" for elements); for the text of a <script>, the
   // script's body as written.
@@ -80,6 +82,8 @@ struct PreparedHtml {
 //    so gumbo does not tokenize it character by character (Dom::Text gives the
 //    body back); a <style>'s body and a comment's content are dropped (the
 //    element or an empty comment stays);
+//  - attributes that neither extraction nor the tree builder reads (href of
+//    links, src, srcset, data-*, svg paths, ...) are dropped;
 //  - start tags nested deeper than `max_depth` (counting elements that need an
 //    explicit end tag) are dropped, so the HTML5 tree builder, whose scope
 //    checks walk the stack of open elements, stays linear.

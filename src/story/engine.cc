@@ -84,6 +84,11 @@ struct Story {
   std::vector<uint64_t> posted;  // keys under which the story is in the index
   std::vector<int64_t> merged_from;
   uint32_t next_topic_check = 2;
+  // Members with a live analysis, and an index before which no member but the
+  // original has one (where dropping the oldest analysis starts looking). Derived
+  // from `members`; not in the snapshot.
+  size_t live = 0;
+  size_t drop_from = 0;
 };
 
 struct Topic {
@@ -463,18 +468,22 @@ struct StoryEngine::Impl {
     } else {
       for (uint64_t k : QueryKeys(m.tv, m.nv, false)) Post(&postings, k, s->id, opt.posting_cap, &s->posted);
     }
-    if (m.doc) content[m.doc->f.content_hash] = s->id;
+    if (m.doc) {
+      content[m.doc->f.content_hash] = s->id;
+      ++s->live;
+    }
     s->members.push_back(std::move(m));
     // Bound the live analyses: drop the texts of the oldest non-original members.
-    size_t live = 0;
-    for (const Member& x : s->members) live += x.doc != nullptr;
-    for (size_t i = 0; live > opt.max_live_members && i < s->members.size(); ++i) {
+    size_t i = s->drop_from;
+    for (; s->live > opt.max_live_members && i < s->members.size(); ++i) {
       if (i == s->original || !s->members[i].doc) continue;
       auto c = content.find(s->members[i].doc->f.content_hash);
       if (c != content.end() && c->second == s->id) content.erase(c);
       s->members[i].doc.reset();
-      --live;
+      --s->live;
     }
+    // Members before i have no analysis left (or are the original).
+    s->drop_from = i;
     Refresh(s);
     Touch(s);
     briefs[s->id].first_seen = s->date_min;
@@ -559,6 +568,8 @@ struct StoryEngine::Impl {
       // Derived from the old original, which derives from m: keep the label, re-point.
       x.of = m->id;
     }
+    // The old original may now lose its analysis like any member.
+    s->drop_from = std::min(s->drop_from, s->original);
     s->original = s->members.size();  // m is appended next
     briefs[s->id].title = m->doc ? m->doc->meta.title : "";
   }
@@ -659,7 +670,10 @@ struct StoryEngine::Impl {
     Unpost(&postings, from->posted, from->id);
     by_time.erase({from->last_feed, from->id});
     for (Member& m : from->members) {
-      if (m.doc) content[m.doc->f.content_hash] = into->id;
+      if (m.doc) {
+        content[m.doc->f.content_hash] = into->id;
+        ++into->live;
+      }
       if (m.relation == kOriginal) m.relation = kSameStory;
       AddInto(&into->centroid, m.tv);
       AddInto(&into->names, m.nv);
@@ -694,6 +708,7 @@ struct StoryEngine::Impl {
     ++st.merges;
     Refresh(into);
     Touch(into);
+    changed_stories.erase(from->id);  // no longer active: TakeChanges would skip it
     stories.erase(from->id);
   }
 
@@ -744,6 +759,9 @@ struct StoryEngine::Impl {
       if (opt.keep_retired) retired.emplace(id, std::move(v));
     }
     ++st.retired_stories;
+    // TakeChanges reports active stories only: forget it there (bounded memory when
+    // nobody takes the changes).
+    changed_stories.erase(id);
     stories.erase(it);
   }
 
@@ -1510,6 +1528,7 @@ Status StoryEngine::Restore(std::string_view blob) {
         x.doc = std::make_shared<StoryDoc>(AnalyzeForStory(a));
         m.content[x.doc->f.content_hash] = s.id;
       }
+      s.live += x.doc != nullptr;
       s.members.push_back(std::move(x));
     }
     if (s.original >= s.members.size()) return bad();

@@ -82,11 +82,13 @@ SparseVec NumberVector(const ArticleFeatures& f) {
 
 double Dot(const SparseVec& a, const SparseVec& b) {
   double s = 0;
+  const size_t na = a.size(), nb = b.size();
   size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i].first < b[j].first) ++i;
-    else if (a[i].first > b[j].first) ++j;
-    else s += static_cast<double>(a[i++].second) * b[j++].second;
+  while (i < na && j < nb) {  // branch-light merge: both advance on a match
+    const uint64_t ka = a[i].first, kb = b[j].first;
+    if (ka == kb) s += static_cast<double>(a[i].second) * b[j].second;
+    i += ka <= kb;
+    j += kb <= ka;
   }
   return s;
 }

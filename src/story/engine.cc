@@ -321,27 +321,46 @@ struct StoryEngine::Impl {
   }
 
   // Candidate ids by summed posting hits, best first. Each id's hits are summed in
-  // the order of the query's keys (a stable sort by id keeps that order).
+  // the order of the query's keys, in a reused open-addressing table.
   std::vector<int64_t> Candidates(const std::unordered_map<uint64_t, std::vector<int64_t>>& idx,
                                   const Query& q) {
-    hit_buf_.clear();
-    auto add = [&](const SparseVec& top) {
+    size_t most = 0;  // hits at most
+    lists_buf_.clear();
+    auto find = [&](const SparseVec& top) {
       for (const auto& [k, w] : top) {
         auto it = idx.find(k);
         if (it == idx.end()) continue;
-        for (int64_t id : it->second) hit_buf_.emplace_back(id, w);
+        lists_buf_.emplace_back(&it->second, w);
+        most += it->second.size();
       }
     };
-    add(q.terms);
-    add(q.names);
-    std::stable_sort(hit_buf_.begin(), hit_buf_.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    find(q.terms);
+    find(q.names);
     order_buf_.clear();
-    for (size_t i = 0; i < hit_buf_.size();) {
-      const int64_t id = hit_buf_[i].first;
-      double h = 0;
-      for (; i < hit_buf_.size() && hit_buf_[i].first == id; ++i) h += hit_buf_[i].second;
-      order_buf_.emplace_back(h, id);
+    if (most > 0) {
+      size_t cap = 16;
+      while (cap < 2 * most) cap *= 2;
+      if (table_.size() < cap) {
+        table_.assign(cap, HitCell{});
+        gen_ = 0;
+      }
+      const size_t mask = table_.size() - 1;
+      if (++gen_ == 0) {  // wrapped: every cell looks fresh again
+        std::fill(table_.begin(), table_.end(), HitCell{});
+        gen_ = 1;
+      }
+      for (const auto& [list, w] : lists_buf_) {
+        for (int64_t id : *list) {
+          size_t h = static_cast<size_t>((static_cast<uint64_t>(id) * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
+          while (table_[h].gen == gen_ && table_[h].id != id) h = (h + 1) & mask;
+          HitCell& c = table_[h];
+          if (c.gen != gen_) {
+            c = {id, static_cast<uint32_t>(order_buf_.size()), gen_};
+            order_buf_.emplace_back(0.0, id);
+          }
+          order_buf_[c.slot].first += w;
+        }
+      }
     }
     auto better = [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -357,7 +376,14 @@ struct StoryEngine::Impl {
     return Candidates(idx, MakeQuery(tv, nv, topic));
   }
   // Scratch of Candidates (the engine is single-threaded).
-  std::vector<std::pair<int64_t, float>> hit_buf_;
+  struct HitCell {
+    int64_t id = 0;
+    uint32_t slot = 0;
+    uint32_t gen = 0;  // the cell is in use in call `gen`
+  };
+  std::vector<HitCell> table_;
+  uint32_t gen_ = 0;
+  std::vector<std::pair<const std::vector<int64_t>*, float>> lists_buf_;
   std::vector<std::pair<double, int64_t>> order_buf_;
 
   // ---- Scores ---------------------------------------------------------------

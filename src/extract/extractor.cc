@@ -280,6 +280,7 @@ constexpr double kMaxListLinkDensity = 0.3;
 constexpr uint32_t kShortTail = 30;
 constexpr uint32_t kShortHead = 20;
 constexpr uint32_t kLabelMaxChars = 60;
+constexpr size_t kNoscriptRetryChars = 200;
 
 // True for a short line that labels or credits rather than tells: a photo
 // credit ("Foto: ...", "AFP / NAME", "... /Getty Images"), or a bare label
@@ -341,6 +342,17 @@ class Extractor {
       // The class hints may have removed the article's own wrapper.
       std::string relaxed = Extract(/*use_hints=*/false);
       if (CountChars(relaxed) > CountChars(best) * 2) best = std::move(relaxed);
+    }
+    if (has_noscript_ && CountChars(best) < kNoscriptRetryChars) {
+      // Some pages put the whole page inside <noscript> (for readers without
+      // scripts; gumbo parses it as markup): read it there.
+      keep_noscript_ = true;
+      std::string inside = Extract(/*use_hints=*/true);
+      if (CountChars(inside) < 500) {
+        std::string relaxed = Extract(/*use_hints=*/false);
+        if (CountChars(relaxed) > CountChars(inside) * 2) inside = std::move(relaxed);
+      }
+      if (CountChars(inside) > CountChars(best) * 2) best = std::move(inside);
     }
     return best;
   }
@@ -472,7 +484,8 @@ class Extractor {
       ReadAttrs(d.g, &a);
       // A class hint never removes the article itself: elements holding
       // <main>, the <h1> or itemprop=articleBody are kept (marked below).
-      if (d.tag == GUMBO_TAG_MAIN || d.tag == GUMBO_TAG_H1 || a.article_body) protected_[i] = 1;
+      if (d.tag == GUMBO_TAG_MAIN || a.article_body) protected_[i] = kHoldsMain | kHoldsArticlePart;
+      if (d.tag == GUMBO_TAG_H1) protected_[i] = kHoldsArticlePart;
       uint8_t flags = 0;
       if (!a.cls.empty() || !a.id.empty()) {
         const HintEntry& e = LookupHint(a.cls, a.id);
@@ -486,31 +499,57 @@ class Extractor {
       if (a.hidden) tag_drop = true;
       if (!a.style.empty() && StyleHides(a.style)) tag_drop = true;
       const std::string_view role = a.role;
-      if (role == "navigation" || role == "banner" || role == "contentinfo" ||
-          role == "complementary" || role == "dialog" || role == "menu")
-        tag_drop = true;
-      if (tag_drop) {
-        hard_[i] = 3;  // always removed
+      const bool landmark = role == "navigation" || role == "banner" || role == "contentinfo" ||
+                            role == "complementary" || role == "dialog" || role == "menu";
+      if (tag_drop && d.tag == GUMBO_TAG_NOSCRIPT && !a.hidden) {
+        hard_[i] = kRemovedNoscript;
+        has_noscript_ = true;
         continue;
       }
-      if (soft_drop) hard_[i] = 1;
+      if (tag_drop) {
+        hard_[i] = kRemovedAlways;
+        continue;
+      }
+      if (landmark) {
+        hard_[i] = kRemovedLandmark;
+        continue;
+      }
+      if (soft_drop) hard_[i] = kRemovedByHint;
       if (!has_hint || d.tag == GUMBO_TAG_BODY || d.tag == GUMBO_TAG_HTML) continue;
       if (!opt_.include_comments && (flags & kCommentHint)) {
-        hard_[i] = 2;  // removed unless relaxed
+        hard_[i] = kRemovedComments;
       } else if (flags & kHardHint) {
-        hard_[i] = 1;  // removed when hints are used
+        hard_[i] = kRemovedByHint;
       }
       if (flags & kPositiveHint) weight_[i] += 25;
       if (flags & kNegativeHint) weight_[i] -= 25;
     }
     for (size_t i = n; i-- > 1;) {
       const DomNode& d = dom_[i];
-      if (!d.is_text && protected_[i] && d.parent >= 0) protected_[d.parent] = 1;
+      if (!d.is_text && protected_[i] && d.parent >= 0) protected_[d.parent] |= protected_[i];
     }
   }
 
   // The filtered class/id hint of element i ("" when none).
   const std::string& Hint(int32_t i) const { return hints_[hint_[i]]; }
+
+  // Whether element i and what it holds are left out of the text.
+  bool Removed(int32_t i, bool use_hints) const {
+    switch (hard_[i]) {
+      case kRemovedAlways:
+        return true;
+      case kRemovedNoscript:
+        return !keep_noscript_;
+      case kRemovedLandmark:  // a landmark role, unless broken nesting put <main> inside
+        return (protected_[i] & kHoldsMain) == 0;
+      case kRemovedComments:
+        return protected_[i] == 0;
+      case kRemovedByHint:
+        return use_hints && protected_[i] == 0;
+      default:
+        return false;
+    }
+  }
 
   bool InsideArticle(size_t i) const {
     for (int32_t p = dom_[i].parent; p >= 0; p = dom_[p].parent) {
@@ -581,8 +620,7 @@ class Extractor {
         ++i;
         continue;
       }
-      if (hard_[i] == 3 || (hard_[i] == 2 && !protected_[i]) ||
-          (use_hints && hard_[i] == 1 && !protected_[i])) {
+      if (Removed(i, use_hints)) {
         if (IsBlockTag(d.tag)) flush();
         i = d.end;
         continue;
@@ -866,8 +904,22 @@ class Extractor {
   std::vector<HintEntry> hint_entries_;
   std::unordered_map<size_t, uint32_t> hint_cache_;  // hash of (class, id) -> entry
   HintEntry spare_entry_;
-  std::vector<uint8_t> hard_;   // 3 = always removed, 2 = comments, 1 = boilerplate hint
-  std::vector<uint8_t> protected_;  // holds the article's main parts
+  // Why an element is left out (see Removed); 0 = kept.
+  enum Removal : uint8_t {
+    kRemovedByHint = 1,    // a boilerplate class/id, <aside>, <header> outside the article
+    kRemovedComments = 2,  // reader comments
+    kRemovedAlways = 3,    // tags that never hold text, hidden elements
+    kRemovedLandmark = 4,  // role=navigation, banner, contentinfo, ...
+    kRemovedNoscript = 5,  // <noscript>, read only when nothing else is found
+  };
+  enum Holds : uint8_t {
+    kHoldsArticlePart = 1,  // holds <main>, the <h1> or itemprop=articleBody
+    kHoldsMain = 2,         // holds <main> or itemprop=articleBody
+  };
+  std::vector<uint8_t> hard_;       // Removal per element
+  std::vector<uint8_t> protected_;  // Holds bits per element
+  bool has_noscript_ = false;
+  bool keep_noscript_ = false;
   std::vector<double> weight_;  // class/id weight
   std::vector<Para> paras_;
 };

@@ -96,6 +96,12 @@ constexpr MonthName kMonths[] = {
     {"listopada", 11}, {"grudnia", 12}, {"styczeń", 1}, {"luty", 2}, {"marzec", 3},
     {"kwiecień", 4}, {"maj", 5}, {"czerwiec", 6}, {"lipiec", 7}, {"sierpień", 8},
     {"wrzesień", 9}, {"październik", 10}, {"listopad", 11}, {"grudzień", 12},
+    // Russian and Ukrainian (genitive, as in "15 августа 2016")
+    {"января", 1}, {"февраля", 2}, {"марта", 3}, {"апреля", 4}, {"мая", 5}, {"июня", 6},
+    {"июля", 7}, {"августа", 8}, {"сентября", 9}, {"октября", 10}, {"ноября", 11},
+    {"декабря", 12}, {"січня", 1}, {"лютого", 2}, {"березня", 3}, {"квітня", 4},
+    {"травня", 5}, {"червня", 6}, {"липня", 7}, {"серпня", 8}, {"вересня", 9}, {"жовтня", 10},
+    {"листопада", 11}, {"грудня", 12},
 };
 
 // kMonths indexed by first byte and length, so a word is compared with the
@@ -171,6 +177,18 @@ std::string Ymd(int y, int m, int d) {
 thread_local bool t_day_first = false;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether a language tag names English of a country that writes the day first
+// ("en-GB", "en_AU", ...).
+bool DayFirstEnglish(std::string_view tag) {
+  if (tag.size() < 5 || (tag[2] != '-' && tag[2] != '_')) return false;
+  std::string region;
+  for (char c : tag.substr(3, 2)) region.push_back(static_cast<char>(c | 0x20));
+  for (const char* r : {"gb", "uk", "au", "nz", "ie", "in", "za"}) {
+    if (region == r) return true;
+  }
+  return false;
+}
 bool IsLetterByte(char c) {  // an ASCII letter or any byte of a multi-byte character
   return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (static_cast<unsigned char>(c) & 0x80);
 }
@@ -553,13 +571,36 @@ std::vector<std::string> FindAllDates(std::string_view text, size_t limit) {
 }
 
 std::string DateFromUrl(std::string_view url) {
-  // /YYYY/MM/DD/ or /YYYY-MM-DD or /YYYYMMDD
+  // /YYYY/MM/DD/ or /YYYY-MM-DD or /YYYYMMDD, or a path segment /DD-MM-YYYY
   for (size_t p = 0; p + 8 <= url.size(); ++p) {
     if (!(p > 0 && (url[p - 1] == '/' || url[p - 1] == '-' || url[p - 1] == '_'))) continue;
     size_t q = p;
     int nd;
     int y = ReadNum(url, &q, 4, &nd);
+    if (nd == 2 && url[p - 1] == '/' && q < url.size() && url[q] == '-') {
+      const int d = y;
+      ++q;
+      int nm = 0, ny = 0;
+      const int m = ReadNum(url, &q, 2, &nm);
+      if (nm != 2 || q >= url.size() || url[q] != '-') continue;
+      ++q;
+      const int yy = ReadNum(url, &q, 4, &ny);
+      if (ny != 4 || (q < url.size() && IsDigit(url[q])) || !ValidYmd(yy, m, d)) continue;
+      return Ymd(yy, m, d);
+    }
     if (nd != 4) continue;
+    if (q + 1 < url.size() && url[q] == '/' && IsLetterByte(url[q + 1])) {
+      // /YYYY/oct/02/
+      size_t r = q + 1;
+      const int m = MonthOf(ReadWord(url, &r));
+      if (m > 0 && r < url.size() && url[r] == '/') {
+        ++r;
+        int nd2 = 0;
+        const int d = ReadNum(url, &r, 2, &nd2);
+        if (d > 0 && (r >= url.size() || !IsDigit(url[r])) && ValidYmd(y, m, d))
+          return Ymd(y, m, d);
+      }
+    }
     if (q < url.size() && (url[q] == '/' || url[q] == '-' || url[q] == '_')) {
       char sep = url[q++];
       int m = ReadNum(url, &q, 2, &nd);
@@ -599,7 +640,7 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   // Keys of a publication date in script data, most specific first.
   static constexpr std::string_view kScriptDateKeys[] = {
       "\"datePublished\"", "\"published_at\"", "\"publishedAt\"", "\"publishDate\"",
-      "\"publish_date\"", "\"date_published\"", "\"firstPublishedAt\"",
+      "\"publish_date\"", "\"date_published\"", "\"firstPublishedAt\"", "\"publishedDate\"",
       "\"publicationDate\"", "\"createdAt\"", "\"created_at\"",
       "&quot;datePublished&quot;", "&quot;published_at&quot;", "&quot;createdAt&quot;",
       "&quot;created_at&quot;"};
@@ -624,8 +665,11 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
       case GUMBO_TAG_HTML:
         if (out.lang.empty()) out.lang = LangCode(dom.Attr(i, "lang"));
         if (out.lang.empty()) out.lang = LangCode(dom.Attr(i, "xml:lang"));
-        // Outside English, 03/05/2022 is the 3rd of May.
-        t_day_first = !out.lang.empty() && out.lang.rfind("en", 0) != 0;
+        // Outside English, and in British English, 03/05/2022 is the 3rd of May.
+        t_day_first = !out.lang.empty() &&
+                      (out.lang.rfind("en", 0) != 0 ||
+                       DayFirstEnglish(!dom.Attr(i, "lang").empty() ? dom.Attr(i, "lang")
+                                                                     : dom.Attr(i, "xml:lang")));
         break;
       case GUMBO_TAG_BODY:
         in_body = true;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "extract/charset.h"
+#include "extract/dom.h"
 #include "extract/metadata.h"
 
 namespace storyline {
@@ -228,6 +229,126 @@ TEST(Extract, FallsBackToAllParagraphsWhenNoContainerStandsOut) {
   EXPECT_THAT(p.text, HasSubstr(kArticleP2));
 }
 
+TEST(Extract, PageWhollyInsideNoscriptIsReadThere) {
+  std::string html = Page("", std::string("<noscript><div id=\"page\"><h1>Bears</h1><p>") +
+                                  kArticleP1 + "</p><p>" + kArticleP2 + "</p></div></noscript>"
+                                  "<div id=\"app\"></div>");
+  ExtractedPage p = MustExtract(html);
+  EXPECT_THAT(p.text, HasSubstr(kArticleP1));
+  EXPECT_THAT(p.text, HasSubstr(kArticleP2));
+}
+
+TEST(Extract, MainThatBrokenNestingPutInsideABannerIsKept) {
+  // An unclosed <header role="banner"> swallows the page.
+  std::string html = Page("", std::string("<header role=\"banner\"><a href=/>Site</a>"
+                                          "<main><article><p>") +
+                                  kArticleP1 + "</p><p>" + kArticleP2 +
+                                  "</p></article></main>");
+  ExtractedPage p = MustExtract(html);
+  EXPECT_THAT(p.text, HasSubstr(kArticleP1));
+  EXPECT_THAT(p.text, HasSubstr(kArticleP2));
+  // Without <main> inside, a banner is still left out.
+  std::string banner = Page("", std::string("<div role=\"banner\"><p>") + kArticleP3 +
+                                    "</p></div><article><p>" + kArticleP1 + "</p></article>");
+  EXPECT_THAT(MustExtract(banner).text, Not(HasSubstr(kArticleP3)));
+}
+
+// ---- The pre-pass before gumbo ---------------------------------------------
+
+// The first node of `dom` with tag `t` (-1 when none).
+int FirstTag(const internal::Dom& dom, GumboTag t) {
+  for (size_t i = 0; i < dom.size(); ++i) {
+    if (!dom[i].is_text && dom[i].tag == t) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// The text under element i, text nodes joined.
+std::string TextUnder(const internal::Dom& dom, int i) {
+  std::string out;
+  for (int k = i + 1; k < dom[i].end; ++k) out += std::string(dom.Text(k));
+  return out;
+}
+
+TEST(PrePass, ScriptBodyIsGivenBackAsWritten) {
+  const std::string body =
+      "{\"@type\":\"NewsArticle\",\"headline\":\"Tram <b>lines</b> & </div> grow\"}";
+  internal::Dom dom;
+  dom.Parse("<html><head><script type=\"application/ld+json\">" + body +
+            "</script></head><body><p>Text</p></body></html>");
+  int script = FirstTag(dom, GUMBO_TAG_SCRIPT);
+  ASSERT_GE(script, 0);
+  EXPECT_EQ(TextUnder(dom, script), body);
+  ExtractedPage p = MustExtract(Page("<script type=\"application/ld+json\">" + body + "</script>",
+                                     std::string("<article><p>") + kArticleP1 + "</p></article>"));
+  EXPECT_EQ(p.title, "Tram <b>lines</b> & </div> grow");
+}
+
+TEST(PrePass, EscapedScriptEndsWhereTheHtml5TokenizerSaysSo) {
+  // Inside "<!--", a "<script>" hides the next "</script>" (script data double
+  // escaped state), so the script ends at the second one.
+  const std::string body =
+      "<!-- document.write(\"<script>var a = 1;</script>\"); -->";
+  internal::Dom dom;
+  dom.Parse("<html><body><script>" + body + "</script><p>After</p></body></html>");
+  int script = FirstTag(dom, GUMBO_TAG_SCRIPT);
+  ASSERT_GE(script, 0);
+  EXPECT_EQ(TextUnder(dom, script), body);
+  int p = FirstTag(dom, GUMBO_TAG_P);
+  ASSERT_GE(p, 0);
+  EXPECT_EQ(TextUnder(dom, p), "After");
+  // "</SCRIPT >" ends a script too; "</scripts>" does not.
+  dom.Parse("<html><body><script>a = '</scripts>';</SCRIPT ><p>Next</p></body></html>");
+  script = FirstTag(dom, GUMBO_TAG_SCRIPT);
+  ASSERT_GE(script, 0);
+  EXPECT_EQ(TextUnder(dom, script), "a = '</scripts>';");
+  EXPECT_GE(FirstTag(dom, GUMBO_TAG_P), 0);
+}
+
+TEST(PrePass, CommentsAndStyleBodiesGoTheTextAroundThemStays) {
+  internal::Dom dom;
+  dom.Parse("<html><head><style>p { color: red } </style></head><body>"
+            "<p>one<!-- <p>hidden</p> -->two<!---->three<!-->four</p></body></html>");
+  int style = FirstTag(dom, GUMBO_TAG_STYLE);
+  ASSERT_GE(style, 0);
+  EXPECT_EQ(TextUnder(dom, style), "");
+  int p = FirstTag(dom, GUMBO_TAG_P);
+  ASSERT_GE(p, 0);
+  EXPECT_EQ(TextUnder(dom, p), "onetwothreefour");
+  EXPECT_EQ(dom[p].end, dom.size());  // the commented-out <p> is not an element
+}
+
+TEST(PrePass, QuotedGreaterThanInAnAttributeDoesNotEndTheTag) {
+  internal::Dom dom;
+  dom.Parse("<html><body><div data-x=\"a > b <script>\" class='x>y'>Text</div>"
+            "<style data-y=\">\">p{}</style></body></html>");
+  int div = FirstTag(dom, GUMBO_TAG_DIV);
+  ASSERT_GE(div, 0);
+  EXPECT_EQ(dom.Attr(div, "class"), "x>y");
+  EXPECT_EQ(TextUnder(dom, div), "Text");
+  EXPECT_EQ(FirstTag(dom, GUMBO_TAG_SCRIPT), -1);
+}
+
+TEST(PrePass, AttributesExtractionReadsAreKeptOthersDropped) {
+  internal::Dom dom;
+  dom.Parse("<html lang=\"de\"><head><link rel=\"canonical\" href=\"https://x.example/a\">"
+            "</head><body><a href=\"/b\" class=\"c\" data-track=\"{...}\">link</a>"
+            "<img src=\"data:image/png;base64,AAAA\" srcset=\"x 1x\" alt=\"pic\"></body></html>");
+  int link = FirstTag(dom, GUMBO_TAG_LINK), a = FirstTag(dom, GUMBO_TAG_A),
+      img = FirstTag(dom, GUMBO_TAG_IMG), html = FirstTag(dom, GUMBO_TAG_HTML);
+  ASSERT_GE(link, 0);
+  ASSERT_GE(a, 0);
+  ASSERT_GE(img, 0);
+  EXPECT_EQ(dom.Attr(html, "lang"), "de");
+  EXPECT_EQ(dom.Attr(link, "href"), "https://x.example/a");
+  EXPECT_EQ(dom.Attr(link, "rel"), "canonical");
+  EXPECT_EQ(dom.Attr(a, "class"), "c");
+  EXPECT_EQ(dom.Attr(a, "href"), "");
+  EXPECT_EQ(dom.Attr(a, "data-track"), "");
+  EXPECT_EQ(dom.Attr(img, "src"), "");
+  EXPECT_EQ(TextUnder(dom, a), "link");
+}
+
 // ---- Dates ------------------------------------------------------------------
 
 TEST(Dates, MetaPublishedTimeIsUsed) {
@@ -258,6 +379,29 @@ TEST(Dates, TextDatesInManyLanguagesAreFound) {
   EXPECT_EQ(internal::FindDate("7 września 2019"), "2019-09-07");
   EXPECT_EQ(internal::FindDate("no date here, only 42 and 2023"), "");
   EXPECT_EQ(internal::FindDate("31.02.2020"), "");  // not a day
+}
+
+TEST(Dates, RussianAndUkrainianMonthNamesAreRead) {
+  EXPECT_EQ(internal::FindDate("15 августа 2016, 13:43"), "2016-08-15");
+  EXPECT_EQ(internal::FindDate("3 листопада 2021"), "2021-11-03");
+}
+
+TEST(Dates, UrlDatesWithMonthNamesOrDayFirstAreRead) {
+  EXPECT_EQ(internal::DateFromUrl("https://x.example/education/2020/oct/02/halls-too-full"),
+            "2020-10-02");
+  EXPECT_EQ(internal::DateFromUrl("https://x.example/meldungen/29-10-2021"), "2021-10-29");
+  EXPECT_EQ(internal::DateFromUrl("https://x.example/a/12-34-2021"), "");
+}
+
+TEST(Dates, SlashedDatesAreDayFirstInBritishEnglishAndMonthFirstInAmerican) {
+  const std::string body = std::string("<article><span class=\"time\">02/10/2020</span><p>") +
+                           kArticleP1 + "</p></article>";
+  auto page = [&](const char* lang) {
+    return std::string("<!DOCTYPE html><html lang=\"") + lang + "\"><head></head><body>" + body +
+           "</body></html>";
+  };
+  EXPECT_EQ(MustExtract(page("en-GB")).published, "2020-10-02");
+  EXPECT_EQ(MustExtract(page("en-US")).published, "2020-02-10");
 }
 
 // ---- Bad input -------------------------------------------------------------

@@ -239,6 +239,10 @@ struct SimilarityParts {
   double rare = 0;       // IDF-weighted overlap of the pair's rarer raw tokens (any
                          // script, unstemmed; numbers and Latin-script names carry it
                          // across languages)
+  double translated = 0; // across languages with a dictionary (German-English): the
+                         // TF-IDF cosine once one side's words are translated
+  bool has_dictionary = false;  // a dictionary for this language pair was found
+                                // (Debian trans-de-en); `translated` is 0 otherwise
   double time = 1;       // 1 when dates are unknown or close, down to 0.5 at months apart
   bool cross_lingual = false;  // different languages or no stemmer: no cosine
   double score = 0;      // the combination: StorySimilarity's value

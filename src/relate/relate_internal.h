@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "storyline/relate.h"
@@ -71,6 +72,20 @@ double QuoteOverlap(const ArticleFeatures& a, const ArticleFeatures& b);
 // The sentence-level "same content" score from the IDF weight two sentences
 // share and their total weights (compare.cc; SentenceSimilarity uses it too).
 double SentenceScore(double shared, double sum_a, double sum_b);
+
+// Word translations between two languages: the stem hash of a word of `from`
+// -> the stem hashes of its translations in `to` (translate.cc).
+struct Translations {
+  std::string from, to;
+  std::unordered_map<uint64_t, std::vector<uint64_t>> map;
+};
+// German -> English, loaded once (thread-safe) from /usr/share/trans/de-en
+// (Debian trans-de-en; $STORYLINE_DICT_DE_EN overrides the path); empty when
+// the file is absent.
+const Translations& GermanEnglish();
+// A term vector in `t.from` carried into `t.to`: each term's count goes to each
+// of its translations; terms without one are kept (names, borrowings).
+std::vector<TermCount> Translate(const std::vector<TermCount>& terms, const Translations& t);
 
 // Mixes a word hash sequence into a shingle hash (fixed, platform independent).
 inline uint64_t Mix(uint64_t h, uint64_t v) {

@@ -337,6 +337,33 @@ TEST(Analyze, HeadIsTheTitleThenTheFirstContentWords) {
   EXPECT_FALSE(has("ammunit"));  // later in the text
 }
 
+TEST(Similarity, GermanEnglishPairIsTranslatedWhenTheDictionaryIsInstalled) {
+  Article de, en, other;
+  de.lang = "de";
+  de.text = "Die Regierung will die Steuern für Unternehmen senken. Der Finanzminister "
+            "kündigte am Montag an, die Steuer auf Gewinne zu verringern, um die Wirtschaft "
+            "nach der Krise zu stärken.";
+  en.lang = "en";
+  en.text = "The government wants to cut taxes for companies. The finance minister "
+            "announced on Monday that the tax on profits would be reduced to strengthen the "
+            "economy after the crisis.";
+  other.lang = "en";
+  other.text = "The football club won the cup final on Saturday after a penalty shoot-out. "
+               "The coach praised the goalkeeper, who saved two penalties in front of the fans.";
+  TermStats st;
+  ArticleFeatures fd = AnalyzeArticle(de), fe = AnalyzeArticle(en), fo = AnalyzeArticle(other);
+  SimilarityParts same = StorySimilarityParts(fd, fe, st), diff = StorySimilarityParts(fd, fo, st);
+  if (!same.has_dictionary) GTEST_SKIP() << "no German-English dictionary (Debian trans-de-en)";
+  EXPECT_TRUE(same.cross_lingual);
+  // A dictionary lists several senses per word, so even a translation scores
+  // far from 1; what matters is the gap to an unrelated text.
+  EXPECT_GT(same.translated, 0.15);
+  EXPECT_LT(diff.translated, 0.05);
+  EXPECT_GT(same.score, diff.score + 0.3);
+  // Symmetric: either side may be the German one.
+  EXPECT_DOUBLE_EQ(StorySimilarityParts(fe, fd, st).translated, same.translated);
+}
+
 TEST(Similarity, SymmetricAndBounded) {
   TermStats st;
   ArticleFeatures a = AnalyzeArticle(S(2)), b = AnalyzeArticle(S(4));

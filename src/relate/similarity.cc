@@ -173,6 +173,18 @@ SimilarityParts StorySimilarityParts(const ArticleFeatures& a, const ArticleFeat
   p.numbers = NumberOverlap(a, b);
   p.quotes = relate_internal::QuoteOverlap(a, b);
   p.rare = RareOverlap(a, b, stats, p.cross_lingual ? "" : la);
+  if (p.cross_lingual) {
+    const auto& de_en = relate_internal::GermanEnglish();
+    if (!de_en.map.empty()) {
+      if (la == "de" && lb == "en") {
+        p.has_dictionary = true;
+        p.translated = Cosine(relate_internal::Translate(a.terms, de_en), b.terms, stats, "");
+      } else if (la == "en" && lb == "de") {
+        p.has_dictionary = true;
+        p.translated = Cosine(a.terms, relate_internal::Translate(b.terms, de_en), stats, "");
+      }
+    }
+  }
   p.time = TimeFactor(a, b);
   // Weights fitted by least squares on SemEval-2022 Task 8 (scripts/eval-relate
   // --fit; docs/relations.md "Story similarity"): target (4 - label) / 3.
@@ -181,6 +193,11 @@ SimilarityParts StorySimilarityParts(const ArticleFeatures& a, const ArticleFeat
     x = -0.049 + 0.263 * std::sqrt(p.cosine) + 0.331 * std::sqrt(p.lead) +
         0.257 * std::sqrt(p.head) + 0.398 * std::sqrt(p.chars) + 0.084 * p.numbers +
         0.096 * p.quotes;
+  } else if (p.has_dictionary) {
+    // With a dictionary the translated cosine carries the content words; the
+    // character 4-grams and the rarer tokens still add names and numbers.
+    x = -0.204 + 1.072 * std::sqrt(p.chars) + 0.333 * p.numbers + 0.506 * p.rare +
+        1.595 * p.translated;
   } else {
     // Across languages the shared material is names, numbers, cognates and
     // borrowings: character 4-grams carry most of it.

@@ -160,7 +160,12 @@ std::vector<double> Fit(const std::vector<std::vector<double>>& X, const std::ve
 // The shipped formula's inputs (similarity.cc): within a language the head
 // cosine, across languages the rarer-token overlap (within a language it adds
 // nothing the cosine has not; across languages the heads share too few words).
+// With a dictionary (German-English), across languages: the translated cosine
+// instead of the cosine and the lead of untranslated stems (their weights went
+// negative next to it: the same shared names counted twice).
 std::vector<double> Features(const sl::SimilarityParts& p) {
+  if (p.cross_lingual && p.has_dictionary)
+    return {1.0, std::sqrt(p.chars), p.numbers, p.rare, p.translated};
   std::vector<double> v = {1.0, std::sqrt(p.cosine), std::sqrt(p.lead), std::sqrt(p.chars), p.numbers, p.quotes};
   if (p.cross_lingual) v.push_back(p.rare);
   else v.push_back(std::sqrt(p.head));
@@ -201,9 +206,9 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
     for (size_t i = 0; i < pairs.size(); ++i) {
       if (dump != "all" && pairs[i].lang_a + "-" + pairs[i].lang_b != dump) continue;
       const sl::SimilarityParts& p = parts[i];
-      std::printf("dump %zu %s-%s label %.1f score %.3f base %.3f cos %.3f lead %.3f head %.3f chars %.3f names %.3f num %.3f q %.3f rare %.3f words %u/%u\n",
+      std::printf("dump %zu %s-%s label %.1f score %.3f base %.3f cos %.3f lead %.3f head %.3f chars %.3f names %.3f num %.3f q %.3f rare %.3f tr %.3f words %u/%u\n",
                   i, pairs[i].lang_a.c_str(), pairs[i].lang_b.c_str(), pairs[i].label, p.score, base[i], p.cosine, p.lead, p.head, p.chars, p.names, p.numbers,
-                  p.quotes, p.rare, FA[i].content_words, FB[i].content_words);
+                  p.quotes, p.rare, p.translated, FA[i].content_words, FB[i].content_words);
 
     }
   }
@@ -242,10 +247,10 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
   for (const auto& [lang, idx] : by_lang) row(lang, idx);
   // Each part's own Pearson per language pair (where the evidence is).
   {
-    const char* names[] = {"cosine", "lead", "head", "chars", "names", "numbers", "quotes", "rare"};
+    const char* names[] = {"cosine", "lead", "head", "chars", "names", "numbers", "quotes", "rare", "transl"};
     auto part = [&](size_t i, int k) {
       const sl::SimilarityParts& p = parts[i];
-      double v[] = {p.cosine, p.lead, p.head, p.chars, p.names, p.numbers, p.quotes, p.rare};
+      double v[] = {p.cosine, p.lead, p.head, p.chars, p.names, p.numbers, p.quotes, p.rare, p.translated};
       return v[k];
     };
     std::printf("  parts:   ");
@@ -253,7 +258,7 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
     std::printf("\n");
     auto row = [&](const std::string& lang, const std::vector<size_t>& idx) {
       std::printf("  %-8s ", lang.c_str());
-      for (int k = 0; k < 8; ++k) {
+      for (int k = 0; k < 9; ++k) {
         std::vector<double> s, g;
         for (size_t i : idx) { s.push_back(part(i, k)); g.push_back(gold[i]); }
         std::printf(" %8.3f", Pearson(s, g));
@@ -303,18 +308,21 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
     // StorySimilarityParts finishes its combination: the CV figure to compare
     // with the in-sample Pearson above.
     std::vector<double> oof(pairs.size(), 0.0);
-    for (int cross = 0; cross < 2; ++cross) {
+    auto group = [](const sl::SimilarityParts& p) { return !p.cross_lingual ? 0 : (p.has_dictionary ? 2 : 1); };
+    const char* kGroups[] = {"same language", "cross-lingual", "cross-lingual, dictionary"};
+    for (int cross = 0; cross < 3; ++cross) {
       std::vector<std::vector<double>> X;
       std::vector<double> y;
       std::vector<size_t> idx;
       for (size_t i = 0; i < pairs.size(); ++i)
-        if (parts[i].cross_lingual == bool(cross)) {
+        if (group(parts[i]) == cross) {
           X.push_back(Features(parts[i]));
           y.push_back((4.0 - pairs[i].label) / 3.0);
           idx.push_back(i);
         }
       std::vector<double> w = Fit(X, y);
-      std::printf("  fit (%s, %zu pairs): w =", cross ? "cross-lingual" : "same language", X.size());
+      if (X.empty()) continue;
+      std::printf("  fit (%s, %zu pairs): w =", kGroups[cross], X.size());
       for (double v : w) std::printf(" %.3f", v);
       // 5-fold cross-validated Pearson of the fitted combination.
       std::vector<double> cvp(X.size());

@@ -130,10 +130,20 @@ class ExactTable {
     ++used_;
     return pos;
   }
+  // The position stored for `h`, or kEmpty. Safe beside other Find() calls.
+  uint32_t Find(uint64_t h) const {
+    if (keys_.empty()) return kEmpty;
+    size_t s = Slot(h);
+    while (vals_[s] != kEmpty) {
+      if (keys_[s] == h) return vals_[s];
+      s = (s + 1) & (keys_.size() - 1);
+    }
+    return kEmpty;
+  }
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   size_t MemoryBytes() const { return keys_.capacity() * 8 + vals_.capacity() * 4; }
 
  private:
-  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   size_t Slot(uint64_t h) const { return (h * 0x9E3779B97F4A7C15ULL) >> shift_; }
   void Grow() {
     std::vector<uint64_t> ok = std::move(keys_);
@@ -354,41 +364,69 @@ class Deduplicator {
   Status SignAll() {
     const int threads =
         opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
+    // With more than one thread, a processed batch is spilled while the next
+    // one is processed (and the one after read): a third batch in memory, for
+    // no sequential step between batches. Explanations are handed over on the
+    // calling thread, so with them the spill stays in line.
+    const bool overlap = threads > 1 && !opt_.explain;
     tbb::task_arena arena(threads);
     Status result;
     arena.execute([&] {
-      Batch cur, next;
-      ReadBatch(&cur);
-      Observe(cur);
+      Batch batches[3];
+      Batch* cur = &batches[0];
+      Batch* to_spill = nullptr;  // processed, not yet spilled
+      ReadBatch(cur);
+      Observe(*cur);
       while (true) {
-        if (!cur.status.ok()) {
-          result = cur.status;
-          return;
+        Batch* next = nullptr;  // the batch that is neither cur nor to_spill
+        for (Batch& b : batches) {
+          if (&b != cur && &b != to_spill) {
+            next = &b;
+            break;
+          }
         }
-        const bool last = cur.eof;
-        next.size = 0;
-        tbb::task_group reading;
+        next->size = 0;
+        next->status = Status::Ok();
+        next->eof = false;
+        const bool ok = cur->status.ok();
+        const bool last = !ok || cur->eof;
+        Status spilled;
+        tbb::task_group tasks;
         // The next batch is read while this one is signed; Observe() waits for
         // both, so it never runs beside Clean().
-        if (!last) reading.run([&] { ReadBatch(&next); });
-        tbb::parallel_for(tbb::blocked_range<size_t>(0, cur.size, 8),
-                          [&](const tbb::blocked_range<size_t>& r) {
-                            for (size_t i = r.begin(); i < r.end(); ++i) Process(&cur.items[i]);
-                          });
-        reading.wait();
-        Status st = Spill(cur);
-        if (!st.ok()) {
-          result = st;
+        if (to_spill != nullptr) tasks.run([&, b = to_spill] { spilled = Spill(*b); });
+        if (!last) tasks.run([&, b = next] { ReadBatch(b); });
+        if (ok) {
+          tbb::parallel_for(tbb::blocked_range<size_t>(0, cur->size, 8),
+                            [&](const tbb::blocked_range<size_t>& r) {
+                              for (size_t i = r.begin(); i < r.end(); ++i) Process(&cur->items[i]);
+                            });
+        }
+        tasks.wait();
+        if (!spilled.ok()) {
+          result = spilled;
           return;
+        }
+        if (!ok) {
+          result = cur->status;
+          return;
+        }
+        to_spill = nullptr;
+        if (overlap && !last) {
+          to_spill = cur;
+        } else {
+          Status st = Spill(*cur);
+          if (!st.ok()) {
+            result = st;
+            return;
+          }
         }
         if (opt_.progress) {
           opt_.progress(stats_.read, reader_->stats().bytes_read, reader_->total_bytes());
         }
         if (last) return;
-        Observe(next);
-        std::swap(cur, next);
-        next.status = Status::Ok();
-        next.eof = false;
+        Observe(*next);
+        cur = next;
       }
     });
     return result;
@@ -459,6 +497,24 @@ class Deduplicator {
                      [&](uint32_t a, uint32_t b) { return recs_[a].key < recs_[b].key; });
     LshIndex index(lsh_);
     ExactTable exact;
+    const int threads =
+        opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
+    if (threads > 1) {
+      STORYLINE_RETURN_IF_ERROR(ClusterInBlocks(order, threads, &index, &exact));
+    } else {
+      STORYLINE_RETURN_IF_ERROR(ClusterOneByOne(order, &index, &exact));
+    }
+    stats_.held_bytes = recs_.capacity() * sizeof(Rec) + order.capacity() * sizeof(uint32_t) +
+                        exact.MemoryBytes() + index.MemoryBytes();
+    return Status::Ok();
+  }
+
+  // One thread: each article in keep order, candidates read through the cache.
+  Status ClusterOneByOne(const std::vector<uint32_t>& order, LshIndex* index_p,
+                         ExactTable* exact_p) {
+    const size_t n = order.size();
+    LshIndex& index = *index_p;
+    ExactTable& exact = *exact_p;
     std::vector<uint32_t> cands;
     SigRecord mine_buf, theirs_buf;
     cache_.assign(kCacheSlots, CacheSlot());
@@ -509,8 +565,144 @@ class Deduplicator {
       }
     }
     std::vector<CacheSlot>().swap(cache_);
-    stats_.held_bytes = recs_.capacity() * sizeof(Rec) + order.capacity() * sizeof(uint32_t) +
-                        exact.MemoryBytes() + index.MemoryBytes();
+    return Status::Ok();
+  }
+
+  // What one article's decision needs, worked out ahead in parallel: its record,
+  // and its best match among the kept articles indexed before its block.
+  struct Speculation {
+    SigRecord own;
+    bool known_exact = false;  // an article before the block has its content hash
+    size_t index_candidates = 0;
+    double best = -1;
+    uint32_t best_rep = kNoRep;
+    SetOverlap best_o;
+    Status status;
+  };
+
+  void Speculate(const std::vector<uint32_t>& order, const LshIndex& index,
+                 const ExactTable& exact, size_t rank, std::vector<CacheSlot>* cache,
+                 Speculation* sp) const {
+    const int bands = lsh_.bands;
+    const uint32_t i = order[rank];
+    sp->known_exact = false;
+    sp->index_candidates = 0;
+    sp->best = -1;
+    sp->best_rep = i;
+    sp->best_o = SetOverlap();
+    sp->status = ReadSig(i, &sp->own);
+    if (!sp->status.ok()) return;
+    const SpillHeader& h = sp->own.header();
+    if (h.shingles == 0) return;
+    if (exact.Find(h.content) != ExactTable::kEmpty) {
+      sp->known_exact = true;  // decided by the exact table alone
+      return;
+    }
+    thread_local std::vector<uint32_t> cands;
+    index.Query(sp->own.keys(), &cands);
+    sp->index_candidates = cands.size();
+    SigRecord scratch;
+    for (uint32_t c : cands) {  // ascending keep order: ties go to the earlier
+      const uint32_t j = order[c];
+      const SigRecord* theirs = &scratch;
+      CacheSlot& slot = (*cache)[j & (kCacheSlots - 1)];
+      if (slot.pos == j) {
+        theirs = &slot.rec;
+      } else if (SigEnd(j) - recs_[j].offset <= kCacheMaxBytes) {
+        slot.pos = kNoRep;
+        sp->status = ReadSig(j, &slot.rec);
+        if (!sp->status.ok()) return;
+        slot.pos = j;
+        theirs = &slot.rec;
+      } else {
+        sp->status = ReadSig(j, &scratch);
+        if (!sp->status.ok()) return;
+      }
+      const SetOverlap o = CompareSets(sp->own.set(bands), theirs->set(bands));
+      const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
+      if (s >= opt_.threshold && s > sp->best) {
+        sp->best = s;
+        sp->best_rep = j;
+        sp->best_o = o;
+      }
+    }
+  }
+
+  // Several threads: blocks of articles in keep order. For a block, every
+  // article's record is read and compared with the kept articles indexed before
+  // the block, in parallel; then the block is decided in order, each article also
+  // compared with the articles kept earlier in the same block. The candidates and
+  // the order of comparison are those of ClusterOneByOne, so the decisions are.
+  Status ClusterInBlocks(const std::vector<uint32_t>& order, int threads, LshIndex* index_p,
+                         ExactTable* exact_p) {
+    const size_t n = order.size();
+    LshIndex& index = *index_p;
+    ExactTable& exact = *exact_p;
+    const int bands = lsh_.bands;
+    constexpr size_t kBlock = 512;
+    std::vector<Speculation> spec(std::min(n, kBlock));
+    // One record cache per worker thread (the slot is the thread's arena index).
+    std::vector<std::vector<CacheSlot>> caches(threads);
+    tbb::task_arena arena(threads);
+    std::vector<uint32_t> local_cands;
+    for (size_t bs = 0; bs < n; bs += kBlock) {
+      const size_t be = std::min(n, bs + kBlock);
+      arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<size_t>(bs, be, 8),
+                          [&](const tbb::blocked_range<size_t>& r) {
+                            const int t = std::max(0, tbb::this_task_arena::current_thread_index());
+                            std::vector<CacheSlot>& cache = caches[t % threads];
+                            if (cache.empty()) cache.resize(kCacheSlots);
+                            for (size_t rank = r.begin(); rank < r.end(); ++rank) {
+                              Speculate(order, index, exact, rank, &cache, &spec[rank - bs]);
+                            }
+                          });
+      });
+      LshIndex local(lsh_);  // the block's kept articles, by rank - bs
+      for (size_t rank = bs; rank < be; ++rank) {
+        Speculation& sp = spec[rank - bs];
+        STORYLINE_RETURN_IF_ERROR(sp.status);
+        const uint32_t i = order[rank];
+        Rec& r = recs_[i];
+        r.rep = i;
+        r.similarity = r.jaccard = r.containment_kind = 1;
+        const SpillHeader& h = sp.own.header();
+        if (h.shingles == 0) continue;
+        const uint32_t first = exact.FindOrInsert(h.content, i);
+        if (first != i) {
+          const Rec& f = recs_[first];
+          r.rep = f.rep;
+          r.similarity = f.similarity;
+          r.jaccard = f.jaccard;
+          r.containment_kind = -std::abs(f.containment_kind);
+          continue;
+        }
+        stats_.candidates += sp.index_candidates;
+        double best = sp.best;
+        uint32_t best_rep = sp.best_rep;
+        SetOverlap best_o = sp.best_o;
+        local.Query(sp.own.keys(), &local_cands);
+        for (uint32_t c : local_cands) {  // after every indexed one, ascending
+          ++stats_.candidates;
+          const SetOverlap o = CompareSets(sp.own.set(bands), spec[c].own.set(bands));
+          const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
+          if (s >= opt_.threshold && s > best) {
+            best = s;
+            best_rep = order[bs + c];
+            best_o = o;
+          }
+        }
+        if (best_rep != i) {
+          r.rep = best_rep;
+          r.similarity = static_cast<float>(best);
+          r.jaccard = static_cast<float>(best_o.jaccard());
+          r.containment_kind = static_cast<float>(best_o.containment());
+        } else {
+          index.Insert(static_cast<uint32_t>(rank), sp.own.keys());
+          local.Insert(static_cast<uint32_t>(rank - bs), sp.own.keys());
+        }
+      }
+    }
     return Status::Ok();
   }
 

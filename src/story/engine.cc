@@ -344,7 +344,7 @@ struct StoryEngine::Impl {
         table_.assign(cap, HitCell{});
         gen_ = 0;
       }
-      const size_t mask = table_.size() - 1;
+      const size_t mask = cap - 1;  // the first `cap` cells: a small working set
       if (++gen_ == 0) {  // wrapped: every cell looks fresh again
         std::fill(table_.begin(), table_.end(), HitCell{});
         gen_ = 1;
@@ -793,6 +793,39 @@ struct StoryEngine::Impl {
 
   // ---- Adding ---------------------------------------------------------------
 
+  // ++df of each distinct term and name key of the document (the mirror of the
+  // statistics' corpus counts that the snapshot saves).
+  void CountDocumentFrequencies(const ArticleFeatures& f) {
+    const auto& terms = f.terms;
+    const auto& names = f.name_keys;
+    const bool sorted =
+        std::is_sorted(terms.begin(), terms.end(),
+                       [](const TermCount& a, const TermCount& b) { return a.term < b.term; }) &&
+        std::is_sorted(names.begin(), names.end());
+    if (sorted) {  // as analysed: merge the two lists, each key once
+      size_t i = 0, j = 0;
+      bool any = false;
+      uint64_t prev = 0;
+      while (i < terms.size() || j < names.size()) {
+        uint64_t k;
+        if (j == names.size() || (i < terms.size() && terms[i].term <= names[j])) k = terms[i++].term;
+        else k = names[j++];
+        if (any && k == prev) continue;
+        any = true;
+        prev = k;
+        ++df[k];
+      }
+    } else {
+      std::vector<uint64_t> keys;
+      for (const TermCount& t : terms) keys.push_back(t.term);
+      keys.insert(keys.end(), names.begin(), names.end());
+      std::sort(keys.begin(), keys.end());
+      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+      for (uint64_t k : keys) ++df[k];
+    }
+    ++df_docs;
+  }
+
   Assignment AddDoc(StoryDoc&& doc) {
     ++st.articles;
     const Article& a = doc.meta;
@@ -843,6 +876,7 @@ struct StoryEngine::Impl {
     // story), but only as much as the centroid allows: for the best few candidates,
     // against their original and newest live members (bounded work).
     for (size_t c = 0; c < scored.size() && c < 4; ++c) {
+      if (scored[c].first >= 1.0) continue;  // an exact copy's story: nothing to add
       const Story& s = stories.at(scored[c].second);
       double best_member = 0;
       size_t seen = 0;
@@ -856,7 +890,7 @@ struct StoryEngine::Impl {
         best_member = std::max(best_member, ScoreMember(s.members[s.original], m.tv, m.nv, m.numv));
       best_member *= TimeFactor(m.time, m.date_confidence, s.date_min, s.date_max);
       double& sc = scored[c].first;
-      if (sc < 1.0) sc = std::max(sc, 0.5 * (sc + best_member));
+      sc = std::max(sc, 0.5 * (sc + best_member));
     }
     std::sort(scored.begin(), scored.end(), by_score);
     // The best few candidates: relate's calibrated pair similarity with their
@@ -895,15 +929,7 @@ struct StoryEngine::Impl {
     }
 
     stats.Add(m.doc->f);
-    {
-      std::vector<uint64_t> keys;
-      for (const TermCount& t : m.doc->f.terms) keys.push_back(t.term);
-      keys.insert(keys.end(), m.doc->f.name_keys.begin(), m.doc->f.name_keys.end());
-      std::sort(keys.begin(), keys.end());
-      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-      for (uint64_t k : keys) ++df[k];
-      ++df_docs;
-    }
+    CountDocumentFrequencies(m.doc->f);
 
     Assignment out;
     out.id = m.id;

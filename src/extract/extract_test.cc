@@ -253,6 +253,17 @@ TEST(Extract, MainThatBrokenNestingPutInsideABannerIsKept) {
   EXPECT_THAT(MustExtract(banner).text, Not(HasSubstr(kArticleP3)));
 }
 
+TEST(Extract, CharacterReferencesInJsonLdAreDecoded) {
+  std::string html = Page(
+      "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"headline\":"
+      "\"Olive &#038; Herb &#8211; Wohngew&#x00E4;chshaus &quot;neu&quot;\",\"author\":"
+      "{\"name\":\"Lindsey O&#039;Donnell\"}}</script>",
+      std::string("<article><p>") + kArticleP1 + "</p></article>");
+  ExtractedPage p = MustExtract(html);
+  EXPECT_EQ(p.title, "Olive & Herb – Wohngewächshaus \"neu\"");
+  EXPECT_EQ(p.author, "Lindsey O'Donnell");
+}
+
 // ---- The pre-pass before gumbo ---------------------------------------------
 
 // The first node of `dom` with tag `t` (-1 when none).

@@ -311,9 +311,79 @@ struct JsonLdMeta {
   bool found_article = false;
 };
 
+void AppendUtf8(std::string* out, uint32_t cp) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Decodes the character references CMSs leave in JSON-LD strings ("&#8211;",
+// "&#x00E4;", "&amp;", "&quot;", ...); other text is copied.
+std::string DecodeEntities(std::string_view s) {
+  if (s.find('&') == std::string_view::npos) return std::string(s);
+  static constexpr std::pair<std::string_view, uint32_t> kNamed[] = {
+      {"amp", '&'}, {"quot", '"'}, {"apos", '\''}, {"lt", '<'}, {"gt", '>'}, {"nbsp", 0xA0},
+      {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026}};
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '&') {
+      out.push_back(s[i]);
+      continue;
+    }
+    const size_t semi = s.find(';', i + 1);
+    if (semi == std::string_view::npos || semi - i > 10) {
+      out.push_back('&');
+      continue;
+    }
+    std::string_view ref = s.substr(i + 1, semi - i - 1);
+    uint32_t cp = 0;
+    bool ok = false;
+    if (ref.size() >= 2 && ref[0] == '#') {
+      const bool hex = ref[1] == 'x' || ref[1] == 'X';
+      ok = ref.size() > (hex ? 2u : 1u);
+      for (char c : ref.substr(hex ? 2 : 1)) {
+        int v = IsDigit(c) ? c - '0' : (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') ? (c | 0x20) - 'a' + 10 : -1;
+        if (v < 0 || cp > 0x10FFFF) {
+          ok = false;
+          break;
+        }
+        cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(v);
+      }
+      ok = ok && cp > 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    } else {
+      for (const auto& [name, value] : kNamed) {
+        if (ref == name) {
+          cp = value;
+          ok = true;
+        }
+      }
+    }
+    if (!ok) {
+      out.push_back('&');
+      continue;
+    }
+    AppendUtf8(&out, cp);
+    i = semi;
+  }
+  return out;
+}
+
 std::string JsonString(simdjson::dom::element e) {
   std::string_view sv;
-  if (e.get_string().get(sv) == simdjson::SUCCESS) return Collapse(sv);
+  if (e.get_string().get(sv) == simdjson::SUCCESS) return Collapse(DecodeEntities(sv));
   return "";
 }
 

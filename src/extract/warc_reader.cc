@@ -352,7 +352,10 @@ class WarcReaderImpl : public WarcReader {
     size_t sp = status_line.find(' ');
     int code = 0;
     if (sp != std::string_view::npos) {
-      for (size_t i = sp + 1; i < status_line.size() && std::isdigit(static_cast<unsigned char>(status_line[i])); ++i)
+      // At most the status code's three digits (more would overflow on junk).
+      for (size_t i = sp + 1; i < status_line.size() && i <= sp + 3 &&
+                              std::isdigit(static_cast<unsigned char>(status_line[i]));
+           ++i)
         code = code * 10 + (status_line[i] - '0');
     }
     size_t p = eol + 1;

@@ -42,6 +42,12 @@ constexpr uint32_t kLongText = 140;
 constexpr double kRewriteCover = 0.3;         // verbatim share of the smaller side
 constexpr double kRewriteAligned = 0.35;      // aligned sentences share of the smaller side
 constexpr double kRewriteOrder = 0.7;         // agreement of the order of aligned sentences
+// A rewrite padded with its own material: it carries much of its source's sentences,
+// paraphrased, in the source's order, though they are a smaller share of itself.
+constexpr double kRewriteCarried = 0.4;       // aligned share of the larger-share side
+constexpr double kRewriteCarriedFloor = 0.25; // aligned share of the other side
+constexpr double kRewriteCarriedOrder = 0.9;  // near-perfect order agreement
+constexpr size_t kRewriteCarriedSentences = 4;
 constexpr size_t kMaxPostings = 64;           // a term in more sentences says nothing
 
 struct Match {
@@ -345,9 +351,7 @@ CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
   SimilarityParts sim = StorySimilarityParts(a, b, st);
   double cmin = std::min(cont_a, cont_b), cmax = std::max(cont_a, cont_b);
   double amin = std::min(aligned_a, aligned_b);
-  // Verbatim or aligned share of the smaller side.
-  double derived_cover = std::max(cmax, std::max(aligned_a, aligned_b) * (na > nb ? 0 : 1));
-  (void)derived_cover;
+  double amax = std::max(aligned_a, aligned_b);
 
   // The decision rule (docs/relations.md).
   std::string why;
@@ -360,7 +364,10 @@ CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
   } else if (na > 0 && nb > 0 && sim.score >= kRelated &&
              (cmax >= kRewriteCover ||
               (shared_full_quotes >= 1 && (cmax >= 0.1 || amin >= 0.15) && order >= kRewriteOrder) ||
-              (amin >= kRewriteAligned && order >= kRewriteOrder && sim.score >= kSameStory))) {
+              (amin >= kRewriteAligned && order >= kRewriteOrder && sim.score >= kSameStory) ||
+              (aligned.size() >= kRewriteCarriedSentences && amax >= kRewriteCarried &&
+               amin >= kRewriteCarriedFloor && order >= kRewriteCarriedOrder &&
+               sim.score >= kSameStory))) {
     r.relation = Relation::kRewrite;
     why = "derived: " + std::to_string(shared_full_quotes) + " shared quotes, verbatim " +
           Fmt(cmax) + ", aligned sentences " + Fmt(aligned_a) + "/" + Fmt(aligned_b) +

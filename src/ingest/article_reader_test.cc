@@ -20,6 +20,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/test_files.h"
+
 #include "core/json_writer.h"
 #include "storyline/ingest.h"
 
@@ -31,31 +33,14 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-const std::string kRoot = STORYLINE_SOURCE_DIR;
+using testing_files::kRoot;
+using testing_files::ReadFile;
+using testing_files::WriteFile;
 const std::string kDemo = kRoot + "/demo";
 const std::string kSemeval = kRoot + "/../shared/data/semeval2022-task8/train.jsonl";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void WriteFile(const std::string& path, std::string_view bytes) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
 // A fresh folder per test under the test temp dir.
-std::string TestDir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string dir = ::testing::TempDir() + "/ingest_" + info->test_suite_name() + "_" + info->name();
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+std::string TestDir() { return testing_files::TestDir("ingest"); }
 
 std::string Gzip(std::string_view data) {
   z_stream z{};

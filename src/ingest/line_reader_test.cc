@@ -10,19 +10,15 @@
 
 #include <gtest/gtest.h>
 
+#include "core/test_files.h"
+
 #include "ingest/byte_source.h"
 
 namespace storyline::ingest {
 namespace {
 
-const std::string kRoot = STORYLINE_SOURCE_DIR;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing_files::kRoot;
+using testing_files::ReadFile;
 
 std::vector<std::string> AllLines(std::string data, size_t chunk) {
   std::unique_ptr<ByteSource> src = MakeMemorySource(std::move(data));

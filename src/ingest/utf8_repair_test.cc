@@ -12,19 +12,15 @@
 
 #include <gtest/gtest.h>
 
+#include "core/test_files.h"
+
 namespace storyline::ingest {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kRoot = STORYLINE_SOURCE_DIR;
+using testing_files::kRoot;
+using testing_files::ReadFile;
 const std::string kSemeval = kRoot + "/../shared/data/semeval2022-task8/train.jsonl";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> SeedTexts() {
   std::vector<std::string> out;

@@ -172,6 +172,22 @@ struct EngineStats {
   uint64_t relate_compares = 0;
 };
 
+// Approximate heap bytes of the engine's state, by part, estimated from its
+// containers' sizes and capacities (16 bytes of allocator overhead counted per
+// allocation). For benchmarks and monitoring: computing it walks the whole state.
+struct EngineMemory {
+  uint64_t stories = 0;     // active stories: centroids, name counts, members (ids, vectors)
+  uint64_t live_docs = 0;   // live members' analyses (texts and features) kept for relations
+  uint64_t index = 0;       // story and topic postings, content hashes, recency order
+  uint64_t topics = 0;      // active topics, story briefs for timelines, merge records
+  uint64_t statistics = 0;  // the document-frequency mirror saved by Snapshot (the term
+                            // statistics themselves hold about as much again)
+  uint64_t retired = 0;     // retired stories and topics kept for presentation (keep_retired)
+  uint64_t total = 0;       // the sum of the above
+  uint64_t members = 0;     // members of the active stories
+  uint64_t live_members = 0;  // of which with a live analysis
+};
+
 // An article analysed for the engine (relate's features, its date). Opaque; made
 // by StoryEngine::Prepare on any thread, consumed by AddPrepared.
 struct PreparedArticle;
@@ -232,6 +248,8 @@ class StoryEngine {
 
   EngineChanges TakeChanges();
   EngineStats stats() const;
+  // The state's memory by part (see EngineMemory); O(state).
+  EngineMemory memory() const;
 
   // The engine's state (options excluded): the active stories with their live
   // members' analyses, the index, the topics, the counters and the term

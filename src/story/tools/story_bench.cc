@@ -111,6 +111,22 @@ std::string AssignmentLine(const Assignment& a) {
          " " + a.of + buf + "\n";
 }
 
+std::string MemoryLine(const EngineMemory& m, uint64_t active) {
+  auto mb = [](uint64_t b) { return b / 1048576.0; };
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "engine state %.1f MB: stories %.1f MB (%llu members), live analyses %.1f MB (%llu), "
+                "index %.1f MB, topics %.1f MB, statistics %.1f MB; per active story %.0f bytes "
+                "(%.0f without live analyses), per member %.0f, per live analysis %.0f",
+                mb(m.total), mb(m.stories), (unsigned long long)m.members, mb(m.live_docs),
+                (unsigned long long)m.live_members, mb(m.index), mb(m.topics), mb(m.statistics),
+                active ? double(m.stories + m.live_docs + m.index) / active : 0.0,
+                active ? double(m.stories + m.index) / active : 0.0,
+                m.members ? double(m.stories) / m.members : 0.0,
+                m.live_members ? double(m.live_docs) / m.live_members : 0.0);
+  return buf;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -224,6 +240,7 @@ int main(int argc, char** argv) {
               (unsigned long long)st.stories, (unsigned long long)st.active_stories,
               (unsigned long long)st.merges, (unsigned long long)st.relate_compares,
               (double)st.candidates_scored / arts.size(), RssMb(), rss0);
+  std::printf("%s\n", MemoryLine(engine.memory(), st.active_stories).c_str());
   if (slowest) {
     std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.us > b.us; });
     for (size_t i = 0; i < steps.size() && i < slowest; ++i)
@@ -297,10 +314,11 @@ int main(int argc, char** argv) {
           for (double x : lat) sum += x;
           total_s += sum / 1e6;
           EngineStats bs = big.stats();
+          EngineMemory mem = big.memory();
           std::printf("  %8zu articles: clustering %.0f articles/s CPU (%.0f wall incl. copying), p50 %.0f us, p99 %.0f us; "
-                      "active stories %llu; RSS %.0f MB\n",
+                      "active stories %llu; engine state %.0f MB; RSS %.0f MB\n",
                       done, lat.size() / (sum / 1e6), lat.size() / secs, Pct(lat, 0.5), Pct(lat, 0.99),
-                      (unsigned long long)bs.active_stories, RssMb());
+                      (unsigned long long)bs.active_stories, mem.total / 1048576.0, RssMb());
           all_p99.push_back(Pct(lat, 0.99));
           lat.clear();
           chunk_start = Clock::now();
@@ -315,6 +333,7 @@ int main(int argc, char** argv) {
     std::fclose(dump);
   }
   EngineStats bs = big.stats();
+  std::printf("%s\n", MemoryLine(big.memory(), bs.active_stories).c_str());
   std::printf("long stream: %zu articles, clustering %.0f articles/s overall (CPU time), %llu stories, %llu active at the end, "
               "RSS %.0f MB\n",
               done, done / total_s, (unsigned long long)bs.stories, (unsigned long long)bs.active_stories, RssMb());

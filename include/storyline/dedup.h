@@ -7,7 +7,7 @@
 //   1. Each article's text is cleaned of boilerplate lines (text.h), tokenised,
 //      and cut into word shingles (minhash.h); its content hash is the hash of the
 //      cleaned, normalised words. MinHash signatures and LSH band keys (lsh.h) are
-//      computed in parallel; what later steps need is spilled to a temporary file,
+//      computed in parallel; what later steps need is spilled to temporary files,
 //      so memory holds ~tens of bytes per article, not texts or signatures.
 //   2. Articles are then taken in the order of the keep policy (earliest published,
 //      longest, or first in the input; input order breaks ties). Each one is an
@@ -124,7 +124,7 @@ struct DedupStats {
   uint64_t bytes_read = 0;        // input bytes (compressed where compressed)
   uint64_t text_bytes = 0;        // bytes of article text
   uint64_t candidates = 0;        // candidate pairs verified exactly
-  uint64_t spill_bytes = 0;       // size of the temporary spill file
+  uint64_t spill_bytes = 0;       // size of the temporary spill files
   uint64_t held_bytes = 0;        // memory held for all articles at the peak of
                                   // clustering: records, exact-hash table, LSH index
   LshParams lsh;
@@ -143,7 +143,7 @@ struct DedupStats {
 // file's, or the sink's). Rejected records are the reader's business (its
 // on_reject). `reader` and `sink` are borrowed for the call. Runs on the calling
 // thread plus `options.threads` TBB workers; calls on different readers may run
-// at once (no global state). Needs temporary disk space of ~1.7x the input in
+// at once (no global state). Needs temporary disk space of ~1.6x the input in
 // options.temp_dir (IoError naming the file when it cannot be written).
 Result<DedupStats> Dedup(ArticleReader* reader, const DedupOptions& options, DedupSink* sink);
 

@@ -866,6 +866,7 @@ void SplitLines(std::string_view text, std::vector<LineInfo>* out, std::string* 
 struct Scratch {
   std::vector<LineInfo> lines;
   std::string arena;
+  std::string title;  // the given title, folded
 };
 Scratch& ThreadScratch() {
   thread_local Scratch s;
@@ -992,7 +993,13 @@ bool BoilerplateFilter::CleanInto(const Article& article, CleanedText* cleaned) 
 
   // Per-line rules. Long prose lines only face the photo-credit rule. The first
   // line, when it is the article's title, is the title.
-  std::string given_title = Fold(Trim(article.title));
+  std::string& given_title_buf = scratch.title;  // no allocation per article
+  {
+    const std::string_view t = Trim(article.title);
+    given_title_buf.resize(t.size());
+    given_title_buf.resize(FoldInto(t, given_title_buf.data()));
+  }
+  const std::string_view given_title = given_title_buf;
   for (size_t i = 0; i < lines.size(); ++i) {
     LineInfo& l = lines[i];
     if (l.blank || l.folded.empty()) continue;
@@ -1009,10 +1016,10 @@ bool BoilerplateFilter::CleanInto(const Article& article, CleanedText* cleaned) 
   // The title, repeated. With a title given apart from the text, every copy
   // in the text repeats it; without one, the first line is the title and
   // later copies repeat it.
-  std::string title = given_title;
+  std::string_view title = given_title;
   size_t keep_title = lines.size();
   if (title.empty() && first < lines.size()) {
-    title = std::string(lines[first].folded);
+    title = lines[first].folded;  // in the arena, which lives until the end
     keep_title = first;
   }
   if (!title.empty()) {

@@ -182,6 +182,14 @@ bool EndTagAt(std::string_view s, size_t p, std::string_view name) {
   return IsHtmlSpace(c) || c == '/' || c == '>';
 }
 
+// Whether `s` holds the end tag "</name" (any case) followed by a delimiter.
+bool ContainsEndTag(std::string_view s, std::string_view name) {
+  for (size_t p = s.find("</"); p != std::string_view::npos; p = s.find("</", p + 1)) {
+    if (EndTagAt(s, p, name)) return true;
+  }
+  return false;
+}
+
 // Where the raw text or RCDATA of element `name` starting at p ends: the '<'
 // of its end tag, or the end of the input.
 size_t RawTextEnd(std::string_view s, size_t p, std::string_view name) {
@@ -376,6 +384,13 @@ void PrepareForParse(std::string_view html, int max_depth, PreparedHtml* out) {
       p = end;
       continue;
     }
+    if (c == '!' && html.compare(p, 8, "![CDATA[") == 0) {
+      // CDATA (in svg/math; a bogus comment elsewhere): skipped, not changed.
+      size_t e = html.find("]]>", p);
+      if (e == std::string_view::npos) e = html.find('>', p);
+      p = e == std::string_view::npos ? n : e + 1;
+      continue;
+    }
     if (c == '!' || c == '?') {
       // A doctype or a bogus comment: up to the next '>'.
       size_t gt = html.find('>', p);
@@ -420,21 +435,25 @@ void PrepareForParse(std::string_view html, int max_depth, PreparedHtml* out) {
       for (const auto& [from, to] : attr_drops) replace(from, to, "");
     }
     if (!closing) {
-      if (name == "script") {
-        const size_t end = ScriptEnd(html, p);
-        if (end > p) {
+      if (name == "script" || name == "style") {
+        const size_t end = name == "script" ? ScriptEnd(html, p) : RawTextEnd(html, p, name);
+        // Only a body whose reading is certain is touched. Not: one without an
+        // end tag; one after "<script/>" ("/>" closes it inside <svg>/<math>,
+        // not in HTML); one holding "</svg" or "</math" (an svg <style> or
+        // <script> is not raw text, so its end tag may be missing there).
+        // Skipping such a body unchanged is always safe.
+        const bool certain = end < n && html[gt - 1] != '/' &&
+                             !ContainsEndTag(html.substr(p, end - p), "svg") &&
+                             !ContainsEndTag(html.substr(p, end - p), "math");
+        if (certain && end > p && name == "script") {
           char marker[24];
           int len = std::snprintf(marker, sizeof(marker), "%zu", out->raw.size());
           out->raw.emplace_back(out->raw_text.size(), end - p);
           out->raw_text.append(html.data() + p, end - p);
           replace(p, end, std::string_view(marker, static_cast<size_t>(len)));
+        } else if (certain && end > p) {
+          replace(p, end, "");
         }
-        p = end;
-        continue;
-      }
-      if (name == "style") {
-        const size_t end = RawTextEnd(html, p, name);
-        if (end > p) replace(p, end, "");
         p = end;
         continue;
       }

@@ -340,6 +340,26 @@ TEST(PrePass, QuotedGreaterThanInAnAttributeDoesNotEndTheTag) {
   EXPECT_EQ(FirstTag(dom, GUMBO_TAG_SCRIPT), -1);
 }
 
+TEST(PrePass, BodiesItCannotBeSureOfAreLeftAsTheyAre) {
+  // Inside <svg>, "<style/>" closes itself and <style> is not raw text, so
+  // neither may swallow what follows up to a later </style>.
+  for (const char* svg : {"<svg><style/></svg>", "<svg><style>.a{}</svg>",
+                          "<svg><![CDATA[ a > b <script> ]]></svg>"}) {
+    internal::Dom dom;
+    dom.Parse(std::string("<html><body>") + svg +
+              "<p>After</p><style>p{}</style><script>x = 1;</script></body></html>");
+    int p = FirstTag(dom, GUMBO_TAG_P);
+    ASSERT_GE(p, 0) << svg;
+    EXPECT_EQ(TextUnder(dom, p), "After") << svg;
+  }
+  // A script without an end tag runs to the end of the page, as in HTML.
+  internal::Dom dom;
+  dom.Parse("<html><body><p>Before</p><script>var a = '<p>not markup</p>';");
+  int script = FirstTag(dom, GUMBO_TAG_SCRIPT);
+  ASSERT_GE(script, 0);
+  EXPECT_EQ(TextUnder(dom, script), "var a = '<p>not markup</p>';");
+}
+
 TEST(PrePass, AttributesExtractionReadsAreKeptOthersDropped) {
   internal::Dom dom;
   dom.Parse("<html lang=\"de\"><head><link rel=\"canonical\" href=\"https://x.example/a\">"

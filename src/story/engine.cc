@@ -52,15 +52,27 @@ struct Member {
 // Lower-cased word keys of a name ("Tony Thompson" -> {tony, thompson}).
 std::vector<uint64_t> NameTokens(std::string_view name) {
   std::vector<uint64_t> out;
-  std::string w;
+  char buf[64];  // a word lower-cased in place; longer words go through a string
+  std::string long_word;
+  size_t n = 0;
   auto flush = [&] {
-    if (w.size() >= 2) out.push_back(TermHash(w));
-    w.clear();
+    if (n > sizeof buf) out.push_back(TermHash(long_word));
+    else if (n >= 2) out.push_back(TermHash(std::string_view(buf, n)));
+    n = 0;
   };
   for (char c : name) {
     unsigned char u = static_cast<unsigned char>(c);
-    if (u == ' ' || u == '-' || u == '.' || u == '\'' || u == '\n') flush();
-    else w += static_cast<char>(std::tolower(u));
+    if (u == ' ' || u == '-' || u == '.' || u == '\'' || u == '\n') {
+      flush();
+      continue;
+    }
+    char l = static_cast<char>(std::tolower(u));
+    if (n < sizeof buf) buf[n] = l;
+    else {
+      if (n == sizeof buf) long_word.assign(buf, n);
+      long_word += l;
+    }
+    ++n;
   }
   flush();
   return out;
@@ -170,8 +182,12 @@ void TopN(const SparseVec& v, size_t n, SparseVec* out) {
   auto heavier = [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   };
-  out->resize(std::min(n, v.size()));
-  std::partial_sort_copy(v.begin(), v.end(), out->begin(), out->end(), heavier);
+  *out = v;
+  if (out->size() > n) {
+    std::nth_element(out->begin(), out->begin() + n, out->end(), heavier);
+    out->resize(n);
+  }
+  std::sort(out->begin(), out->end(), heavier);
 }
 SparseVec TopN(const SparseVec& v, size_t n) {
   SparseVec out;

@@ -81,7 +81,8 @@ struct PreparedHtml {
 //  - a <script>'s body is set aside and replaced by its index ("0", "1", ...),
 //    so gumbo does not tokenize it character by character (Dom::Text gives the
 //    body back); a <style>'s body and a comment's content are dropped (the
-//    element or an empty comment stays);
+//    element or an empty comment stays); a body whose end is not certain
+//    (no end tag, "<script/>", an svg/math end tag inside) is left as it is;
 //  - attributes that neither extraction nor the tree builder reads (href of
 //    links, src, srcset, data-*, svg paths, ...) are dropped;
 //  - start tags nested deeper than `max_depth` (counting elements that need an

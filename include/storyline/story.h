@@ -178,8 +178,9 @@ struct EngineStats {
 struct EngineMemory {
   uint64_t stories = 0;     // active stories: centroids, name counts, members (ids, vectors)
   uint64_t live_docs = 0;   // live members' analyses (texts and features) kept for relations
-  uint64_t index = 0;       // story and topic postings, content hashes, recency order
-  uint64_t topics = 0;      // active topics, story briefs for timelines, merge records
+  uint64_t index = 0;       // story postings, content hashes, recency order, change set
+  uint64_t topics = 0;      // topics of the topic window with their postings, story briefs
+                            // for timelines, merge records
   uint64_t statistics = 0;  // the document-frequency mirror saved by Snapshot (the term
                             // statistics themselves hold about as much again)
   uint64_t retired = 0;     // retired stories and topics kept for presentation (keep_retired)

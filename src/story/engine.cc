@@ -1440,12 +1440,13 @@ EngineMemory StoryEngine::memory() const {
       }
     }
   }
-  r.index = NodesOf(m.postings) + NodesOf(m.topic_postings) + NodesOf(m.content) + TreeNodesOf(m.by_time) +
+  r.index = NodesOf(m.postings) + NodesOf(m.content) + TreeNodesOf(m.by_time) +
             TreeNodesOf(m.changed_stories) + TreeNodesOf(m.changed_topics) +
             HeapOf(m.table_) + HeapOf(m.lists_buf_) + HeapOf(m.order_buf_);
   for (const auto& [k, v] : m.postings) r.index += HeapOf(v);
-  for (const auto& [k, v] : m.topic_postings) r.index += HeapOf(v);
-  r.topics = TreeNodesOf(m.topics) + NodesOf(m.briefs) + HeapOf(m.merges) + TreeNodesOf(m.merged_into);
+  r.topics = TreeNodesOf(m.topics) + NodesOf(m.topic_postings) + NodesOf(m.briefs) + HeapOf(m.merges) +
+             TreeNodesOf(m.merged_into);
+  for (const auto& [k, v] : m.topic_postings) r.topics += HeapOf(v);
   for (const auto& [id, t] : m.topics)
     r.topics += HeapOf(t.centroid) + HeapOf(t.names) + HeapOf(t.stories) + HeapOf(t.posted);
   for (const auto& [id, b] : m.briefs) r.topics += HeapOf(b.title);

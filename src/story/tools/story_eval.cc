@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/hash.h"
 #include "storyline/relate.h"
 #include "storyline/story.h"
 
@@ -108,6 +109,10 @@ std::vector<Doc> Split(const std::vector<Doc>& all, const std::string& split, ui
 }
 
 bool g_dump = false;
+// A digest of every assignment of every engine run (grid search included): two
+// builds that print the same digest decided the same on ECB+.
+uint64_t g_digest = 0;
+uint64_t g_assignments = 0;
 
 Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
   StoryEngine engine(opt);
@@ -117,6 +122,12 @@ Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
   std::vector<std::string> gold;
   std::vector<int64_t> pred;
   for (size_t i = 0; i < docs.size(); ++i) { gold.push_back(docs[i].cluster); pred.push_back(as[i].story); }
+  for (const Assignment& a : as) {
+    g_digest = Hash64(a.id + " " + std::to_string(a.story) + " " + std::to_string(a.topic) + " " +
+                          a.relation + " " + a.of,
+                      g_digest);
+    ++g_assignments;
+  }
   if (g_dump) {
     // Each predicted story with the gold events of its members.
     std::map<int64_t, std::map<std::string, int>> m;
@@ -253,6 +264,8 @@ int main(int argc, char** argv) {
   std::snprintf(buf, sizeof buf, "baseline TF-IDF+agglomerative, train (t=%.2f)", bt);
   Print(buf, Score(gt, Agglomerate(mt, bt)));
   Print("baseline TF-IDF+agglomerative, dev", Score(gd, Agglomerate(md, bt)));
+  std::printf("decisions: %llu assignments over all engine runs, digest %016llx\n",
+              static_cast<unsigned long long>(g_assignments), static_cast<unsigned long long>(g_digest));
   std::printf("elapsed %.1f s\n",
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return 0;

@@ -110,6 +110,61 @@ class LshIndex {
   size_t removed_entries_ids_ = 0;
 };
 
+
+// A smaller index for a caller that can check candidates itself: 4 bytes per band
+// per id instead of ~12, and candidates that are a superset of LshIndex's. Per band
+// a table of buckets of 16 slots (one cache line); a band key picks its bucket,
+// and the slot holds (id + 1) << f | a fingerprint of f more bits of the key, with
+// f = 32 - bit_width(max_ids). A query reports every id whose bucket and
+// fingerprint agree, so it may report an id that shares no band key (about
+// bands * 13 / 2^(f - splits) such ids per query, splits <= 3): the caller must
+// check the band keys (it reads the candidate's record to verify it anyway).
+// Buckets that overflow keep their extra entries, with the whole key, in a small
+// side table per band. Capacity grows by splitting buckets (the fingerprint's top
+// bit picks the half), at most three times, up to max_ids / 0.8 slots per band:
+// so it never holds more than ~5 bytes per band per possible id (max_ids), however
+// many are inserted. Insert and query only; not thread-safe for writers: Query()
+// may run beside other Query() calls, never beside Insert().
+class CompactLshIndex {
+ public:
+  // REQUIRES: params.bands >= 1, 1 <= max_ids < 0xFFFFFFFF.
+  CompactLshIndex(LshParams params, uint32_t max_ids);
+  LshParams params() const { return params_; }
+
+  // Adds `id` with its params.bands band keys. REQUIRES: id < max_ids, each id
+  // inserted once.
+  void Insert(uint32_t id, const uint32_t* keys);
+  // Sets *out (cleared first) to a superset of the ids that share at least one
+  // band key with `keys` (see above), ascending, each once.
+  void Query(const uint32_t* keys, std::vector<uint32_t>* out) const;
+
+  size_t size() const { return size_; }
+  // Bytes held by the tables.
+  size_t MemoryBytes() const;
+
+ private:
+  static constexpr int kSlots = 16;
+  struct Band {
+    std::vector<uint32_t> slots;     // buckets_ * kSlots; 0 = empty
+    std::vector<uint64_t> overflow;  // key << 32 | (id + 1); 0 = empty
+    size_t overflow_used = 0;
+  };
+  // Bucket and fingerprint of `key` at the current size.
+  void Locate(uint32_t key, size_t* bucket, uint32_t* fp) const;
+  void Put(Band* b, uint32_t key, uint32_t entry_id1);
+  static void PutOverflow(Band* b, uint32_t key, uint32_t id1);
+  void Split();
+
+  LshParams params_;
+  int fp_bits_ = 0;
+  int max_splits_ = 0;
+  int splits_ = 0;
+  size_t base_buckets_ = 1;
+  size_t buckets_ = 1;
+  size_t size_ = 0;
+  std::vector<Band> bands_;
+};
+
 }  // namespace storyline
 
 #endif  // STORYLINE_LSH_H_

@@ -114,16 +114,19 @@ void SortUnique32(std::vector<uint32_t>* v) {
 }
 
 // Content hash -> input position of the first article (in keep order) with it.
-// Open addressing, linear probing; 12 bytes per slot.
+// Open addressing, linear probing; 12 bytes per slot, never more slots than
+// max_items / 0.75 (so at most 16 bytes per article however many are distinct).
 class ExactTable {
  public:
+  explicit ExactTable(size_t max_items)
+      : max_cap_(std::max<size_t>(1024, (max_items + 1) * 4 / 3 + 2)) {}
   // Returns the position stored for `h`, or inserts `pos` and returns `pos`.
   uint32_t FindOrInsert(uint64_t h, uint32_t pos) {
     if ((used_ + 1) * 4 > keys_.size() * 3) Grow();
     size_t s = Slot(h);
     while (vals_[s] != kEmpty) {
       if (keys_[s] == h) return vals_[s];
-      s = (s + 1) & (keys_.size() - 1);
+      s = (s + 1 == keys_.size()) ? 0 : s + 1;
     }
     keys_[s] = h;
     vals_[s] = pos;
@@ -136,7 +139,7 @@ class ExactTable {
     size_t s = Slot(h);
     while (vals_[s] != kEmpty) {
       if (keys_[s] == h) return vals_[s];
-      s = (s + 1) & (keys_.size() - 1);
+      s = (s + 1 == keys_.size()) ? 0 : s + 1;
     }
     return kEmpty;
   }
@@ -144,19 +147,22 @@ class ExactTable {
   size_t MemoryBytes() const { return keys_.capacity() * 8 + vals_.capacity() * 4; }
 
  private:
-  size_t Slot(uint64_t h) const { return (h * 0x9E3779B97F4A7C15ULL) >> shift_; }
+  size_t Slot(uint64_t h) const {
+    return static_cast<size_t>(
+        (static_cast<unsigned __int128>(h * 0x9E3779B97F4A7C15ULL) * keys_.size()) >> 64);
+  }
   void Grow() {
+    const size_t cap = keys_.empty() ? 1024 : std::min(keys_.size() * 2, max_cap_);
+    if (cap == keys_.size()) return;  // at max_cap_: the load stays below 0.75
     std::vector<uint64_t> ok = std::move(keys_);
     std::vector<uint32_t> ov = std::move(vals_);
-    size_t cap = ok.empty() ? 1024 : ok.size() * 2;
-    shift_ = 64 - __builtin_ctzll(cap);
     keys_.assign(cap, 0);
     vals_.assign(cap, kEmpty);
     used_ = 0;
     for (size_t i = 0; i < ok.size(); ++i) {
       if (ov[i] == kEmpty) continue;
       size_t s = Slot(ok[i]);
-      while (vals_[s] != kEmpty) s = (s + 1) & (cap - 1);
+      while (vals_[s] != kEmpty) s = (s + 1 == cap) ? 0 : s + 1;
       keys_[s] = ok[i];
       vals_[s] = ov[i];
       ++used_;
@@ -165,7 +171,7 @@ class ExactTable {
   std::vector<uint64_t> keys_;
   std::vector<uint32_t> vals_;
   size_t used_ = 0;
-  int shift_ = 64;
+  size_t max_cap_;
 };
 
 uint64_t PolicyKey(KeepPolicy policy, const Article& a) {
@@ -230,6 +236,7 @@ class Deduplicator {
     auto t0 = Clock::now();
     double c0 = ProcessCpuSeconds();
     STORYLINE_RETURN_IF_ERROR(SignAll());
+    recs_.shrink_to_fit();  // held through pass 2 and 3: no growth slack
     STORYLINE_RETURN_IF_ERROR(sigs_.Flush());
     STORYLINE_RETURN_IF_ERROR(texts_.Finish());
     stats_.seconds_sign = Since(t0);
@@ -434,6 +441,15 @@ class Deduplicator {
 
   // ---- Pass 2: decisions in keep-policy order ------------------------------
 
+  // Whether two records share a band key: a CompactLshIndex candidate that does
+  // not is a fingerprint false match, not an LSH candidate.
+  static bool ShareBand(const uint32_t* a, const uint32_t* b, int bands) {
+    for (int j = 0; j < bands; ++j) {
+      if (a[j] == b[j]) return true;
+    }
+    return false;
+  }
+
   // A signature record read whole, with one system call.
   struct SigRecord {
     std::vector<uint32_t> buf;
@@ -495,8 +511,10 @@ class Deduplicator {
     for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
     std::stable_sort(order.begin(), order.end(),
                      [&](uint32_t a, uint32_t b) { return recs_[a].key < recs_[b].key; });
-    LshIndex index(lsh_);
-    ExactTable exact;
+    // Band keys are checked on the candidate's record (ShareBand): the compact
+    // index may report a few that share none.
+    CompactLshIndex index(lsh_, static_cast<uint32_t>(std::max<size_t>(n, 1)));
+    ExactTable exact(n);
     const int threads =
         opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
     if (threads > 1) {
@@ -510,10 +528,10 @@ class Deduplicator {
   }
 
   // One thread: each article in keep order, candidates read through the cache.
-  Status ClusterOneByOne(const std::vector<uint32_t>& order, LshIndex* index_p,
+  Status ClusterOneByOne(const std::vector<uint32_t>& order, CompactLshIndex* index_p,
                          ExactTable* exact_p) {
     const size_t n = order.size();
-    LshIndex& index = *index_p;
+    CompactLshIndex& index = *index_p;
     ExactTable& exact = *exact_p;
     std::vector<uint32_t> cands;
     SigRecord mine_buf, theirs_buf;
@@ -546,6 +564,7 @@ class Deduplicator {
         const uint32_t j = order[c];
         Result<const SigRecord*> theirs = CachedSig(j, i, &theirs_buf);
         if (!theirs.ok()) return theirs.status();
+        if (!ShareBand(mine.keys(), (*theirs)->keys(), bands)) continue;
         ++stats_.candidates;
         const SetOverlap o = CompareSets(mine.set(bands), (*theirs)->set(bands));
         const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
@@ -580,7 +599,7 @@ class Deduplicator {
     Status status;
   };
 
-  void Speculate(const std::vector<uint32_t>& order, const LshIndex& index,
+  void Speculate(const std::vector<uint32_t>& order, const CompactLshIndex& index,
                  const ExactTable& exact, size_t rank, std::vector<CacheSlot>* cache,
                  Speculation* sp) const {
     const int bands = lsh_.bands;
@@ -600,7 +619,6 @@ class Deduplicator {
     }
     thread_local std::vector<uint32_t> cands;
     index.Query(sp->own.keys(), &cands);
-    sp->index_candidates = cands.size();
     SigRecord scratch;
     for (uint32_t c : cands) {  // ascending keep order: ties go to the earlier
       const uint32_t j = order[c];
@@ -618,6 +636,8 @@ class Deduplicator {
         sp->status = ReadSig(j, &scratch);
         if (!sp->status.ok()) return;
       }
+      if (!ShareBand(sp->own.keys(), theirs->keys(), bands)) continue;
+      ++sp->index_candidates;
       const SetOverlap o = CompareSets(sp->own.set(bands), theirs->set(bands));
       const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
       if (s >= opt_.threshold && s > sp->best) {
@@ -633,10 +653,10 @@ class Deduplicator {
   // the block, in parallel; then the block is decided in order, each article also
   // compared with the articles kept earlier in the same block. The candidates and
   // the order of comparison are those of ClusterOneByOne, so the decisions are.
-  Status ClusterInBlocks(const std::vector<uint32_t>& order, int threads, LshIndex* index_p,
+  Status ClusterInBlocks(const std::vector<uint32_t>& order, int threads, CompactLshIndex* index_p,
                          ExactTable* exact_p) {
     const size_t n = order.size();
-    LshIndex& index = *index_p;
+    CompactLshIndex& index = *index_p;
     ExactTable& exact = *exact_p;
     const int bands = lsh_.bands;
     constexpr size_t kBlock = 512;

@@ -278,4 +278,167 @@ Result<LshIndex> LshIndex::Deserialize(std::string_view bytes) {
   return index;
 }
 
+
+
+// ---- CompactLshIndex ---------------------------------------------------------
+
+namespace {
+constexpr double kCompactMaxLoad = 0.8;
+inline uint32_t FpMask(int bits) { return bits == 0 ? 0 : 0xFFFFFFFFu >> (32 - bits); }
+inline size_t OverflowSlot(uint32_t key, size_t capacity) { return Slot(key, capacity); }
+}  // namespace
+
+CompactLshIndex::CompactLshIndex(LshParams params, uint32_t max_ids) : params_(params) {
+  assert(params.bands >= 1 && max_ids >= 1 && max_ids < 0xFFFFFFFFu);
+  fp_bits_ = 32 - std::bit_width(max_ids);  // (id + 1) <= max_ids fits the rest
+  max_splits_ = std::min(3, fp_bits_);
+  const double per_bucket = kCompactMaxLoad * kSlots;
+  const size_t final_buckets =
+      std::max<size_t>(1, static_cast<size_t>(std::ceil(max_ids / per_bucket)));
+  base_buckets_ = std::max<size_t>(1, (final_buckets + (size_t{1} << max_splits_) - 1) >>
+                                          max_splits_);
+  buckets_ = base_buckets_;
+  bands_.resize(params.bands);
+}
+
+void CompactLshIndex::Locate(uint32_t key, size_t* bucket, uint32_t* fp) const {
+  // The bucket at base_buckets_ is key * base / 2^32; each split appends the next
+  // bit of the fraction, and the fingerprint is the fraction's bits after those.
+  const uint64_t y = static_cast<uint64_t>(key) * base_buckets_;
+  const uint32_t frac = static_cast<uint32_t>(y);
+  size_t b = static_cast<size_t>(y >> 32);
+  if (splits_ > 0) b = (b << splits_) | (frac >> (32 - splits_));
+  *bucket = b;
+  *fp = fp_bits_ == 0 ? 0
+                      : static_cast<uint32_t>((static_cast<uint64_t>(frac) << splits_) &
+                                              0xFFFFFFFFu) >> (32 - fp_bits_);
+}
+
+void CompactLshIndex::PutOverflow(Band* b, uint32_t key, uint32_t id1) {
+  if ((b->overflow_used + 1) * 4 > b->overflow.size() * 3) {  // load <= 0.75
+    std::vector<uint64_t> old = std::move(b->overflow);
+    b->overflow.assign(std::max<size_t>(16, old.size() * 2), 0);
+    b->overflow_used = 0;
+    for (uint64_t e : old) {
+      if (e != 0) PutOverflow(b, static_cast<uint32_t>(e >> 32), static_cast<uint32_t>(e));
+    }
+  }
+  const size_t cap = b->overflow.size();
+  size_t s = OverflowSlot(key, cap);
+  while (b->overflow[s] != 0) s = (s + 1 == cap) ? 0 : s + 1;
+  b->overflow[s] = (static_cast<uint64_t>(key) << 32) | id1;
+  ++b->overflow_used;
+}
+
+void CompactLshIndex::Put(Band* b, uint32_t key, uint32_t id1) {
+  size_t bucket;
+  uint32_t fp;
+  Locate(key, &bucket, &fp);
+  uint32_t* s = b->slots.data() + bucket * kSlots;
+  for (int k = 0; k < kSlots; ++k) {
+    if (s[k] == 0) {
+      s[k] = (id1 << fp_bits_) | fp;
+      return;
+    }
+  }
+  PutOverflow(b, key, id1);
+}
+
+void CompactLshIndex::Split() {
+  const uint32_t mask = FpMask(fp_bits_);
+  const size_t nb = buckets_ * 2;
+  for (Band& band : bands_) {
+    std::vector<uint32_t> slots(nb * kSlots, 0);
+    for (size_t b = 0; b < buckets_; ++b) {
+      const uint32_t* s = band.slots.data() + b * kSlots;
+      int fill[2] = {0, 0};
+      for (int k = 0; k < kSlots && s[k] != 0; ++k) {
+        const uint32_t e = s[k];
+        const int half = static_cast<int>((e >> (fp_bits_ - 1)) & 1);
+        const uint32_t fp = ((e & mask) << 1) & mask;
+        slots[(2 * b + half) * kSlots + fill[half]++] = (e & ~mask) | fp;
+      }
+    }
+    band.slots = std::move(slots);
+  }
+  buckets_ = nb;
+  ++splits_;
+  // Overflow entries go back to their (now roomier) buckets where they fit.
+  for (Band& band : bands_) {
+    std::vector<uint64_t> old = std::move(band.overflow);
+    band.overflow.clear();
+    band.overflow_used = 0;
+    for (uint64_t e : old) {
+      if (e != 0) Put(&band, static_cast<uint32_t>(e >> 32), static_cast<uint32_t>(e));
+    }
+  }
+}
+
+void CompactLshIndex::Insert(uint32_t id, const uint32_t* keys) {
+  if (size_ == 0 && bands_[0].slots.empty()) {
+    for (Band& band : bands_) band.slots.assign(buckets_ * kSlots, 0);
+  }
+  if (static_cast<double>(size_ + 1) > kCompactMaxLoad * kSlots * static_cast<double>(buckets_) &&
+      splits_ < max_splits_) {
+    Split();
+  }
+  for (int j = 0; j < params_.bands; ++j) Put(&bands_[j], keys[j], id + 1);
+  ++size_;
+}
+
+void CompactLshIndex::Query(const uint32_t* keys, std::vector<uint32_t>* out) const {
+  out->clear();
+  if (size_ == 0) return;
+  constexpr int kAhead = 64;
+  size_t bucket[kAhead];
+  uint32_t fp[kAhead];
+  const int bands = params_.bands;
+  const int ahead = std::min(bands, kAhead);
+  for (int j = 0; j < ahead; ++j) {
+    Locate(keys[j], &bucket[j], &fp[j]);
+    __builtin_prefetch(bands_[j].slots.data() + bucket[j] * kSlots);
+  }
+  // Entries inserted before a split lost the fingerprint's low bits to it.
+  const uint32_t known = FpMask(fp_bits_) & ~FpMask(splits_);
+  for (int j = 0; j < bands; ++j) {
+    size_t b;
+    uint32_t f;
+    if (j < ahead) {
+      b = bucket[j];
+      f = fp[j];
+    } else {
+      Locate(keys[j], &b, &f);
+    }
+    const Band& band = bands_[j];
+    const uint32_t* s = band.slots.data() + b * kSlots;
+    const uint32_t target = f & known;
+    for (int k = 0; k < kSlots; ++k) {
+      const uint32_t e = s[k];
+      if (e == 0) break;
+      if ((e & known) == target) out->push_back((e >> fp_bits_) - 1);
+    }
+    if (s[kSlots - 1] != 0 && band.overflow_used != 0) {
+      const size_t cap = band.overflow.size();
+      size_t o = OverflowSlot(keys[j], cap);
+      while (band.overflow[o] != 0) {
+        const uint64_t e = band.overflow[o];
+        if (static_cast<uint32_t>(e >> 32) == keys[j]) {
+          out->push_back(static_cast<uint32_t>(e) - 1);
+        }
+        o = (o + 1 == cap) ? 0 : o + 1;
+      }
+    }
+  }
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+}
+
+size_t CompactLshIndex::MemoryBytes() const {
+  size_t n = 0;
+  for (const Band& b : bands_) {
+    n += b.slots.capacity() * sizeof(uint32_t) + b.overflow.capacity() * sizeof(uint64_t);
+  }
+  return n;
+}
+
 }  // namespace storyline

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -84,6 +85,60 @@ TEST(LshIndex, FindsPairsAboveTheDesignPointAndFewBelow) {
       EXPECT_LE(recall, 0.1) << "jaccard " << j;
     }
   }
+}
+
+// The ids of `exact` that share a band key with a query are all among the compact
+// index's answer, and few others are (the fingerprint's false matches), through
+// the bucket splits and overflowing buckets.
+TEST(CompactLshIndex, ReportsEveryIdSharingABandAndFewOthers) {
+  std::mt19937_64 rng(7);
+  const LshParams p{35, 3};
+  constexpr uint32_t kIds = kCollide ? 2000 : 40000;  // every key 0: one long chain
+  CompactLshIndex compact(p, kIds);
+  LshIndex exact(p);
+  std::vector<std::vector<uint32_t>> keys(kIds, std::vector<uint32_t>(p.bands));
+  for (uint32_t id = 0; id < kIds; ++id) {
+    for (int j = 0; j < p.bands; ++j) {
+      // Some keys shared with an earlier id, so that queries find something.
+      keys[id][j] = (id > 0 && rng() % 50 == 0) ? keys[rng() % id][j]
+                                               : static_cast<uint32_t>(rng());
+    }
+  }
+  std::vector<uint32_t> want, got;
+  size_t extra = 0, queries = 0;
+  for (uint32_t id = 0; id < kIds; ++id) {
+    if (id % 97 == 0) {
+      exact.Query(keys[id].data(), &want);
+      compact.Query(keys[id].data(), &got);
+      EXPECT_TRUE(std::includes(got.begin(), got.end(), want.begin(), want.end())) << id;
+      EXPECT_TRUE(std::is_sorted(got.begin(), got.end()));
+      EXPECT_EQ(std::adjacent_find(got.begin(), got.end()), got.end());
+      extra += got.size() - want.size();
+      ++queries;
+    }
+    exact.Insert(id, keys[id].data());
+    compact.Insert(id, keys[id].data());
+  }
+  EXPECT_EQ(compact.size(), kIds);
+  if (!kCollide) {
+    // 16-bit ids leave 16 fingerprint bits (13 after three splits).
+    EXPECT_LT(static_cast<double>(extra) / queries, 0.5);
+  }
+  // At most max_ids / 0.8 slots of 4 bytes per band, plus the overflow tables
+  // (the ~3% of entries whose bucket was full, 8 bytes each at load 0.375-0.75).
+  if (!kCollide) EXPECT_LT(compact.MemoryBytes(), kIds * p.bands * 4 / 0.8 * 1.25);
+}
+
+TEST(CompactLshIndex, ManyEqualKeysOverflowTheirBucketAndAreAllReported) {
+  const LshParams p{2, 1};
+  CompactLshIndex index(p, 1000);
+  const uint32_t k[2] = {12345, 678};
+  for (uint32_t id = 0; id < 100; ++id) index.Insert(id, k);
+  std::vector<uint32_t> got;
+  index.Query(k, &got);
+  ASSERT_EQ(got.size(), 100u);
+  EXPECT_EQ(got.front(), 0u);
+  EXPECT_EQ(got.back(), 99u);
 }
 
 TEST(LshIndex, InsertQueryRemove) {

@@ -99,6 +99,95 @@ double Norm(const SparseVec& v) {
   return std::sqrt(n);
 }
 
+namespace {
+
+// Lower-cased word keys of the names of one kind ("" = every kind).
+std::vector<uint64_t> NameWordKeys(const ArticleFeatures& f, std::string_view kind) {
+  std::vector<uint64_t> out;
+  for (const Name& n : f.names) {
+    if (!kind.empty() && n.kind != kind) continue;
+    std::string w;
+    auto flush = [&] {
+      if (w.size() >= 2) out.push_back(TermHash(w));
+      w.clear();
+    };
+    for (char c : n.text) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (u == ' ' || u == '-' || u == '.' || u == '\'' || u == '\n') flush();
+      else w += static_cast<char>(std::tolower(u));
+    }
+    flush();
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+template <typename T>
+bool Intersects(const std::vector<T>& a, const std::vector<T>& b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] < b[j]) ++i;
+    else if (b[j] < a[i]) ++j;
+    else return true;
+  }
+  return false;
+}
+
+// The names that say which event a text is about: mentioned twice or more, or in
+// its lead (the first 400 bytes), as word keys with an idf weight.
+std::vector<std::pair<uint64_t, double>> KeyNameWords(const ArticleFeatures& f,
+                                                      const TermStats& stats) {
+  ArticleFeatures key;
+  for (const Name& n : f.names)
+    if (n.count >= 2 || n.first < 400) key.names.push_back(n);
+  std::vector<std::pair<uint64_t, double>> out;
+  for (uint64_t k : NameWordKeys(key, "")) out.emplace_back(k, stats.Idf(k));
+  return out;
+}
+
+// Share (by idf weight) of `key` words that `other` never names.
+double Unshared(const std::vector<std::pair<uint64_t, double>>& key, const std::vector<uint64_t>& other) {
+  double miss = 0, total = 0;
+  for (const auto& [k, w] : key) {
+    total += w;
+    if (!std::binary_search(other.begin(), other.end(), k)) miss += w;
+  }
+  return total > 0 ? miss / total : 0;
+}
+
+}  // namespace
+
+SpecificConflict CompareSpecifics(const StoryDoc& a, const StoryDoc& b, const TermStats& stats) {
+  SpecificConflict c;
+  const DateEstimate &da = a.date, &db = b.date;
+  if (da.time != kNoTime && db.time != kNoTime && da.confidence >= 0.3 && db.confidence >= 0.3) {
+    double days = std::fabs(static_cast<double>(da.time - db.time)) / 86400.0;
+    // Day or month evidence on both sides: a gap beyond a month is a conflict, full
+    // at six months; year-level evidence counts half (its day is a guess).
+    double x = std::clamp((days - 30.0) / 150.0, 0.0, 1.0);
+    if (std::min(da.confidence, db.confidence) < 0.4) x *= 0.5;
+    c.date = x;
+  }
+  // Each side's key names that the other never names: both sides must have some
+  // (a short follow-up naming nothing new is no conflict).
+  auto ka = KeyNameWords(a.f, stats), kb = KeyNameWords(b.f, stats);
+  if (!ka.empty() && !kb.empty())
+    c.name = std::min(Unshared(ka, NameWordKeys(b.f, "")), Unshared(kb, NameWordKeys(a.f, "")));
+  if (!a.f.years.empty() && !b.f.years.empty() && !Intersects(a.f.years, b.f.years)) c.year = 1;
+  if (!a.f.numbers.empty() && !b.f.numbers.empty() && !Intersects(a.f.numbers, b.f.numbers)) c.number = 1;
+  return c;
+}
+
+double SameEventProbability(double term_cos, double name_cos, double number_cos,
+                            const SpecificConflict& c) {
+  // Fitted on the 6,685 within-topic pairs of the ECB+ train split (3,324 of one
+  // event): AUC 0.93; the year and figure disagreements added nothing there.
+  double z = -2.49 + 6.07 * term_cos + 4.63 * name_cos + 5.19 * number_cos - 1.15 * c.date -
+             1.64 * c.name;
+  return 1.0 / (1.0 + std::exp(-z));
+}
+
 std::string CleanSpaces(std::string_view s) {
   std::string out;
   out.reserve(s.size());

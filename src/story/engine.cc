@@ -33,6 +33,9 @@ constexpr int64_t kDay = 86400;
 // Pairs less alike than this are not compared for copies and rewrites (a derived
 // article shares most of its words; Compare is the costly step).
 constexpr double kCompareMinCosine = 0.45;
+// The same-event probability is lowered by the time factor only when the article's
+// own date is read with day or month evidence (year-level guesses are too noisy).
+constexpr double kEventDateConfidence = 0.5;
 
 struct Member {
   std::string id, relation, of;
@@ -456,6 +459,35 @@ struct StoryEngine::Impl {
     }
     double story_side = stotal > 0 ? smiss / stotal : 0;
     return 0.5 * (doc_side + story_side);
+  }
+
+  // The article against the story's live members closest to it (original and
+  // newest 16 looked at; the `event_members` best by vector score): the highest
+  // probability that they report the same event, not only the same topic
+  // (story_internal::SameEventProbability: dates, key names, figures).
+  double SameEvent(const Story& s, const Member& m) const {
+    std::vector<std::pair<double, size_t>> near;
+    size_t seen = 0;
+    for (size_t i = s.members.size(); i-- > 0 && seen < 16;) {
+      const Member& x = s.members[i];
+      if (!x.doc || i == s.original) continue;
+      ++seen;
+      near.emplace_back(ScoreMember(x, m.tv, m.nv, m.numv), i);
+    }
+    if (s.members[s.original].doc)
+      near.emplace_back(ScoreMember(s.members[s.original], m.tv, m.nv, m.numv), s.original);
+    if (near.empty() || !m.doc) return 0;
+    std::sort(near.begin(), near.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    double best = 0;
+    for (size_t i = 0; i < near.size() && i < opt.event_members; ++i) {
+      const Member& x = s.members[near[i].second];
+      story_internal::SpecificConflict c = story_internal::CompareSpecifics(*m.doc, *x.doc, stats);
+      best = std::max(best, story_internal::SameEventProbability(Dot(m.tv, x.tv), Dot(m.nv, x.nv),
+                                                                 Dot(m.numv, x.numv), c));
+    }
+    return best;
   }
 
   double ScoreStory(const Story& s, const SparseVec& tv, const SparseVec& nv, const SparseVec& numv,
@@ -942,6 +974,22 @@ struct StoryEngine::Impl {
       std::sort(scored.begin(), scored.end(), [](const auto& x, const auto& y) {
         return x.first != y.first ? x.first > y.first : x.second < y.second;
       });
+    }
+
+    // Same event, not only the same topic: the best few candidates' scores blend
+    // with the same-event probability against their closest members.
+    if (opt.event_weight > 0) {
+      for (size_t c = 0; c < scored.size() && c < 4; ++c) {
+        double& sc = scored[c].first;
+        if (sc >= 1.0) continue;
+        const Story& s = stories.at(scored[c].second);
+        sc = (1 - opt.event_weight) * sc +
+             opt.event_weight * SameEvent(s, m) *
+                 (m.date_confidence >= kEventDateConfidence
+                      ? TimeFactor(m.time, m.date_confidence, s.date_min, s.date_max)
+                      : 1.0);
+      }
+      std::sort(scored.begin(), scored.end(), by_score);
     }
 
     stats.Add(m.doc->f);

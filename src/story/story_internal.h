@@ -65,6 +65,24 @@ double Dot(const SparseVec& a, const SparseVec& b);
 // Euclidean norm (the squares summed in key order).
 double Norm(const SparseVec& v);
 
+// Specific facts on which two articles disagree, each in [0, 1] (0: agree or
+// unknown): two look-alike events (two earthquakes, two jewellery heists) share
+// their topic words but not their dates, places, years and figures.
+struct SpecificConflict {
+  double date = 0;    // their dates read from the text are months apart
+  double name = 0;    // share of each one's key names the other never names (the lesser)
+  double year = 0;    // both mention years, none in common
+  double number = 0;  // both give figures, none in common
+};
+SpecificConflict CompareSpecifics(const StoryDoc& a, const StoryDoc& b, const TermStats& stats);
+
+// Probability that two articles report the same event (not only the same topic),
+// from the cosines of their term, name and number vectors and the disagreement of
+// their dates and key names: a logistic model fitted on the pairs of ECB+ train
+// texts within one topic (docs/stories.md gives the coefficients).
+double SameEventProbability(double term_cos, double name_cos, double number_cos,
+                            const SpecificConflict& c);
+
 // An extractive summary of the given members' texts against a centroid:
 // 3-5 sentences, original's sentences preferred, redundancy removed.
 struct SummaryInput {

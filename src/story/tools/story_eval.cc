@@ -7,19 +7,24 @@
 // the join threshold on train and reports dev; runs the TF-IDF + average-link
 // agglomerative baseline (threshold tuned on train) in the same run.
 //
-//   story_eval [ECBPLUS.jsonl] [--seed N] [--quick]
+//   story_eval [ECBPLUS.jsonl] [--seed N] [--quick] [--dump]
+// --dump prints each story's gold events and, per ECB+ topic, the pairs of its two
+// sub-events put together (merged) and of one event put apart (split).
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/hash.h"
+#include "story/story_internal.h"
 #include "storyline/relate.h"
 #include "storyline/story.h"
 
@@ -30,6 +35,9 @@ namespace {
 struct Doc {
   Article a;
   std::string cluster, split;
+  // The engine's analysis, made once (it does not depend on the options) and
+  // copied into each run of the tuning grid.
+  std::shared_ptr<const story_internal::StoryDoc> prepared;
 };
 
 bool Load(const std::string& path, std::vector<Doc>* out) {
@@ -104,7 +112,11 @@ std::vector<Doc> Split(const std::vector<Doc>& all, const std::string& split, ui
     size_t j = rng() % i;
     std::swap(out[i - 1], out[j]);
   }
-  for (size_t i = 0; i < out.size(); ++i) out[i].a.seq = i;
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].a.seq = i;
+    if (!out[i].prepared)
+      out[i].prepared = std::make_shared<const story_internal::StoryDoc>(story_internal::AnalyzeForStory(out[i].a));
+  }
   return out;
 }
 
@@ -114,11 +126,23 @@ bool g_dump = false;
 uint64_t g_digest = 0;
 uint64_t g_assignments = 0;
 
+// Experiments: STORY_<X>=value overrides an option (tuning runs only).
+void ApplyEnv(StoryOptions* o) {
+  auto get = [](const char* name, double* v) {
+    if (const char* e = getenv(name)) *v = atof(e);
+  };
+  get("STORY_MW", &o->member_weight);
+  get("STORY_CW", &o->conflict_weight);
+  get("STORY_EW", &o->event_weight);
+  double em = static_cast<double>(o->event_members);
+  get("STORY_EM", &em);
+  o->event_members = static_cast<size_t>(em);
+}
+
 Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
   StoryEngine engine(opt);
-  std::vector<Article> arts;
-  for (const Doc& d : docs) arts.push_back(d.a);
-  auto as = engine.AddAll(arts, 2);
+  for (const Doc& d : docs) engine.AddPrepared(PreparedArticlePtr(new PreparedArticle{*d.prepared}));
+  std::vector<Assignment> as = engine.FinalAssignments();
   std::vector<std::string> gold;
   std::vector<int64_t> pred;
   for (size_t i = 0; i < docs.size(); ++i) { gold.push_back(docs[i].cluster); pred.push_back(as[i].story); }
@@ -137,6 +161,20 @@ Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
       for (auto& [c, n] : g) std::printf(" %s=%d", c.c_str(), n);
       std::printf("\n");
     }
+    // Per ECB+ topic ("12" of "12_ecb"/"12_ecbplus"): pairs of the two sub-events put
+    // in one story (merged), pairs of one event put in different stories (split),
+    // pairs across topics put together.
+    std::map<std::string, std::array<double, 3>> conf;  // merged, split, cross-topic
+    auto topic_of = [](const std::string& c) { return c.substr(0, c.find('_')); };
+    for (size_t i = 0; i < docs.size(); ++i)
+      for (size_t j = i + 1; j < docs.size(); ++j) {
+        bool same_pred = pred[i] == pred[j];
+        std::string ti = topic_of(gold[i]), tj = topic_of(gold[j]);
+        if (gold[i] == gold[j] && !same_pred) conf[ti][1] += 1;
+        else if (gold[i] != gold[j] && same_pred) conf[ti == tj ? ti : ti + "/" + tj][ti == tj ? 0 : 2] += 1;
+      }
+    for (auto& [t, c] : conf)
+      if (c[0] + c[1] + c[2] > 0) std::printf("  topic %-8s merged %4.0f split %4.0f cross %4.0f\n", t.c_str(), c[0], c[1], c[2]);
   }
   return Score(gold, pred);
 }
@@ -196,12 +234,12 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
   std::string path = std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/ecbplus/train-dev.jsonl";
   uint64_t seed = 20240601;
-  bool quick = false;
+  bool quick = false, dump = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--seed" && i + 1 < argc) seed = std::stoull(argv[++i]);
     else if (a == "--quick") quick = true;
-    else if (a == "--dump") g_dump = true;
+    else if (a == "--dump") dump = true;
     else path = a;
   }
   std::vector<Doc> all;
@@ -210,6 +248,30 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::vector<Doc> train = Split(all, "train", seed), dev = Split(all, "dev", seed);
+  // STORY_PAIRS=1: prints the within-topic pairs of train texts with their
+  // features and gold label (what SameEventProbability was fitted on) and exits.
+  if (getenv("STORY_PAIRS")) {
+    TermStats st(true);
+    for (const Doc& d : train) st.Add(d.prepared->f);
+    std::vector<story_internal::SparseVec> tv, nv, mv;
+    for (const Doc& d : train) {
+      tv.push_back(story_internal::TermVector(d.prepared->f, st));
+      nv.push_back(story_internal::NameVector(d.prepared->f, st));
+      mv.push_back(story_internal::NumberVector(d.prepared->f));
+    }
+    for (size_t i = 0; i < train.size(); ++i)
+      for (size_t j = 0; j < i; ++j) {
+        auto ti = train[i].cluster.substr(0, train[i].cluster.find('_'));
+        auto tj = train[j].cluster.substr(0, train[j].cluster.find('_'));
+        if (ti != tj) continue;
+        auto c = story_internal::CompareSpecifics(*train[i].prepared, *train[j].prepared, st);
+        std::printf("%s %s %d %.3f %.3f %.3f %.3f %.3f %.0f %.0f %zu %zu\n", train[i].a.id.c_str(), train[j].a.id.c_str(),
+                    train[i].cluster == train[j].cluster, story_internal::Dot(tv[i], tv[j]), story_internal::Dot(nv[i], nv[j]),
+                    story_internal::Dot(mv[i], mv[j]), c.date, c.name, c.year, c.number,
+                    train[i].prepared->f.terms.size(), train[j].prepared->f.terms.size());
+      }
+    return 0;
+  }
   std::printf("ECB+ %s: %zu train texts, %zu dev texts; shuffled with seed %llu\n", path.c_str(),
               train.size(), dev.size(), static_cast<unsigned long long>(seed));
   auto t0 = std::chrono::steady_clock::now();
@@ -218,22 +280,23 @@ int main(int argc, char** argv) {
   StoryOptions best_opt;
   double best_f = -1;
   std::vector<std::pair<double, double>> weights = {{0.55, 0.35}, {0.45, 0.35}, {0.40, 0.40}};
+  bool no_baseline = getenv("STORY_NOBASE") != nullptr;
   if (quick) weights.resize(1);
   for (auto [tw, nw] : weights) {
-    for (double th = 0.14; th <= 0.80; th += quick ? 0.04 : 0.02) {
+    for (double th = 0.06; th <= 0.70; th += quick ? 0.04 : 0.02) {
       StoryOptions o;
       o.term_weight = tw;
       o.name_weight = nw;
       o.number_weight = 1 - tw - nw;
       o.join_threshold = th;
-      if (const char* e = getenv("STORY_MW")) o.member_weight = atof(e);
-      if (const char* e = getenv("STORY_CW")) o.conflict_weight = atof(e);
+      ApplyEnv(&o);
       o.merge_threshold = std::max(th + 0.1, 0.4);
       Scores s = RunEngine(train, o);
       if (s.bf > best_f) { best_f = s.bf; best_opt = o; }
     }
   }
   char buf[160];
+  g_dump = dump;
   std::snprintf(buf, sizeof buf, "storyline online, train (tuned: t=%.2f w=%.2f/%.2f/%.2f)",
                 best_opt.join_threshold, best_opt.term_weight, best_opt.name_weight,
                 best_opt.number_weight);
@@ -241,8 +304,7 @@ int main(int argc, char** argv) {
   Print("storyline online, dev (tuned on train)", RunEngine(dev, best_opt));
   g_dump = false;
   StoryOptions def;
-  if (const char* e = getenv("STORY_MW")) def.member_weight = atof(e);
-  if (const char* e = getenv("STORY_CW")) def.conflict_weight = atof(e);
+  ApplyEnv(&def);
   std::snprintf(buf, sizeof buf, "storyline online, dev (shipped defaults t=%.2f)", def.join_threshold);
   Print(buf, RunEngine(dev, def));
   // Order sensitivity: two more shuffles of dev.
@@ -251,6 +313,7 @@ int main(int argc, char** argv) {
     Print(buf, RunEngine(Split(all, "dev", s2), best_opt));
   }
 
+  if (no_baseline) return 0;
   // Baseline: TF-IDF + average-link agglomerative, threshold tuned on train.
   auto mt = TfIdfMatrix(train), md = TfIdfMatrix(dev);
   std::vector<std::string> gt, gd;

@@ -253,8 +253,11 @@ int main(int argc, char** argv) {
   if (getenv("STORY_PAIRS")) {
     TermStats st(true);
     for (const Doc& d : train) st.Add(d.prepared->f);
-    std::vector<story_internal::SparseVec> tv, nv, mv;
+    std::vector<story_internal::SparseVec> tv, nv, mv, lv;
     for (const Doc& d : train) {
+      ArticleFeatures lead;
+      lead.terms = d.prepared->f.lead_terms;
+      lv.push_back(story_internal::TermVector(lead, st));
       tv.push_back(story_internal::TermVector(d.prepared->f, st));
       nv.push_back(story_internal::NameVector(d.prepared->f, st));
       mv.push_back(story_internal::NumberVector(d.prepared->f));
@@ -265,10 +268,11 @@ int main(int argc, char** argv) {
         auto tj = train[j].cluster.substr(0, train[j].cluster.find('_'));
         if (ti != tj) continue;
         auto c = story_internal::CompareSpecifics(*train[i].prepared, *train[j].prepared, st);
-        std::printf("%s %s %d %.3f %.3f %.3f %.3f %.3f %.0f %.0f %zu %zu\n", train[i].a.id.c_str(), train[j].a.id.c_str(),
+        std::printf("%s %s %d %.3f %.3f %.3f %.3f %.3f %.0f %.0f %zu %zu %.3f\n", train[i].a.id.c_str(), train[j].a.id.c_str(),
                     train[i].cluster == train[j].cluster, story_internal::Dot(tv[i], tv[j]), story_internal::Dot(nv[i], nv[j]),
                     story_internal::Dot(mv[i], mv[j]), c.date, c.name, c.year, c.number,
-                    train[i].prepared->f.terms.size(), train[j].prepared->f.terms.size());
+                    train[i].prepared->f.terms.size(), train[j].prepared->f.terms.size(),
+                    story_internal::Dot(lv[i], lv[j]));
       }
     return 0;
   }
@@ -276,30 +280,36 @@ int main(int argc, char** argv) {
               train.size(), dev.size(), static_cast<unsigned long long>(seed));
   auto t0 = std::chrono::steady_clock::now();
 
-  // Tune on train: the join threshold and the term/name balance.
+  // Tune on train: the join threshold, the share of the same-event check and the
+  // term/name balance.
   StoryOptions best_opt;
   double best_f = -1;
-  std::vector<std::pair<double, double>> weights = {{0.55, 0.35}, {0.45, 0.35}, {0.40, 0.40}};
+  struct Weights { double term, name, event; };
+  std::vector<Weights> weights = {{0.55, 0.35, 0.7}, {0.55, 0.35, 0.5}, {0.55, 0.35, 0.85},
+                                  {0.45, 0.35, 0.7}, {0.40, 0.40, 0.7}};
   bool no_baseline = getenv("STORY_NOBASE") != nullptr;
   if (quick) weights.resize(1);
-  for (auto [tw, nw] : weights) {
-    for (double th = 0.06; th <= 0.70; th += quick ? 0.04 : 0.02) {
+  for (const Weights& w : weights) {
+    for (int i = 3; i <= 40; i += quick ? 2 : 1) {
+      const double th = 0.02 * i;
       StoryOptions o;
-      o.term_weight = tw;
-      o.name_weight = nw;
-      o.number_weight = 1 - tw - nw;
+      o.term_weight = w.term;
+      o.name_weight = w.name;
+      o.number_weight = 1 - w.term - w.name;
+      o.event_weight = w.event;
       o.join_threshold = th;
-      ApplyEnv(&o);
       o.merge_threshold = std::max(th + 0.1, 0.4);
+      ApplyEnv(&o);
+      if (const char* e = getenv("STORY_MT")) o.merge_threshold = atof(e);
       Scores s = RunEngine(train, o);
       if (s.bf > best_f) { best_f = s.bf; best_opt = o; }
     }
   }
   char buf[160];
   g_dump = dump;
-  std::snprintf(buf, sizeof buf, "storyline online, train (tuned: t=%.2f w=%.2f/%.2f/%.2f)",
+  std::snprintf(buf, sizeof buf, "storyline online, train (tuned: t=%.2f w=%.2f/%.2f/%.2f e=%.2f)",
                 best_opt.join_threshold, best_opt.term_weight, best_opt.name_weight,
-                best_opt.number_weight);
+                best_opt.number_weight, best_opt.event_weight);
   Print(buf, RunEngine(train, best_opt));
   Print("storyline online, dev (tuned on train)", RunEngine(dev, best_opt));
   g_dump = false;

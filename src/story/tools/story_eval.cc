@@ -288,6 +288,8 @@ int main(int argc, char** argv) {
   std::vector<Weights> weights = {{0.55, 0.35, 0.7}, {0.55, 0.35, 0.5}, {0.55, 0.35, 0.85},
                                   {0.45, 0.35, 0.7}, {0.40, 0.40, 0.7}};
   bool no_baseline = getenv("STORY_NOBASE") != nullptr;
+  const std::vector<Doc> train2 = Split(all, "train", seed + 1), train3 = Split(all, "train", seed + 2);
+  const std::vector<const std::vector<Doc>*> train_orders = {&train, &train2, &train3};
   if (quick) weights.resize(1);
   for (const Weights& w : weights) {
     for (int i = 3; i <= 40; i += quick ? 2 : 1) {
@@ -301,8 +303,11 @@ int main(int argc, char** argv) {
       o.merge_threshold = std::max(th + 0.1, 0.4);
       ApplyEnv(&o);
       if (const char* e = getenv("STORY_MT")) o.merge_threshold = atof(e);
-      Scores s = RunEngine(train, o);
-      if (s.bf > best_f) { best_f = s.bf; best_opt = o; }
+      // The mean over three shuffles of train: an online pass depends on the order,
+      // and one order's luck should not choose the parameters.
+      double f = 0;
+      for (const auto* t : train_orders) f += RunEngine(*t, o).bf / train_orders.size();
+      if (f > best_f) { best_f = f; best_opt = o; }
     }
   }
   char buf[160];

@@ -285,14 +285,14 @@ int main(int argc, char** argv) {
   StoryOptions best_opt;
   double best_f = -1;
   struct Weights { double term, name, event; };
-  std::vector<Weights> weights = {{0.55, 0.35, 0.7}, {0.55, 0.35, 0.5}, {0.55, 0.35, 0.85},
-                                  {0.45, 0.35, 0.7}, {0.40, 0.40, 0.7}};
+  // (Other term/name balances, 0.45/0.35 and 0.40/0.40, never won on train.)
+  std::vector<Weights> weights = {{0.55, 0.35, 0.7}, {0.55, 0.35, 0.5}, {0.55, 0.35, 0.85}};
   bool no_baseline = getenv("STORY_NOBASE") != nullptr;
   const std::vector<Doc> train2 = Split(all, "train", seed + 1), train3 = Split(all, "train", seed + 2);
   const std::vector<const std::vector<Doc>*> train_orders = {&train, &train2, &train3};
   if (quick) weights.resize(1);
   for (const Weights& w : weights) {
-    for (int i = 3; i <= 40; i += quick ? 2 : 1) {
+    for (int i = 15; i <= 38; i += quick ? 2 : 1) {
       const double th = 0.02 * i;
       StoryOptions o;
       o.term_weight = w.term;

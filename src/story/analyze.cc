@@ -10,11 +10,40 @@
 
 namespace storyline::story_internal {
 
+namespace {
+
+// Lower-cased word keys of names ("Tony Thompson" -> {tony, thompson}), sorted and
+// unique; with `key_only`, of the key names (mentioned twice, or in the lead).
+std::vector<uint64_t> NameWordKeys(const std::vector<Name>& names, bool key_only) {
+  std::vector<uint64_t> out;
+  std::string w;
+  auto flush = [&] {
+    if (w.size() >= 2) out.push_back(TermHash(w));
+    w.clear();
+  };
+  for (const Name& n : names) {
+    if (key_only && n.count < 2 && n.first >= 400) continue;
+    for (char c : n.text) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (u == ' ' || u == '-' || u == '.' || u == '\'' || u == '\n') flush();
+      else w += static_cast<char>(std::tolower(u));
+    }
+    flush();
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace
+
 StoryDoc AnalyzeForStory(const Article& a) {
   StoryDoc d;
   d.meta = a;
   d.f = AnalyzeArticle(a);
   d.date = EstimateDate(a);
+  d.name_words = NameWordKeys(d.f.names, false);
+  d.key_name_words = NameWordKeys(d.f.names, true);
   return d;
 }
 
@@ -101,28 +130,6 @@ double Norm(const SparseVec& v) {
 
 namespace {
 
-// Lower-cased word keys of the names of one kind ("" = every kind).
-std::vector<uint64_t> NameWordKeys(const ArticleFeatures& f, std::string_view kind) {
-  std::vector<uint64_t> out;
-  for (const Name& n : f.names) {
-    if (!kind.empty() && n.kind != kind) continue;
-    std::string w;
-    auto flush = [&] {
-      if (w.size() >= 2) out.push_back(TermHash(w));
-      w.clear();
-    };
-    for (char c : n.text) {
-      unsigned char u = static_cast<unsigned char>(c);
-      if (u == ' ' || u == '-' || u == '.' || u == '\'' || u == '\n') flush();
-      else w += static_cast<char>(std::tolower(u));
-    }
-    flush();
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
 template <typename T>
 bool Intersects(const std::vector<T>& a, const std::vector<T>& b) {
   size_t i = 0, j = 0;
@@ -134,22 +141,12 @@ bool Intersects(const std::vector<T>& a, const std::vector<T>& b) {
   return false;
 }
 
-// The names that say which event a text is about: mentioned twice or more, or in
-// its lead (the first 400 bytes), as word keys with an idf weight.
-std::vector<std::pair<uint64_t, double>> KeyNameWords(const ArticleFeatures& f,
-                                                      const TermStats& stats) {
-  ArticleFeatures key;
-  for (const Name& n : f.names)
-    if (n.count >= 2 || n.first < 400) key.names.push_back(n);
-  std::vector<std::pair<uint64_t, double>> out;
-  for (uint64_t k : NameWordKeys(key, "")) out.emplace_back(k, stats.Idf(k));
-  return out;
-}
-
-// Share (by idf weight) of `key` words that `other` never names.
-double Unshared(const std::vector<std::pair<uint64_t, double>>& key, const std::vector<uint64_t>& other) {
+// Share (by idf weight) of `key` words that `other` (sorted) never names.
+double Unshared(const std::vector<uint64_t>& key, const std::vector<uint64_t>& other,
+                const TermStats& stats) {
   double miss = 0, total = 0;
-  for (const auto& [k, w] : key) {
+  for (uint64_t k : key) {
+    double w = stats.Idf(k);
     total += w;
     if (!std::binary_search(other.begin(), other.end(), k)) miss += w;
   }
@@ -171,9 +168,9 @@ SpecificConflict CompareSpecifics(const StoryDoc& a, const StoryDoc& b, const Te
   }
   // Each side's key names that the other never names: both sides must have some
   // (a short follow-up naming nothing new is no conflict).
-  auto ka = KeyNameWords(a.f, stats), kb = KeyNameWords(b.f, stats);
-  if (!ka.empty() && !kb.empty())
-    c.name = std::min(Unshared(ka, NameWordKeys(b.f, "")), Unshared(kb, NameWordKeys(a.f, "")));
+  if (!a.key_name_words.empty() && !b.key_name_words.empty())
+    c.name = std::min(Unshared(a.key_name_words, b.name_words, stats),
+                      Unshared(b.key_name_words, a.name_words, stats));
   if (!a.f.years.empty() && !b.f.years.empty() && !Intersects(a.f.years, b.f.years)) c.year = 1;
   if (!a.f.numbers.empty() && !b.f.numbers.empty() && !Intersects(a.f.numbers, b.f.numbers)) c.number = 1;
   return c;
@@ -186,6 +183,10 @@ double SameEventProbability(double term_cos, double name_cos, double number_cos,
   double z = -2.49 + 6.07 * term_cos + 4.63 * name_cos + 5.19 * number_cos - 1.15 * c.date -
              1.64 * c.name;
   return 1.0 / (1.0 + std::exp(-z));
+}
+
+double SameEventBound(double term_cos, double name_cos, double number_cos) {
+  return SameEventProbability(term_cos, name_cos, number_cos, SpecificConflict{});
 }
 
 std::string CleanSpaces(std::string_view s) {

@@ -464,8 +464,10 @@ struct StoryEngine::Impl {
   // The article against the story's live members closest to it (original and
   // newest 16 looked at; the `event_members` best by vector score): the highest
   // probability that they report the same event, not only the same topic
-  // (story_internal::SameEventProbability: dates, key names, figures).
-  double SameEvent(const Story& s, const Member& m) const {
+  // (story_internal::SameEventProbability: dates, key names, figures). `enough`:
+  // a member whose probability cannot exceed it (by its bound, without the
+  // disagreements) is not compared in full; the result is then at most `enough`.
+  double SameEvent(const Story& s, const Member& m, double enough) const {
     std::vector<std::pair<double, size_t>> near;
     size_t seen = 0;
     for (size_t i = s.members.size(); i-- > 0 && seen < 16;) {
@@ -477,15 +479,22 @@ struct StoryEngine::Impl {
     if (s.members[s.original].doc)
       near.emplace_back(ScoreMember(s.members[s.original], m.tv, m.nv, m.numv), s.original);
     if (near.empty() || !m.doc) return 0;
-    std::sort(near.begin(), near.end(), [](const auto& a, const auto& b) {
+    const size_t k = std::min(near.size(), opt.event_members);
+    std::partial_sort(near.begin(), near.begin() + k, near.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
     double best = 0;
-    for (size_t i = 0; i < near.size() && i < opt.event_members; ++i) {
+    for (size_t i = 0; i < k; ++i) {
       const Member& x = s.members[near[i].second];
+      const double tc = Dot(m.tv, x.tv), nc = Dot(m.nv, x.nv), mc = Dot(m.numv, x.numv);
+      const double bound = story_internal::SameEventBound(tc, nc, mc);
+      if (bound <= best) continue;
+      if (bound <= enough) {
+        best = std::max(best, std::min(bound, enough));
+        continue;
+      }
       story_internal::SpecificConflict c = story_internal::CompareSpecifics(*m.doc, *x.doc, stats);
-      best = std::max(best, story_internal::SameEventProbability(Dot(m.tv, x.tv), Dot(m.nv, x.nv),
-                                                                 Dot(m.numv, x.numv), c));
+      best = std::max(best, story_internal::SameEventProbability(tc, nc, mc, c));
     }
     return best;
   }
@@ -983,11 +992,14 @@ struct StoryEngine::Impl {
         double& sc = scored[c].first;
         if (sc >= 1.0) continue;
         const Story& s = stories.at(scored[c].second);
-        sc = (1 - opt.event_weight) * sc +
-             opt.event_weight * SameEvent(s, m) *
-                 (m.date_confidence >= kEventDateConfidence
-                      ? TimeFactor(m.time, m.date_confidence, s.date_min, s.date_max)
-                      : 1.0);
+        const double tf = m.date_confidence >= kEventDateConfidence
+                              ? TimeFactor(m.time, m.date_confidence, s.date_min, s.date_max)
+                              : 1.0;
+        // Below this probability the story stays under the threshold whatever the
+        // exact value (then only its bound is taken: same decisions, less work).
+        const double enough =
+            tf > 0 ? (opt.join_threshold - (1 - opt.event_weight) * sc) / (opt.event_weight * tf) : 1.0;
+        sc = (1 - opt.event_weight) * sc + opt.event_weight * SameEvent(s, m, enough - 1e-9) * tf;
       }
       std::sort(scored.begin(), scored.end(), by_score);
     }

@@ -30,6 +30,10 @@ struct StoryDoc {
   Article meta;  // text kept (relations and summaries need it)
   ArticleFeatures f;
   DateEstimate date;
+  // Lower-cased word keys (TermHash) of its names, sorted and unique: of every name,
+  // and of its key names (mentioned twice or more, or in the first 400 bytes: the
+  // event's actors and places). For CompareSpecifics.
+  std::vector<uint64_t> name_words, key_name_words;
 };
 
 }  // namespace storyline::story_internal
@@ -82,6 +86,9 @@ SpecificConflict CompareSpecifics(const StoryDoc& a, const StoryDoc& b, const Te
 // texts within one topic (docs/stories.md gives the coefficients).
 double SameEventProbability(double term_cos, double name_cos, double number_cos,
                             const SpecificConflict& c);
+// Its upper bound for these cosines (no disagreement), to skip CompareSpecifics
+// where it cannot matter.
+double SameEventBound(double term_cos, double name_cos, double number_cos);
 
 // An extractive summary of the given members' texts against a centroid:
 // 3-5 sentences, original's sentences preferred, redundancy removed.

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "story/story_internal.h"
 #include "storyline/ingest.h"
 
 namespace storyline {
@@ -214,6 +215,40 @@ TEST(StoryEngine, LookAlikeEventsStayApartOnEcbPlus) {
   ASSERT_GT(diff, 0u);
   EXPECT_LT(static_cast<double>(diff_bad) / diff, 0.05) << "look-alike events merged";
   EXPECT_GT(static_cast<double>(same_ok) / same, 0.6) << "one event split apart";
+}
+
+// Two fires at a Waitrose: Banstead, Surrey (ECB, 14_2ecb) and Wellington,
+// Somerset (ECB+, 14_4ecbplus, 14_5ecbplus). They share the topic's words and the
+// chain's name; the key names (places) tell the events apart.
+TEST(SameEventCheck, KeyNamesTellTwoWaitroseFiresApart) {
+  std::string ecb = kRoot + "/../shared/data/ecbplus/train-dev.jsonl";
+  if (!std::filesystem::exists(ecb)) GTEST_SKIP() << ecb << " absent";
+  auto r = ReadAllArticles({ecb}, IngestOptions{});
+  ASSERT_TRUE(r.ok());
+  std::map<std::string, story_internal::StoryDoc> docs;
+  TermStats stats(true);
+  for (const Article& a : *r) {
+    if (a.id == "14_2ecb" || a.id == "14_4ecbplus" || a.id == "14_5ecbplus") {
+      docs[a.id] = story_internal::AnalyzeForStory(a);
+      stats.Add(docs[a.id].f);
+    }
+  }
+  ASSERT_EQ(docs.size(), 3u);
+  auto p = [&](const std::string& x, const std::string& y) {
+    const auto &a = docs[x], &b = docs[y];
+    using story_internal::Dot;
+    return story_internal::SameEventProbability(
+        Dot(story_internal::TermVector(a.f, stats), story_internal::TermVector(b.f, stats)),
+        Dot(story_internal::NameVector(a.f, stats), story_internal::NameVector(b.f, stats)),
+        Dot(story_internal::NumberVector(a.f), story_internal::NumberVector(b.f)),
+        story_internal::CompareSpecifics(a, b, stats));
+  };
+  auto other = story_internal::CompareSpecifics(docs["14_2ecb"], docs["14_4ecbplus"], stats);
+  auto same = story_internal::CompareSpecifics(docs["14_5ecbplus"], docs["14_4ecbplus"], stats);
+  EXPECT_GT(other.name, 0.5) << "Banstead/Surrey vs Wellington/Somerset";
+  EXPECT_LT(same.name, other.name);
+  EXPECT_GT(p("14_5ecbplus", "14_4ecbplus"), 0.5);
+  EXPECT_LT(p("14_2ecb", "14_4ecbplus"), 0.5);
 }
 
 Article Synthetic(int i, Timestamp t) {

@@ -279,6 +279,14 @@ struct StoryEngine::Impl {
   std::set<int64_t> changed_stories, changed_topics;
   std::vector<MergeRecord> changed_merges;
   EngineStats st;
+  // Scratch of AddDoc: the best candidates' member scores from the member pass,
+  // reused by the same-event check (capacity kept across articles).
+  struct NearMembers {
+    int64_t story = -1;
+    std::vector<std::pair<double, size_t>> members;  // (ScoreMember, index)
+  };
+  std::vector<NearMembers> near_cache;
+  std::vector<std::pair<double, size_t>> near_scratch;
 
   explicit Impl(StoryOptions o) : opt(std::move(o)) {}
 
@@ -467,17 +475,24 @@ struct StoryEngine::Impl {
   // (story_internal::SameEventProbability: dates, key names, figures). `enough`:
   // a member whose probability cannot exceed it (by its bound, without the
   // disagreements) is not compared in full; the result is then at most `enough`.
-  double SameEvent(const Story& s, const Member& m, double enough) const {
-    std::vector<std::pair<double, size_t>> near;
-    size_t seen = 0;
-    for (size_t i = s.members.size(); i-- > 0 && seen < 16;) {
-      const Member& x = s.members[i];
-      if (!x.doc || i == s.original) continue;
-      ++seen;
-      near.emplace_back(ScoreMember(x, m.tv, m.nv, m.numv), i);
+  // `cached`: the members' scores when the member pass already computed them.
+  double SameEvent(const Story& s, const Member& m, double enough,
+                   const std::vector<std::pair<double, size_t>>* cached) {
+    std::vector<std::pair<double, size_t>>& near = near_scratch;
+    if (cached) {
+      near = *cached;
+    } else {
+      near.clear();
+      size_t seen = 0;
+      for (size_t i = s.members.size(); i-- > 0 && seen < 16;) {
+        const Member& x = s.members[i];
+        if (!x.doc || i == s.original) continue;
+        ++seen;
+        near.emplace_back(ScoreMember(x, m.tv, m.nv, m.numv), i);
+      }
+      if (s.members[s.original].doc)
+        near.emplace_back(ScoreMember(s.members[s.original], m.tv, m.nv, m.numv), s.original);
     }
-    if (s.members[s.original].doc)
-      near.emplace_back(ScoreMember(s.members[s.original], m.tv, m.nv, m.numv), s.original);
     if (near.empty() || !m.doc) return 0;
     const size_t k = std::min(near.size(), opt.event_members);
     std::partial_sort(near.begin(), near.begin() + k, near.end(), [](const auto& a, const auto& b) {
@@ -932,19 +947,29 @@ struct StoryEngine::Impl {
     // A close match with one member counts too (a copy of one member of a large
     // story), but only as much as the centroid allows: for the best few candidates,
     // against their original and newest live members (bounded work).
+    size_t near_used = 0;  // near_cache entries filled for this article
     for (size_t c = 0; c < scored.size() && c < 4; ++c) {
       if (scored[c].first >= 1.0) continue;  // an exact copy's story: nothing to add
       const Story& s = stories.at(scored[c].second);
+      if (near_cache.size() <= near_used) near_cache.emplace_back();
+      NearMembers& near = near_cache[near_used++];
+      near.story = s.id;
+      near.members.clear();
       double best_member = 0;
       size_t seen = 0;
       for (size_t i = s.members.size(); i-- > 0 && seen < 16;) {
         const Member& x = s.members[i];
         if (!x.doc || i == s.original) continue;
         ++seen;
-        best_member = std::max(best_member, ScoreMember(x, m.tv, m.nv, m.numv));
+        const double xs = ScoreMember(x, m.tv, m.nv, m.numv);
+        near.members.emplace_back(xs, i);
+        best_member = std::max(best_member, xs);
       }
-      if (s.members[s.original].doc)
-        best_member = std::max(best_member, ScoreMember(s.members[s.original], m.tv, m.nv, m.numv));
+      if (s.members[s.original].doc) {
+        const double os = ScoreMember(s.members[s.original], m.tv, m.nv, m.numv);
+        near.members.emplace_back(os, s.original);
+        best_member = std::max(best_member, os);
+      }
       best_member *= TimeFactor(m.time, m.date_confidence, s.date_min, s.date_max);
       double& sc = scored[c].first;
       sc = std::max(sc, 0.5 * (sc + best_member));
@@ -999,7 +1024,10 @@ struct StoryEngine::Impl {
         // exact value (then only its bound is taken: same decisions, less work).
         const double enough =
             tf > 0 ? (opt.join_threshold - (1 - opt.event_weight) * sc) / (opt.event_weight * tf) : 1.0;
-        sc = (1 - opt.event_weight) * sc + opt.event_weight * SameEvent(s, m, enough - 1e-9) * tf;
+        const std::vector<std::pair<double, size_t>>* cached = nullptr;
+        for (size_t k = 0; k < near_used; ++k)
+          if (near_cache[k].story == s.id) cached = &near_cache[k].members;
+        sc = (1 - opt.event_weight) * sc + opt.event_weight * SameEvent(s, m, enough - 1e-9, cached) * tf;
       }
       std::sort(scored.begin(), scored.end(), by_score);
     }

@@ -16,6 +16,8 @@
 #include <unicode/normalizer2.h>
 #include <unicode/utext.h>
 
+#include <emmintrin.h>
+
 #include <cstring>
 #include <memory>
 
@@ -190,6 +192,7 @@ bool TokenizeFast(std::string_view text, Words* out) {
     const size_t nstart = pos;
     bool needs_icu = false;
     bool has_alnum = false;
+    size_t skip = 0;  // the separator after the word, when already read
     while (true) {
       // Emit c.
       if (c.cp < 0x80) {
@@ -213,7 +216,28 @@ bool TokenizeFast(std::string_view text, Words* out) {
       i += c.len;
       if (prev != kExtend && c.cp < 0x80) {
         // The rest of a run of ASCII letters and digits, as the loop would do
-        // it one character at a time.
+        // it one character at a time: 16 bytes at a time while they last (the
+        // output has 16 bytes of room past any position, see above), then
+        // byte by byte.
+        size_t run_start = i;
+        while (i + 16 <= n) {
+          const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+          // Bytes >= 0x80 are negative as signed: in neither range.
+          const __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+          const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
+                                               _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+          const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                              _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(o + pos),
+                           _mm_or_si128(v, _mm_and_si128(letter, _mm_set1_epi8(0x20))));
+          const unsigned alnum =
+              static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
+          const unsigned run = static_cast<unsigned>(__builtin_ctz(~alnum));  // <= 16
+          pos += run;
+          i += run;
+          if (run < 16) break;
+        }
+        if (i > run_start) prev = s[i - 1] <= '9' ? kDigit : kLetter;
         while (i < n && s[i] < 0x80) {
           const Kind k = kAscii.k[s[i]];
           if (k == kLetter) {
@@ -234,6 +258,9 @@ bool TokenizeFast(std::string_view text, Words* out) {
         continue;
       }
       if (d.kind == kFallback) return false;
+      // d is not part of this word and not a word character: the outer loop
+      // would skip it next.
+      skip = d.len;
       if (d.kind != kMidNumLet && d.kind != kMidNum) break;
       size_t j = i + d.len;
       if (j >= n) break;
@@ -242,19 +269,22 @@ bool TokenizeFast(std::string_view text, Words* out) {
       bool join = (prev == kDigit && e.kind == kDigit) ||
                   (d.kind == kMidNumLet && prev == kLetter && e.kind == kLetter);
       if (!join) break;
+      skip = 0;
       o[pos++] = d.cp < 0x80 ? static_cast<char>(d.cp) : '\'';
       i = j;
       c = e;
     }
+    const size_t end = i;
+    i += skip;
     if (!has_alnum) {  // a run of underscores is not a word
       pos = nstart;
       continue;
     }
     if (needs_icu) {
       scratch.clear();
-      AppendNormalizedWord(text.substr(start, i - start), &scratch);
-      if (nstart + scratch.size() + (n - i) + 16 > norm.size()) {
-        norm.resize(nstart + scratch.size() + (n - i) + 16);
+      AppendNormalizedWord(text.substr(start, end - start), &scratch);
+      if (nstart + scratch.size() + (n - end) + 16 > norm.size()) {
+        norm.resize(nstart + scratch.size() + (n - end) + 16);
         o = norm.data();
       }
       std::memcpy(o + nstart, scratch.data(), scratch.size());
@@ -263,7 +293,7 @@ bool TokenizeFast(std::string_view text, Words* out) {
     }
     out->spans.push_back(WordSpan{static_cast<uint32_t>(nstart),
                                   static_cast<uint32_t>(pos - nstart),
-                                  static_cast<uint32_t>(start), static_cast<uint32_t>(i)});
+                                  static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
   }
   norm.resize(pos);
   return true;

@@ -158,6 +158,37 @@ TEST(Tokenize, FastPathAgreesWithIcuOnTheSeeds) {
   }
 }
 
+// The fast path reads runs of ASCII letters and digits 16 bytes at a time while
+// 16 bytes remain: every cut of the seeds' ends, and long runs next to the end,
+// give ICU's words and offsets.
+TEST(Tokenize, FastPathAgreesWithIcuAtEveryDistanceFromTheEnd) {
+  std::vector<std::string> texts;
+  for (const std::string& path : SeedPaths()) {
+    const std::string text = ReadFile(path);
+    for (size_t cut = 0; cut < 48 && cut < text.size(); ++cut) {
+      texts.push_back(text.substr(0, text.size() - cut));
+    }
+  }
+  const std::string run = "Abcdefghijklmnopqrstuvwxyz0123456789ZYXWVUTSRQPONMLKJIHGFEDCBA";
+  for (size_t len = 1; len <= run.size(); ++len) {
+    texts.push_back(run.substr(0, len));
+    texts.push_back("x " + run.substr(0, len) + ".");
+    texts.push_back(run.substr(0, len) + "'s " + run.substr(0, len) + "_x 1,5" + run.substr(0, len));
+    texts.push_back(run.substr(0, len) + "\xC3\xA9t\xC3\xA9 " + run.substr(0, len) + "[`{ " + run.substr(0, len) + "[Z`");
+  }
+  Words fast, icu;
+  for (const std::string& text : texts) {
+    ASSERT_TRUE(text_internal::TokenizeFast(text, &fast)) << text;
+    text_internal::TokenizeIcu(text, &icu);
+    ASSERT_EQ(fast.size(), icu.size()) << text;
+    for (size_t i = 0; i < fast.size(); ++i) {
+      ASSERT_EQ(fast.word(i), icu.word(i)) << text << " word " << i;
+      ASSERT_EQ(fast.span(i).src_begin, icu.span(i).src_begin) << text << " word " << i;
+      ASSERT_EQ(fast.span(i).src_end, icu.span(i).src_end) << text << " word " << i;
+    }
+  }
+}
+
 TEST(Tokenize, FastPathAgreesWithIcuOnTrickyLatinText) {
   const char* cases[] = {
       "U.S.-led talks; 3.5% vs 3,5 e.g. don't 'quote' rock'n'roll __init__ a_b 1;2 x.y.",

@@ -1,5 +1,6 @@
 #include "storyline/lsh.h"
 
+#include <emmintrin.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -284,6 +285,30 @@ Result<LshIndex> LshIndex::Deserialize(std::string_view bytes) {
 
 namespace {
 constexpr double kCompactMaxLoad = 0.8;
+// Bit k set when slot k of the 16-slot bucket at s is empty.
+inline unsigned EmptySlots(const uint32_t* s) {
+  const __m128i z = _mm_setzero_si128();
+  unsigned m = 0;
+  for (int q = 0; q < 4; ++q) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 4 * q));
+    m |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, z))))
+         << (4 * q);
+  }
+  return m;
+}
+// Bit k set when slot k is in use and (slot & known) == target.
+inline unsigned MatchingSlots(const uint32_t* s, uint32_t known, uint32_t target) {
+  const __m128i z = _mm_setzero_si128(), km = _mm_set1_epi32(static_cast<int>(known)),
+                tv = _mm_set1_epi32(static_cast<int>(target));
+  unsigned m = 0;
+  for (int q = 0; q < 4; ++q) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 4 * q));
+    const __m128i hit = _mm_andnot_si128(_mm_cmpeq_epi32(v, z),
+                                         _mm_cmpeq_epi32(_mm_and_si128(v, km), tv));
+    m |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(hit))) << (4 * q);
+  }
+  return m;
+}
 inline uint32_t FpMask(int bits) { return bits == 0 ? 0 : 0xFFFFFFFFu >> (32 - bits); }
 inline size_t OverflowSlot(uint32_t key, size_t capacity) { return Slot(key, capacity); }
 }  // namespace
@@ -301,7 +326,8 @@ CompactLshIndex::CompactLshIndex(LshParams params, uint32_t max_ids) : params_(p
   bands_.resize(params.bands);
 }
 
-void CompactLshIndex::Locate(uint32_t key, size_t* bucket, uint32_t* fp) const {
+[[gnu::always_inline]] inline void CompactLshIndex::Locate(uint32_t key, size_t* bucket,
+                                                           uint32_t* fp) const {
   // The bucket at base_buckets_ is key * base / 2^32; each split appends the next
   // bit of the fraction, and the fingerprint is the fraction's bits after those.
   const uint64_t y = static_cast<uint64_t>(key) * base_buckets_;
@@ -335,11 +361,10 @@ void CompactLshIndex::Put(Band* b, uint32_t key, uint32_t id1) {
   uint32_t fp;
   Locate(key, &bucket, &fp);
   uint32_t* s = b->slots.data() + bucket * kSlots;
-  for (int k = 0; k < kSlots; ++k) {
-    if (s[k] == 0) {
-      s[k] = (id1 << fp_bits_) | fp;
-      return;
-    }
+  const unsigned empty = EmptySlots(s);
+  if (empty != 0) {
+    s[__builtin_ctz(empty)] = (id1 << fp_bits_) | fp;
+    return;
   }
   PutOverflow(b, key, id1);
 }
@@ -411,11 +436,8 @@ void CompactLshIndex::Query(const uint32_t* keys, std::vector<uint32_t>* out) co
     }
     const Band& band = bands_[j];
     const uint32_t* s = band.slots.data() + b * kSlots;
-    const uint32_t target = f & known;
-    for (int k = 0; k < kSlots; ++k) {
-      const uint32_t e = s[k];
-      if (e == 0) break;
-      if ((e & known) == target) out->push_back((e >> fp_bits_) - 1);
+    for (unsigned m = MatchingSlots(s, known, f & known); m != 0; m &= m - 1) {
+      out->push_back((s[__builtin_ctz(m)] >> fp_bits_) - 1);
     }
     if (s[kSlots - 1] != 0 && band.overflow_used != 0) {
       const size_t cap = band.overflow.size();

@@ -75,8 +75,8 @@ constexpr uint32_t kNoRep = 0xFFFFFFFFu;
 void AppendArticleJson(std::string* out, const std::string_view* fields);
 
 // Sorts and removes repeats. The values are hashes, spread evenly: one counting
-// pass by the top bits into 2n-4n buckets, one scatter, then an insertion sort
-// that only moves values inside their bucket (rarely more than one). Four times
+// pass by the top bits into n/2-n buckets, one scatter, then an insertion sort
+// that only moves values inside their bucket (1-2 on average). Four times
 // faster than std::sort for the sizes of shingle sets.
 void SortUnique32(std::vector<uint32_t>* v) {
   const size_t n = v->size();
@@ -85,7 +85,7 @@ void SortUnique32(std::vector<uint32_t>* v) {
     v->erase(std::unique(v->begin(), v->end()), v->end());
     return;
   }
-  const int bits = std::min(18, static_cast<int>(std::bit_width(n)) + 1);
+  const int bits = std::min(18, static_cast<int>(std::bit_width(n)) - 1);
   const int shift = 32 - bits;
   thread_local std::vector<uint32_t> count, tmp;
   count.assign((size_t{1} << bits) + 1, 0);

@@ -181,7 +181,11 @@ bool TokenizeFast(std::string_view text, Words* out) {
 
   size_t i = 0;
   while (i < n) {
-    // Skip separators quickly.
+    // Skip separators quickly: ASCII ones without decoding.
+    if (s[i] < 0x80 && kAscii.k[s[i]] == kSep) {
+      ++i;
+      continue;
+    }
     CharAt c = Read(s, i, n);
     if (!IsWordChar(c.kind)) {
       if (c.kind == kFallback) return false;
@@ -194,8 +198,12 @@ bool TokenizeFast(std::string_view text, Words* out) {
     bool has_alnum = false;
     size_t skip = 0;  // the separator after the word, when already read
     while (true) {
-      // Emit c.
-      if (c.cp < 0x80) {
+      // Emit c. An ASCII letter or digit is left to the run below, which
+      // starts with it.
+      const bool ascii_run = c.cp < 0x80 && c.kind != kExtend;
+      if (ascii_run) {
+        // emitted below
+      } else if (c.cp < 0x80) {
         o[pos++] = static_cast<char>(c.kind == kLetter ? (c.cp | 0x20) : c.cp);
       } else if (c.cp <= 0xFF) {
         if (c.cp == 0xDF) {
@@ -213,8 +221,8 @@ bool TokenizeFast(std::string_view text, Words* out) {
       }
       has_alnum |= (c.kind != kExtend);
       Kind prev = c.kind;
-      i += c.len;
-      if (prev != kExtend && c.cp < 0x80) {
+      if (!ascii_run) i += c.len;
+      if (ascii_run) {
         // The rest of a run of ASCII letters and digits, as the loop would do
         // it one character at a time: 16 bytes at a time while they last (the
         // output has 16 bytes of room past any position, see above), then

@@ -195,6 +195,8 @@ struct EngineMemory {
   uint64_t total = 0;       // the sum of the above
   uint64_t members = 0;     // members of the active stories
   uint64_t live_members = 0;  // of which with a live analysis
+  uint64_t topics_held = 0;   // topics in the topic window
+  uint64_t briefs = 0;        // story briefs kept for topic timelines
 };
 
 // An article analysed for the engine (relate's features, its date). Opaque; made

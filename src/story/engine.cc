@@ -1539,6 +1539,8 @@ EngineMemory StoryEngine::memory() const {
     r.topics += HeapOf(t.centroid) + HeapOf(t.names) + HeapOf(t.stories) + HeapOf(t.posted);
   for (const auto& [id, b] : m.briefs) r.topics += HeapOf(b.title);
   for (const auto& x : m.merges) r.topics += HeapOf(x.by_article);
+  r.topics_held = m.topics.size();
+  r.briefs = m.briefs.size();
   r.statistics = NodesOf(m.df);
   r.retired = TreeNodesOf(m.retired) + TreeNodesOf(m.retired_topics);
   for (const auto& [id, v] : m.retired) r.retired += HeapOf(v);

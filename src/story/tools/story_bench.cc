@@ -116,10 +116,12 @@ std::string MemoryLine(const EngineMemory& m, uint64_t active) {
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "engine state %.1f MB: stories %.1f MB (%llu members), live analyses %.1f MB (%llu), "
-                "index %.1f MB, topics %.1f MB, statistics %.1f MB; per active story %.0f bytes "
+                "index %.1f MB, topics %.1f MB (%llu topics, %llu briefs), statistics %.1f MB; "
+                "per active story %.0f bytes "
                 "(%.0f without live analyses), per member %.0f, per live analysis %.0f",
                 mb(m.total), mb(m.stories), (unsigned long long)m.members, mb(m.live_docs),
-                (unsigned long long)m.live_members, mb(m.index), mb(m.topics), mb(m.statistics),
+                (unsigned long long)m.live_members, mb(m.index), mb(m.topics),
+                (unsigned long long)m.topics_held, (unsigned long long)m.briefs, mb(m.statistics),
                 active ? double(m.stories + m.live_docs + m.index) / active : 0.0,
                 active ? double(m.stories + m.index) / active : 0.0,
                 m.members ? double(m.stories) / m.members : 0.0,
@@ -316,9 +318,10 @@ int main(int argc, char** argv) {
           EngineStats bs = big.stats();
           EngineMemory mem = big.memory();
           std::printf("  %8zu articles: clustering %.0f articles/s CPU (%.0f wall incl. copying), p50 %.0f us, p99 %.0f us; "
-                      "active stories %llu; engine state %.0f MB; RSS %.0f MB\n",
+                      "active stories %llu; engine state %.0f MB (topics %.0f MB, %llu); RSS %.0f MB\n",
                       done, lat.size() / (sum / 1e6), lat.size() / secs, Pct(lat, 0.5), Pct(lat, 0.99),
-                      (unsigned long long)bs.active_stories, mem.total / 1048576.0, RssMb());
+                      (unsigned long long)bs.active_stories, mem.total / 1048576.0, mem.topics / 1048576.0,
+                      (unsigned long long)mem.topics_held, RssMb());
           all_p99.push_back(Pct(lat, 0.99));
           lat.clear();
           chunk_start = Clock::now();

@@ -37,7 +37,7 @@ struct WordSpan {
 // are not words; numbers are ("2023", "3.5"). Reusable: Tokenize() clears it and
 // keeps its capacity, so a loop over many texts does not allocate.
 struct Words {
-  std::string norm;             // all normalised words, back to back
+  std::string norm;             // the normalised words, each followed by one space
   std::vector<WordSpan> spans;  // one per word, in text order
   size_t size() const { return spans.size(); }
   std::string_view word(size_t i) const {

@@ -52,38 +52,64 @@ uint64_t SplitMix64(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+namespace {
+
+// The words joined by single spaces, with starts[i] the offset of word i and
+// starts[n] the end + 1. Words that already lie in one buffer, each followed by
+// one space (as Tokenize() leaves them in Words::norm), are used where they are;
+// others are copied into a thread-local buffer. Kept apart from the hashing loop
+// so that the compiler inlines XXH3 there.
+[[gnu::noinline]] std::string_view JoinWords(std::span<const std::string_view> words,
+                                             std::vector<uint32_t>* starts_v) {
+  thread_local std::string joined;
+  const size_t n = words.size();
+  starts_v->resize(n + 1);
+  uint32_t* starts = starts_v->data();
+  bool in_place = n > 0;
+  for (size_t i = 0; i + 1 < n && in_place; ++i) {
+    const char* e = words[i].data() + words[i].size();
+    in_place = words[i + 1].data() == e + 1 && *e == ' ';
+  }
+  if (in_place) {
+    const char* b = words[0].data();
+    for (size_t i = 0; i < n; ++i) starts[i] = static_cast<uint32_t>(words[i].data() - b);
+    const size_t end = static_cast<size_t>(words[n - 1].data() + words[n - 1].size() - b);
+    starts[n] = static_cast<uint32_t>(end + 1);  // sentinel: end + 1 space
+    return std::string_view(b, end);
+  }
+  size_t total = n;
+  for (std::string_view w : words) total += w.size();
+  joined.resize(total);  // words + separating spaces + one spare byte
+  char* p = joined.data();
+  uint32_t at = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view w = words[i];
+    starts[i] = at;
+    CopySmall(p + at, w.data(), w.size());
+    at += static_cast<uint32_t>(w.size());
+    p[at++] = ' ';
+  }
+  joined.resize(n == 0 ? 0 : at - 1);
+  starts[n] = at;  // sentinel: end + 1 space
+  return joined;
+}
+
+}  // namespace
+
 uint64_t HashShingles(std::span<const std::string_view> words, int shingle_size,
                       std::vector<uint64_t>* out) {
   assert(shingle_size >= 1);
   out->clear();
-  // The words joined by single spaces: every shingle is then a substring of it,
-  // so hashing one needs no copy.
-  thread_local std::string joined;
+  // Every shingle is a substring of the joined words: hashing one needs no copy.
   thread_local std::vector<uint32_t> starts;
   const size_t n = words.size();
-  size_t total = n;
-  for (std::string_view w : words) total += w.size();
-  joined.resize(total);  // words + separating spaces + one spare byte
-  starts.resize(n + 1);
-  {
-    char* p = joined.data();
-    uint32_t at = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const std::string_view w = words[i];
-      starts[i] = at;
-      CopySmall(p + at, w.data(), w.size());
-      at += static_cast<uint32_t>(w.size());
-      p[at++] = ' ';
-    }
-    joined.resize(n == 0 ? 0 : at - 1);
-    starts[n] = at;  // sentinel: end + 1 space
-  }
-  const char* base = joined.data();
-  const uint64_t content = XXH3_64bits_withSeed(base, joined.size(), kContentSeed);
+  const std::string_view all = JoinWords(words, &starts);
+  const char* base = all.data();
+  const uint64_t content = XXH3_64bits_withSeed(base, all.size(), kContentSeed);
   if (n == 0) return content;
   const size_t k = static_cast<size_t>(shingle_size);
   if (n <= k) {
-    out->push_back(XXH3_64bits_withSeed(base, joined.size(), kShingleSeed));
+    out->push_back(XXH3_64bits_withSeed(base, all.size(), kShingleSeed));
     return content;
   }
   out->resize(n - k + 1);

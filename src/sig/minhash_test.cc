@@ -71,6 +71,37 @@ TEST(HashShingles, GoldenValues) {
   EXPECT_EQ(content, 8004249750707084591ULL);
 }
 
+// Words that lie in one buffer separated by single spaces (Words::norm) are
+// hashed in place; the hashes are those of the same words apart, and a buffer
+// with anything else between two words is not taken for joined words.
+TEST(HashShingles, WordsInOneBufferHashLikeWordsApart) {
+  const std::string joined = "the quick brown fox jumps over the lazy dog ";
+  const std::string tabbed = "the quick\tbrown fox jumps over the  lazy dog ";
+  for (const std::string* buf : {&joined, &tabbed}) {
+    std::vector<std::string_view> in_buf;
+    std::vector<std::string> apart;
+    size_t b = 0;
+    for (size_t i = 0; i < buf->size(); ++i) {
+      if ((*buf)[i] == ' ' || (*buf)[i] == '\t') {
+        if (i > b) {
+          in_buf.push_back(std::string_view(*buf).substr(b, i - b));
+          apart.emplace_back(*buf, b, i - b);
+        }
+        b = i + 1;
+      }
+    }
+    ASSERT_EQ(apart.size(), 9u);
+    std::vector<std::string_view> apart_views(apart.begin(), apart.end());
+    for (int k : {1, 5, 12}) {
+      std::vector<uint64_t> a, c;
+      const uint64_t ca = HashShingles(in_buf, k, &a);
+      const uint64_t cc = HashShingles(apart_views, k, &c);
+      EXPECT_EQ(a, c) << k;
+      EXPECT_EQ(ca, cc) << k;
+    }
+  }
+}
+
 TEST(HashShingles, ShortTextIsOneShingleOfAllItsWords) {
   std::vector<std::string> w = {"north", "korea"};
   std::vector<uint64_t> s;

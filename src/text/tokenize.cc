@@ -172,8 +172,10 @@ bool TokenizeFast(std::string_view text, Words* out) {
   const uint8_t* s = reinterpret_cast<const uint8_t*>(text.data());
   const size_t n = text.size();
   std::string& norm = out->norm;
-  // Folded ASCII/Latin-1 words are never longer than their source, so the
-  // output fits in n bytes unless an ICU-normalised word grows (checked there).
+  // Folded ASCII/Latin-1 words are never longer than their source, and the
+  // space written after a word takes the place of the separator after it, so
+  // the output fits in n + 1 bytes unless an ICU-normalised word grows
+  // (checked there).
   norm.resize(n + 16);
   char* o = norm.data();
   size_t pos = 0;
@@ -291,8 +293,8 @@ bool TokenizeFast(std::string_view text, Words* out) {
     if (needs_icu) {
       scratch.clear();
       AppendNormalizedWord(text.substr(start, end - start), &scratch);
-      if (nstart + scratch.size() + (n - end) + 16 > norm.size()) {
-        norm.resize(nstart + scratch.size() + (n - end) + 16);
+      if (nstart + scratch.size() + 1 + (n - end) + 16 > norm.size()) {
+        norm.resize(nstart + scratch.size() + 1 + (n - end) + 16);
         o = norm.data();
       }
       std::memcpy(o + nstart, scratch.data(), scratch.size());
@@ -302,6 +304,10 @@ bool TokenizeFast(std::string_view text, Words* out) {
     out->spans.push_back(WordSpan{static_cast<uint32_t>(nstart),
                                   static_cast<uint32_t>(pos - nstart),
                                   static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+    // One space after each word: a word's source is followed by a separator
+    // (but the last), so the output still stays within n + 1 bytes, and pos
+    // stays <= i at the start of each word.
+    o[pos++] = ' ';
   }
   norm.resize(pos);
   return true;
@@ -335,6 +341,7 @@ void TokenizeIcu(std::string_view text, Words* out) {
     out->spans.push_back(WordSpan{static_cast<uint32_t>(nstart),
                                   static_cast<uint32_t>(out->norm.size() - nstart),
                                   static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+    out->norm.push_back(' ');
   }
   // Detach the iterator from the stack UText before it goes away.
   UText empty = UTEXT_INITIALIZER;

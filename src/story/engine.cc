@@ -305,7 +305,11 @@ struct StoryEngine::Impl {
     if (it != list.end()) {
       list.erase(it);  // move to the recent end
     } else {
-      posted->push_back(key);
+      // `posted` holds each key once, sorted: an id pushed out of a capped list and
+      // posted again under the same key must not list it twice (it grew with the
+      // stream for long-lived topics).
+      auto p = std::lower_bound(posted->begin(), posted->end(), key);
+      if (p == posted->end() || *p != key) posted->insert(p, key);
     }
     list.push_back(id);
     if (list.size() > cap) list.erase(list.begin());
@@ -1798,6 +1802,8 @@ Status StoryEngine::Restore(std::string_view blob) {
       s.members.push_back(std::move(x));
     }
     if (s.original >= s.members.size()) return bad();
+    std::sort(s.posted.begin(), s.posted.end());  // blobs of older builds: duplicates
+    s.posted.erase(std::unique(s.posted.begin(), s.posted.end()), s.posted.end());
     s.cnorm = story_internal::Norm(s.centroid);
     s.nnorm = story_internal::Norm(s.names);
     s.numnorm = story_internal::Norm(s.numbers);
@@ -1813,6 +1819,8 @@ Status StoryEngine::Restore(std::string_view blob) {
       return bad();
     t.cnorm = story_internal::Norm(t.centroid);
     t.nnorm = story_internal::Norm(t.names);
+    std::sort(t.posted.begin(), t.posted.end());
+    t.posted.erase(std::unique(t.posted.begin(), t.posted.end()), t.posted.end());
     int64_t id = t.id;
     m.topics.emplace(id, std::move(t));
   }

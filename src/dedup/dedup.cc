@@ -469,7 +469,9 @@ class Deduplicator {
 
   Status ReadSig(uint32_t pos, SigRecord* r) const {
     const uint64_t begin = recs_[pos].offset, n = SigEnd(pos) - begin;
-    r->buf.resize((n + 3) / 4);
+    // Grown, never shrunk: no zero-filling of what the read overwrites anyway
+    // (the record's extent comes from its header, not from buf.size()).
+    if (r->buf.size() < (n + 3) / 4) r->buf.resize((n + 3) / 4);
     return sigs_.ReadAt(begin, n, r->buf.data());
   }
 

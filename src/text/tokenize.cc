@@ -44,6 +44,9 @@ struct AsciiTable {
     for (int c = 'a'; c <= 'z'; ++c) k[c] = kLetter;
     for (int c = 'A'; c <= 'Z'; ++c) k[c] = kLetter;
     for (int c = '0'; c <= '9'; ++c) k[c] = kDigit;
+    // ICU's word rules count '@' as ALetter (so "a@b.com" stays one word);
+    // it is a letter here too, kept as it is (no case).
+    k[static_cast<int>('@')] = kLetter;
     k[static_cast<int>('_')] = kExtend;
     k[static_cast<int>('.')] = kMidNumLet;
     k[static_cast<int>('\'')] = kMidNumLet;
@@ -251,7 +254,7 @@ bool TokenizeFast(std::string_view text, Words* out) {
         while (i < n && s[i] < 0x80) {
           const Kind k = kAscii.k[s[i]];
           if (k == kLetter) {
-            o[pos++] = static_cast<char>(s[i] | 0x20);
+            o[pos++] = static_cast<char>(s[i] == '@' ? '@' : (s[i] | 0x20));
           } else if (k == kDigit) {
             o[pos++] = static_cast<char>(s[i]);
           } else {
@@ -286,7 +289,7 @@ bool TokenizeFast(std::string_view text, Words* out) {
     }
     const size_t end = i;
     i += skip;
-    if (!has_alnum) {  // a run of underscores is not a word
+    if (!has_alnum && end - start < 2) {  // ICU: a lone '_' is not a word, "__" is
       pos = nstart;
       continue;
     }

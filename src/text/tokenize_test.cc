@@ -195,6 +195,9 @@ TEST(Tokenize, FastPathAgreesWithIcuOnTrickyLatinText) {
       "Müller’s café — naïve façade … «Größe» €5 £3 ½ Ōsaka Ångström ÆØÅ œuvre",
       "Москва, 2023: «Привет» Αθήνα",
       "end with apostrophe' and dot. and comma, 1.000.000 a.1 1.a",
+      // ICU's word rules count '@' as a letter, and keep "__" (not "_") as a word.
+      "A@ @A a@b 1@2 @ x@@y reporter@reuters.com @BBCNews A.B@x.co.uk ß@Ü a_@",
+      "_ __ ___ a.__ __.a a __ b x_ _y",
   };
   Words fast, icu;
   for (const char* text : cases) {

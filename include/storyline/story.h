@@ -52,6 +52,11 @@ struct StoryOptions {
   // Two active stories merge when an article scores at least this with both and
   // their centroids score at least merge_threshold with each other.
   double merge_threshold = 0.40;
+  // ...and when the two stories report the same event: the highest same-event
+  // probability between the two stories' originals and closest live members
+  // reaches this (0: no check). One wrong join must not chain two look-alike
+  // events into one story.
+  double merge_event_min = 0.5;
   // Weights of the score of an article against a story (sum to 1).
   double term_weight = 0.55;    // cosine of stemmed TF-IDF vectors
   double name_weight = 0.35;    // overlap of specific names (people, places, orgs)
@@ -70,6 +75,9 @@ struct StoryOptions {
   // train split.
   double event_weight = 0.7;
   size_t event_members = 3;
+  // Added to the join threshold for a story of one member (its score stands on a
+  // single pair of texts).
+  double single_member_margin = 0.0;
   // Candidate search: terms and names of an article looked up, story postings kept
   // per term, candidates scored in full.
   size_t query_terms = 12;

@@ -518,6 +518,29 @@ struct StoryEngine::Impl {
     return best;
   }
 
+  // The highest same-event probability between two stories: each one's original
+  // against the other's original and newest live members (at most 4 x 4 pairs),
+  // so that a merge needs evidence that the two report one event.
+  double StoriesSameEvent(const Story& a, const Story& b) const {
+    if (opt.merge_event_min <= 0) return 1;
+    auto pick = [](const Story& s) {
+      std::vector<const Member*> out;
+      if (s.members[s.original].doc) out.push_back(&s.members[s.original]);
+      for (size_t i = s.members.size(); i-- > 0 && out.size() < 4;)
+        if (i != s.original && s.members[i].doc) out.push_back(&s.members[i]);
+      return out;
+    };
+    double best = 0;
+    for (const Member* x : pick(a))
+      for (const Member* y : pick(b)) {
+        const double tc = Dot(x->tv, y->tv), nc = Dot(x->nv, y->nv), mc = Dot(x->numv, y->numv);
+        if (story_internal::SameEventBound(tc, nc, mc) <= best) continue;
+        story_internal::SpecificConflict c = story_internal::CompareSpecifics(*x->doc, *y->doc, stats);
+        best = std::max(best, story_internal::SameEventProbability(tc, nc, mc, c));
+      }
+    return best;
+  }
+
   double ScoreStory(const Story& s, const SparseVec& tv, const SparseVec& nv, const SparseVec& numv,
                     Timestamp t, double conf) const {
     double ct = s.cnorm > 0 ? DotMap(tv, s.centroid) / s.cnorm : 0;
@@ -1036,6 +1059,20 @@ struct StoryEngine::Impl {
       std::sort(scored.begin(), scored.end(), by_score);
     }
 
+    // A story of one member stands on one pair of texts: joining it needs a
+    // margin more (a wrong first join mixes two look-alike events for good).
+    // `margined`: the story whose score carries the margin (the reported score
+    // does not).
+    std::vector<int64_t> margined;
+    if (opt.single_member_margin > 0) {
+      for (auto& [sc, id] : scored)
+        if (sc < 1.0 && stories.at(id).members.size() == 1) {
+          sc -= opt.single_member_margin;
+          margined.push_back(id);
+        }
+      std::sort(scored.begin(), scored.end(), by_score);
+    }
+
     stats.Add(m.doc->f);
     CountDocumentFrequencies(m.doc->f);
 
@@ -1043,8 +1080,10 @@ struct StoryEngine::Impl {
     out.id = m.id;
     if (!scored.empty() && scored[0].first >= opt.join_threshold) {
       Story* s = &stories.at(scored[0].second);
-      Relate(s, &m, scored[0].first);
-      out.score = scored[0].first;
+      const bool has_margin = std::find(margined.begin(), margined.end(), s->id) != margined.end();
+      const double join_score = scored[0].first + (has_margin ? opt.single_member_margin : 0.0);
+      Relate(s, &m, join_score);
+      out.score = join_score;
       AddMember(s, std::move(m), &query_keys, &mine);
       // A second story this close, itself close to the first: they are one.
       if (scored.size() > 1 && scored[1].first >= opt.join_threshold) {
@@ -1058,7 +1097,8 @@ struct StoryEngine::Impl {
         double ss = s->cnorm > 0 ? DotMap(tv, s->centroid) / s->cnorm : 0;
         double sn = s->nnorm > 0 ? DotMap(nv, s->names) / s->nnorm : 0;
         if ((opt.term_weight * ss + opt.name_weight * sn) / (opt.term_weight + opt.name_weight) >=
-            opt.merge_threshold) {
+                opt.merge_threshold &&
+            StoriesSameEvent(*s, *t) >= opt.merge_event_min) {
           Story* older = s->id < t->id ? s : t;
           Story* younger = s->id < t->id ? t : s;
           Merge(older, younger, out.id);

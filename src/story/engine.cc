@@ -519,8 +519,8 @@ struct StoryEngine::Impl {
   }
 
   // The highest same-event probability between two stories: each one's original
-  // against the other's original and newest live members (at most 4 x 4 pairs),
-  // so that a merge needs evidence that the two report one event.
+  // and newest live members against the other's (at most 4 x 4 pairs), so that a
+  // merge needs evidence that the two report one event (opt.merge_event_min).
   double StoriesSameEvent(const Story& a, const Story& b) const {
     if (opt.merge_event_min <= 0) return 1;
     auto pick = [](const Story& s) {

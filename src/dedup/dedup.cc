@@ -44,9 +44,7 @@ constexpr size_t kBatchBytes = 8 << 20;
 // Two spill files, both in input order.
 // The signature spill, read at random by the decision pass, one record per read:
 //   u64 content hash | u32 set size | u32 id bytes | u32 bands x band key |
-//   u32 x shingle set (in text order, repeats kept) | id
-// The set is sorted only when the decision pass compares it (SigRecord::Set):
-// most records are exact copies or have no LSH candidate, and are never sorted.
+//   u32 x shingle set (sorted) | id
 // The text spill, read once from start to end by the output pass:
 //   u32 x 7 field sizes | id, title, text, url, source, published, lang
 // so that KEPT lines are written for kept articles only.
@@ -80,11 +78,12 @@ void AppendArticleJson(std::string* out, const std::string_view* fields);
 // pass by the top bits into n/2-n buckets, one scatter, then an insertion sort
 // that only moves values inside their bucket (1-2 on average). Four times
 // faster than std::sort for the sizes of shingle sets.
-// Sorts [p, p + n) and removes repeats in place; returns how many are left.
-size_t SortUnique32(uint32_t* p, size_t n) {
+void SortUnique32(std::vector<uint32_t>* v) {
+  const size_t n = v->size();
   if (n < 32) {
-    std::sort(p, p + n);
-    return static_cast<size_t>(std::unique(p, p + n) - p);
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+    return;
   }
   const int bits = std::min(18, static_cast<int>(std::bit_width(n)) - 1);
   const int shift = 32 - bits;
@@ -92,7 +91,7 @@ size_t SortUnique32(uint32_t* p, size_t n) {
   count.assign((size_t{1} << bits) + 1, 0);
   tmp.resize(n);
   uint32_t* c = count.data();
-  const uint32_t* src = p;
+  const uint32_t* src = v->data();
   for (size_t i = 0; i < n; ++i) ++c[(src[i] >> shift) + 1];
   for (size_t d = 1; d < count.size(); ++d) c[d] += c[d - 1];
   uint32_t* t = tmp.data();
@@ -106,12 +105,12 @@ size_t SortUnique32(uint32_t* p, size_t n) {
     }
     t[j] = x;
   }
-  uint32_t* out = p;
+  uint32_t* out = v->data();
   size_t m = 0;
   for (size_t i = 0; i < n; ++i) {
     if (m == 0 || out[m - 1] != t[i]) out[m++] = t[i];
   }
-  return m;
+  v->resize(m);
 }
 
 // Content hash -> input position of the first article (in keep order) with it.
@@ -315,11 +314,11 @@ class Deduplicator {
     // The verified set holds the high 32 bits of each shingle hash: half the sort
     // and the spill of 64-bit values, at a cost of one chance in 2^32 per pair of
     // distinct shingles to count them equal (~1e-5 shingles per verified pair).
-    // Spilled unsorted: sorted in the decision pass, if ever compared.
     w->set.resize(w->shingles.size());
     for (size_t i = 0; i < w->shingles.size(); ++i) {
       w->set[i] = static_cast<uint32_t>(w->shingles[i] >> 32);
     }
+    SortUnique32(&w->set);
     w->keys.resize(lsh_.bands);
     if (!w->shingles.empty()) {
       sig.resize(hasher_.num_hashes());
@@ -452,18 +451,12 @@ class Deduplicator {
   }
 
   // A signature record read whole, with one system call.
-  // header().shingles counts the spilled set's values, repeats included; Set()
-  // sorts them in place (once per read) and drops the repeats.
   struct SigRecord {
     std::vector<uint32_t> buf;
-    uint32_t distinct = kUnsorted;  // size of the sorted set, once sorted
-    static constexpr uint32_t kUnsorted = 0xFFFFFFFFu;
     const SpillHeader& header() const { return *reinterpret_cast<const SpillHeader*>(buf.data()); }
     const uint32_t* keys() const { return buf.data() + sizeof(SpillHeader) / 4; }
-    std::span<const uint32_t> Set(int bands) {
-      uint32_t* p = buf.data() + sizeof(SpillHeader) / 4 + bands;
-      if (distinct == kUnsorted) distinct = static_cast<uint32_t>(SortUnique32(p, header().shingles));
-      return {p, distinct};
+    std::span<const uint32_t> set(int bands) const {
+      return {keys() + bands, header().shingles};
     }
     std::string_view id(int bands) const {
       return {reinterpret_cast<const char*>(keys() + bands + header().shingles), header().id_len};
@@ -479,7 +472,6 @@ class Deduplicator {
     // Grown, never shrunk: no zero-filling of what the read overwrites anyway
     // (the record's extent comes from its header, not from buf.size()).
     if (r->buf.size() < (n + 3) / 4) r->buf.resize((n + 3) / 4);
-    r->distinct = SigRecord::kUnsorted;
     return sigs_.ReadAt(begin, n, r->buf.data());
   }
 
@@ -493,7 +485,7 @@ class Deduplicator {
   };
   // The record at `pos`, from the cache or read into it (or, for a large record
   // or one whose slot holds `pinned`, into *scratch). Valid until the next call.
-  Result<SigRecord*> CachedSig(uint32_t pos, uint32_t pinned, SigRecord* scratch) {
+  Result<const SigRecord*> CachedSig(uint32_t pos, uint32_t pinned, SigRecord* scratch) {
     CacheSlot& slot = cache_[pos & (kCacheSlots - 1)];
     if (slot.pos == pos) return &slot.rec;
     if (SigEnd(pos) - recs_[pos].offset > kCacheMaxBytes ||
@@ -552,9 +544,9 @@ class Deduplicator {
       Rec& r = recs_[i];
       r.rep = i;
       r.similarity = r.jaccard = r.containment_kind = 1;
-      Result<SigRecord*> mine_r = CachedSig(i, kNoRep, &mine_buf);
+      Result<const SigRecord*> mine_r = CachedSig(i, kNoRep, &mine_buf);
       if (!mine_r.ok()) return mine_r.status();
-      SigRecord& mine = **mine_r;
+      const SigRecord& mine = **mine_r;
       const SpillHeader& h = mine.header();
       if (h.shingles == 0) continue;  // no words: nothing to compare; kept alone
       const uint32_t first = exact.FindOrInsert(h.content, i);
@@ -572,11 +564,11 @@ class Deduplicator {
       SetOverlap best_o;
       for (uint32_t c : cands) {  // ascending keep order: ties go to the earlier
         const uint32_t j = order[c];
-        Result<SigRecord*> theirs = CachedSig(j, i, &theirs_buf);
+        Result<const SigRecord*> theirs = CachedSig(j, i, &theirs_buf);
         if (!theirs.ok()) return theirs.status();
         if (!ShareBand(mine.keys(), (*theirs)->keys(), bands)) continue;
         ++stats_.candidates;
-        const SetOverlap o = CompareSets(mine.Set(bands), (*theirs)->Set(bands));
+        const SetOverlap o = CompareSets(mine.set(bands), (*theirs)->set(bands));
         const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
         if (s >= opt_.threshold && s > best) {
           best = s;
@@ -632,7 +624,7 @@ class Deduplicator {
     SigRecord scratch;
     for (uint32_t c : cands) {  // ascending keep order: ties go to the earlier
       const uint32_t j = order[c];
-      SigRecord* theirs = &scratch;
+      const SigRecord* theirs = &scratch;
       CacheSlot& slot = (*cache)[j & (kCacheSlots - 1)];
       if (slot.pos == j) {
         theirs = &slot.rec;
@@ -648,7 +640,7 @@ class Deduplicator {
       }
       if (!ShareBand(sp->own.keys(), theirs->keys(), bands)) continue;
       ++sp->index_candidates;
-      const SetOverlap o = CompareSets(sp->own.Set(bands), theirs->Set(bands));
+      const SetOverlap o = CompareSets(sp->own.set(bands), theirs->set(bands));
       const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
       if (s >= opt_.threshold && s > sp->best) {
         sp->best = s;
@@ -714,7 +706,7 @@ class Deduplicator {
         local.Query(sp.own.keys(), &local_cands);
         for (uint32_t c : local_cands) {  // after every indexed one, ascending
           ++stats_.candidates;
-          const SetOverlap o = CompareSets(sp.own.Set(bands), spec[c].own.Set(bands));
+          const SetOverlap o = CompareSets(sp.own.set(bands), spec[c].own.set(bands));
           const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
           if (s >= opt_.threshold && s > best) {
             best = s;

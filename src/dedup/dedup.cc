@@ -238,6 +238,11 @@ class Deduplicator {
     STORYLINE_RETURN_IF_ERROR(SignAll());
     recs_.shrink_to_fit();  // held through pass 2 and 3: no growth slack
     STORYLINE_RETURN_IF_ERROR(sigs_.Flush());
+    // The decision pass reads records through a mapping: a memcpy instead of a
+    // pread each (pass 2 -0.12 CPU-s at 200,000 articles). The mapped pages are
+    // the page cache the reads used anyway (clean, the kernel may drop them);
+    // peak RSS now counts them, the bytes held per article are unchanged.
+    sigs_.Map();
     STORYLINE_RETURN_IF_ERROR(texts_.Finish());
     stats_.seconds_sign = Since(t0);
     stats_.cpu_seconds_sign = ProcessCpuSeconds() - c0;

@@ -4,6 +4,8 @@
 // JSONL file named by STORYLINE_TEXT_BENCH_DATA), against
 // the floor of issue 2: lower-case ASCII, split on spaces, XXH3 of each 5-word
 // shingle. Run: build/text_bench (from anywhere; the data path is absolute).
+#include <unicode/utf8.h>
+
 #include <benchmark/benchmark.h>
 #include <xxhash.h>
 
@@ -22,21 +24,11 @@ namespace {
 // Pulls the "text" field out of each JSONL line. Enough JSON for a benchmark
 // fixture (escapes incl. \uXXXX surrogate pairs); the product reads with simdjson.
 void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  // ICU's encoder; cp is a scalar value the caller decoded (surrogate pairs joined).
+  char buf[U8_MAX_LENGTH];
+  int32_t n = 0;
+  U8_APPEND_UNSAFE(buf, n, cp);
+  out->append(buf, static_cast<size_t>(n));
 }
 
 bool ReadJsonString(const std::string& line, size_t p, std::string* out) {

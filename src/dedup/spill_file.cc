@@ -29,7 +29,10 @@ void SpillFile::Map() {
   if (m != MAP_FAILED) map_ = static_cast<const char*>(m);
 }
 
-Status SpillFile::Open(const std::string& dir) {
+namespace {
+// A temporary file in `dir` ($TMPDIR or /tmp when empty), unlinked at once so it is
+// gone when closed, whatever happens.
+Status OpenTemp(const std::string& dir, int* fd, std::string* path) {
   std::string d = dir;
   if (d.empty()) {
     const char* t = std::getenv("TMPDIR");
@@ -38,13 +41,18 @@ Status SpillFile::Open(const std::string& dir) {
   std::string templ = d + "/storyline-spill-XXXXXX";
   std::vector<char> name(templ.begin(), templ.end());
   name.push_back('\0');
-  fd_ = mkstemp(name.data());
-  if (fd_ < 0) {
-    return Status::IoError("cannot create a temporary file in " + d + ": " +
-                           std::strerror(errno));
+  *fd = mkstemp(name.data());
+  if (*fd < 0) {
+    return Status::IoError("cannot create a temporary file in " + d + ": " + std::strerror(errno));
   }
-  path_ = name.data();
-  unlink(path_.c_str());  // gone when closed, whatever happens
+  *path = name.data();
+  unlink(path->c_str());  // gone when closed, whatever happens
+  return Status::Ok();
+}
+}  // namespace
+
+Status SpillFile::Open(const std::string& dir) {
+  STORYLINE_RETURN_IF_ERROR(OpenTemp(dir, &fd_, &path_));
   buffer_.reserve(kBufferBytes);
   return Status::Ok();
 }
@@ -117,23 +125,6 @@ char* AlignedAlloc(size_t n) {
   return static_cast<char*>(p);
 }
 
-Status OpenTemp(const std::string& dir, int* fd, std::string* path) {
-  std::string d = dir;
-  if (d.empty()) {
-    const char* t = std::getenv("TMPDIR");
-    d = (t && *t) ? t : "/tmp";
-  }
-  std::string templ = d + "/storyline-spill-XXXXXX";
-  std::vector<char> name(templ.begin(), templ.end());
-  name.push_back('\0');
-  *fd = mkstemp(name.data());
-  if (*fd < 0) {
-    return Status::IoError("cannot create a temporary file in " + d + ": " + std::strerror(errno));
-  }
-  *path = name.data();
-  unlink(path->c_str());  // gone when closed, whatever happens
-  return Status::Ok();
-}
 }  // namespace
 
 // The background writer: one block in flight at a time.

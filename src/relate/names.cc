@@ -371,6 +371,14 @@ std::string Classify(const Segment& seg) {
     return "place";
   if (seg.after_title) return "person";
   if (seg.acronym) return "org";
+  // Events, eras and documents ("Cold War", "Winter Olympics", "Paris Agreement")
+  // are named like people; their last word gives them away.
+  static const std::unordered_set<std::string_view> event_words = {
+      "war", "wars", "games", "olympics", "cup", "summit", "crisis", "championship",
+      "championships", "election", "elections", "revolution", "agreement", "treaty",
+      "accord", "accords", "act", "festival", "conference", "forum", "pandemic", "era",
+      "doctrine", "declaration", "protocol", "initiative", "program", "programme", "plan"};
+  if (n >= 2 && event_words.count(seg.lower_words.back())) return "other";
   if (n >= 2 && n <= 4) return "person";
   return "other";
 }

@@ -172,6 +172,22 @@ TEST(Names, SeedNamesAndKinds) {
   EXPECT_EQ(find("President"), nullptr);
 }
 
+// The seed commentary 003 names "the Cold War era": an era, not a person.
+TEST(Names, EventsAndErasAreNotPeople) {
+  std::vector<Name> names = ExtractNames(S(3).text);
+  bool seen = false;
+  for (const Name& n : names) {
+    if (n.text.find("Cold War") == std::string::npos) continue;
+    seen = true;
+    EXPECT_NE(n.kind, "person") << n.text;
+  }
+  EXPECT_TRUE(seen);
+  for (const Name& n : ExtractNames("Officials met at the Paris Agreement talks. "
+                                    "Then John Smith spoke about the Winter Olympics."))
+    if (n.text == "John Smith") EXPECT_EQ(n.kind, "person");
+    else EXPECT_NE(n.kind, "person") << n.text;
+}
+
 TEST(Provenance, WireDatelineAndCreditMarkTheOriginal) {
   ProvenanceHint h = ExtractProvenance(S(2).text);
   EXPECT_TRUE(h.dateline);

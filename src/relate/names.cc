@@ -466,7 +466,10 @@ void ExtractNamesAndMentions(std::string_view text, std::vector<Name>* names,
       if (IsRunTitle(lower[w], next) && r + 1 < run.size()) {
         if (!cur.empty()) {
           // Before a title: nationality or office words ("South Korean", "Russian").
+          // A longer run keeps its name without the nationality that joins it to
+          // the title ("During Russia-Ukraine War Russian President Putin").
           if (cur.size() > 2) {
+            while (cur.size() > 2 && IsDemonym(lower[cur.back()])) cur.pop_back();
             parts.push_back(cur);
             part_after_title.push_back(cur_after_title);
           }

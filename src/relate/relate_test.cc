@@ -188,6 +188,20 @@ TEST(Names, EventsAndErasAreNotPeople) {
     else EXPECT_NE(n.kind, "person") << n.text;
 }
 
+// 004 writes "During Russia-Ukraine War Russian President Putin": the war is a name,
+// "Russian" belongs to the title, and Putin is the person.
+TEST(Names, NationalityBeforeATitleIsNotPartOfTheName) {
+  std::vector<Name> names = ExtractNames(S(4).text);
+  bool war = false, putin = false;
+  for (const Name& n : names) {
+    EXPECT_EQ(n.text.find("War Russian"), std::string::npos) << n.text;
+    if (n.text == "Russia-Ukraine War") { war = true; EXPECT_NE(n.kind, "person"); }
+    if (n.text.find("Putin") != std::string::npos) { putin = true; EXPECT_EQ(n.kind, "person"); }
+  }
+  EXPECT_TRUE(war);
+  EXPECT_TRUE(putin);
+}
+
 TEST(Provenance, WireDatelineAndCreditMarkTheOriginal) {
   ProvenanceHint h = ExtractProvenance(S(2).text);
   EXPECT_TRUE(h.dateline);

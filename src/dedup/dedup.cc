@@ -70,6 +70,42 @@ static_assert(sizeof(Rec) == 32);
 constexpr uint64_t kNoCluster = std::numeric_limits<uint64_t>::max();
 constexpr uint32_t kNoRep = 0xFFFFFFFFu;
 
+// The best kept article an article matches so far: the highest similarity at or
+// above the threshold; on a tie the one offered first (the earlier kept) stays.
+struct BestMatch {
+  double similarity = -1;
+  uint32_t rep = kNoRep;
+  SetOverlap overlap;
+
+  void Offer(double s, uint32_t j, const SetOverlap& o, double threshold) {
+    if (s >= threshold && s > similarity) {
+      similarity = s;
+      rep = j;
+      overlap = o;
+    }
+  }
+};
+
+// Article i's decision from its best match: a near duplicate of it (true), or
+// kept as its own cluster's article (false, r untouched).
+bool JoinBest(const BestMatch& b, uint32_t i, Rec* r) {
+  if (b.rep == kNoRep || b.rep == i) return false;
+  r->rep = b.rep;
+  r->similarity = static_cast<float>(b.similarity);
+  r->jaccard = static_cast<float>(b.overlap.jaccard());
+  r->containment_kind = static_cast<float>(b.overlap.containment());
+  return true;
+}
+
+// Article r has the same content as the earlier article f: it joins f's cluster
+// with f's figures, marked exact.
+void JoinExact(const Rec& f, Rec* r) {
+  r->rep = f.rep;
+  r->similarity = f.similarity;
+  r->jaccard = f.jaccard;
+  r->containment_kind = -std::abs(f.containment_kind);
+}
+
 // Appends the KEPT line of the fields id, title, text, url, source, published,
 // lang (below).
 void AppendArticleJson(std::string* out, const std::string_view* fields);
@@ -556,17 +592,11 @@ class Deduplicator {
       if (h.shingles == 0) continue;  // no words: nothing to compare; kept alone
       const uint32_t first = exact.FindOrInsert(h.content, i);
       if (first != i) {
-        const Rec& f = recs_[first];
-        r.rep = f.rep;
-        r.similarity = f.similarity;
-        r.jaccard = f.jaccard;
-        r.containment_kind = -std::abs(f.containment_kind);
+        JoinExact(recs_[first], &r);
         continue;
       }
       index.Query(mine.keys(), &cands);
-      double best = -1;
-      uint32_t best_rep = i;
-      SetOverlap best_o;
+      BestMatch best;
       for (uint32_t c : cands) {  // ascending keep order: ties go to the earlier
         const uint32_t j = order[c];
         Result<const SigRecord*> theirs = CachedSig(j, i, &theirs_buf);
@@ -574,21 +604,9 @@ class Deduplicator {
         if (!ShareBand(mine.keys(), (*theirs)->keys(), bands)) continue;
         ++stats_.candidates;
         const SetOverlap o = CompareSets(mine.set(bands), (*theirs)->set(bands));
-        const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
-        if (s >= opt_.threshold && s > best) {
-          best = s;
-          best_rep = j;
-          best_o = o;
-        }
+        best.Offer(DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_), j, o, opt_.threshold);
       }
-      if (best_rep != i) {
-        r.rep = best_rep;
-        r.similarity = static_cast<float>(best);
-        r.jaccard = static_cast<float>(best_o.jaccard());
-        r.containment_kind = static_cast<float>(best_o.containment());
-      } else {
-        index.Insert(static_cast<uint32_t>(rank), mine.keys());
-      }
+      if (!JoinBest(best, i, &r)) index.Insert(static_cast<uint32_t>(rank), mine.keys());
     }
     std::vector<CacheSlot>().swap(cache_);
     return Status::Ok();
@@ -600,9 +618,7 @@ class Deduplicator {
     SigRecord own;
     bool known_exact = false;  // an article before the block has its content hash
     size_t index_candidates = 0;
-    double best = -1;
-    uint32_t best_rep = kNoRep;
-    SetOverlap best_o;
+    BestMatch best;
     Status status;
   };
 
@@ -613,9 +629,7 @@ class Deduplicator {
     const uint32_t i = order[rank];
     sp->known_exact = false;
     sp->index_candidates = 0;
-    sp->best = -1;
-    sp->best_rep = i;
-    sp->best_o = SetOverlap();
+    sp->best = BestMatch();
     sp->status = ReadSig(i, &sp->own);
     if (!sp->status.ok()) return;
     const SpillHeader& h = sp->own.header();
@@ -646,12 +660,8 @@ class Deduplicator {
       if (!ShareBand(sp->own.keys(), theirs->keys(), bands)) continue;
       ++sp->index_candidates;
       const SetOverlap o = CompareSets(sp->own.set(bands), theirs->set(bands));
-      const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
-      if (s >= opt_.threshold && s > sp->best) {
-        sp->best = s;
-        sp->best_rep = j;
-        sp->best_o = o;
-      }
+      sp->best.Offer(DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_), j, o,
+                     opt_.threshold);
     }
   }
 
@@ -697,34 +707,19 @@ class Deduplicator {
         if (h.shingles == 0) continue;
         const uint32_t first = exact.FindOrInsert(h.content, i);
         if (first != i) {
-          const Rec& f = recs_[first];
-          r.rep = f.rep;
-          r.similarity = f.similarity;
-          r.jaccard = f.jaccard;
-          r.containment_kind = -std::abs(f.containment_kind);
+          JoinExact(recs_[first], &r);
           continue;
         }
         stats_.candidates += sp.index_candidates;
-        double best = sp.best;
-        uint32_t best_rep = sp.best_rep;
-        SetOverlap best_o = sp.best_o;
+        BestMatch best = sp.best;
         local.Query(sp.own.keys(), &local_cands);
         for (uint32_t c : local_cands) {  // after every indexed one, ascending
           ++stats_.candidates;
           const SetOverlap o = CompareSets(sp.own.set(bands), spec[c].own.set(bands));
-          const double s = DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_);
-          if (s >= opt_.threshold && s > best) {
-            best = s;
-            best_rep = order[bs + c];
-            best_o = o;
-          }
+          best.Offer(DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_), order[bs + c], o,
+                     opt_.threshold);
         }
-        if (best_rep != i) {
-          r.rep = best_rep;
-          r.similarity = static_cast<float>(best);
-          r.jaccard = static_cast<float>(best_o.jaccard());
-          r.containment_kind = static_cast<float>(best_o.containment());
-        } else {
+        if (!JoinBest(best, i, &r)) {
           index.Insert(static_cast<uint32_t>(rank), sp.own.keys());
           local.Insert(static_cast<uint32_t>(rank - bs), sp.own.keys());
         }

@@ -42,22 +42,22 @@ std::string Words(const std::vector<std::string>& files, size_t words) {
   return all.substr(0, i);
 }
 
+// A ~1,000-word article made of the words of the given seeds, in order.
+sl::Article SeedMix(const char* id, const std::vector<std::string>& files) {
+  sl::Article x;
+  x.id = id;
+  x.text = Words(files, 1000);
+  return x;
+}
+
 const sl::Article& ArticleA() {
-  static sl::Article a = [] {
-    sl::Article x;
-    x.id = "a";
-    x.text = Words({"002_fe51a37dbb415eaa.txt", "004_a62b8a648886d1d4.txt", "003_fc802517088b5e08.txt"}, 1000);
-    return x;
-  }();
+  static const sl::Article a = SeedMix(
+      "a", {"002_fe51a37dbb415eaa.txt", "004_a62b8a648886d1d4.txt", "003_fc802517088b5e08.txt"});
   return a;
 }
 const sl::Article& ArticleB() {
-  static sl::Article b = [] {
-    sl::Article x;
-    x.id = "b";
-    x.text = Words({"001_c28f1e39ad1e51fe.txt", "000_ccb038054484d1e6.txt", "004_a62b8a648886d1d4.txt"}, 1000);
-    return x;
-  }();
+  static const sl::Article b = SeedMix(
+      "b", {"001_c28f1e39ad1e51fe.txt", "000_ccb038054484d1e6.txt", "004_a62b8a648886d1d4.txt"});
   return b;
 }
 

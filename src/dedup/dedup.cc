@@ -42,18 +42,22 @@ constexpr size_t kBatchArticles = 2048;
 constexpr size_t kBatchBytes = 8 << 20;
 
 // Two spill files, both in input order.
-// The signature spill, read at random by the decision pass, one record per read:
-//   u64 content hash | u32 set size | u32 id bytes | u32 bands x band key |
-//   u32 x shingle set (sorted) | id
-// The text spill, read once from start to end by the output pass:
+// The signature spill, read at random by the decision pass (through a mapping,
+// where records are used in place) and for the ids by the output pass:
+//   u64 content hash | u64 text-spill offset | u32 set size | u32 id bytes |
+//   u32 bands x band key | u32 x shingle set (sorted) | id | 0-7 bytes padding
+// (records start at multiples of 8). The text spill, read from start to end by
+// the output pass, which skips the records of duplicates:
 //   u32 x 7 field sizes | id, title, text, url, source, published, lang
 // so that KEPT lines are written for kept articles only.
 struct SpillHeader {
   uint64_t content;
+  uint64_t text_offset;
   uint32_t shingles;
   uint32_t id_len;
 };
-static_assert(sizeof(SpillHeader) == 16);
+static_assert(sizeof(SpillHeader) == 24);
+constexpr size_t kSigAlign = 8;
 constexpr int kTextFields = 7;
 
 // What clustering keeps per article in memory: 32 bytes.
@@ -280,6 +284,9 @@ class Deduplicator {
     // peak RSS now counts them, the bytes held per article are unchanged.
     sigs_.Map();
     STORYLINE_RETURN_IF_ERROR(texts_.Finish());
+    // The kept articles' fields are read back in the output pass: the disk reads
+    // them into the page cache during the decision pass.
+    texts_.Prefetch();
     stats_.seconds_sign = Since(t0);
     stats_.cpu_seconds_sign = ProcessCpuSeconds() - c0;
     stats_.spill_bytes = sigs_.size() + texts_.size();
@@ -377,7 +384,7 @@ class Deduplicator {
       r.key = PolicyKey(opt_.keep, a);
       r.rep = static_cast<uint32_t>(recs_.size());
       recs_.push_back(r);
-      SpillHeader h{w.content, static_cast<uint32_t>(w.set.size()),
+      SpillHeader h{w.content, texts_.size(), static_cast<uint32_t>(w.set.size()),
                     static_cast<uint32_t>(a.id.size())};
       STORYLINE_RETURN_IF_ERROR(sigs_.Append({reinterpret_cast<const char*>(&h), sizeof h}));
       STORYLINE_RETURN_IF_ERROR(sigs_.Append(
@@ -385,6 +392,9 @@ class Deduplicator {
       STORYLINE_RETURN_IF_ERROR(sigs_.Append(
           {reinterpret_cast<const char*>(w.set.data()), w.set.size() * sizeof(uint32_t)}));
       STORYLINE_RETURN_IF_ERROR(sigs_.Append(a.id));
+      static constexpr char kPad[kSigAlign] = {};
+      const size_t pad = (kSigAlign - sigs_.offset() % kSigAlign) % kSigAlign;
+      if (pad != 0) STORYLINE_RETURN_IF_ERROR(sigs_.Append({kPad, pad}));
       const std::string_view fields[kTextFields] = {a.id,     a.title,     a.text, a.url,
                                                     a.source, a.published, a.lang};
       uint32_t sizes[kTextFields];
@@ -491,16 +501,17 @@ class Deduplicator {
     return false;
   }
 
-  // A signature record read whole, with one system call.
+  // A signature record: in place in the mapping of the spill, or, when the
+  // spill could not be mapped, read whole into buf with one pread.
   struct SigRecord {
-    std::vector<uint32_t> buf;
-    const SpillHeader& header() const { return *reinterpret_cast<const SpillHeader*>(buf.data()); }
-    const uint32_t* keys() const { return buf.data() + sizeof(SpillHeader) / 4; }
+    const uint64_t* base = nullptr;
+    std::vector<uint64_t> buf;
+    const SpillHeader& header() const { return *reinterpret_cast<const SpillHeader*>(base); }
+    const uint32_t* keys() const {
+      return reinterpret_cast<const uint32_t*>(base) + sizeof(SpillHeader) / 4;
+    }
     std::span<const uint32_t> set(int bands) const {
       return {keys() + bands, header().shingles};
-    }
-    std::string_view id(int bands) const {
-      return {reinterpret_cast<const char*>(keys() + bands + header().shingles), header().id_len};
     }
   };
 
@@ -508,44 +519,65 @@ class Deduplicator {
     return pos + 1 < recs_.size() ? recs_[pos + 1].offset : sigs_.size();
   }
 
-  Status ReadSig(uint32_t pos, SigRecord* r) const {
+  Status LoadSig(uint32_t pos, SigRecord* r) const {
     const uint64_t begin = recs_[pos].offset, n = SigEnd(pos) - begin;
+    if (const char* v = sigs_.View(begin, n)) {
+      r->base = reinterpret_cast<const uint64_t*>(v);  // records start at multiples of 8
+      return Status::Ok();
+    }
     // Grown, never shrunk: no zero-filling of what the read overwrites anyway
     // (the record's extent comes from its header, not from buf.size()).
-    if (r->buf.size() < (n + 3) / 4) r->buf.resize((n + 3) / 4);
+    if (r->buf.size() < (n + 7) / 8) r->buf.resize((n + 7) / 8);
+    r->base = r->buf.data();
     return sigs_.ReadAt(begin, n, r->buf.data());
   }
 
-  // Recently read signature records, direct-mapped by input position: the kept
-  // article a copy is verified against was, most often, read a moment before.
+  // Without a mapping, recently read signature records, direct-mapped by input
+  // position: the kept article a copy is verified against was, most often, read
+  // a moment before.
   static constexpr size_t kCacheSlots = 1024;
   static constexpr uint64_t kCacheMaxBytes = 64 << 10;  // larger records are not kept
   struct CacheSlot {
     uint32_t pos = kNoRep;
     SigRecord rec;
   };
-  // The record at `pos`, from the cache or read into it (or, for a large record
-  // or one whose slot holds `pinned`, into *scratch). Valid until the next call.
-  Result<const SigRecord*> CachedSig(uint32_t pos, uint32_t pinned, SigRecord* scratch) {
-    CacheSlot& slot = cache_[pos & (kCacheSlots - 1)];
+  // The record at `pos`: in the mapping, from `cache`, or read into it (or, for
+  // a large record or one whose slot holds `pinned`, into *scratch). Valid until
+  // the next call with the same cache or scratch.
+  Result<const SigRecord*> FetchSig(uint32_t pos, uint32_t pinned, std::vector<CacheSlot>* cache,
+                                    SigRecord* scratch) const {
+    if (sigs_.mapped()) {
+      STORYLINE_RETURN_IF_ERROR(LoadSig(pos, scratch));
+      return scratch;
+    }
+    if (cache->empty()) cache->resize(kCacheSlots);
+    CacheSlot& slot = (*cache)[pos & (kCacheSlots - 1)];
     if (slot.pos == pos) return &slot.rec;
     if (SigEnd(pos) - recs_[pos].offset > kCacheMaxBytes ||
         (slot.pos == pinned && pinned != kNoRep)) {
-      STORYLINE_RETURN_IF_ERROR(ReadSig(pos, scratch));
+      STORYLINE_RETURN_IF_ERROR(LoadSig(pos, scratch));
       return scratch;
     }
     slot.pos = kNoRep;
-    STORYLINE_RETURN_IF_ERROR(ReadSig(pos, &slot.rec));
+    STORYLINE_RETURN_IF_ERROR(LoadSig(pos, &slot.rec));
     slot.pos = pos;
     return &slot.rec;
   }
 
-  // The id of the article at `pos`, from the signature spill.
-  Status ReadId(uint32_t pos, std::string* out) const {
-    SpillHeader h;
-    STORYLINE_RETURN_IF_ERROR(sigs_.ReadAt(recs_[pos].offset, sizeof h, &h));
-    out->resize(h.id_len);
-    return sigs_.ReadAt(SigEnd(pos) - h.id_len, h.id_len, out->data());
+  // The header and id of the article at `pos`; *id points into the mapping or,
+  // without one, into *scratch.
+  Status ReadHead(uint32_t pos, SpillHeader* h, std::string* scratch, std::string_view* id) const {
+    const uint64_t at = recs_[pos].offset;
+    STORYLINE_RETURN_IF_ERROR(sigs_.ReadAt(at, sizeof *h, h));
+    const uint64_t id_at = at + sizeof *h + 4 * (static_cast<uint64_t>(lsh_.bands) + h->shingles);
+    if (const char* v = sigs_.View(id_at, h->id_len)) {
+      *id = std::string_view(v, h->id_len);
+      return Status::Ok();
+    }
+    scratch->resize(h->id_len);
+    STORYLINE_RETURN_IF_ERROR(sigs_.ReadAt(id_at, h->id_len, scratch->data()));
+    *id = *scratch;
+    return Status::Ok();
   }
 
   Status Cluster() {
@@ -560,8 +592,8 @@ class Deduplicator {
     ExactTable exact(n);
     const int threads =
         opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
-    if (threads > 1) {
-      STORYLINE_RETURN_IF_ERROR(ClusterInBlocks(order, threads, &index, &exact));
+    if (threads > 1 && lsh_.bands < 256) {
+      STORYLINE_RETURN_IF_ERROR(ClusterPipelined(order, threads, &index, &exact));
     } else {
       STORYLINE_RETURN_IF_ERROR(ClusterOneByOne(order, &index, &exact));
     }
@@ -578,14 +610,14 @@ class Deduplicator {
     ExactTable& exact = *exact_p;
     std::vector<uint32_t> cands;
     SigRecord mine_buf, theirs_buf;
-    cache_.assign(kCacheSlots, CacheSlot());
+    std::vector<CacheSlot> cache;
     const int bands = lsh_.bands;
     for (size_t rank = 0; rank < n; ++rank) {
       const uint32_t i = order[rank];
       Rec& r = recs_[i];
       r.rep = i;
       r.similarity = r.jaccard = r.containment_kind = 1;
-      Result<const SigRecord*> mine_r = CachedSig(i, kNoRep, &mine_buf);
+      Result<const SigRecord*> mine_r = FetchSig(i, kNoRep, &cache, &mine_buf);
       if (!mine_r.ok()) return mine_r.status();
       const SigRecord& mine = **mine_r;
       const SpillHeader& h = mine.header();
@@ -599,7 +631,7 @@ class Deduplicator {
       BestMatch best;
       for (uint32_t c : cands) {  // ascending keep order: ties go to the earlier
         const uint32_t j = order[c];
-        Result<const SigRecord*> theirs = CachedSig(j, i, &theirs_buf);
+        Result<const SigRecord*> theirs = FetchSig(j, i, &cache, &theirs_buf);
         if (!theirs.ok()) return theirs.status();
         if (!ShareBand(mine.keys(), (*theirs)->keys(), bands)) continue;
         ++stats_.candidates;
@@ -608,7 +640,6 @@ class Deduplicator {
       }
       if (!JoinBest(best, i, &r)) index.Insert(static_cast<uint32_t>(rank), mine.keys());
     }
-    std::vector<CacheSlot>().swap(cache_);
     return Status::Ok();
   }
 
@@ -616,7 +647,9 @@ class Deduplicator {
   // and its best match among the kept articles indexed before its block.
   struct Speculation {
     SigRecord own;
-    bool known_exact = false;  // an article before the block has its content hash
+    // The first article in keep order with its content hash among those the
+    // exact table held (ExactTable::kEmpty when none): it is then an exact copy.
+    uint32_t exact_first = ExactTable::kEmpty;
     size_t index_candidates = 0;
     BestMatch best;
     Status status;
@@ -627,36 +660,26 @@ class Deduplicator {
                  Speculation* sp) const {
     const int bands = lsh_.bands;
     const uint32_t i = order[rank];
-    sp->known_exact = false;
+    sp->exact_first = ExactTable::kEmpty;
     sp->index_candidates = 0;
     sp->best = BestMatch();
-    sp->status = ReadSig(i, &sp->own);
+    sp->status = LoadSig(i, &sp->own);
     if (!sp->status.ok()) return;
     const SpillHeader& h = sp->own.header();
     if (h.shingles == 0) return;
-    if (exact.Find(h.content) != ExactTable::kEmpty) {
-      sp->known_exact = true;  // decided by the exact table alone
-      return;
-    }
+    sp->exact_first = exact.Find(h.content);
+    if (sp->exact_first != ExactTable::kEmpty) return;  // decided by the exact table alone
     thread_local std::vector<uint32_t> cands;
     index.Query(sp->own.keys(), &cands);
-    SigRecord scratch;
+    thread_local SigRecord scratch;
     for (uint32_t c : cands) {  // ascending keep order: ties go to the earlier
       const uint32_t j = order[c];
-      const SigRecord* theirs = &scratch;
-      CacheSlot& slot = (*cache)[j & (kCacheSlots - 1)];
-      if (slot.pos == j) {
-        theirs = &slot.rec;
-      } else if (SigEnd(j) - recs_[j].offset <= kCacheMaxBytes) {
-        slot.pos = kNoRep;
-        sp->status = ReadSig(j, &slot.rec);
-        if (!sp->status.ok()) return;
-        slot.pos = j;
-        theirs = &slot.rec;
-      } else {
-        sp->status = ReadSig(j, &scratch);
-        if (!sp->status.ok()) return;
+      Result<const SigRecord*> fetched = FetchSig(j, kNoRep, cache, &scratch);
+      if (!fetched.ok()) {
+        sp->status = fetched.status();
+        return;
       }
+      const SigRecord* theirs = *fetched;
       if (!ShareBand(sp->own.keys(), theirs->keys(), bands)) continue;
       ++sp->index_candidates;
       const SetOverlap o = CompareSets(sp->own.set(bands), theirs->set(bands));
@@ -665,65 +688,242 @@ class Deduplicator {
     }
   }
 
-  // Several threads: blocks of articles in keep order. For a block, every
-  // article's record is read and compared with the kept articles indexed before
-  // the block, in parallel; then the block is decided in order, each article also
-  // compared with the articles kept earlier in the same block. The candidates and
-  // the order of comparison are those of ClusterOneByOne, so the decisions are.
-  Status ClusterInBlocks(const std::vector<uint32_t>& order, int threads, CompactLshIndex* index_p,
-                         ExactTable* exact_p) {
+  // Content hash -> first input position, for the articles of one block of the
+  // decision pass (at most kBlock; cleared per block).
+  class BlockExact {
+   public:
+    void Clear() {
+      for (uint32_t s : used_) pos_[s] = kNoRep;
+      used_.clear();
+    }
+    uint32_t Find(uint64_t h) const {
+      for (size_t s = Home(h); pos_[s] != kNoRep; s = (s + 1) & (kSize - 1)) {
+        if (keys_[s] == h) return pos_[s];
+      }
+      return kNoRep;
+    }
+    uint32_t FindOrInsert(uint64_t h, uint32_t pos) {
+      size_t s = Home(h);
+      while (pos_[s] != kNoRep) {
+        if (keys_[s] == h) return pos_[s];
+        s = (s + 1) & (kSize - 1);
+      }
+      keys_[s] = h;
+      pos_[s] = pos;
+      used_.push_back(static_cast<uint32_t>(s));
+      return pos;
+    }
+    // The entries in the order they were inserted.
+    template <typename F>
+    void ForEach(F f) const {
+      for (uint32_t s : used_) f(keys_[s], pos_[s]);
+    }
+
+   private:
+    static size_t Home(uint64_t h) {
+      return static_cast<size_t>((h * 0x9E3779B97F4A7C15ULL) >> (64 - kBits));
+    }
+    static constexpr int kBits = 11;  // 2,048 slots for at most kBlock entries
+    static constexpr size_t kSize = size_t{1} << kBits;
+    std::vector<uint64_t> keys_ = std::vector<uint64_t>(kSize);
+    std::vector<uint32_t> pos_ = std::vector<uint32_t>(kSize, kNoRep);
+    std::vector<uint32_t> used_;
+  };
+
+  static constexpr size_t kBlock = 512;
+
+  // The band keys of the kept articles of two consecutive blocks of the decision
+  // pass (local ids < 2 * kBlock), in one open-addressing table, grown as needed
+  // and small enough to stay in the core's cache: Query returns the ids sharing
+  // a band key, ascending, each once (what LshIndex would, at a fraction of the
+  // cost). Reset() empties it in constant time (entries carry a generation).
+  class WindowIndex {
+   public:
+    // REQUIRES: bands < 256.
+    explicit WindowIndex(int bands) : bands_(bands), keys_(4096), meta_(4096) {}
+    void Reset() {
+      used_ = 0;
+      if (++gen_ == (1u << kGenBits)) {
+        std::fill(meta_.begin(), meta_.end(), 0);
+        gen_ = 1;
+      }
+    }
+    void Insert(uint32_t id, const uint32_t* keys) {
+      if ((used_ + bands_) * 2 > keys_.size()) Grow();  // load <= 0.5
+      for (int j = 0; j < bands_; ++j) {
+        Put(keys[j], (gen_ << kIdBandBits) | (static_cast<uint32_t>(j) << kIdBits) | id, j);
+      }
+      used_ += bands_;
+    }
+    void Query(const uint32_t* keys, std::vector<uint32_t>* out) const {
+      out->clear();
+      if (used_ == 0) return;
+      const size_t mask = keys_.size() - 1;
+      for (int j = 0; j < bands_; ++j) {
+        const uint32_t want = (gen_ << kBandBits) | static_cast<uint32_t>(j);
+        for (size_t s = Home(keys[j], j); (meta_[s] >> kIdBandBits) == gen_; s = (s + 1) & mask) {
+          if (keys_[s] == keys[j] && (meta_[s] >> kIdBits) == want) {
+            out->push_back(meta_[s] & ((1u << kIdBits) - 1));
+          }
+        }
+      }
+      if (out->size() > 1) {
+        std::sort(out->begin(), out->end());
+        out->erase(std::unique(out->begin(), out->end()), out->end());
+      }
+    }
+
+   private:
+    void Put(uint32_t key, uint32_t meta, int band) {
+      const size_t mask = keys_.size() - 1;
+      size_t s = Home(key, band);
+      while ((meta_[s] >> kIdBandBits) == gen_) s = (s + 1) & mask;
+      keys_[s] = key;
+      meta_[s] = meta;
+    }
+    void Grow() {
+      std::vector<uint32_t> keys = std::move(keys_), meta = std::move(meta_);
+      keys_.assign(keys.size() * 2, 0);
+      meta_.assign(keys.size() * 2, 0);
+      for (size_t s = 0; s < keys.size(); ++s) {
+        if ((meta[s] >> kIdBandBits) == gen_) {
+          Put(keys[s], meta[s], static_cast<int>((meta[s] >> kIdBits) & ((1u << kBandBits) - 1)));
+        }
+      }
+    }
+    static constexpr int kIdBits = 10;  // 2 * kBlock ids
+    static constexpr int kBandBits = 8;  // bands < 256 (Cluster checks)
+    static constexpr int kIdBandBits = kIdBits + kBandBits;
+    static constexpr int kGenBits = 32 - kIdBandBits;
+    static_assert(2 * kBlock <= (1u << kIdBits));
+    size_t Home(uint32_t key, int band) const {
+      const uint64_t h = (static_cast<uint64_t>(key) ^ (static_cast<uint64_t>(band) << 32)) *
+                         0x9E3779B97F4A7C15ULL;
+      return static_cast<size_t>(h >> 32) & (keys_.size() - 1);
+    }
+    int bands_;
+    uint32_t gen_ = 1;
+    size_t used_ = 0;
+    std::vector<uint32_t> keys_;
+    std::vector<uint32_t> meta_;  // generation | band | id; generation 0 = empty
+  };
+
+  // Decides block s (ranks [s * kBlock, ...)) in order, from its speculations
+  // (made against the index and exact table holding blocks up to s - 2) and the
+  // kept articles of blocks s - 1 (`kept_prev`, ranks) and s, which a small
+  // index of the two blocks covers, and the content hashes new in block s - 1
+  // (`prev_exact`). The block's new content hashes go to *local_exact and its
+  // kept articles to *kept_cur.
+  Status DecideBlock(size_t s, const std::vector<uint32_t>& order, const BlockExact& prev_exact,
+                     std::vector<Speculation>* const spec[3], const std::vector<uint32_t>& kept_prev,
+                     std::vector<uint32_t>* kept_cur, BlockExact* local_exact, WindowIndex* window) {
+    const int bands = lsh_.bands;
+    const size_t bs = s * kBlock, be = std::min(order.size(), bs + kBlock);
+    const size_t base = s == 0 ? 0 : bs - kBlock;
+    auto at = [&](size_t rank) -> Speculation& {
+      return (*spec[(rank / kBlock) % 3])[rank % kBlock];
+    };
+    WindowIndex& local = *window;  // kept articles of blocks s - 1 and s, by rank - base
+    local.Reset();
+    for (uint32_t rank : kept_prev) local.Insert(rank - static_cast<uint32_t>(base), at(rank).own.keys());
+    local_exact->Clear();
+    std::vector<uint32_t> local_cands;
+    for (size_t rank = bs; rank < be; ++rank) {
+      Speculation& sp = at(rank);
+      STORYLINE_RETURN_IF_ERROR(sp.status);
+      const uint32_t i = order[rank];
+      Rec& r = recs_[i];
+      r.rep = i;
+      r.similarity = r.jaccard = r.containment_kind = 1;
+      const SpillHeader& h = sp.own.header();
+      if (h.shingles == 0) continue;
+      // The exact table held blocks up to s - 2 when the block was speculated.
+      uint32_t first = sp.exact_first;
+      if (first == ExactTable::kEmpty) first = prev_exact.Find(h.content);
+      if (first == kNoRep) first = local_exact->FindOrInsert(h.content, i);
+      if (first != i) {
+        JoinExact(recs_[first], &r);
+        continue;
+      }
+      stats_.candidates += sp.index_candidates;
+      BestMatch best = sp.best;
+      local.Query(sp.own.keys(), &local_cands);
+      for (uint32_t c : local_cands) {  // after every indexed one, ascending
+        ++stats_.candidates;
+        const SetOverlap o = CompareSets(sp.own.set(bands), at(base + c).own.set(bands));
+        best.Offer(DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_), order[base + c], o,
+                   opt_.threshold);
+      }
+      if (!JoinBest(best, i, &r)) {
+        kept_cur->push_back(static_cast<uint32_t>(rank));
+        local.Insert(static_cast<uint32_t>(rank - base), sp.own.keys());
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Several threads: blocks of articles in keep order, two in flight. While
+  // block s is decided in order (one thread), block s + 1 is speculated (the
+  // others, then all): each article's record read and compared with its
+  // candidates among the kept articles of blocks up to s - 1. Between the two
+  // steps, block s's kept articles enter the index and its content hashes the
+  // exact table, which are only read during a step. Deciding block s adds the
+  // comparisons with the kept articles of blocks s - 1 and s, which its
+  // speculation could not see. The candidates and the order of comparison are
+  // those of ClusterOneByOne, so the decisions are; and the decisions, the one
+  // sequential part, run beside the speculation rather than after it.
+  Status ClusterPipelined(const std::vector<uint32_t>& order, int threads,
+                          CompactLshIndex* index_p, ExactTable* exact_p) {
     const size_t n = order.size();
     CompactLshIndex& index = *index_p;
     ExactTable& exact = *exact_p;
-    const int bands = lsh_.bands;
-    constexpr size_t kBlock = 512;
-    std::vector<Speculation> spec(std::min(n, kBlock));
+    const size_t blocks = (n + kBlock - 1) / kBlock;
+    std::vector<Speculation> spec_store[3];
+    std::vector<Speculation>* spec[3];
+    for (int k = 0; k < 3; ++k) {
+      spec_store[k].resize(std::min(n, kBlock));
+      spec[k] = &spec_store[k];
+    }
     // One record cache per worker thread (the slot is the thread's arena index).
     std::vector<std::vector<CacheSlot>> caches(threads);
     tbb::task_arena arena(threads);
-    std::vector<uint32_t> local_cands;
-    for (size_t bs = 0; bs < n; bs += kBlock) {
-      const size_t be = std::min(n, bs + kBlock);
+    auto speculate = [&](size_t b) {
+      const size_t bs = b * kBlock, be = std::min(n, bs + kBlock);
+      std::vector<Speculation>& sp = *spec[b % 3];
+      tbb::parallel_for(tbb::blocked_range<size_t>(bs, be, 8),
+                        [&](const tbb::blocked_range<size_t>& r) {
+                          const int t = std::max(0, tbb::this_task_arena::current_thread_index());
+                          std::vector<CacheSlot>& cache = caches[t % threads];
+                          for (size_t rank = r.begin(); rank < r.end(); ++rank) {
+                            Speculate(order, index, exact, rank, &cache, &sp[rank - bs]);
+                          }
+                        });
+    };
+    std::vector<uint32_t> kept_prev, kept_cur;
+    BlockExact exact_a, exact_b;
+    BlockExact* prev_exact = &exact_a;   // content hashes new in block s - 1
+    BlockExact* local_exact = &exact_b;  // and in block s
+    WindowIndex window(lsh_.bands);
+    if (blocks > 0) arena.execute([&] { speculate(0); });
+    for (size_t s = 0; s < blocks; ++s) {
+      Status decided;
       arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<size_t>(bs, be, 8),
-                          [&](const tbb::blocked_range<size_t>& r) {
-                            const int t = std::max(0, tbb::this_task_arena::current_thread_index());
-                            std::vector<CacheSlot>& cache = caches[t % threads];
-                            if (cache.empty()) cache.resize(kCacheSlots);
-                            for (size_t rank = r.begin(); rank < r.end(); ++rank) {
-                              Speculate(order, index, exact, rank, &cache, &spec[rank - bs]);
-                            }
-                          });
+        tbb::task_group decide;
+        decide.run([&] {
+          decided = DecideBlock(s, order, *prev_exact, spec, kept_prev, &kept_cur, local_exact,
+                                &window);
+        });
+        if (s + 1 < blocks) speculate(s + 1);
+        decide.wait();
       });
-      LshIndex local(lsh_);  // the block's kept articles, by rank - bs
-      for (size_t rank = bs; rank < be; ++rank) {
-        Speculation& sp = spec[rank - bs];
-        STORYLINE_RETURN_IF_ERROR(sp.status);
-        const uint32_t i = order[rank];
-        Rec& r = recs_[i];
-        r.rep = i;
-        r.similarity = r.jaccard = r.containment_kind = 1;
-        const SpillHeader& h = sp.own.header();
-        if (h.shingles == 0) continue;
-        const uint32_t first = exact.FindOrInsert(h.content, i);
-        if (first != i) {
-          JoinExact(recs_[first], &r);
-          continue;
-        }
-        stats_.candidates += sp.index_candidates;
-        BestMatch best = sp.best;
-        local.Query(sp.own.keys(), &local_cands);
-        for (uint32_t c : local_cands) {  // after every indexed one, ascending
-          ++stats_.candidates;
-          const SetOverlap o = CompareSets(sp.own.set(bands), spec[c].own.set(bands));
-          best.Offer(DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_), order[bs + c], o,
-                     opt_.threshold);
-        }
-        if (!JoinBest(best, i, &r)) {
-          index.Insert(static_cast<uint32_t>(rank), sp.own.keys());
-          local.Insert(static_cast<uint32_t>(rank - bs), sp.own.keys());
-        }
+      STORYLINE_RETURN_IF_ERROR(decided);
+      for (uint32_t rank : kept_cur) {
+        index.Insert(rank, (*spec[(rank / kBlock) % 3])[rank % kBlock].own.keys());
       }
+      local_exact->ForEach([&](uint64_t h, uint32_t pos) { exact.FindOrInsert(h, pos); });
+      std::swap(prev_exact, local_exact);
+      kept_prev.swap(kept_cur);
+      kept_cur.clear();
     }
     return Status::Ok();
   }
@@ -734,24 +934,19 @@ class Deduplicator {
     const size_t n = recs_.size();
     for (Rec& r : recs_) r.key = kNoCluster;
     uint64_t clusters = 0;
-    std::string json;
+    std::string json, id_buf;
     // Ids of kept articles needed again, by input position (direct-mapped).
-    std::vector<std::pair<uint32_t, std::string>> rep_ids(1u << 16, {kNoRep, std::string()});
+    struct RepId {
+      uint32_t pos = kNoRep;
+      std::string buf;  // without a mapping of the signature spill
+      std::string_view id;
+    };
+    std::vector<RepId> rep_ids(1u << 16);
     for (size_t i = 0; i < n; ++i) {
       Rec& r = recs_[i];
-      uint32_t sizes[kTextFields];
-      const char* rec = nullptr;
-      STORYLINE_RETURN_IF_ERROR(texts_.Next(sizeof sizes, &rec));
-      std::memcpy(sizes, rec, sizeof sizes);
-      uint64_t len = 0;
-      for (uint32_t z : sizes) len += z;
-      STORYLINE_RETURN_IF_ERROR(texts_.Next(len, &rec));
-      std::string_view fields[kTextFields];
-      for (int f = 0; f < kTextFields; ++f) {
-        fields[f] = std::string_view(rec, sizes[f]);
-        rec += sizes[f];
-      }
-      const std::string_view id = fields[0];
+      SpillHeader h;
+      std::string_view id;
+      STORYLINE_RETURN_IF_ERROR(ReadHead(static_cast<uint32_t>(i), &h, &id_buf, &id));
       Rec& rep = recs_[r.rep];
       if (rep.key == kNoCluster) rep.key = clusters++;
       DedupRecord d;
@@ -764,17 +959,30 @@ class Deduplicator {
         d.kind = DedupRecord::Kind::kKept;
         d.of = id;
         ++stats_.kept;
-        auto& slot = rep_ids[i & 0xFFFF];
-        slot.first = static_cast<uint32_t>(i);
-        slot.second.assign(id);
+        // Only kept articles' fields are read back: the text spill skips the rest.
+        uint32_t sizes[kTextFields];
+        const char* rec = nullptr;
+        STORYLINE_RETURN_IF_ERROR(texts_.Seek(h.text_offset));
+        STORYLINE_RETURN_IF_ERROR(texts_.Next(sizeof sizes, &rec));
+        std::memcpy(sizes, rec, sizeof sizes);
+        uint64_t len = 0;
+        for (uint32_t z : sizes) len += z;
+        STORYLINE_RETURN_IF_ERROR(texts_.Next(len, &rec));
+        std::string_view fields[kTextFields];
+        for (int f = 0; f < kTextFields; ++f) {
+          fields[f] = std::string_view(rec, sizes[f]);
+          rec += sizes[f];
+        }
         AppendArticleJson(&json, fields);
       } else {
-        auto& slot = rep_ids[r.rep & 0xFFFF];
-        if (slot.first != r.rep) {
-          slot.first = r.rep;
-          STORYLINE_RETURN_IF_ERROR(ReadId(r.rep, &slot.second));
+        RepId& slot = rep_ids[r.rep & 0xFFFF];
+        if (slot.pos != r.rep) {
+          SpillHeader rh;
+          slot.pos = kNoRep;
+          STORYLINE_RETURN_IF_ERROR(ReadHead(r.rep, &rh, &slot.buf, &slot.id));
+          slot.pos = r.rep;
         }
-        d.of = slot.second;
+        d.of = slot.id;
         const bool exact = std::signbit(r.containment_kind);
         d.kind = exact ? DedupRecord::Kind::kExactDuplicate : DedupRecord::Kind::kNearDuplicate;
         d.similarity = r.similarity;
@@ -804,7 +1012,6 @@ class Deduplicator {
   SpillFile sigs_;   // signature records (decision pass)
   SequentialSpill texts_;  // article fields (output pass)
   std::vector<Rec> recs_;
-  std::vector<CacheSlot> cache_;  // decision pass only
   DedupStats stats_;
 };
 

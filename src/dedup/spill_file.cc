@@ -135,6 +135,7 @@ struct SequentialSpill::Writer {
   size_t len = 0;
   uint64_t at = 0;
   bool stop = false;
+  uint64_t prefetch = 0;  // bytes to ask the kernel to read ahead; 0 when none
   Status status;
   std::thread thread;
 };
@@ -195,7 +196,22 @@ void SequentialSpill::WriterLoop() {
   Writer& w = *writer_;
   std::unique_lock<std::mutex> l(w.mu);
   while (true) {
-    w.cv.wait(l, [&] { return w.stop || w.block != nullptr; });
+    w.cv.wait(l, [&] { return w.stop || w.block != nullptr || w.prefetch != 0; });
+    if (w.prefetch != 0) {
+      const uint64_t n = w.prefetch;
+      w.prefetch = 0;
+      l.unlock();
+      // Queues the reads and returns; the disk fills the page cache meanwhile.
+      // One call reads ahead at most the device's read-ahead window (Linux), so
+      // the file is asked for 2 MB at a time.
+      constexpr uint64_t kStep = 2 << 20;
+      for (uint64_t at = 0; at < n; at += kStep) {
+        posix_fadvise(fd_, static_cast<off_t>(at), static_cast<off_t>(std::min(kStep, n - at)),
+                      POSIX_FADV_WILLNEED);
+      }
+      l.lock();
+      continue;
+    }
     if (w.block == nullptr) return;  // stopped and idle
     const char* p = w.block;
     const size_t n = w.len;
@@ -261,6 +277,32 @@ Status SequentialSpill::Finish() {
   return Status::Ok();
 }
 
+void SequentialSpill::Prefetch() {
+  if (writer_ == nullptr || size_ == 0) return;
+  if (direct_) {
+    // Reads through the page cache from now on (direct reads would bypass it).
+    const int flags = fcntl(fd_, F_GETFL);
+    if (flags < 0 || fcntl(fd_, F_SETFL, flags & ~O_DIRECT) != 0) return;
+    direct_ = false;
+  }
+  const uint64_t free_bytes = static_cast<uint64_t>(sysconf(_SC_AVPHYS_PAGES)) *
+                              static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  {
+    std::lock_guard<std::mutex> l(writer_->mu);
+    writer_->prefetch = std::min(size_, free_bytes / 2);
+  }
+  writer_->cv.notify_all();
+  prefetched_ = true;
+}
+
+Status SequentialSpill::Seek(uint64_t offset) {
+  if (offset < read_pos_ || offset > size_) {
+    return Status::IoError("temporary file " + path_ + ": seek out of order");
+  }
+  read_pos_ = offset;
+  return Status::Ok();
+}
+
 Status SequentialSpill::Next(size_t n, const char** out) {
   if (read_pos_ + n > size_) return Status::IoError("temporary file " + path_ + " ended early");
   if (read_pos_ + n > win_at_ + win_len_) {
@@ -283,8 +325,11 @@ Status SequentialSpill::Next(size_t n, const char** out) {
     win_at_ = start;
     win_len_ = keep;
     while (win_len_ < need) {
-      // Whole aligned blocks up to the buffer's end (the file is padded).
-      const size_t want = buf_cap_ - win_len_;
+      // Whole aligned blocks up to the buffer's end (the file is padded). From
+      // the page cache, only what is needed and 256 KB ahead: reads after a
+      // Seek() copy little of what is skipped.
+      size_t want = buf_cap_ - win_len_;
+      if (prefetched_) want = std::min(want, need - win_len_ + (256 << 10));
       ssize_t got = pread(fd_, buf_ + win_len_, want, static_cast<off_t>(win_at_ + win_len_));
       if (got < 0) {
         if (errno == EINTR) continue;

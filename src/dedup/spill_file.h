@@ -44,6 +44,7 @@ class SpillFile {
     return map_ != nullptr && offset + n <= size_ ? map_ + offset : nullptr;
   }
   uint64_t size() const { return size_; }
+  bool mapped() const { return map_ != nullptr; }
 
  private:
   int fd_ = -1;
@@ -73,12 +74,21 @@ class SequentialSpill {
   Status Append(std::string_view bytes);
   // Writes out everything appended; no Append after it.
   Status Finish();
+  // After Finish(): the background thread asks the kernel to read the file into
+  // the page cache (as much as half the free memory holds) while the caller
+  // does other work, and reads go through the page cache from then on, so the
+  // reading pass does not wait on the disk.
+  void Prefetch();
   uint64_t size() const { return size_; }
   bool direct() const { return direct_; }
 
   // Reading, after Finish(): the next n bytes of the file, valid until the next
   // call. IoError when fewer than n bytes are left.
   Status Next(size_t n, const char** out);
+  // Moves the read position forward to `offset` (>= the current position): the
+  // bytes in between are not read unless they share an aligned block with what
+  // is read next.
+  Status Seek(uint64_t offset);
 
  private:
   struct Block;
@@ -89,6 +99,7 @@ class SequentialSpill {
 
   int fd_ = -1;
   bool direct_ = false;
+  bool prefetched_ = false;
   std::string path_;
   uint64_t size_ = 0;     // bytes appended
   uint64_t written_ = 0;  // file offset of the current block

@@ -437,7 +437,10 @@ void CompactLshIndex::Query(const uint32_t* keys, std::vector<uint32_t>* out) co
     const Band& band = bands_[j];
     const uint32_t* s = band.slots.data() + b * kSlots;
     for (unsigned m = MatchingSlots(s, known, f & known); m != 0; m &= m - 1) {
-      out->push_back((s[__builtin_ctz(m)] >> fp_bits_) - 1);
+      // A near copy is found in band after band: repeats of the last id are
+      // dropped here, the rest by the sort below.
+      const uint32_t id = (s[__builtin_ctz(m)] >> fp_bits_) - 1;
+      if (out->empty() || out->back() != id) out->push_back(id);
     }
     if (s[kSlots - 1] != 0 && band.overflow_used != 0) {
       const size_t cap = band.overflow.size();
@@ -451,8 +454,10 @@ void CompactLshIndex::Query(const uint32_t* keys, std::vector<uint32_t>* out) co
       }
     }
   }
-  std::sort(out->begin(), out->end());
-  out->erase(std::unique(out->begin(), out->end()), out->end());
+  if (out->size() > 1) {
+    std::sort(out->begin(), out->end());
+    out->erase(std::unique(out->begin(), out->end()), out->end());
+  }
 }
 
 size_t CompactLshIndex::MemoryBytes() const {

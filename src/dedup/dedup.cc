@@ -566,11 +566,15 @@ class Deduplicator {
     return &slot.rec;
   }
 
+  Status ReadHeader(uint32_t pos, SpillHeader* h) const {
+    return sigs_.ReadAt(recs_[pos].offset, sizeof *h, h);
+  }
+
   // The header and id of the article at `pos`; *id points into the mapping or,
   // without one, into *scratch.
   Status ReadHead(uint32_t pos, SpillHeader* h, std::string* scratch, std::string_view* id) const {
     const uint64_t at = recs_[pos].offset;
-    STORYLINE_RETURN_IF_ERROR(sigs_.ReadAt(at, sizeof *h, h));
+    STORYLINE_RETURN_IF_ERROR(ReadHeader(pos, h));
     const uint64_t id_at = at + sizeof *h + 4 * (static_cast<uint64_t>(lsh_.bands) + h->shingles);
     if (const char* v = sigs_.View(id_at, h->id_len)) {
       *id = std::string_view(v, h->id_len);
@@ -938,11 +942,52 @@ class Deduplicator {
 
   // ---- Pass 3: records in input order --------------------------------------
 
+  // Pass 3 goes through the input in chunks: the KEPT lines of the next chunk
+  // are built (their fields read back from the text spill, in the page cache by
+  // now) while the records of this one go to the sink, in order, on the calling
+  // thread.
+  static constexpr size_t kOutChunk = 4096;
+  struct OutChunk {
+    size_t begin = 0, end = 0;
+    std::string json;                // the chunk's KEPT lines, one after another
+    std::vector<uint32_t> json_end;  // per position: where its line (if any) ends
+    Status status;
+  };
+
+  void BuildChunk(OutChunk* c) const {
+    c->json.clear();
+    c->json_end.assign(c->end - c->begin, 0);
+    thread_local std::string fields_buf;
+    for (size_t i = c->begin; i < c->end; ++i) {
+      if (recs_[i].rep == i) {
+        // The record runs to where the next article's begins.
+        SpillHeader h, next;
+        c->status = ReadHeader(static_cast<uint32_t>(i), &h);
+        if (c->status.ok() && i + 1 < recs_.size()) {
+          c->status = ReadHeader(static_cast<uint32_t>(i + 1), &next);
+        }
+        const uint64_t end = i + 1 < recs_.size() ? next.text_offset : texts_.size();
+        if (c->status.ok()) c->status = texts_.ReadAt(h.text_offset, end - h.text_offset, &fields_buf);
+        if (!c->status.ok()) return;
+        uint32_t sizes[kTextFields];
+        std::memcpy(sizes, fields_buf.data(), sizeof sizes);
+        const char* rec = fields_buf.data() + sizeof sizes;
+        std::string_view fields[kTextFields];
+        for (int f = 0; f < kTextFields; ++f) {
+          fields[f] = std::string_view(rec, sizes[f]);
+          rec += sizes[f];
+        }
+        AppendArticleJson(&c->json, fields);
+      }
+      c->json_end[i - c->begin] = static_cast<uint32_t>(c->json.size());
+    }
+  }
+
   Status Output() {
     const size_t n = recs_.size();
     for (Rec& r : recs_) r.key = kNoCluster;
     uint64_t clusters = 0;
-    std::string json, id_buf;
+    std::string id_buf;
     // Ids of kept articles needed again, by input position (direct-mapped).
     struct RepId {
       uint32_t pos = kNoRep;
@@ -950,65 +995,83 @@ class Deduplicator {
       std::string_view id;
     };
     std::vector<RepId> rep_ids(1u << 16);
-    for (size_t i = 0; i < n; ++i) {
-      Rec& r = recs_[i];
-      SpillHeader h;
-      std::string_view id;
-      STORYLINE_RETURN_IF_ERROR(ReadHead(static_cast<uint32_t>(i), &h, &id_buf, &id));
-      Rec& rep = recs_[r.rep];
-      if (rep.key == kNoCluster) rep.key = clusters++;
-      DedupRecord d;
-      d.id = id;
-      d.seq = i;
-      d.of_seq = r.rep;
-      d.cluster = rep.key;
-      json.clear();
-      if (r.rep == i) {
-        d.kind = DedupRecord::Kind::kKept;
-        d.of = id;
-        ++stats_.kept;
-        // Only kept articles' fields are read back: the text spill skips the rest.
-        uint32_t sizes[kTextFields];
-        const char* rec = nullptr;
-        STORYLINE_RETURN_IF_ERROR(texts_.Seek(h.text_offset));
-        STORYLINE_RETURN_IF_ERROR(texts_.Next(sizeof sizes, &rec));
-        std::memcpy(sizes, rec, sizeof sizes);
-        uint64_t len = 0;
-        for (uint32_t z : sizes) len += z;
-        STORYLINE_RETURN_IF_ERROR(texts_.Next(len, &rec));
-        std::string_view fields[kTextFields];
-        for (int f = 0; f < kTextFields; ++f) {
-          fields[f] = std::string_view(rec, sizes[f]);
-          rec += sizes[f];
+    auto deliver = [&](const OutChunk& c) -> Status {
+      STORYLINE_RETURN_IF_ERROR(c.status);
+      uint32_t line_begin = 0;
+      for (size_t i = c.begin; i < c.end; ++i) {
+        Rec& r = recs_[i];
+        SpillHeader h;
+        std::string_view id;
+        STORYLINE_RETURN_IF_ERROR(ReadHead(static_cast<uint32_t>(i), &h, &id_buf, &id));
+        Rec& rep = recs_[r.rep];
+        if (rep.key == kNoCluster) rep.key = clusters++;
+        DedupRecord d;
+        d.id = id;
+        d.seq = i;
+        d.of_seq = r.rep;
+        d.cluster = rep.key;
+        const uint32_t line_end = c.json_end[i - c.begin];
+        const std::string_view json(c.json.data() + line_begin, line_end - line_begin);
+        line_begin = line_end;
+        if (r.rep == i) {
+          d.kind = DedupRecord::Kind::kKept;
+          d.of = id;
+          ++stats_.kept;
+        } else {
+          RepId& slot = rep_ids[r.rep & 0xFFFF];
+          if (slot.pos != r.rep) {
+            SpillHeader rh;
+            slot.pos = kNoRep;
+            STORYLINE_RETURN_IF_ERROR(ReadHead(r.rep, &rh, &slot.buf, &slot.id));
+            slot.pos = r.rep;
+          }
+          d.of = slot.id;
+          const bool exact = std::signbit(r.containment_kind);
+          d.kind = exact ? DedupRecord::Kind::kExactDuplicate : DedupRecord::Kind::kNearDuplicate;
+          d.similarity = r.similarity;
+          d.jaccard = r.jaccard;
+          d.containment = std::abs(r.containment_kind);
+          if (exact) ++stats_.exact_duplicates; else ++stats_.near_duplicates;
+          if (opt_.explain) {
+            std::string line(id);
+            line += exact ? ": exact duplicate of " : ": near duplicate of ";
+            line += d.of;
+            Fmt(&line, " (similarity %.3f; jaccard %.3f, containment %.3f)", d.similarity,
+                d.jaccard, d.containment);
+            opt_.explain(line);
+          }
         }
-        AppendArticleJson(&json, fields);
-      } else {
-        RepId& slot = rep_ids[r.rep & 0xFFFF];
-        if (slot.pos != r.rep) {
-          SpillHeader rh;
-          slot.pos = kNoRep;
-          STORYLINE_RETURN_IF_ERROR(ReadHead(r.rep, &rh, &slot.buf, &slot.id));
-          slot.pos = r.rep;
-        }
-        d.of = slot.id;
-        const bool exact = std::signbit(r.containment_kind);
-        d.kind = exact ? DedupRecord::Kind::kExactDuplicate : DedupRecord::Kind::kNearDuplicate;
-        d.similarity = r.similarity;
-        d.jaccard = r.jaccard;
-        d.containment = std::abs(r.containment_kind);
-        if (exact) ++stats_.exact_duplicates; else ++stats_.near_duplicates;
-        if (opt_.explain) {
-          std::string line(id);
-          line += exact ? ": exact duplicate of " : ": near duplicate of ";
-          line += d.of;
-          Fmt(&line, " (similarity %.3f; jaccard %.3f, containment %.3f)", d.similarity,
-              d.jaccard, d.containment);
-          opt_.explain(line);
-        }
+        STORYLINE_RETURN_IF_ERROR(sink_->OnRecord(d, json));
       }
-      STORYLINE_RETURN_IF_ERROR(sink_->OnRecord(d, json));
-    }
-    return Status::Ok();
+      return Status::Ok();
+    };
+    const int threads =
+        opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
+    tbb::task_arena arena(threads);
+    Status result;
+    arena.execute([&] {
+      OutChunk chunks[2];
+      int cur = 0;
+      chunks[0].end = std::min(n, kOutChunk);
+      BuildChunk(&chunks[0]);
+      for (size_t begin = 0; begin < n; begin += kOutChunk) {
+        OutChunk& next = chunks[cur ^ 1];
+        tbb::task_group build;
+        if (begin + kOutChunk < n) {
+          next.begin = begin + kOutChunk;
+          next.end = std::min(n, next.begin + kOutChunk);
+          build.run([&] { BuildChunk(&next); });
+        }
+        Status st = deliver(chunks[cur]);
+        build.wait();
+        if (!st.ok()) {
+          result = st;
+          return;
+        }
+        cur ^= 1;
+      }
+    });
+    return result;
   }
 
   ArticleReader* reader_;

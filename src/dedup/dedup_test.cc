@@ -324,27 +324,36 @@ namespace storyline {
 namespace {
 
 // The text spill (direct I/O, 4 MB blocks written in the background) gives back
-// every byte, for records that straddle blocks and for one larger than a block.
+// every byte, for records that straddle blocks and for one larger than a block:
+// read directly, then through the page cache after Prefetch().
 TEST(SequentialSpill, ReadsBackWhatWasWritten) {
   SequentialSpill spill;
   ASSERT_TRUE(spill.Open("").ok());
   std::mt19937_64 rng(5);
   std::vector<std::string> recs;
+  std::vector<uint64_t> at;
+  uint64_t size = 0;
   for (int i = 0; i < 3000; ++i) {
     size_t n = i == 1500 ? (9u << 20) : rng() % 7000;
     std::string r(n, '\0');
     for (char& c : r) c = static_cast<char>('a' + rng() % 26);
     ASSERT_TRUE(spill.Append(r).ok());
+    at.push_back(size);
+    size += n;
     recs.push_back(std::move(r));
   }
   ASSERT_TRUE(spill.Finish().ok());
-  for (const std::string& r : recs) {
-    const char* p = nullptr;
-    ASSERT_TRUE(spill.Next(r.size(), &p).ok());
-    ASSERT_EQ(std::string_view(p, r.size()), r);
+  EXPECT_EQ(spill.size(), size);
+  std::string got;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < recs.size(); i += 1 + pass) {  // every record, then every other
+      ASSERT_TRUE(spill.ReadAt(at[i], recs[i].size(), &got).ok()) << i;
+      ASSERT_EQ(got, recs[i]) << i;
+    }
+    EXPECT_FALSE(spill.ReadAt(size, 1, &got).ok());  // nothing past the end
+    spill.Prefetch();
+    EXPECT_FALSE(spill.direct());
   }
-  const char* p = nullptr;
-  EXPECT_FALSE(spill.Next(1, &p).ok());  // nothing past the end
 }
 
 // Kept lines come from the spilled fields: byte for byte ArticleJson, also for

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -85,14 +86,23 @@ Status SpillFile::Flush() {
   return Status::Ok();
 }
 
-void SpillFile::Release(uint64_t offset) {
-  if (map_ == nullptr) return;
-  const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-  const uint64_t end = std::min(offset, size_) / page * page;
-  if (end <= released_) return;
-  madvise(const_cast<char*>(map_) + released_, end - released_, MADV_DONTNEED);
-  released_ = end;
+namespace {
+// Reads exactly n bytes at `offset` of the file `fd` (named `path` in errors).
+Status PreadAll(int fd, char* p, size_t n, uint64_t offset, const std::string& path) {
+  while (n > 0) {
+    ssize_t got = pread(fd, p, n, static_cast<off_t>(offset));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return Status::IoError("reading temporary file " + path + ": " + std::strerror(errno));
+    }
+    if (got == 0) return Status::IoError("temporary file " + path + " ended early");
+    p += got;
+    n -= static_cast<size_t>(got);
+    offset += static_cast<uint64_t>(got);
+  }
+  return Status::Ok();
 }
+}  // namespace
 
 Status SpillFile::ReadAt(uint64_t offset, size_t n, void* out) const {
   if (map_ != nullptr) {
@@ -100,19 +110,7 @@ Status SpillFile::ReadAt(uint64_t offset, size_t n, void* out) const {
     std::memcpy(out, map_ + offset, n);
     return Status::Ok();
   }
-  char* p = static_cast<char*>(out);
-  while (n > 0) {
-    ssize_t got = pread(fd_, p, n, static_cast<off_t>(offset));
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      return Status::IoError("reading temporary file " + path_ + ": " + std::strerror(errno));
-    }
-    if (got == 0) return Status::IoError("temporary file " + path_ + " ended early");
-    p += got;
-    n -= static_cast<size_t>(got);
-    offset += static_cast<uint64_t>(got);
-  }
-  return Status::Ok();
+  return PreadAll(fd_, static_cast<char*>(out), n, offset, path_);
 }
 
 namespace {
@@ -152,7 +150,6 @@ SequentialSpill::~SequentialSpill() {
   }
   std::free(fill_);
   std::free(spare_);
-  std::free(buf_);
   if (fd_ >= 0) close(fd_);
 }
 
@@ -292,55 +289,21 @@ void SequentialSpill::Prefetch() {
     writer_->prefetch = std::min(size_, free_bytes / 2);
   }
   writer_->cv.notify_all();
-  prefetched_ = true;
 }
 
-Status SequentialSpill::Seek(uint64_t offset) {
-  if (offset < read_pos_ || offset > size_) {
-    return Status::IoError("temporary file " + path_ + ": seek out of order");
-  }
-  read_pos_ = offset;
-  return Status::Ok();
-}
-
-Status SequentialSpill::Next(size_t n, const char** out) {
-  if (read_pos_ + n > size_) return Status::IoError("temporary file " + path_ + " ended early");
-  if (read_pos_ + n > win_at_ + win_len_) {
-    // Slide the window: keep from the aligned offset at or before read_pos_,
-    // then read whole aligned blocks after what is kept.
-    const uint64_t start = read_pos_ / kAlign * kAlign;
-    const size_t keep = static_cast<size_t>(win_at_ + win_len_ > start ? win_at_ + win_len_ - start : 0);
-    const size_t need = static_cast<size_t>(read_pos_ + n - start);
-    const size_t cap = std::max(kBlockBytes, (need + kBlockBytes - 1) / kBlockBytes * kBlockBytes);
-    if (cap > buf_cap_) {
-      char* nb = AlignedAlloc(cap);
-      if (nb == nullptr) return Status::IoError("out of memory reading " + path_);
-      if (keep > 0) std::memcpy(nb, buf_ + (start - win_at_), keep);
-      std::free(buf_);
-      buf_ = nb;
-      buf_cap_ = cap;
-    } else if (keep > 0 && start != win_at_) {
-      std::memmove(buf_, buf_ + (start - win_at_), keep);
-    }
-    win_at_ = start;
-    win_len_ = keep;
-    while (win_len_ < need) {
-      // Whole aligned blocks up to the buffer's end (the file is padded). From
-      // the page cache, only what is needed and 256 KB ahead: reads after a
-      // Seek() copy little of what is skipped.
-      size_t want = buf_cap_ - win_len_;
-      if (prefetched_) want = std::min(want, need - win_len_ + (256 << 10));
-      ssize_t got = pread(fd_, buf_ + win_len_, want, static_cast<off_t>(win_at_ + win_len_));
-      if (got < 0) {
-        if (errno == EINTR) continue;
-        return Status::IoError("reading temporary file " + path_ + ": " + std::strerror(errno));
-      }
-      if (got == 0) return Status::IoError("temporary file " + path_ + " ended early");
-      win_len_ += static_cast<size_t>(got);
-    }
-  }
-  *out = buf_ + (read_pos_ - win_at_);
-  read_pos_ += n;
+Status SequentialSpill::ReadAt(uint64_t offset, size_t n, std::string* out) const {
+  if (offset + n > size_) return Status::IoError("temporary file " + path_ + " ended early");
+  out->resize(n);
+  if (n == 0) return Status::Ok();
+  if (!direct_) return PreadAll(fd_, out->data(), n, offset, path_);
+  // Direct I/O reads whole aligned blocks into an aligned buffer (the file is
+  // padded to the alignment).
+  const uint64_t start = offset / kAlign * kAlign;
+  const size_t len = static_cast<size_t>((offset + n - start + kAlign - 1) / kAlign * kAlign);
+  std::unique_ptr<char, decltype(&std::free)> buf(AlignedAlloc(len), &std::free);
+  if (buf == nullptr) return Status::IoError("out of memory reading " + path_);
+  STORYLINE_RETURN_IF_ERROR(PreadAll(fd_, buf.get(), len, start, path_));
+  std::memcpy(out->data(), buf.get() + (offset - start), n);
   return Status::Ok();
 }
 

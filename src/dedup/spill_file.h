@@ -32,10 +32,6 @@ class SpillFile {
   // ReadAt() then copies without a system call, and View() works. Without a
   // mapping (mmap failed) reads go through pread().
   void Map();
-  // Drops the mapped pages below `offset` from this process's memory (they stay
-  // readable; the kernel reads them again if touched), so that a sequential
-  // pass over a large file does not grow the resident set.
-  void Release(uint64_t offset);
   // Reads exactly n bytes at `offset` (must be flushed) into `out`.
   Status ReadAt(uint64_t offset, size_t n, void* out) const;
   // The n bytes at `offset` in the mapping, valid while this lives; nullptr
@@ -52,16 +48,15 @@ class SpillFile {
   std::string buffer_;
   uint64_t size_ = 0;
   const char* map_ = nullptr;
-  uint64_t released_ = 0;
 };
 
 // SequentialSpill: an anonymous temporary file written once from start to end,
-// then read once from start to end. Written with O_DIRECT where the file system
-// allows it (buffered otherwise): the bytes go from this process's buffer to the
-// disk without a copy into the page cache, which on a large spill costs more CPU
-// than anything else about it. Full 4 MB blocks are written by a background
-// thread while the next block fills (the thread waits on the disk, it uses no
-// CPU to speak of). Not thread-safe.
+// then read back at the places asked for. Written with O_DIRECT where the file
+// system allows it (buffered otherwise): the bytes go from this process's
+// buffer to the disk without a copy into the page cache, which on a large spill
+// costs more CPU than anything else about it. Full 4 MB blocks are written by a
+// background thread while the next block fills (the thread waits on the disk,
+// it uses no CPU to speak of). Appends are not thread-safe; reads are.
 class SequentialSpill {
  public:
   SequentialSpill() = default;
@@ -82,13 +77,9 @@ class SequentialSpill {
   uint64_t size() const { return size_; }
   bool direct() const { return direct_; }
 
-  // Reading, after Finish(): the next n bytes of the file, valid until the next
-  // call. IoError when fewer than n bytes are left.
-  Status Next(size_t n, const char** out);
-  // Moves the read position forward to `offset` (>= the current position): the
-  // bytes in between are not read unless they share an aligned block with what
-  // is read next.
-  Status Seek(uint64_t offset);
+  // Reading, after Finish(): sets *out to the n bytes at `offset`. IoError when
+  // the file holds fewer. Safe to call from several threads at once.
+  Status ReadAt(uint64_t offset, size_t n, std::string* out) const;
 
  private:
   struct Block;
@@ -99,7 +90,6 @@ class SequentialSpill {
 
   int fd_ = -1;
   bool direct_ = false;
-  bool prefetched_ = false;
   std::string path_;
   uint64_t size_ = 0;     // bytes appended
   uint64_t written_ = 0;  // file offset of the current block
@@ -109,12 +99,6 @@ class SequentialSpill {
   char* spare_ = nullptr;
   struct Writer;
   Writer* writer_ = nullptr;
-  // Reading: [win_at, win_at + win_len) of the file is at buf_[0, win_len).
-  char* buf_ = nullptr;
-  size_t buf_cap_ = 0;
-  uint64_t win_at_ = 0;
-  size_t win_len_ = 0;
-  uint64_t read_pos_ = 0;
 };
 
 }  // namespace storyline

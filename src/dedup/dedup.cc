@@ -386,17 +386,21 @@ class Deduplicator {
       r.key = PolicyKey(opt_.keep, a);
       r.rep = static_cast<uint32_t>(recs_.size());
       recs_.push_back(r);
-      SpillHeader h{w.content, texts_.size(), static_cast<uint32_t>(w.set.size()),
-                    static_cast<uint32_t>(a.id.size())};
-      STORYLINE_RETURN_IF_ERROR(sigs_.Append({reinterpret_cast<const char*>(&h), sizeof h}));
-      STORYLINE_RETURN_IF_ERROR(sigs_.Append(
-          {reinterpret_cast<const char*>(w.keys.data()), w.keys.size() * sizeof(uint32_t)}));
-      STORYLINE_RETURN_IF_ERROR(sigs_.Append(
-          {reinterpret_cast<const char*>(w.set.data()), w.set.size() * sizeof(uint32_t)}));
-      STORYLINE_RETURN_IF_ERROR(sigs_.Append(a.id));
-      static constexpr char kPad[kSigAlign] = {};
-      const size_t pad = (kSigAlign - sigs_.offset() % kSigAlign) % kSigAlign;
-      if (pad != 0) STORYLINE_RETURN_IF_ERROR(sigs_.Append({kPad, pad}));
+      const SpillHeader h{w.content, texts_.size(), static_cast<uint32_t>(w.set.size()),
+                          static_cast<uint32_t>(a.id.size())};
+      const size_t keys_bytes = w.keys.size() * sizeof(uint32_t);
+      const size_t set_bytes = w.set.size() * sizeof(uint32_t);
+      const size_t bytes = sizeof h + keys_bytes + set_bytes + a.id.size();
+      const size_t padded = (bytes + kSigAlign - 1) / kSigAlign * kSigAlign;
+      Result<char*> space = sigs_.AppendSpace(padded);
+      if (!space.ok()) return space.status();
+      char* p = *space;
+      std::memcpy(p, &h, sizeof h);
+      std::memcpy(p += sizeof h, w.keys.data(), keys_bytes);
+      p += keys_bytes;
+      if (set_bytes != 0) std::memcpy(p, w.set.data(), set_bytes);
+      std::memcpy(p += set_bytes, a.id.data(), a.id.size());  // std::string: never null
+      std::memset(p + a.id.size(), 0, padded - bytes);
       const std::string_view fields[kTextFields] = {a.id,     a.title,     a.text, a.url,
                                                     a.source, a.published, a.lang};
       uint32_t sizes[kTextFields];
@@ -567,6 +571,10 @@ class Deduplicator {
   }
 
   Status ReadHeader(uint32_t pos, SpillHeader* h) const {
+    if (const char* v = sigs_.View(recs_[pos].offset, sizeof *h)) {
+      std::memcpy(h, v, sizeof *h);  // a fixed size: no call
+      return Status::Ok();
+    }
     return sigs_.ReadAt(recs_[pos].offset, sizeof *h, h);
   }
 

@@ -25,7 +25,7 @@ SpillFile::~SpillFile() {
 }
 
 void SpillFile::Map() {
-  if (map_ != nullptr || fd_ < 0 || size_ == 0 || !buffer_.empty()) return;
+  if (map_ != nullptr || fd_ < 0 || size_ == 0 || used_ != 0) return;
   void* m = mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd_, 0);
   if (m != MAP_FAILED) map_ = static_cast<const char*>(m);
 }
@@ -54,25 +54,28 @@ Status OpenTemp(const std::string& dir, int* fd, std::string* path) {
 
 Status SpillFile::Open(const std::string& dir) {
   STORYLINE_RETURN_IF_ERROR(OpenTemp(dir, &fd_, &path_));
-  buffer_.reserve(kBufferBytes);
+  buffer_.reset(new char[kBufferBytes]);
+  cap_ = kBufferBytes;
   return Status::Ok();
 }
 
-Status SpillFile::Append(std::string_view bytes) {
-  if (buffer_.size() + bytes.size() > kBufferBytes) STORYLINE_RETURN_IF_ERROR(Flush());
-  if (bytes.size() > kBufferBytes) {
-    buffer_.append(bytes);
+Result<char*> SpillFile::AppendSpace(size_t n) {
+  if (used_ + n > cap_) {
     STORYLINE_RETURN_IF_ERROR(Flush());
-  } else {
-    buffer_.append(bytes);
+    if (n > cap_) {  // a record larger than the buffer: a buffer its size
+      buffer_.reset(new char[n]);
+      cap_ = n;
+    }
   }
-  size_ += bytes.size();
-  return Status::Ok();
+  char* p = buffer_.get() + used_;
+  used_ += n;
+  size_ += n;
+  return p;
 }
 
 Status SpillFile::Flush() {
-  const char* p = buffer_.data();
-  size_t left = buffer_.size();
+  const char* p = buffer_.get();
+  size_t left = used_;
   while (left > 0) {
     ssize_t n = write(fd_, p, left);
     if (n < 0) {
@@ -82,7 +85,7 @@ Status SpillFile::Flush() {
     p += n;
     left -= static_cast<size_t>(n);
   }
-  buffer_.clear();
+  used_ = 0;
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 #define STORYLINE_DEDUP_SPILL_FILE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -23,9 +24,11 @@ class SpillFile {
 
   // Creates the file in `dir` ("" = $TMPDIR or /tmp).
   Status Open(const std::string& dir);
-  // Appends; returns the offset of the first byte written.
+  // The offset the next bytes appended will have.
   uint64_t offset() const { return size_; }
-  Status Append(std::string_view bytes);
+  // Appends n bytes that the caller writes at the returned address (valid until
+  // the next call).
+  Result<char*> AppendSpace(size_t n);
   // Writes out buffered bytes; call before reading.
   Status Flush();
   // Maps the flushed file into memory for reading (no more appends after it):
@@ -45,7 +48,9 @@ class SpillFile {
  private:
   int fd_ = -1;
   std::string path_;
-  std::string buffer_;
+  std::unique_ptr<char[]> buffer_;
+  size_t cap_ = 0;
+  size_t used_ = 0;
   uint64_t size_ = 0;
   const char* map_ = nullptr;
 };

@@ -45,7 +45,7 @@ struct Member {
   std::string date_evidence;
   double date_confidence = 0;
   std::shared_ptr<StoryDoc> doc;  // live analysis; null once dropped
-  SparseVec tv, nv, numv;         // weighted vectors at join time
+  SparseVec tv, nv, numv, lv;     // weighted vectors at join time (lv: the lead's terms)
   SparseVec sv;                   // salient names (for topics)
   // Names mentioned at least twice, as token keys with a weight: a different
   // event's main actors are missing from the story (NameTokens).
@@ -281,12 +281,25 @@ struct StoryEngine::Impl {
   EngineStats st;
   // Scratch of AddDoc: the best candidates' member scores from the member pass,
   // reused by the same-event check (capacity kept across articles).
+  // A live member against the article: ScoreMember and its three cosines (the
+  // same-event check takes them again).
+  struct NearMember {
+    double score;
+    size_t i;
+    double tc, nc, mc;
+  };
   struct NearMembers {
     int64_t story = -1;
-    std::vector<std::pair<double, size_t>> members;  // (ScoreMember, index)
+    std::vector<NearMember> members;
   };
   std::vector<NearMembers> near_cache;
-  std::vector<std::pair<double, size_t>> near_scratch;
+  std::vector<NearMember> near_scratch;
+
+  NearMember Near(const Member& x, size_t i, const Member& m) const {
+    const double tc = Dot(m.tv, x.tv), nc = Dot(m.nv, x.nv), mc = Dot(m.numv, x.numv);
+    // As ScoreMember.
+    return {opt.term_weight * tc + opt.name_weight * nc + opt.number_weight * mc, i, tc, nc, mc};
+  }
 
   explicit Impl(StoryOptions o) : opt(std::move(o)) {}
 
@@ -480,9 +493,8 @@ struct StoryEngine::Impl {
   // a member whose probability cannot exceed it (by its bound, without the
   // disagreements) is not compared in full; the result is then at most `enough`.
   // `cached`: the members' scores when the member pass already computed them.
-  double SameEvent(const Story& s, const Member& m, double enough,
-                   const std::vector<std::pair<double, size_t>>* cached) {
-    std::vector<std::pair<double, size_t>>& near = near_scratch;
+  double SameEvent(const Story& s, const Member& m, double enough, const std::vector<NearMember>* cached) {
+    std::vector<NearMember>& near = near_scratch;
     if (cached) {
       near = *cached;
     } else {
@@ -492,28 +504,35 @@ struct StoryEngine::Impl {
         const Member& x = s.members[i];
         if (!x.doc || i == s.original) continue;
         ++seen;
-        near.emplace_back(ScoreMember(x, m.tv, m.nv, m.numv), i);
+        near.push_back(Near(x, i, m));
       }
-      if (s.members[s.original].doc)
-        near.emplace_back(ScoreMember(s.members[s.original], m.tv, m.nv, m.numv), s.original);
+      if (s.members[s.original].doc) near.push_back(Near(s.members[s.original], s.original, m));
     }
     if (near.empty() || !m.doc) return 0;
     const size_t k = std::min(near.size(), opt.event_members);
-    std::partial_sort(near.begin(), near.begin() + k, near.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    std::partial_sort(near.begin(), near.begin() + k, near.end(), [](const NearMember& a, const NearMember& b) {
+      return a.score != b.score ? a.score > b.score : a.i < b.i;
     });
+    // A copy or rewrite reports nothing its original does not (a rewrite's added
+    // background is no evidence of the event): when the original is among the
+    // closest members, the members derived from it are not compared (the seeds:
+    // the commentary 003 reads like the background paragraphs of the rewrite 000,
+    // not like the Reuters story 002).
+    bool original_near = false;
+    for (size_t i = 0; i < k && opt.derived_defer_to_original; ++i) original_near |= near[i].i == s.original;
     double best = 0;
     for (size_t i = 0; i < k; ++i) {
-      const Member& x = s.members[near[i].second];
-      const double tc = Dot(m.tv, x.tv), nc = Dot(m.nv, x.nv), mc = Dot(m.numv, x.numv);
-      const double bound = story_internal::SameEventBound(tc, nc, mc);
+      const Member& x = s.members[near[i].i];
+      if (original_near && !x.of.empty()) continue;
+      const double tc = near[i].tc, nc = near[i].nc, mc = near[i].mc, lc = Dot(m.lv, x.lv);
+      const double bound = story_internal::SameEventBound(tc, nc, mc, lc);
       if (bound <= best) continue;
       if (bound <= enough) {
         best = std::max(best, std::min(bound, enough));
         continue;
       }
-      story_internal::SpecificConflict c = story_internal::CompareSpecifics(*m.doc, *x.doc, stats);
-      best = std::max(best, story_internal::SameEventProbability(tc, nc, mc, c));
+      story_internal::SpecificConflict c = story_internal::CompareSpecifics(*m.doc, *x.doc);
+      best = std::max(best, story_internal::SameEventProbability(tc, nc, mc, lc, c));
     }
     return best;
   }
@@ -533,10 +552,11 @@ struct StoryEngine::Impl {
     double best = 0;
     for (const Member* x : pick(a))
       for (const Member* y : pick(b)) {
-        const double tc = Dot(x->tv, y->tv), nc = Dot(x->nv, y->nv), mc = Dot(x->numv, y->numv);
-        if (story_internal::SameEventBound(tc, nc, mc) <= best) continue;
-        story_internal::SpecificConflict c = story_internal::CompareSpecifics(*x->doc, *y->doc, stats);
-        best = std::max(best, story_internal::SameEventProbability(tc, nc, mc, c));
+        const double tc = Dot(x->tv, y->tv), nc = Dot(x->nv, y->nv), mc = Dot(x->numv, y->numv),
+                     lc = Dot(x->lv, y->lv);
+        if (story_internal::SameEventBound(tc, nc, mc, lc) <= best) continue;
+        story_internal::SpecificConflict c = story_internal::CompareSpecifics(*x->doc, *y->doc);
+        best = std::max(best, story_internal::SameEventProbability(tc, nc, mc, lc, c));
       }
     return best;
   }
@@ -937,7 +957,7 @@ struct StoryEngine::Impl {
     m.time = doc.date.time;
     m.date_confidence = doc.date.confidence;
     m.date_evidence = doc.date.method.empty() ? "" : doc.date.method + ": " + doc.date.evidence;
-    m.tv = story_internal::TermVector(doc.f, stats);
+    story_internal::TermAndLeadVectors(doc.f, stats, &m.tv, &m.lv);
     m.nv = story_internal::NameVector(doc.f, stats);
     m.numv = story_internal::NumberVector(doc.f);
     m.sv = story_internal::SalientNameVector(doc.f);
@@ -988,14 +1008,12 @@ struct StoryEngine::Impl {
         const Member& x = s.members[i];
         if (!x.doc || i == s.original) continue;
         ++seen;
-        const double xs = ScoreMember(x, m.tv, m.nv, m.numv);
-        near.members.emplace_back(xs, i);
-        best_member = std::max(best_member, xs);
+        near.members.push_back(Near(x, i, m));
+        best_member = std::max(best_member, near.members.back().score);
       }
       if (s.members[s.original].doc) {
-        const double os = ScoreMember(s.members[s.original], m.tv, m.nv, m.numv);
-        near.members.emplace_back(os, s.original);
-        best_member = std::max(best_member, os);
+        near.members.push_back(Near(s.members[s.original], s.original, m));
+        best_member = std::max(best_member, near.members.back().score);
       }
       best_member *= TimeFactor(m.time, m.date_confidence, s.date_min, s.date_max);
       double& sc = scored[c].first;
@@ -1051,7 +1069,7 @@ struct StoryEngine::Impl {
         // exact value (then only its bound is taken: same decisions, less work).
         const double enough =
             tf > 0 ? (opt.join_threshold - (1 - opt.event_weight) * sc) / (opt.event_weight * tf) : 1.0;
-        const std::vector<std::pair<double, size_t>>* cached = nullptr;
+        const std::vector<NearMember>* cached = nullptr;
         for (size_t k = 0; k < near_used; ++k)
           if (near_cache[k].story == s.id) cached = &near_cache[k].members;
         sc = (1 - opt.event_weight) * sc + opt.event_weight * SameEvent(s, m, enough - 1e-9, cached) * tf;
@@ -1530,7 +1548,7 @@ uint64_t HeapOf(const StoryDoc& d) {
 
 uint64_t HeapOf(const Member& m) {
   uint64_t b = HeapOf(m.id) + HeapOf(m.relation) + HeapOf(m.of) + HeapOf(m.date_evidence) +
-               HeapOf(m.tv) + HeapOf(m.nv) + HeapOf(m.numv) + HeapOf(m.sv) + HeapOf(m.main_names);
+               HeapOf(m.tv) + HeapOf(m.nv) + HeapOf(m.numv) + HeapOf(m.lv) + HeapOf(m.sv) + HeapOf(m.main_names);
   for (const auto& [toks, w] : m.main_names) b += HeapOf(toks);
   return b;
 }
@@ -1727,7 +1745,7 @@ std::string StoryEngine::Snapshot() const {
     for (const Member& x : s.members) {
       w.Str(x.id); w.Str(x.relation); w.Str(x.of); w.F64(x.score); w.U64(x.seq);
       w.I64(x.time); w.Str(x.date_evidence); w.F64(x.date_confidence);
-      PutVec(&w, x.tv); PutVec(&w, x.nv); PutVec(&w, x.numv); PutVec(&w, x.sv);
+      PutVec(&w, x.tv); PutVec(&w, x.nv); PutVec(&w, x.numv); PutVec(&w, x.sv); PutVec(&w, x.lv);
       w.U64(x.main_names.size());
       for (const auto& [toks, wt] : x.main_names) { PutKeys(&w, toks); w.F32(wt); }
       w.U8(x.doc ? 1 : 0);
@@ -1818,7 +1836,7 @@ Status StoryEngine::Restore(std::string_view blob) {
       if (!r.Str(&x.id) || !r.Str(&x.relation) || !r.Str(&x.of) || !r.F64(&x.score) ||
           !r.U64(&x.seq) || !r.I64(&x.time) || !r.Str(&x.date_evidence) ||
           !r.F64(&x.date_confidence) || !GetVec(&r, &x.tv) || !GetVec(&r, &x.nv) ||
-          !GetVec(&r, &x.numv) || !GetVec(&r, &x.sv))
+          !GetVec(&r, &x.numv) || !GetVec(&r, &x.sv) || !GetVec(&r, &x.lv))
         return bad();
       uint64_t nmn;
       if (!r.U64(&nmn) || nmn > (1u << 20)) return bad();

@@ -34,6 +34,15 @@ struct StoryDoc {
   // and of its key names (mentioned twice or more, or in the first 400 bytes: the
   // event's actors and places). For CompareSpecifics.
   std::vector<uint64_t> name_words, key_name_words;
+  // The lead (the text up to its 40th content word): the word keys of the names
+  // first mentioned there (who the event is about), and the numbers written there
+  // (token hashes: the toll, the score, the age, the magnitude); and every number
+  // token of the text. Sorted, unique. For CompareSpecifics.
+  std::vector<uint64_t> lead_name_words, lead_numbers, numbers;
+  // The weights of key_name_words and lead_name_words (parallel): their idf in the
+  // shipped background table, fixed at analysis (no statistics lookups when
+  // comparing; the analysis thread pays for them).
+  std::vector<float> key_name_idf, lead_name_idf;
 };
 
 }  // namespace storyline::story_internal
@@ -61,6 +70,12 @@ SparseVec NameVector(const ArticleFeatures& f, const TermStats& stats);
 // by 1 + ln(mentions), L2-normalised: what topics are linked by (the recurring
 // actors matter there, however common they are).
 SparseVec SalientNameVector(const ArticleFeatures& f);
+// Log-tf * idf weights of its lead's terms (title and first 60 content words: the
+// event's actors and its action), L2-normalised, sorted by key.
+SparseVec LeadVector(const ArticleFeatures& f, const TermStats& stats);
+// Both at once (the same values as TermVector and LeadVector; the idf of a term
+// in both is looked up once).
+void TermAndLeadVectors(const ArticleFeatures& f, const TermStats& stats, SparseVec* tv, SparseVec* lv);
 // Binary vector of numbers and years, L2-normalised.
 SparseVec NumberVector(const ArticleFeatures& f);
 
@@ -77,18 +92,25 @@ struct SpecificConflict {
   double name = 0;    // share of each one's key names the other never names (the lesser)
   double year = 0;    // both mention years, none in common
   double number = 0;  // both give figures, none in common
+  // Share (by idf) of the names of one lead that the other text never names, for
+  // the side missing more / fewer of them.
+  double lead_name_max = 0, lead_name_min = 0;
+  // Share of the numbers of one lead that the other text never writes (both with
+  // numbers), for the side missing more / fewer.
+  double lead_number_max = 0, lead_number_min = 0;
 };
-SpecificConflict CompareSpecifics(const StoryDoc& a, const StoryDoc& b, const TermStats& stats);
+SpecificConflict CompareSpecifics(const StoryDoc& a, const StoryDoc& b);
 
 // Probability that two articles report the same event (not only the same topic),
-// from the cosines of their term, name and number vectors and the disagreement of
+// from the cosines of their term, name, number and lead vectors and the disagreement of
 // their dates and key names: a logistic model fitted on the pairs of ECB+ train
 // texts within one topic (docs/stories.md gives the coefficients).
-double SameEventProbability(double term_cos, double name_cos, double number_cos,
+// `lead_cos`: the cosine of their LeadVectors.
+double SameEventProbability(double term_cos, double name_cos, double number_cos, double lead_cos,
                             const SpecificConflict& c);
 // Its upper bound for these cosines (no disagreement), to skip CompareSpecifics
 // where it cannot matter.
-double SameEventBound(double term_cos, double name_cos, double number_cos);
+double SameEventBound(double term_cos, double name_cos, double number_cos, double lead_cos);
 
 // An extractive summary of the given members' texts against a centroid:
 // 3-5 sentences, original's sentences preferred, redundancy removed.

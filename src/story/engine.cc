@@ -1022,6 +1022,10 @@ struct StoryEngine::Impl {
       AddInto(&s->numbers, m.numv);
       AddInto(&s->salient, m.sv);
       Cap(&s->salient, opt.centroid_terms / 2);
+      // Capped as they grow, as joins do (Refresh): sums over many members stay small.
+      Cap(&s->centroid, opt.centroid_terms);
+      Cap(&s->names, opt.centroid_terms / 2);
+      Cap(&s->numbers, opt.centroid_terms / 2);
       AddNameTokens(s, m);
       if (m.time != kNoTime && m.date_confidence >= 0.3) {
         s->date_min = s->date_min == kNoTime ? m.time : std::min(s->date_min, m.time);

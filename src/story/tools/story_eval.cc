@@ -316,6 +316,19 @@ int main(int argc, char** argv) {
     }
     std::printf("train t=%.2f e=%.2f: seed F1 %.3f (P %.3f R %.3f) orders %.3f %.3f %.3f %.3f | mean %.4f\n",
                 o.join_threshold, o.event_weight, t[0].bf, t[0].bp, t[0].br, t[1].bf, t[2].bf, t[3].bf, t[4].bf, mean);
+    // STORY_REPORT=N: also the means over N orders from --seed of train and dev,
+    // for reporting fixed options (e.g. the previous ones) next to the eval's
+    // figures; never for choosing options.
+    if (const char* e2 = getenv("STORY_REPORT")) {
+      const int n = atoi(e2);
+      double ft = 0, fd = 0;
+      for (int k = 0; k < n; ++k) {
+        ft += RunEngine(Split(all, "train", seed + k), o).bf / n;
+        fd += RunEngine(Split(all, "dev", seed + k), o).bf / n;
+      }
+      std::printf("report over %d orders from seed %llu: train %.3f dev %.3f\n", n,
+                  static_cast<unsigned long long>(seed), ft, fd);
+    }
     return 0;
   }
   std::printf("ECB+ %s: %zu train texts, %zu dev texts; shuffled with seed %llu\n", path.c_str(),
@@ -424,6 +437,22 @@ int main(int argc, char** argv) {
   Print(buf, mean_train);
   std::snprintf(buf, sizeof buf, "storyline online, dev, mean of %d shuffles", kShuffles);
   Print(buf, mean_dev);
+  // Orders never used in tuning (seeds +5..+14): how far the tuned options carry
+  // to other arrival orders (the five tuning orders may flatter them).
+  {
+    const int kMore = 10;
+    double ft = 0, fd = 0, lo_t = 1, hi_t = 0, lo_d = 1, hi_d = 0;
+    for (int k = kShuffles; k < kShuffles + kMore; ++k) {
+      const uint64_t s2 = seed + static_cast<uint64_t>(k);
+      const double t = RunEngine(Split(all, "train", s2), best_opt).bf;
+      const double d = RunEngine(Split(all, "dev", s2), best_opt).bf;
+      ft += t / kMore; fd += d / kMore;
+      lo_t = std::min(lo_t, t); hi_t = std::max(hi_t, t);
+      lo_d = std::min(lo_d, d); hi_d = std::max(hi_d, d);
+    }
+    std::printf("storyline online, %d more orders (seeds +%d..+%d): train BCubed F1 mean %.3f (%.3f-%.3f), "
+                "dev mean %.3f (%.3f-%.3f)\n", kMore, kShuffles, kShuffles + kMore - 1, ft, lo_t, hi_t, fd, lo_d, hi_d);
+  }
 
   if (no_baseline) return 0;
   // Baseline: TF-IDF + average-link agglomerative, threshold tuned on train.

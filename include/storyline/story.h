@@ -86,6 +86,20 @@ struct StoryOptions {
   // single pair of texts). story_eval tries 0.05 and 0.10 on ECB+ train; neither
   // won over the mean of five orders, so 0.
   double single_member_margin = 0.0;
+  // Revision inside the pass (order robustness): after a join, a story whose live
+  // members form groups that report different events splits. The members' pairwise
+  // same-event probabilities (the newest `split_members` live ones and the
+  // original) are grouped by average link, stopping below `split_threshold`; each
+  // group of at least `split_min_group` members without the original leaves for a
+  // new story (a MoveRecord per member; the two never merge again). A wrong early
+  // join (a look-alike event) then no longer drags its story's later members along.
+  // 0: off.
+  double split_threshold = 0.5;
+  size_t split_min_group = 5;
+  // ...or, for two groups of split_min_group members or more, when their mean
+  // cross probability is below the lesser of their mean inner ones by this much.
+  double split_gap = 0.3;
+  size_t split_members = 24;
   // Candidate search: terms and names of an article looked up, story postings kept
   // per term, candidates scored in full.
   size_t query_terms = 12;
@@ -178,10 +192,19 @@ struct MergeRecord {
   std::string by_article;  // the article that showed the two to be one
 };
 
+// A member moved from one story to another (a story split in two: the members of
+// the other event leave for a new story).
+struct MoveRecord {
+  std::string article;   // the member moved
+  int64_t from = -1, to = -1;
+  std::string by_article;  // the article whose arrival showed the split
+};
+
 // What changed since the last TakeChanges() (for the store).
 struct EngineChanges {
   std::vector<int64_t> stories;        // stories touched (created, joined, re-titled)
   std::vector<MergeRecord> merges;
+  std::vector<MoveRecord> moves;
   std::vector<int64_t> topics;         // topics created or relabelled
 };
 
@@ -192,6 +215,9 @@ struct EngineStats {
   uint64_t retired_stories = 0;
   uint64_t topics = 0;
   uint64_t merges = 0;
+  uint64_t splits = 0;           // new stories split off
+  uint64_t split_checks = 0;     // stories checked for a split
+  uint64_t split_pairs = 0;      // member pairs compared by the checks (each once)
   uint64_t candidates_scored = 0;
   uint64_t relate_compares = 0;
 };
@@ -269,6 +295,7 @@ class StoryEngine {
   void ForEachStory(const std::function<void(const StoryView&)>& fn) const;
   void ForEachTopic(const std::function<void(const TopicView&)>& fn) const;
   std::vector<MergeRecord> merges() const;
+  std::vector<MoveRecord> moves() const;
 
   // Called with each story as it leaves the active set (final from then on).
   void set_on_retire(std::function<void(const StoryView&)> fn);

@@ -50,6 +50,9 @@ struct Member {
   // Names mentioned at least twice, as token keys with a weight: a different
   // event's main actors are missing from the story (NameTokens).
   std::vector<std::pair<std::vector<uint64_t>, float>> main_names;
+  // Same-event probabilities with earlier members of its story (their seq), as
+  // the split checks computed them (each pair computed once while both are live).
+  std::vector<std::pair<uint64_t, float>> pe;
 };
 
 // Lower-cased word keys of a name ("Tony Thompson" -> {tony, thompson}).
@@ -98,6 +101,8 @@ struct Story {
   Timestamp date_min = kNoTime, date_max = kNoTime;  // over dated members
   std::vector<uint64_t> posted;  // keys under which the story is in the index
   std::vector<int64_t> merged_from;
+  // Stories split from this one or it from them: never merged with it again.
+  std::vector<int64_t> split_from;
   uint32_t next_topic_check = 2;
   // Members with a live analysis, and an index before which no member but the
   // original has one (where dropping the oldest analysis starts looking). Derived
@@ -278,6 +283,7 @@ struct StoryEngine::Impl {
   std::function<void(const StoryView&)> on_retire;
   std::set<int64_t> changed_stories, changed_topics;
   std::vector<MergeRecord> changed_merges;
+  std::vector<MoveRecord> moves, changed_moves;
   EngineStats st;
   // Scratch of AddDoc: the best candidates' member scores from the member pass,
   // reused by the same-event check (capacity kept across articles).
@@ -835,6 +841,9 @@ struct StoryEngine::Impl {
       into->date_max = into->date_max == kNoTime ? from->date_max : std::max(into->date_max, from->date_max);
     }
     into->merged_from.push_back(from->id);
+    for (int64_t x : from->split_from)
+      if (std::find(into->split_from.begin(), into->split_from.end(), x) == into->split_from.end())
+        into->split_from.push_back(x);
     for (int64_t x : from->merged_from) into->merged_from.push_back(x);
     // Its topic forgets it.
     if (auto t = topics.find(from->topic); t != topics.end()) {
@@ -855,6 +864,198 @@ struct StoryEngine::Impl {
     Touch(into);
     changed_stories.erase(from->id);  // no longer active: TakeChanges would skip it
     stories.erase(from->id);
+  }
+
+  // ---- Splits (revision inside the pass) ---------------------------------------
+
+  // Whether a story of `n` members is checked for a split after a join: every join
+  // while small, then at every 4th member (bounded work per article).
+  static bool SplitCheckAt(size_t n) { return n >= 3 && (n <= 16 || n % 4 == 0); }
+
+  // Groups the story's newest live members (and its original) by average link over
+  // their pairwise same-event probabilities; every group of at least
+  // split_min_group members without the original leaves for a new story. Returns
+  // the ids of the new stories (empty: no split).
+  std::vector<int64_t> MaybeSplit(Story* s, const std::string& by) {
+    std::vector<int64_t> made;
+    std::vector<size_t> idx;  // member indices examined, oldest first
+    for (size_t i = s->members.size(); i-- > 0 && idx.size() < opt.split_members;)
+      if (s->members[i].doc && i != s->original) idx.push_back(i);
+    if (s->members[s->original].doc) idx.push_back(s->original);
+    std::sort(idx.begin(), idx.end());
+    const size_t n = idx.size();
+    if (n < 2 * opt.split_min_group || n < 3) return made;
+    ++st.split_checks;
+    // Pairwise probabilities: cached in the later member (by position) of each
+    // pair; entries of members no longer examined are dropped.
+    std::vector<double> p(n * n, 1.0);
+    std::vector<std::pair<uint64_t, float>> kept;
+    for (size_t b = 1; b < n; ++b) {
+      Member& y = s->members[idx[b]];
+      kept.clear();
+      for (size_t a = 0; a < b; ++a) {
+        const Member& x = s->members[idx[a]];
+        double pr = -1;
+        for (const auto& [q, v] : y.pe)
+          if (q == x.seq) { pr = v; break; }
+        if (pr < 0) {
+          const double tc = Dot(x.tv, y.tv), nc = Dot(x.nv, y.nv), mc = Dot(x.numv, y.numv),
+                       lc = Dot(x.lv, y.lv);
+          story_internal::SpecificConflict c = story_internal::CompareSpecifics(*x.doc, *y.doc);
+          pr = static_cast<float>(story_internal::SameEventProbability(tc, nc, mc, lc, c));
+          ++st.split_pairs;
+        }
+        kept.emplace_back(x.seq, static_cast<float>(pr));
+        p[a * n + b] = p[b * n + a] = pr;
+      }
+      y.pe.swap(kept);
+    }
+    // Average link: sums of pair probabilities between groups.
+    std::vector<std::vector<size_t>> groups(n);
+    for (size_t a = 0; a < n; ++a) groups[a] = {a};
+    std::vector<double> sum = p;
+    std::vector<bool> alive(n, true);
+    std::vector<double> within(n, 0);  // sums of the pair probabilities inside each group
+    auto within_avg = [&](size_t g) {
+      const double s = static_cast<double>(groups[g].size());
+      return s > 1 ? within[g] / (s * (s - 1) / 2) : 1.0;
+    };
+    for (;;) {
+      double best = -1;
+      size_t bi = 0, bj = 0;
+      for (size_t i = 0; i < n; ++i) {
+        if (!alive[i]) continue;
+        for (size_t j = i + 1; j < n; ++j) {
+          if (!alive[j]) continue;
+          const double avg = sum[i * n + j] / (static_cast<double>(groups[i].size()) * groups[j].size());
+          if (avg > best) { best = avg; bi = i; bj = j; }
+        }
+      }
+      if (best < opt.split_threshold) break;
+      // Two groups of some size, each far more alike inside than with the other:
+      // two events (look-alikes score high across, but less than within).
+      if (opt.split_gap > 0 && groups[bi].size() >= opt.split_min_group &&
+          groups[bj].size() >= opt.split_min_group &&
+          best < std::min(within_avg(bi), within_avg(bj)) - opt.split_gap)
+        break;
+      within[bi] += within[bj] + sum[bi * n + bj];
+      for (size_t k = 0; k < n; ++k) {
+        if (!alive[k] || k == bi || k == bj) continue;
+        sum[bi * n + k] += sum[bj * n + k];
+        sum[k * n + bi] = sum[bi * n + k];
+      }
+      groups[bi].insert(groups[bi].end(), groups[bj].begin(), groups[bj].end());
+      alive[bj] = false;
+    }
+    // Groups leaving: not the original's, large enough.
+    const size_t orig_pos = static_cast<size_t>(std::find(idx.begin(), idx.end(), s->original) - idx.begin());
+    std::vector<std::vector<size_t>> leaving;  // member indices, ascending
+    for (size_t g = 0; g < n; ++g) {
+      if (!alive[g] || groups[g].size() < opt.split_min_group) continue;
+      if (std::find(groups[g].begin(), groups[g].end(), orig_pos) != groups[g].end()) continue;
+      std::vector<size_t> mi;
+      for (size_t a : groups[g]) mi.push_back(idx[a]);
+      std::sort(mi.begin(), mi.end());
+      leaving.push_back(std::move(mi));
+    }
+    if (leaving.empty()) return made;
+    // Oldest group first (new ids in order of their first member).
+    std::sort(leaving.begin(), leaving.end());
+    std::vector<bool> moving(s->members.size(), false);
+    for (const auto& g : leaving)
+      for (size_t i : g) moving[i] = true;
+    std::vector<std::vector<Member>> out(leaving.size());
+    for (size_t g = 0; g < leaving.size(); ++g)
+      for (size_t i : leaving[g]) out[g].push_back(std::move(s->members[i]));
+    // The story keeps the rest; its sums are rebuilt from them.
+    std::vector<Member> keep;
+    const std::string orig_id = s->members[s->original].id;
+    for (size_t i = 0; i < s->members.size(); ++i)
+      if (!moving[i]) keep.push_back(std::move(s->members[i]));
+    s->members = std::move(keep);
+    RebuildStory(s, orig_id);
+    for (auto& g : out) {
+      Story t;
+      t.id = next_story++;
+      ++st.stories;
+      ++st.splits;
+      auto [it, ok] = stories.emplace(t.id, std::move(t));
+      Story* tp = &it->second;
+      tp->last_feed = clock;
+      by_time.insert({clock, tp->id});
+      s->split_from.push_back(tp->id);
+      tp->split_from.push_back(s->id);
+      for (size_t k = 0; k < g.size(); ++k) {
+        Member& m = g[k];
+        if (m.id != by) {  // the arriving article itself is reported in its new story
+          MoveRecord rec{m.id, s->id, tp->id, by};
+          moves.push_back(rec);
+          changed_moves.push_back(rec);
+        }
+        if (k == 0) {
+          m.relation = kOriginal;
+          m.of.clear();
+          briefs[tp->id].title = m.doc ? m.doc->meta.title : "";
+        } else {
+          // `of` named the old story's original: now one story among others.
+          m.relation = kSameStory;
+          m.of.clear();
+        }
+        AddMember(tp, std::move(m));
+      }
+      AssignTopic(tp);
+      made.push_back(tp->id);
+    }
+    for (int64_t a : made)
+      for (int64_t b : made)
+        if (a != b) stories.at(a).split_from.push_back(b);
+    Touch(s);
+    return made;
+  }
+
+  // Whether the two stories were split from each other (ids followed through merges).
+  bool SplitApart(const Story& a, const Story& b) const {
+    for (int64_t x : a.split_from)
+      if (Resolve(x) == b.id) return true;
+    for (int64_t x : b.split_from)
+      if (Resolve(x) == a.id) return true;
+    return false;
+  }
+
+  // Recomputes a story's sums, names, dates and bookkeeping from its members
+  // (after members left it).
+  void RebuildStory(Story* s, const std::string& orig_id) {
+    s->centroid.clear();
+    s->names.clear();
+    s->numbers.clear();
+    s->salient.clear();
+    s->name_tokens.clear();
+    s->main_names.clear();
+    s->date_min = s->date_max = kNoTime;
+    s->live = 0;
+    s->drop_from = 0;
+    s->original = 0;
+    for (size_t i = 0; i < s->members.size(); ++i) {
+      const Member& m = s->members[i];
+      if (m.id == orig_id) s->original = i;
+      AddInto(&s->centroid, m.tv);
+      AddInto(&s->names, m.nv);
+      AddInto(&s->numbers, m.numv);
+      AddInto(&s->salient, m.sv);
+      Cap(&s->salient, opt.centroid_terms / 2);
+      // Capped as they grow, as joins do (Refresh): sums over many members stay small.
+      Cap(&s->centroid, opt.centroid_terms);
+      Cap(&s->names, opt.centroid_terms / 2);
+      Cap(&s->numbers, opt.centroid_terms / 2);
+      AddNameTokens(s, m);
+      if (m.time != kNoTime && m.date_confidence >= 0.3) {
+        s->date_min = s->date_min == kNoTime ? m.time : std::min(s->date_min, m.time);
+        s->date_max = s->date_max == kNoTime ? m.time : std::max(s->date_max, m.time);
+      }
+      s->live += m.doc != nullptr;
+    }
+    Refresh(s);
+    briefs[s->id].first_seen = s->date_min;
   }
 
   void Evict() {
@@ -1116,11 +1317,19 @@ struct StoryEngine::Impl {
         double sn = s->nnorm > 0 ? DotMap(nv, s->names) / s->nnorm : 0;
         if ((opt.term_weight * ss + opt.name_weight * sn) / (opt.term_weight + opt.name_weight) >=
                 opt.merge_threshold &&
-            StoriesSameEvent(*s, *t) >= opt.merge_event_min) {
+            StoriesSameEvent(*s, *t) >= opt.merge_event_min &&
+            !SplitApart(*s, *t)) {
           Story* older = s->id < t->id ? s : t;
           Story* younger = s->id < t->id ? t : s;
           Merge(older, younger, out.id);
           s = older;
+        }
+      }
+      if (opt.split_threshold > 0 && SplitCheckAt(s->members.size())) {
+        for (int64_t t : MaybeSplit(s, out.id)) {
+          const Story& ts = stories.at(t);
+          for (const Member& x : ts.members)
+            if (x.id == out.id) s = &stories.at(t);
         }
       }
       if (s->members.size() >= s->next_topic_check) {
@@ -1479,6 +1688,7 @@ void StoryEngine::ForEachTopic(const std::function<void(const TopicView&)>& fn) 
 }
 
 std::vector<MergeRecord> StoryEngine::merges() const { return impl_->merges; }
+std::vector<MoveRecord> StoryEngine::moves() const { return impl_->moves; }
 
 void StoryEngine::set_on_retire(std::function<void(const StoryView&)> fn) { impl_->on_retire = std::move(fn); }
 
@@ -1488,6 +1698,8 @@ EngineChanges StoryEngine::TakeChanges() {
     if (impl_->stories.count(s)) c.stories.push_back(s);
   }
   c.merges = std::move(impl_->changed_merges);
+  c.moves = std::move(impl_->changed_moves);
+  impl_->changed_moves.clear();
   c.topics.assign(impl_->changed_topics.begin(), impl_->changed_topics.end());
   impl_->changed_stories.clear();
   impl_->changed_merges.clear();
@@ -1548,7 +1760,8 @@ uint64_t HeapOf(const StoryDoc& d) {
 
 uint64_t HeapOf(const Member& m) {
   uint64_t b = HeapOf(m.id) + HeapOf(m.relation) + HeapOf(m.of) + HeapOf(m.date_evidence) +
-               HeapOf(m.tv) + HeapOf(m.nv) + HeapOf(m.numv) + HeapOf(m.lv) + HeapOf(m.sv) + HeapOf(m.main_names);
+               HeapOf(m.tv) + HeapOf(m.nv) + HeapOf(m.numv) + HeapOf(m.lv) + HeapOf(m.sv) + HeapOf(m.main_names) +
+               HeapOf(m.pe);
   for (const auto& [toks, w] : m.main_names) b += HeapOf(toks);
   return b;
 }
@@ -1579,7 +1792,7 @@ EngineMemory StoryEngine::memory() const {
   for (const auto& [id, s] : m.stories) {
     r.stories += HeapOf(s.members) + HeapOf(s.centroid) + HeapOf(s.names) + HeapOf(s.numbers) +
                  HeapOf(s.salient) + HeapOf(s.name_tokens) + TreeNodesOf(s.main_names) +
-                 HeapOf(s.posted) + HeapOf(s.merged_from);
+                 HeapOf(s.posted) + HeapOf(s.merged_from) + HeapOf(s.split_from);
     for (const auto& [toks, e] : s.main_names) r.stories += HeapOf(toks);
     for (const Member& x : s.members) {
       r.stories += HeapOf(x);
@@ -1775,6 +1988,15 @@ std::string StoryEngine::Snapshot() const {
   }
   w.U64(m.merged_into.size());
   for (const auto& [a, b] : m.merged_into) { w.I64(a); w.I64(b); }
+  // Splits (a trailer: blobs of builds before the splits end above): the pairs of
+  // stories split from each other and the members' cached pair probabilities.
+  for (const auto& [id, s] : m.stories) {
+    PutIds(&w, s.split_from);
+    for (const Member& x : s.members) {
+      w.U64(x.pe.size());
+      for (const auto& [q, v] : x.pe) { w.U64(q); w.F32(v); }
+    }
+  }
   return w.Take();
 }
 
@@ -1895,6 +2117,18 @@ Status StoryEngine::Restore(std::string_view blob) {
     int64_t a, b;
     if (!r.I64(&a) || !r.I64(&b)) return bad();
     m.merged_into[a] = b;
+  }
+  if (!r.done()) {  // the splits' trailer
+    for (auto& [id, s] : m.stories) {
+      if (!GetIds(&r, &s.split_from)) return bad();
+      for (Member& x : s.members) {
+        uint64_t k;
+        if (!r.U64(&k) || k > blob.size()) return bad();
+        x.pe.resize(k);
+        for (auto& [q, v] : x.pe)
+          if (!r.U64(&q) || !r.F32(&v)) return bad();
+      }
+    }
   }
   if (!r.done()) return bad();
   fresh->on_retire = std::move(impl_->on_retire);

@@ -236,11 +236,14 @@ int main(int argc, char** argv) {
   std::printf("clustering step, wall time: %.0f articles/s, p50 %.0f us, p99 %.0f us (incl. time the "
               "core ran other processes)\n",
               arts.size() / clus_s, Pct(clus_us, 0.5), Pct(clus_us, 0.99));
-  std::printf("stories %llu, active after the stream %llu, merges %llu, relate compares %llu, "
+  std::printf("stories %llu, active after the stream %llu, merges %llu, splits %llu (%llu checks, "
+              "%llu pairs), relate compares %llu, "
               "candidates scored/article %.1f; RSS %.0f MB (before clustering %.0f MB, "
               "incl. the analysed stream kept for part 2)\n",
               (unsigned long long)st.stories, (unsigned long long)st.active_stories,
-              (unsigned long long)st.merges, (unsigned long long)st.relate_compares,
+              (unsigned long long)st.merges, (unsigned long long)st.splits,
+              (unsigned long long)st.split_checks, (unsigned long long)st.split_pairs,
+              (unsigned long long)st.relate_compares,
               (double)st.candidates_scored / arts.size(), RssMb(), rss0);
   std::printf("%s\n", MemoryLine(engine.memory(), st.active_stories).c_str());
   if (slowest) {

@@ -148,6 +148,13 @@ void ApplyEnv(StoryOptions* o) {
   double dd = o->derived_defer_to_original ? 1 : 0;
   get("STORY_DD", &dd);
   o->derived_defer_to_original = dd != 0;
+  get("STORY_SPLIT", &o->split_threshold);
+  get("STORY_GAP", &o->split_gap);
+  double sg = static_cast<double>(o->split_min_group), sn = static_cast<double>(o->split_members);
+  get("STORY_SG", &sg);
+  get("STORY_SN", &sn);
+  o->split_min_group = static_cast<size_t>(sg);
+  o->split_members = static_cast<size_t>(sn);
   double em = static_cast<double>(o->event_members);
   get("STORY_EM", &em);
   o->event_members = static_cast<size_t>(em);
@@ -228,6 +235,16 @@ Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
       std::printf("  story %lld:", static_cast<long long>(s));
       for (auto& [c, n] : g) std::printf(" %s=%d", c.c_str(), n);
       std::printf("\n");
+    }
+    if (getenv("STORY_TRACE")) {  // each mixed story's members in arrival order
+      std::map<int64_t, std::string> tr;
+      for (size_t i = 0; i < docs.size(); ++i) {
+        char b[64];
+        std::snprintf(b, sizeof b, " %s:%.2f", gold[i].c_str(), as[i].score);
+        tr[pred[i]] += b;
+      }
+      for (auto& [sid, t] : tr)
+        if (m[sid].size() > 1) std::printf("  trace %lld:%s\n", static_cast<long long>(sid), t.c_str());
     }
     // Per ECB+ topic ("12" of "12_ecb"/"12_ecbplus"): pairs of the two sub-events put
     // in one story (merged), pairs of one event put in different stories (split),
@@ -344,6 +361,40 @@ int main(int argc, char** argv) {
       }
     return 0;
   }
+  // STORY_T=<threshold>: no tuning; train only (the fixed seed and the mean of five
+  // orders) with the given threshold and STORY_* options (quick iteration; never dev).
+  if (const char* e = getenv("STORY_T")) {
+    StoryOptions o;
+    o.event_weight = 0.85;
+    o.join_threshold = atof(e);
+    o.merge_threshold = std::max(o.join_threshold + 0.1, 0.4);
+    ApplyEnv(&o);
+    if (const char* mt = getenv("STORY_MT")) o.merge_threshold = atof(mt);
+    g_dump = dump;
+    Scores t[5];
+    double mean = 0;
+    for (int k = 0; k < 5; ++k) {
+      g_dump = dump && k == 0;
+      t[k] = RunEngine(k == 0 ? train : Split(all, "train", seed + k), o);
+      mean += t[k].bf / 5;
+    }
+    std::printf("train t=%.2f e=%.2f: seed F1 %.3f (P %.3f R %.3f) orders %.3f %.3f %.3f %.3f | mean %.4f\n",
+                o.join_threshold, o.event_weight, t[0].bf, t[0].bp, t[0].br, t[1].bf, t[2].bf, t[3].bf, t[4].bf, mean);
+    // STORY_REPORT=N: also the means over N orders from --seed of train and dev,
+    // for reporting fixed options (e.g. the previous ones) next to the eval's
+    // figures; never for choosing options.
+    if (const char* e2 = getenv("STORY_REPORT")) {
+      const int n = atoi(e2);
+      double ft = 0, fd = 0;
+      for (int k = 0; k < n; ++k) {
+        ft += RunEngine(Split(all, "train", seed + k), o).bf / n;
+        fd += RunEngine(Split(all, "dev", seed + k), o).bf / n;
+      }
+      std::printf("report over %d orders from seed %llu: train %.3f dev %.3f\n", n,
+                  static_cast<unsigned long long>(seed), ft, fd);
+    }
+    return 0;
+  }
   std::printf("ECB+ %s: %zu train texts, %zu dev texts; shuffled with seed %llu\n", path.c_str(),
               train.size(), dev.size(), static_cast<unsigned long long>(seed));
   auto t0 = std::chrono::steady_clock::now();
@@ -414,7 +465,23 @@ int main(int argc, char** argv) {
       if (f > best_f) { best_f = f; best_opt = o; }
     }
   }
-  char buf[160];
+  // Then the split's floor and gap (splits on by default, 0.5 / 0.3:
+  // docs/stories.md), over the lower thresholds (splits let joins be looser).
+  for (auto [floor, gap] : {std::pair{0.3, 0.3}, std::pair{0.6, 0.3}, std::pair{0.5, 0.25}}) {
+    if (quick || getenv("STORY_GAP") || getenv("STORY_SPLIT") || best_opt.split_threshold <= 0) break;
+    for (int i = 15; i <= 25; ++i) {
+      StoryOptions o = best_opt;
+      o.join_threshold = 0.02 * i;
+      o.merge_threshold = std::max(o.join_threshold + 0.1, 0.4);
+      if (const char* e = getenv("STORY_MT")) o.merge_threshold = atof(e);
+      o.split_threshold = floor;
+      o.split_gap = gap;
+      double f = 0;
+      for (const auto* t : train_orders) f += RunEngine(*t, o).bf / train_orders.size();
+      if (f > best_f) { best_f = f; best_opt = o; }
+    }
+  }
+  char buf[240];
   // STORY_TRAINONLY: the tuning result on train only (for iterating; dev unseen).
   if (getenv("STORY_TRAINONLY")) {
     std::printf("train: t=%.2f e=%.2f m1=%.2f dd=%d, mean of %zu orders BCubed F1 %.4f\n", best_opt.join_threshold,
@@ -424,10 +491,13 @@ int main(int argc, char** argv) {
   }
   g_dump = dump;
   g_trace = trace;
-  std::snprintf(buf, sizeof buf, "storyline online, train (tuned: t=%.2f w=%.2f/%.2f/%.2f e=%.2f m1=%.2f dd=%d)",
+  std::printf("tuned on the mean of %zu train orders: BCubed F1 %.4f\n", train_orders.size(), best_f);
+  std::snprintf(buf, sizeof buf,
+                "storyline online, train (tuned: t=%.2f w=%.2f/%.2f/%.2f e=%.2f m1=%.2f dd=%d split %.2f/gap %.2f/min %zu)",
                 best_opt.join_threshold, best_opt.term_weight, best_opt.name_weight,
                 best_opt.number_weight, best_opt.event_weight, best_opt.single_member_margin,
-                best_opt.derived_defer_to_original ? 1 : 0);
+                best_opt.derived_defer_to_original ? 1 : 0, best_opt.split_threshold, best_opt.split_gap,
+                best_opt.split_min_group);
   Print(buf, RunEngine(train, best_opt));
   g_trace = false;
   Print("storyline online, dev (tuned on train)", RunEngine(dev, best_opt));
@@ -462,6 +532,22 @@ int main(int argc, char** argv) {
   Print(buf, mean_train);
   std::snprintf(buf, sizeof buf, "storyline online, dev, mean of %d shuffles", kShuffles);
   Print(buf, mean_dev);
+  // Orders never used in tuning (seeds +5..+14): how far the tuned options carry
+  // to other arrival orders (the five tuning orders may flatter them).
+  {
+    const int kMore = 10;
+    double ft = 0, fd = 0, lo_t = 1, hi_t = 0, lo_d = 1, hi_d = 0;
+    for (int k = kShuffles; k < kShuffles + kMore; ++k) {
+      const uint64_t s2 = seed + static_cast<uint64_t>(k);
+      const double t = RunEngine(Split(all, "train", s2), best_opt).bf;
+      const double d = RunEngine(Split(all, "dev", s2), best_opt).bf;
+      ft += t / kMore; fd += d / kMore;
+      lo_t = std::min(lo_t, t); hi_t = std::max(hi_t, t);
+      lo_d = std::min(lo_d, d); hi_d = std::max(hi_d, d);
+    }
+    std::printf("storyline online, %d more orders (seeds +%d..+%d): train BCubed F1 mean %.3f (%.3f-%.3f), "
+                "dev mean %.3f (%.3f-%.3f)\n", kMore, kShuffles, kShuffles + kMore - 1, ft, lo_t, hi_t, fd, lo_d, hi_d);
+  }
 
   if (no_baseline) return 0;
   // Baseline: TF-IDF + average-link agglomerative, threshold tuned on train.

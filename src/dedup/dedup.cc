@@ -708,6 +708,10 @@ class Deduplicator {
     }
   }
 
+  // Articles per block of the two-thread decision pass: large enough that the
+  // hand-over between threads at each step costs little.
+  static constexpr size_t kBlock = 2048;
+
   // Content hash -> first input position, for the articles of one block of the
   // decision pass (at most kBlock; cleared per block).
   class BlockExact {
@@ -743,14 +747,12 @@ class Deduplicator {
     static size_t Home(uint64_t h) {
       return static_cast<size_t>((h * 0x9E3779B97F4A7C15ULL) >> (64 - kBits));
     }
-    static constexpr int kBits = 11;  // 2,048 slots for at most kBlock entries
+    static constexpr int kBits = std::bit_width(kBlock) + 1;  // load <= 0.5: kBlock entries at most
     static constexpr size_t kSize = size_t{1} << kBits;
     std::vector<uint64_t> keys_ = std::vector<uint64_t>(kSize);
     std::vector<uint32_t> pos_ = std::vector<uint32_t>(kSize, kNoRep);
     std::vector<uint32_t> used_;
   };
-
-  static constexpr size_t kBlock = 512;
 
   // The band keys of the kept articles of two consecutive blocks of the decision
   // pass (local ids < 2 * kBlock), in one open-addressing table, grown as needed
@@ -811,7 +813,7 @@ class Deduplicator {
         }
       }
     }
-    static constexpr int kIdBits = 10;  // 2 * kBlock ids
+    static constexpr int kIdBits = std::bit_width(2 * kBlock - 1);  // 2 * kBlock ids
     static constexpr int kBandBits = 8;  // bands < 256 (Cluster checks)
     static constexpr int kIdBandBits = kIdBits + kBandBits;
     static constexpr int kGenBits = 32 - kIdBandBits;

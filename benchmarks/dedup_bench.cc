@@ -10,6 +10,9 @@
 //   dedup_bench sign FILE THREADS        (b) the real pipeline up to band keys:
 //                                        JSONL parsing, boilerplate, tokeniser, MinHash
 //   dedup_bench dedup FILE THREADS       (c) the whole dedup, output to /dev/null
+//   dedup_bench scale                    what the machine gives on two threads:
+//                                        a loop of arithmetic and a loop over 4 MB
+//                                        per thread, twice the work on two threads
 // Each prints one line: mode threads articles seconds MB/s articles/s maxrss_kb [extra].
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -315,9 +318,51 @@ int RunDedup(const std::string& path, int threads) {
   return 0;
 }
 
+// Two threads against one on this machine, wall clock: each thread does the work
+// one thread does alone, so 2.0x is perfect scaling. The arithmetic loop touches
+// no memory; the other reads and writes 4 MB per thread (more than a core's L2).
+uint64_t ArithmeticLoop(uint64_t n) {
+  uint64_t x = 1;
+  for (uint64_t i = 0; i < n; ++i) x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+  return x;
+}
+uint64_t MemoryLoop(uint64_t rounds) {
+  std::vector<uint64_t> b(1 << 19);
+  for (size_t i = 0; i < b.size(); ++i) b[i] = i * 0x9E3779B97F4A7C15ULL;
+  uint64_t h = 0;
+  for (uint64_t r = 0; r < rounds; ++r) {
+    for (uint64_t& v : b) {
+      h ^= v * 0xff51afd7ed558ccdULL;
+      h = (h << 13) | (h >> 51);
+      v += h;
+    }
+  }
+  return h;
+}
+template <typename F>
+double OnThreads(int threads, F f) {
+  auto t0 = Clock::now();
+  std::vector<std::thread> ts;
+  std::vector<uint64_t> out(threads);
+  for (int t = 0; t < threads; ++t) ts.emplace_back([&, t] { out[t] = f(); });
+  for (auto& t : ts) t.join();
+  const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+  return out[0] == 42 ? s + 1e-9 : s;  // keeps the result alive
+}
+int Scale() {
+  auto arith = [] { return ArithmeticLoop(600000000); };
+  auto mem = [] { return MemoryLoop(1000); };
+  const double a1 = OnThreads(1, arith), a2 = OnThreads(2, arith);
+  const double m1 = OnThreads(1, mem), m2 = OnThreads(2, mem);
+  std::printf("scale two_threads_arithmetic=%.2fx two_threads_memory=%.2fx (wall: %.2f/%.2f s, %.2f/%.2f s)\n",
+              2 * a1 / a2, 2 * m1 / m2, a1, a2, m1, m2);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "scale") return Scale();
   if (argc < 4) {
     std::fprintf(stderr, "usage: dedup_bench generate OUT N DATA... | floor|sign|dedup FILE THREADS\n");
     return 1;

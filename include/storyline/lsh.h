@@ -152,6 +152,7 @@ class CompactLshIndex {
   // Bucket and fingerprint of `key` at the current size.
   void Locate(uint32_t key, size_t* bucket, uint32_t* fp) const;
   void Put(Band* b, uint32_t key, uint32_t entry_id1);
+  void PutAt(Band* b, uint32_t key, uint32_t entry_id1, size_t bucket, uint32_t fp);
   static void PutOverflow(Band* b, uint32_t key, uint32_t id1);
   void Split();
 

@@ -708,6 +708,10 @@ class Deduplicator {
     }
   }
 
+  // Articles per block of the two-thread decision pass: large enough that the
+  // hand-over between threads at each step costs little.
+  static constexpr size_t kBlock = 2048;
+
   // Content hash -> first input position, for the articles of one block of the
   // decision pass (at most kBlock; cleared per block).
   class BlockExact {
@@ -743,47 +747,50 @@ class Deduplicator {
     static size_t Home(uint64_t h) {
       return static_cast<size_t>((h * 0x9E3779B97F4A7C15ULL) >> (64 - kBits));
     }
-    static constexpr int kBits = 11;  // 2,048 slots for at most kBlock entries
+    static constexpr int kBits = std::bit_width(kBlock) + 1;  // load <= 0.5: kBlock entries at most
     static constexpr size_t kSize = size_t{1} << kBits;
     std::vector<uint64_t> keys_ = std::vector<uint64_t>(kSize);
     std::vector<uint32_t> pos_ = std::vector<uint32_t>(kSize, kNoRep);
     std::vector<uint32_t> used_;
   };
 
-  static constexpr size_t kBlock = 512;
-
   // The band keys of the kept articles of two consecutive blocks of the decision
-  // pass (local ids < 2 * kBlock), in one open-addressing table, grown as needed
-  // and small enough to stay in the core's cache: Query returns the ids sharing
-  // a band key, ascending, each once (what LshIndex would, at a fraction of the
-  // cost). Reset() empties it in constant time (entries carry a generation).
+  // pass (local ids < 2 * kBlock), in one open-addressing table, grown as needed:
+  // Query returns the ids sharing a band key, ascending, each once (what
+  // LshIndex would, at a fraction of the cost). Reset() empties it in constant
+  // time (entries carry a generation).
   class WindowIndex {
    public:
     // REQUIRES: bands < 256.
-    explicit WindowIndex(int bands) : bands_(bands), keys_(4096), meta_(4096) {}
+    explicit WindowIndex(int bands) : bands_(bands), slots_(4096, 0) {}
     void Reset() {
       used_ = 0;
       if (++gen_ == (1u << kGenBits)) {
-        std::fill(meta_.begin(), meta_.end(), 0);
+        std::fill(slots_.begin(), slots_.end(), 0);
         gen_ = 1;
       }
     }
     void Insert(uint32_t id, const uint32_t* keys) {
-      if ((used_ + bands_) * 2 > keys_.size()) Grow();  // load <= 0.5
+      if ((used_ + bands_) * 2 > slots_.size()) Grow();  // load <= 0.5
+      size_t home[256];
+      Prefetch(keys, home);
       for (int j = 0; j < bands_; ++j) {
-        Put(keys[j], (gen_ << kIdBandBits) | (static_cast<uint32_t>(j) << kIdBits) | id, j);
+        Put(keys[j], (gen_ << kIdBandBits) | (static_cast<uint32_t>(j) << kIdBits) | id, home[j]);
       }
       used_ += bands_;
     }
     void Query(const uint32_t* keys, std::vector<uint32_t>* out) const {
       out->clear();
       if (used_ == 0) return;
-      const size_t mask = keys_.size() - 1;
+      size_t home[256];
+      Prefetch(keys, home);
+      const size_t mask = slots_.size() - 1;
       for (int j = 0; j < bands_; ++j) {
         const uint32_t want = (gen_ << kBandBits) | static_cast<uint32_t>(j);
-        for (size_t s = Home(keys[j], j); (meta_[s] >> kIdBandBits) == gen_; s = (s + 1) & mask) {
-          if (keys_[s] == keys[j] && (meta_[s] >> kIdBits) == want) {
-            out->push_back(meta_[s] & ((1u << kIdBits) - 1));
+        for (size_t s = home[j]; Meta(slots_[s]) >> kIdBandBits == gen_; s = (s + 1) & mask) {
+          const uint64_t e = slots_[s];
+          if (static_cast<uint32_t>(e) == keys[j] && (Meta(e) >> kIdBits) == want) {
+            out->push_back(Meta(e) & ((1u << kIdBits) - 1));
           }
         }
       }
@@ -794,38 +801,43 @@ class Deduplicator {
     }
 
    private:
-    void Put(uint32_t key, uint32_t meta, int band) {
-      const size_t mask = keys_.size() - 1;
-      size_t s = Home(key, band);
-      while ((meta_[s] >> kIdBandBits) == gen_) s = (s + 1) & mask;
-      keys_[s] = key;
-      meta_[s] = meta;
+    static uint32_t Meta(uint64_t e) { return static_cast<uint32_t>(e >> 32); }
+    // With every article of the window kept the table outgrows the cache: every
+    // band's first slot is asked for before any is looked at.
+    void Prefetch(const uint32_t* keys, size_t* home) const {
+      for (int j = 0; j < bands_; ++j) {
+        home[j] = Home(keys[j], j);
+        __builtin_prefetch(&slots_[home[j]]);
+      }
+    }
+    void Put(uint32_t key, uint32_t meta, size_t s) {
+      const size_t mask = slots_.size() - 1;
+      while (Meta(slots_[s]) >> kIdBandBits == gen_) s = (s + 1) & mask;
+      slots_[s] = (static_cast<uint64_t>(meta) << 32) | key;
     }
     void Grow() {
-      std::vector<uint32_t> keys = std::move(keys_), meta = std::move(meta_);
-      keys_.assign(keys.size() * 2, 0);
-      meta_.assign(keys.size() * 2, 0);
-      for (size_t s = 0; s < keys.size(); ++s) {
-        if ((meta[s] >> kIdBandBits) == gen_) {
-          Put(keys[s], meta[s], static_cast<int>((meta[s] >> kIdBits) & ((1u << kBandBits) - 1)));
+      std::vector<uint64_t> old = std::move(slots_);
+      slots_.assign(old.size() * 2, 0);
+      for (uint64_t e : old) {
+        if (Meta(e) >> kIdBandBits == gen_) {
+          const int band = static_cast<int>((Meta(e) >> kIdBits) & ((1u << kBandBits) - 1));
+          Put(static_cast<uint32_t>(e), Meta(e), Home(static_cast<uint32_t>(e), band));
         }
       }
     }
-    static constexpr int kIdBits = 10;  // 2 * kBlock ids
+    static constexpr int kIdBits = std::bit_width(2 * kBlock - 1);  // 2 * kBlock ids
     static constexpr int kBandBits = 8;  // bands < 256 (Cluster checks)
     static constexpr int kIdBandBits = kIdBits + kBandBits;
     static constexpr int kGenBits = 32 - kIdBandBits;
-    static_assert(2 * kBlock <= (1u << kIdBits));
     size_t Home(uint32_t key, int band) const {
       const uint64_t h = (static_cast<uint64_t>(key) ^ (static_cast<uint64_t>(band) << 32)) *
                          0x9E3779B97F4A7C15ULL;
-      return static_cast<size_t>(h >> 32) & (keys_.size() - 1);
+      return static_cast<size_t>(h >> 32) & (slots_.size() - 1);
     }
     int bands_;
     uint32_t gen_ = 1;
     size_t used_ = 0;
-    std::vector<uint32_t> keys_;
-    std::vector<uint32_t> meta_;  // generation | band | id; generation 0 = empty
+    std::vector<uint64_t> slots_;  // (generation | band | id) << 32 | key; generation 0 = empty
   };
 
   // Decides block s (ranks [s * kBlock, ...)) in order, from its speculations

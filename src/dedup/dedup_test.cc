@@ -284,6 +284,36 @@ TEST(Dedup, SameOutputWithAnyThreadCount) {
   EXPECT_GT(dups, 0u);
 }
 
+// Two threads decide in blocks of 2,048 articles in keep order, with tables of
+// each block's content hashes and of the kept articles of two blocks: here
+// several blocks where every article is distinct, so kept (the tables at their
+// fullest), and copies of them in later blocks. Same records as one thread.
+TEST(Dedup, BlocksOfDistinctArticlesWithCopies) {
+  std::vector<Article> a;
+  for (int i = 0; i < 5000; ++i) {
+    a.push_back(Make("d" + std::to_string(i), Tokens(i * 40, i * 40 + 40, "w")));
+  }
+  for (int i = 0; i < 5000; i += 7) {  // a near copy (1 word of 40 changed), dated later
+    a.push_back(Make("c" + std::to_string(i), Tokens(i * 40, i * 40 + 39, "w") + "changed"));
+  }
+  std::vector<std::vector<DedupRecord>> runs;
+  for (int threads : {1, 2}) {
+    DedupOptions opt;
+    opt.threads = threads;
+    opt.keep = KeepPolicy::kFirst;
+    runs.push_back(RunDedup(a, opt).records);
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(runs[0][i].cluster, runs[1][i].cluster) << i;
+    ASSERT_EQ(runs[0][i].of_seq, runs[1][i].of_seq) << i;
+    ASSERT_EQ(runs[0][i].similarity, runs[1][i].similarity) << i;
+    kept += runs[1][i].kept();
+  }
+  EXPECT_EQ(kept, 5000u);
+  EXPECT_EQ(runs[1][5000].of_seq, 0u);  // c0 joins d0
+}
+
 }  // namespace
 }  // namespace storyline
 

@@ -360,6 +360,10 @@ void CompactLshIndex::Put(Band* b, uint32_t key, uint32_t id1) {
   size_t bucket;
   uint32_t fp;
   Locate(key, &bucket, &fp);
+  PutAt(b, key, id1, bucket, fp);
+}
+
+void CompactLshIndex::PutAt(Band* b, uint32_t key, uint32_t id1, size_t bucket, uint32_t fp) {
   uint32_t* s = b->slots.data() + bucket * kSlots;
   const unsigned empty = EmptySlots(s);
   if (empty != 0) {
@@ -407,7 +411,23 @@ void CompactLshIndex::Insert(uint32_t id, const uint32_t* keys) {
       splits_ < max_splits_) {
     Split();
   }
-  for (int j = 0; j < params_.bands; ++j) Put(&bands_[j], keys[j], id + 1);
+  // Every band's bucket is asked for before any is written (a cache miss each
+  // in a large index, unless a query just read them).
+  constexpr int kAhead = 64;
+  size_t bucket[kAhead];
+  uint32_t fp[kAhead];
+  const int ahead = std::min(params_.bands, kAhead);
+  for (int j = 0; j < ahead; ++j) {
+    Locate(keys[j], &bucket[j], &fp[j]);
+    __builtin_prefetch(bands_[j].slots.data() + bucket[j] * kSlots, 1);
+  }
+  for (int j = 0; j < params_.bands; ++j) {
+    if (j < ahead) {
+      PutAt(&bands_[j], keys[j], id + 1, bucket[j], fp[j]);
+    } else {
+      Put(&bands_[j], keys[j], id + 1);
+    }
+  }
   ++size_;
 }
 

@@ -364,7 +364,7 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
   f.years.erase(std::unique(f.years.begin(), f.years.end()), f.years.end());
 
   std::vector<relate_internal::NameMention> mentions;
-  relate_internal::ExtractNamesAndMentions(masked, &f.names, &mentions);
+  relate_internal::ExtractNamesAndMentions(masked, &f.names, &mentions, article.title);
   f.quotes = relate_internal::ExtractQuotesWithNames(masked, f.names, mentions);
   std::stable_sort(f.names.begin(), f.names.end(), [](const Name& a, const Name& b) {
     if (a.count != b.count) return a.count > b.count;

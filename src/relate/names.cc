@@ -340,7 +340,8 @@ std::string NameKey(std::string_view s) {
   r.reserve(s.size());
   for (unsigned char c : s) {
     if (c == '.') continue;
-    r.push_back(static_cast<char>(std::tolower(c)));
+    // "Russia-Ukraine War" and "Russia Ukraine War" are one name.
+    r.push_back(c == '-' ? ' ' : static_cast<char>(std::tolower(c)));
   }
   return r;
 }
@@ -348,6 +349,7 @@ std::string NameKey(std::string_view s) {
 struct Segment {
   uint32_t begin, end;  // bytes
   std::vector<std::string> lower_words;
+  std::vector<uint32_t> word_ends;  // byte end of each of lower_words
   bool after_title = false;
   bool sentence_start = false;
   bool acronym = false;
@@ -386,7 +388,7 @@ std::string Classify(const Segment& seg) {
 }  // namespace
 
 void ExtractNamesAndMentions(std::string_view text, std::vector<Name>* names,
-                             std::vector<NameMention>* mentions) {
+                             std::vector<NameMention>* mentions, std::string_view title) {
   names->clear();
   mentions->clear();
   std::vector<RawWord> words = ScanWords(text);
@@ -507,7 +509,9 @@ void ExtractNamesAndMentions(std::string_view text, std::vector<Name>* names,
         std::string lw = lower[part[q]];
         if (q == e - 1 && part[q] == run.back() && cut_last) lw.resize(lw.size() - cut_last);
         seg.lower_words.push_back(lw);
+        seg.word_ends.push_back(words[part[q]].end);
       }
+      seg.word_ends.back() = seg.end;
       size_t n = seg.lower_words.size();
       seg.acronym = n == 1 && words[part[b]].all_upper;
       bool has_letter_word = false;
@@ -521,6 +525,12 @@ void ExtractNamesAndMentions(std::string_view text, std::vector<Name>* names,
         if (seg.sentence_start && !seg.acronym && !seg.after_title && !mid_caps.count(w))
           continue;
         if (fw.count(w) || dates.count(w)) continue;
+        // A compound on a lower-case word is an adjective: "Russian-backed", "U.S.-led".
+        std::string_view sw = text.substr(seg.begin, seg.end - seg.begin);
+        size_t h = sw.rfind('-');
+        if (h != std::string_view::npos && h + 1 < sw.size() &&
+            std::islower(static_cast<unsigned char>(sw[h + 1])))
+          continue;
       } else if (n == 2 && !seg.after_title && IsDemonym(seg.lower_words[1]) &&
                  !Places().count(seg.lower_words[1])) {
         continue;  // "South Korean", "North Korean"
@@ -529,6 +539,58 @@ void ExtractNamesAndMentions(std::string_view text, std::vector<Name>* names,
       segments.push_back(std::move(seg));
     }
     i = j + 1;
+  }
+
+  // A heading written in title case ("Russia Promises to expand its ties ...:",
+  // "Moscow and Pyongyang Relations:") capitalises ordinary words. A run on a
+  // heading line that ends in a word the text (or the title) also writes in lower
+  // case loses that word, unless the whole run also appears outside headings.
+  {
+    auto is_heading = [&](uint32_t at) {
+      size_t b = text.rfind('\n', at);
+      b = b == std::string_view::npos ? 0 : b + 1;
+      size_t e = text.find('\n', at);
+      if (e == std::string_view::npos) e = text.size();
+      while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r')) --e;
+      if (e - b > 160 || e == b) return false;
+      char last = text[e - 1];
+      return last != '.' && last != '!' && last != '?' && last != '"' && last != ',' &&
+             !(e >= 3 && text.substr(e - 3, 3) == "\xE2\x80\x9D");  // ”
+    };
+    std::unordered_set<std::string> lower_seen;
+    for (size_t w = 0; w < words.size(); ++w)
+      if (words[w].has_letter && !words[w].upper_initial && !words[w].all_upper)
+        lower_seen.insert(lower[w]);
+    for (const RawWord& w : ScanWords(title))
+      if (w.has_letter && !w.upper_initial && !w.all_upper)
+        lower_seen.insert(AsciiLower(title.substr(w.begin, w.end - w.begin)));
+    std::vector<bool> heading(segments.size());
+    std::unordered_set<std::string> body_keys;
+    for (size_t q = 0; q < segments.size(); ++q) {
+      heading[q] = is_heading(segments[q].begin);
+      if (!heading[q])
+        body_keys.insert(NameKey(text.substr(segments[q].begin, segments[q].end - segments[q].begin)));
+    }
+    const auto& org = OrgWords();
+    const auto& place_words = PlaceWords();
+    for (size_t q = 0; q < segments.size(); ++q) {
+      Segment& seg = segments[q];
+      if (!heading[q] || seg.after_title || seg.lower_words.size() < 2) continue;
+      if (body_keys.count(NameKey(text.substr(seg.begin, seg.end - seg.begin)))) continue;
+      while (seg.lower_words.size() >= 2) {
+        const std::string& last = seg.lower_words.back();
+        if (!lower_seen.count(last) || org.count(last) || place_words.count(last)) break;
+        seg.lower_words.pop_back();
+        seg.word_ends.pop_back();
+        seg.end = seg.word_ends.back();
+      }
+      // What is left follows the single-word rule above.
+      if (seg.lower_words.size() == 1 && seg.sentence_start && !mid_caps.count(seg.lower_words[0]))
+        seg.lower_words.clear();
+    }
+    segments.erase(std::remove_if(segments.begin(), segments.end(),
+                                  [](const Segment& s) { return s.lower_words.empty(); }),
+                   segments.end());
   }
 
   // Group segments by key.

@@ -38,9 +38,11 @@ struct NameMention {
   bool after_title = false;
 };
 
-// ExtractNames, keeping the mentions (ordered by position).
+// ExtractNames, keeping the mentions (ordered by position). `title`, when given,
+// is evidence of which words are ordinary (written in lower case there): a run on
+// a title-case heading line of `text` loses such trailing words.
 void ExtractNamesAndMentions(std::string_view text, std::vector<Name>* names,
-                             std::vector<NameMention>* mentions);
+                             std::vector<NameMention>* mentions, std::string_view title = {});
 
 // ExtractQuotes with the names already found (AnalyzeArticle finds them once).
 std::vector<Quote> ExtractQuotesWithNames(std::string_view text, const std::vector<Name>& names,

@@ -303,6 +303,27 @@ std::string CleanSpaces(std::string_view s) {
   return out;
 }
 
+namespace {
+// The sentence's closing punctuation as written after `end` (a sentence span
+// stops before it): the terminator and any closing quote marks, so that a
+// summary sentence reads `... "a direct provocation."` and not `... "a direct
+// provocation`. Empty when the text has none there.
+std::string SentenceEnd(std::string_view text, size_t end) {
+  size_t i = end;
+  while (i < text.size() && (text[i] == '.' || text[i] == '!' || text[i] == '?') && i - end < 3) ++i;
+  for (;;) {
+    if (i < text.size() && (text[i] == '"' || text[i] == '\'' || text[i] == ')')) {
+      ++i;
+    } else if (text.substr(i, 3) == "\xE2\x80\x9D" || text.substr(i, 3) == "\xE2\x80\x99") {
+      i += 3;  // ” ’
+    } else {
+      break;
+    }
+  }
+  return std::string(text.substr(end, i - end));
+}
+}  // namespace
+
 std::vector<std::string> Summarize(const std::vector<SummaryInput>& members,
                                    const SparseVec& centroid, const TermStats& stats) {
   struct Cand {
@@ -329,6 +350,7 @@ std::vector<std::string> Summarize(const std::vector<SummaryInput>& members,
       if (words < 8 || words > 70) continue;
       std::string text = CleanSpaces(std::string_view(f.text).substr(s.begin, s.end - s.begin));
       if (seen[text] > 1) continue;
+      text += SentenceEnd(f.text, s.end);
       if (text.find("http") != std::string::npos) continue;
       SparseVec v;
       for (uint32_t t = s.tok_begin; t < s.tok_end && t < f.stems.size(); ++t) {

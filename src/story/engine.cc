@@ -1489,24 +1489,86 @@ StoryView StoryEngine::Impl::Present(const Story& s) const {
     if (it == surface.end()) continue;
     v.key_terms.push_back({it->second, "term", w / (s.cnorm > 0 ? s.cnorm : 1)});
   }
-  // Quotes: every member's, the same words counted once with the members sharing them.
-  std::map<std::string, size_t> qidx;
-  for (const Member* m : ms) {
-    if (!m->doc) continue;
-    std::set<std::string> mine;
-    for (const Quote& q : m->doc->f.quotes) {
-      std::string key = story_internal::CleanSpaces(q.text);
-      for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      auto it = qidx.find(key);
-      if (it == qidx.end()) {
-        qidx[key] = v.quotes.size();
-        mine.insert(key);
-        v.quotes.push_back({m->id, story_internal::CleanSpaces(q.text), q.speaker, q.begin, q.end, 1});
-      } else if (mine.insert(key).second) {
-        StoryQuoteView& sq = v.quotes[it->second];
-        ++sq.shared_by;
-        if (sq.speaker.empty()) sq.speaker = q.speaker;
+  // Quotes: every member's, one entry per quote however each member cuts it ("The
+  // foreign policy of the DPRK ... will not be tied to anything" in one, "will not
+  // be tied to anything" in another), with the members carrying it; one-word scare
+  // quotes ("natural") are left out. Shared quotes first, then full quotes before
+  // fragments, then in order of appearance.
+  {
+    struct QuoteGroup {
+      StoryQuoteView view;
+      std::vector<std::string> words;   // lower-cased words of the longest variant
+      std::unordered_set<uint64_t> runs;  // its 4-word runs, hashed
+      std::set<const Member*> members;
+      size_t order = 0;
+    };
+    auto words_of = [](std::string_view t) {
+      std::vector<std::string> w;
+      std::string cur;
+      for (unsigned char c : t) {
+        if (std::isalnum(c) || c >= 0x80) {
+          cur.push_back(static_cast<char>(std::tolower(c)));
+        } else if (!cur.empty()) {
+          w.push_back(std::move(cur));
+          cur.clear();
+        }
       }
+      if (!cur.empty()) w.push_back(std::move(cur));
+      return w;
+    };
+    // 4-word runs of a quote, hashed.
+    auto runs_of = [](const std::vector<std::string>& w) {
+      std::unordered_set<uint64_t> r;
+      for (size_t i = 0; i + 4 <= w.size(); ++i) {
+        std::string k = w[i] + ' ' + w[i + 1] + ' ' + w[i + 2] + ' ' + w[i + 3];
+        r.insert(std::hash<std::string>()(k));
+      }
+      return r;
+    };
+    // The same quote: equal words, or (four words or more) most 4-word runs of the
+    // shorter found in the longer.
+    auto same = [](const QuoteGroup& g, const std::vector<std::string>& w,
+                   const std::unordered_set<uint64_t>& runs) {
+      if (g.words == w) return true;
+      if (runs.empty() || g.runs.empty()) return false;
+      size_t hit = 0;
+      for (uint64_t h : runs) hit += g.runs.count(h);
+      return 2 * hit >= std::min(runs.size(), g.runs.size());
+    };
+    std::vector<QuoteGroup> groups;
+    for (const Member* m : ms) {
+      if (!m->doc) continue;
+      for (const Quote& q : m->doc->f.quotes) {
+        std::vector<std::string> w = words_of(q.text);
+        if (w.size() < 2) continue;
+        std::unordered_set<uint64_t> runs = runs_of(w);
+        QuoteGroup* g = nullptr;
+        for (QuoteGroup& cand : groups)
+          if (same(cand, w, runs)) { g = &cand; break; }
+        StoryQuoteView qv{m->id, story_internal::CleanSpaces(q.text), q.speaker, q.begin, q.end, 1};
+        if (!g) {
+          groups.push_back({std::move(qv), std::move(w), std::move(runs), {m}, groups.size()});
+          continue;
+        }
+        g->members.insert(m);
+        std::string speaker = g->view.speaker.empty() ? q.speaker : g->view.speaker;
+        if (w.size() > g->words.size()) {
+          g->view = std::move(qv);
+          g->words = std::move(w);
+          g->runs = std::move(runs);
+        }
+        g->view.speaker = std::move(speaker);
+      }
+    }
+    std::stable_sort(groups.begin(), groups.end(), [](const QuoteGroup& a, const QuoteGroup& b) {
+      if (a.members.size() != b.members.size()) return a.members.size() > b.members.size();
+      bool fa = a.words.size() >= 4, fb = b.words.size() >= 4;
+      if (fa != fb) return fa;
+      return a.order < b.order;
+    });
+    for (QuoteGroup& g : groups) {
+      g.view.shared_by = static_cast<int>(g.members.size());
+      v.quotes.push_back(std::move(g.view));
     }
   }
   v.summary = story_internal::Summarize(sum_in, s.centroid, stats);

@@ -135,10 +135,37 @@ TEST_F(SeedStories, QuotesCarryTheirSpeakersAndSharing) {
   EXPECT_TRUE(provocation);
 }
 
+// 002 quotes KCNA as "The foreign policy of the DPRK ... will not be tied to
+// anything, ..." and 001 cuts the same words as "will not be tied to anything,
+// ...": one quote carried by both. One-word scare quotes ("natural", "normal")
+// are not listed, and the shared quotes come first.
+TEST_F(SeedStories, QuotesCutDifferentlyAreOneAndScareQuotesAreLeftOut) {
+  StoryView s = StoryOf(k002);
+  int tied = 0;
+  for (const auto& q : s.quotes) {
+    if (q.text.find("will not be tied to anything") != std::string::npos) {
+      ++tied;
+      EXPECT_EQ(q.shared_by, 2);
+      EXPECT_THAT(q.text, HasSubstr("The foreign policy of the DPRK")) << "the longer cut is shown";
+    }
+    EXPECT_NE(q.text.find(' '), std::string::npos) << "one-word quote listed: " << q.text;
+  }
+  EXPECT_EQ(tied, 1);
+  ASSERT_FALSE(s.quotes.empty());
+  EXPECT_GE(s.quotes.front().shared_by, 2);
+}
+
 TEST_F(SeedStories, SummaryIsThreeToFiveSentencesFromTheStory) {
   StoryView s = StoryOf(k002);
   EXPECT_GE(s.summary.size(), 3u);
   EXPECT_LE(s.summary.size(), 5u);
+  // Each sentence keeps its closing punctuation and quote marks as written
+  // (`... it would be "a direct provocation."`).
+  for (const std::string& line : s.summary) {
+    ASSERT_FALSE(line.empty());
+    EXPECT_THAT(std::string(".!?\"").find(line.back()), ::testing::Ne(std::string::npos)) << line;
+    EXPECT_EQ(std::count(line.begin(), line.end(), '"') % 2, 0) << line;
+  }
   std::string joined;
   for (const auto& x : s.summary) joined += x + " ";
   EXPECT_THAT(joined, HasSubstr("Yoon"));

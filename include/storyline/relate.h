@@ -216,10 +216,23 @@ class TermStats {
   struct Table;
   // N and df among the added documents of `lang` (not English, 20+ documents).
   bool LanguageDf(uint64_t term, std::string_view lang, double* n, double* df) const;
+  // Key -> count, open addressing with linear probing (the keys are hashes
+  // already); key 0 is kept apart (0 marks an empty slot).
+  class CountTable {
+   public:
+    uint32_t Get(uint64_t key) const;
+    void Increment(uint64_t key);
+
+   private:
+    void Grow();
+    std::vector<std::pair<uint64_t, uint32_t>> slots_;  // size a power of two (or 0)
+    size_t used_ = 0;
+    uint32_t zero_ = 0;  // the count of key 0
+  };
   std::shared_ptr<const Table> background_;      // shared, immutable
-  std::unordered_map<uint64_t, uint32_t> corpus_;  // term -> documents added
+  CountTable corpus_;  // term -> documents added
   // (language, term) -> documents added, for languages other than English
-  std::unordered_map<uint64_t, uint32_t> lang_corpus_;
+  CountTable lang_corpus_;
   std::unordered_map<std::string, uint64_t> lang_docs_;  // language -> documents added
   uint64_t added_ = 0;
 };

@@ -190,6 +190,11 @@ class TermStats {
  public:
   // Starts with the background table (use_background = false: empty).
   explicit TermStats(bool use_background = true);
+  // Copies and moves take a new version (see version_).
+  TermStats(const TermStats& o);
+  TermStats(TermStats&& o) noexcept;
+  TermStats& operator=(const TermStats& o);
+  TermStats& operator=(TermStats&& o) noexcept;
   // Counts the document's distinct terms and name tokens.
   void Add(const ArticleFeatures& doc);
   // Smoothed inverse document frequency: ln((N + 1) / (df + 1)) + 1, N and df
@@ -235,6 +240,10 @@ class TermStats {
   CountTable lang_corpus_;
   std::unordered_map<std::string, uint64_t> lang_docs_;  // language -> documents added
   uint64_t added_ = 0;
+  // Names the counts' current state, unique across all TermStats of the process
+  // (new on construction, copy, move and Add): Idf keeps its recent answers in a
+  // per-thread cache under (version, term).
+  uint64_t version_ = 0;
 };
 
 // ---- Similarity -----------------------------------------------------------

@@ -3,6 +3,7 @@
 // TermStats: background document frequencies (compiled-in table) plus the
 // corpus at hand, and the term hash they share with ArticleFeatures.
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <mutex>
@@ -89,7 +90,63 @@ struct TermStats::Table {
   }
 };
 
-TermStats::TermStats(bool use_background) {
+namespace {
+std::atomic<uint64_t> next_version{1};  // 0: never a version (an empty cache entry)
+uint64_t NewVersion() { return next_version.fetch_add(1, std::memory_order_relaxed); }
+
+// Idf's recent answers, per thread (no locks: readers may run on many threads):
+// direct-mapped by term, each entry valid for one version of one TermStats.
+struct IdfCacheEntry {
+  uint64_t version;
+  uint64_t term;
+  double idf;
+};
+constexpr size_t kIdfCacheSlots = 1024;
+thread_local IdfCacheEntry idf_cache[kIdfCacheSlots];  // zero: empty
+}  // namespace
+
+TermStats::TermStats(const TermStats& o)
+    : background_(o.background_),
+      corpus_(o.corpus_),
+      lang_corpus_(o.lang_corpus_),
+      lang_docs_(o.lang_docs_),
+      added_(o.added_),
+      version_(NewVersion()) {}
+
+TermStats::TermStats(TermStats&& o) noexcept
+    : background_(std::move(o.background_)),
+      corpus_(std::move(o.corpus_)),
+      lang_corpus_(std::move(o.lang_corpus_)),
+      lang_docs_(std::move(o.lang_docs_)),
+      added_(o.added_),
+      version_(NewVersion()) {
+  o.version_ = NewVersion();
+}
+
+TermStats& TermStats::operator=(const TermStats& o) {
+  if (this == &o) return *this;
+  background_ = o.background_;
+  corpus_ = o.corpus_;
+  lang_corpus_ = o.lang_corpus_;
+  lang_docs_ = o.lang_docs_;
+  added_ = o.added_;
+  version_ = NewVersion();
+  return *this;
+}
+
+TermStats& TermStats::operator=(TermStats&& o) noexcept {
+  if (this == &o) return *this;
+  background_ = std::move(o.background_);
+  corpus_ = std::move(o.corpus_);
+  lang_corpus_ = std::move(o.lang_corpus_);
+  lang_docs_ = std::move(o.lang_docs_);
+  added_ = o.added_;
+  version_ = NewVersion();
+  o.version_ = NewVersion();
+  return *this;
+}
+
+TermStats::TermStats(bool use_background) : version_(NewVersion()) {
   if (use_background) {
     static const std::shared_ptr<const Table> shared = [] {
       auto tab = std::make_shared<Table>();
@@ -176,6 +233,7 @@ void TermStats::Add(const ArticleFeatures& doc) {
       corpus_.Increment(k);
   }
   ++added_;
+  version_ = NewVersion();
 }
 
 uint64_t TermStats::documents() const {
@@ -185,11 +243,15 @@ uint64_t TermStats::documents() const {
 size_t TermStats::background_terms() const { return background_ ? background_->t->df.size() : 0; }
 
 double TermStats::Idf(uint64_t term) const {
+  IdfCacheEntry& e = idf_cache[static_cast<size_t>((term * 0x9e3779b97f4a7c15ULL) >> 54) % kIdfCacheSlots];
+  if (e.version == version_ && e.term == term) return e.idf;
   double n = static_cast<double>(documents());
   double df = 0;
   if (background_) df += background_->Get(term);
   df += corpus_.Get(term);
-  return std::log((n + 1.0) / (df + 1.0)) + 1.0;
+  const double idf = std::log((n + 1.0) / (df + 1.0)) + 1.0;
+  e = {version_, term, idf};
+  return idf;
 }
 
 bool TermStats::LanguageDf(uint64_t term, std::string_view lang, double* n, double* df) const {

@@ -260,17 +260,10 @@ SparseVec TopN(const SparseVec& v, size_t n) {
   return out;
 }
 
-// The name tokens of all the names of an article, sorted and unique.
-std::vector<uint64_t> DocNameTokens(const StoryDoc& doc) {
-  std::vector<uint64_t> out;
-  for (const Name& n : doc.f.names) {
-    std::vector<uint64_t> t = NameTokens(n.text);
-    out.insert(out.end(), t.begin(), t.end());
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
+// The name tokens of all the names of an article, sorted and unique: the
+// analysis made them already (StoryDoc::name_words splits, lower-cases and hashes
+// the words of every name as NameTokens does).
+std::vector<uint64_t> DocNameTokens(const StoryDoc& doc) { return doc.name_words; }
 
 bool Contains(const std::vector<uint64_t>& sorted, uint64_t k) {
   return std::binary_search(sorted.begin(), sorted.end(), k);
@@ -1330,7 +1323,7 @@ struct StoryEngine::Impl {
     story_internal::TermAndLeadVectors(doc.f, stats, &m.tv, &m.lv);
     m.nv = story_internal::NameVector(doc.f, stats);
     m.numv = story_internal::NumberVector(doc.f);
-    m.sv = story_internal::SalientNameVector(doc.f);
+    m.sv = doc.salient;
     for (const Name& n : doc.f.names) {
       if (n.count < 2) continue;
       auto toks = NameTokens(n.text);
@@ -1924,6 +1917,7 @@ uint64_t HeapOf(const StoryDoc& d) {
   for (const Quote& q : f.quotes) b += HeapOf(q.text) + HeapOf(q.speaker) + HeapOf(q.speaker_evidence);
   b += HeapOf(f.provenance.agency) + HeapOf(f.provenance.byline);
   b += HeapOf(d.date.granularity) + HeapOf(d.date.method) + HeapOf(d.date.evidence);
+  b += HeapOf(d.salient);
   return b;
 }
 

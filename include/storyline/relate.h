@@ -190,6 +190,11 @@ class TermStats {
  public:
   // Starts with the background table (use_background = false: empty).
   explicit TermStats(bool use_background = true);
+  // Copies and moves take a new version (see version_).
+  TermStats(const TermStats& o);
+  TermStats(TermStats&& o) noexcept;
+  TermStats& operator=(const TermStats& o);
+  TermStats& operator=(TermStats&& o) noexcept;
   // Counts the document's distinct terms and name tokens.
   void Add(const ArticleFeatures& doc);
   // Smoothed inverse document frequency: ln((N + 1) / (df + 1)) + 1, N and df
@@ -216,12 +221,29 @@ class TermStats {
   struct Table;
   // N and df among the added documents of `lang` (not English, 20+ documents).
   bool LanguageDf(uint64_t term, std::string_view lang, double* n, double* df) const;
+  // Key -> count, open addressing with linear probing (the keys are hashes
+  // already); key 0 is kept apart (0 marks an empty slot).
+  class CountTable {
+   public:
+    uint32_t Get(uint64_t key) const;
+    void Increment(uint64_t key);
+
+   private:
+    void Grow();
+    std::vector<std::pair<uint64_t, uint32_t>> slots_;  // size a power of two (or 0)
+    size_t used_ = 0;
+    uint32_t zero_ = 0;  // the count of key 0
+  };
   std::shared_ptr<const Table> background_;      // shared, immutable
-  std::unordered_map<uint64_t, uint32_t> corpus_;  // term -> documents added
+  CountTable corpus_;  // term -> documents added
   // (language, term) -> documents added, for languages other than English
-  std::unordered_map<uint64_t, uint32_t> lang_corpus_;
+  CountTable lang_corpus_;
   std::unordered_map<std::string, uint64_t> lang_docs_;  // language -> documents added
   uint64_t added_ = 0;
+  // Names the counts' current state, unique across all TermStats of the process
+  // (new on construction, copy, move and Add): Idf keeps its recent answers in a
+  // per-thread cache under (version, term).
+  uint64_t version_ = 0;
 };
 
 // ---- Similarity -----------------------------------------------------------

@@ -77,6 +77,7 @@ StoryDoc AnalyzeForStory(const Article& a) {
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
   }
+  d.salient = SalientNameVector(d.f);
   return d;
 }
 

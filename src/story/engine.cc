@@ -5,6 +5,7 @@
 // joins the best one above the threshold or opens a new story, and its story links
 // to a topic the same way over a longer window.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
 #include <set>
@@ -53,6 +54,62 @@ struct Member {
   // Same-event probabilities with earlier members of its story (their seq), as
   // the split checks computed them (each pair computed once while both are live).
   std::vector<std::pair<uint64_t, float>> pe;
+};
+
+// Key -> count in one open-addressing table (linear probing; the keys are hashes
+// already; key 0 is kept apart, 0 marks an empty slot): a count is one probe
+// sequence, with no allocation per key.
+class FlatCounts {
+ public:
+  void Increment(uint64_t key) { ++*Slot(key); }
+  void Set(uint64_t key, uint32_t count) { *Slot(key) = count; }
+  size_t size() const { return used_ + (has_zero_ ? 1 : 0); }
+  uint64_t HeapBytes() const {
+    return slots_.capacity() ? slots_.capacity() * sizeof(slots_[0]) + 16 : 0;
+  }
+  // Calls fn(key, count) for every key (in no particular order).
+  template <typename F>
+  void ForEach(F fn) const {
+    if (has_zero_) fn(uint64_t{0}, zero_);
+    for (const auto& [k, c] : slots_)
+      if (k != 0) fn(k, c);
+  }
+
+ private:
+  uint32_t* Slot(uint64_t key) {
+    if (key == 0) {
+      has_zero_ = true;
+      return &zero_;
+    }
+    if (2 * (used_ + 1) > slots_.size()) Grow();  // at most half full
+    const size_t mask = slots_.size() - 1;
+    size_t h = Home(key, mask);
+    while (slots_[h].first != 0 && slots_[h].first != key) h = (h + 1) & mask;
+    if (slots_[h].first == 0) {
+      slots_[h].first = key;
+      ++used_;
+    }
+    return &slots_[h].second;
+  }
+  static size_t Home(uint64_t key, size_t mask) {
+    return static_cast<size_t>((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+  }
+  void Grow() {
+    std::vector<std::pair<uint64_t, uint32_t>> old;
+    old.swap(slots_);
+    slots_.assign(old.empty() ? 1024 : 2 * old.size(), {0, 0});
+    const size_t mask = slots_.size() - 1;
+    for (const auto& e : old) {
+      if (e.first == 0) continue;
+      size_t h = Home(e.first, mask);
+      while (slots_[h].first != 0) h = (h + 1) & mask;
+      slots_[h] = e;
+    }
+  }
+  std::vector<std::pair<uint64_t, uint32_t>> slots_;
+  size_t used_ = 0;
+  uint32_t zero_ = 0;
+  bool has_zero_ = false;
 };
 
 // Lower-cased word keys of a name ("Tony Thompson" -> {tony, thompson}).
@@ -203,17 +260,10 @@ SparseVec TopN(const SparseVec& v, size_t n) {
   return out;
 }
 
-// The name tokens of all the names of an article, sorted and unique.
-std::vector<uint64_t> DocNameTokens(const StoryDoc& doc) {
-  std::vector<uint64_t> out;
-  for (const Name& n : doc.f.names) {
-    std::vector<uint64_t> t = NameTokens(n.text);
-    out.insert(out.end(), t.begin(), t.end());
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
+// The name tokens of all the names of an article, sorted and unique: the
+// analysis made them already (StoryDoc::name_words splits, lower-cases and hashes
+// the words of every name as NameTokens does).
+std::vector<uint64_t> DocNameTokens(const StoryDoc& doc) { return doc.name_words; }
 
 bool Contains(const std::vector<uint64_t>& sorted, uint64_t k) {
   return std::binary_search(sorted.begin(), sorted.end(), k);
@@ -264,7 +314,7 @@ double TimeFactor(Timestamp t, double conf, Timestamp lo, Timestamp hi) {
 struct StoryEngine::Impl {
   StoryOptions opt;
   TermStats stats{true};
-  std::unordered_map<uint64_t, uint32_t> df;  // mirror of stats' corpus counts (snapshot)
+  FlatCounts df;  // mirror of stats' corpus counts (snapshot)
   uint64_t df_docs = 0;
   Timestamp clock = kNoTime;
   uint64_t seq = 0;
@@ -301,8 +351,52 @@ struct StoryEngine::Impl {
   std::vector<NearMembers> near_cache;
   std::vector<NearMember> near_scratch;
 
+  // The cosines of the arriving article with the members it met (the member pass,
+  // the same-event check, Relate, the split and merge checks look at many of the
+  // same members): each computed once per article. An entry is valid while `art`
+  // is the article's seq (seqs are unique: no clearing between articles).
+  enum VecKind { kTermVec = 0, kNameVec = 1, kNumberVec = 2, kLeadVec = 3 };
+  struct PairMemo {
+    uint64_t art = ~uint64_t{0};
+    uint64_t seq = 0;
+    double dot[4] = {0, 0, 0, 0};
+    uint8_t have = 0;  // bit k: dot[k] is known
+  };
+  static constexpr size_t kMemoSlots = 512;  // a power of two
+  static constexpr size_t kMemoMax = kMemoSlots / 2;
+  mutable std::vector<PairMemo> memo_ = std::vector<PairMemo>(kMemoSlots);
+  mutable size_t memo_used_ = 0;
+  uint64_t memo_art_ = ~uint64_t{0};  // the arriving article's seq
+
+  static const SparseVec& VecOf(const Member& x, int kind) {
+    return kind == kTermVec ? x.tv : kind == kNameVec ? x.nv : kind == kNumberVec ? x.numv : x.lv;
+  }
+  // Dot of the two members' vectors of `kind`; remembered when one of them is the
+  // arriving article (the same value either way: each product of two floats is
+  // exact in double and the products are summed in key order).
+  double PairDot(const Member& x, const Member& y, int kind) const {
+    const Member* other = x.seq == memo_art_ ? &y : y.seq == memo_art_ ? &x : nullptr;
+    if (!other || other->seq == memo_art_) return Dot(VecOf(x, kind), VecOf(y, kind));
+    const size_t mask = kMemoSlots - 1;
+    size_t h = static_cast<size_t>((other->seq * 0x9e3779b97f4a7c15ULL) >> 40) & mask;
+    while (memo_[h].art == memo_art_ && memo_[h].seq != other->seq) h = (h + 1) & mask;
+    PairMemo& e = memo_[h];
+    if (e.art == memo_art_ && (e.have >> kind & 1)) return e.dot[kind];
+    const double d = Dot(VecOf(x, kind), VecOf(y, kind));
+    if (e.art != memo_art_) {
+      if (memo_used_ >= kMemoMax) return d;  // full: not remembered
+      ++memo_used_;
+      e.art = memo_art_;
+      e.seq = other->seq;
+      e.have = 0;
+    }
+    e.dot[kind] = d;
+    e.have |= static_cast<uint8_t>(1u << kind);
+    return d;
+  }
+
   NearMember Near(const Member& x, size_t i, const Member& m) const {
-    const double tc = Dot(m.tv, x.tv), nc = Dot(m.nv, x.nv), mc = Dot(m.numv, x.numv);
+    const double tc = PairDot(m, x, kTermVec), nc = PairDot(m, x, kNameVec), mc = PairDot(m, x, kNumberVec);
     // As ScoreMember.
     return {opt.term_weight * tc + opt.name_weight * nc + opt.number_weight * mc, i, tc, nc, mc};
   }
@@ -399,18 +493,27 @@ struct StoryEngine::Impl {
         std::fill(table_.begin(), table_.end(), HitCell{});
         gen_ = 1;
       }
+      // Each id's hits summed in its cell (in the order of the lists, then of the
+      // ids in each list); cells_buf_ lists the cells in first-hit order.
+      HitCell* const table = table_.data();
+      const uint32_t gen = gen_;
+      cells_buf_.clear();
       for (const auto& [list, w] : lists_buf_) {
         for (int64_t id : *list) {
           size_t h = static_cast<size_t>((static_cast<uint64_t>(id) * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
-          while (table_[h].gen == gen_ && table_[h].id != id) h = (h + 1) & mask;
-          HitCell& c = table_[h];
-          if (c.gen != gen_) {
-            c = {id, static_cast<uint32_t>(order_buf_.size()), gen_};
-            order_buf_.emplace_back(0.0, id);
+          while (table[h].gen == gen && table[h].id != id) h = (h + 1) & mask;
+          HitCell& c = table[h];
+          if (c.gen != gen) {
+            c.id = id;
+            c.gen = gen;
+            c.sum = 0.0;
+            cells_buf_.push_back(static_cast<uint32_t>(h));
           }
-          order_buf_[c.slot].first += w;
+          c.sum += w;
         }
       }
+      order_buf_.reserve(cells_buf_.size());
+      for (uint32_t h : cells_buf_) order_buf_.emplace_back(table[h].sum, table[h].id);
     }
     auto better = [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -428,13 +531,14 @@ struct StoryEngine::Impl {
   // Scratch of Candidates (the engine is single-threaded).
   struct HitCell {
     int64_t id = 0;
-    uint32_t slot = 0;
+    double sum = 0;    // the id's hits (summed weights)
     uint32_t gen = 0;  // the cell is in use in call `gen`
   };
   std::vector<HitCell> table_;
   uint32_t gen_ = 0;
   std::vector<std::pair<const std::vector<int64_t>*, float>> lists_buf_;
   std::vector<std::pair<double, int64_t>> order_buf_;
+  std::vector<uint32_t> cells_buf_;
 
   // ---- Scores ---------------------------------------------------------------
 
@@ -530,7 +634,7 @@ struct StoryEngine::Impl {
     for (size_t i = 0; i < k; ++i) {
       const Member& x = s.members[near[i].i];
       if (original_near && !x.of.empty()) continue;
-      const double tc = near[i].tc, nc = near[i].nc, mc = near[i].mc, lc = Dot(m.lv, x.lv);
+      const double tc = near[i].tc, nc = near[i].nc, mc = near[i].mc, lc = PairDot(m, x, kLeadVec);
       const double bound = story_internal::SameEventBound(tc, nc, mc, lc);
       if (bound <= best) continue;
       if (bound <= enough) {
@@ -558,8 +662,8 @@ struct StoryEngine::Impl {
     double best = 0;
     for (const Member* x : pick(a))
       for (const Member* y : pick(b)) {
-        const double tc = Dot(x->tv, y->tv), nc = Dot(x->nv, y->nv), mc = Dot(x->numv, y->numv),
-                     lc = Dot(x->lv, y->lv);
+        const double tc = PairDot(*x, *y, kTermVec), nc = PairDot(*x, *y, kNameVec),
+                     mc = PairDot(*x, *y, kNumberVec), lc = PairDot(*x, *y, kLeadVec);
         if (story_internal::SameEventBound(tc, nc, mc, lc) <= best) continue;
         story_internal::SpecificConflict c = story_internal::CompareSpecifics(*x->doc, *y->doc);
         best = std::max(best, story_internal::SameEventProbability(tc, nc, mc, lc, c));
@@ -567,13 +671,31 @@ struct StoryEngine::Impl {
     return best;
   }
 
-  double ScoreStory(const Story& s, const SparseVec& tv, const SparseVec& nv, const SparseVec& numv,
-                    Timestamp t, double conf) const {
-    double ct = s.cnorm > 0 ? DotMap(tv, s.centroid) / s.cnorm : 0;
-    double cn = s.nnorm > 0 ? DotMap(nv, s.names) / s.nnorm : 0;
-    double cm = s.numnorm > 0 ? DotMap(numv, s.numbers) / s.numnorm : 0;
+  // Whether two vectors hold the same entries, bit for bit.
+  static bool SameEntries(const SparseVec& a, const SparseVec& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (a[i].first != b[i].first ||
+          std::bit_cast<uint32_t>(a[i].second) != std::bit_cast<uint32_t>(b[i].second))
+        return false;
+    return true;
+  }
+  // Dot of the article's vector of `kind` with a story's sum of them. The sums of a
+  // story of one member (not capped) are that member's vectors: then it is the
+  // member's cosine, remembered for the member pass (the same value).
+  double StoryDot(const Member& m, const Story& s, const SparseVec& sum, int kind) const {
+    if (s.members.size() == 1 && SameEntries(sum, VecOf(s.members[0], kind)))
+      return PairDot(m, s.members[0], kind);
+    return DotMap(VecOf(m, kind), sum);
+  }
+
+  // The article against a story's sums, by the time factor of their dates.
+  double ScoreStory(const Story& s, const Member& m) const {
+    double ct = s.cnorm > 0 ? StoryDot(m, s, s.centroid, kTermVec) / s.cnorm : 0;
+    double cn = s.nnorm > 0 ? StoryDot(m, s, s.names, kNameVec) / s.nnorm : 0;
+    double cm = s.numnorm > 0 ? StoryDot(m, s, s.numbers, kNumberVec) / s.numnorm : 0;
     double score = opt.term_weight * ct + opt.name_weight * cn + opt.number_weight * cm;
-    return score * TimeFactor(t, conf, s.date_min, s.date_max);
+    return score * TimeFactor(m.time, m.date_confidence, s.date_min, s.date_max);
   }
 
   double ScoreMember(const Member& m, const SparseVec& tv, const SparseVec& nv,
@@ -655,7 +777,7 @@ struct StoryEngine::Impl {
       const Member& x = s->members[i];
       if (!x.doc) continue;
       ++seen;
-      double sim = Dot(m->tv, x.tv);
+      double sim = PairDot(*m, x, kTermVec);
       if (sim > best_sim) { best_sim = sim; best = static_cast<int>(i); }
     }
     if (m->doc && orig.doc && m->doc->f.content_hash == orig.doc->f.content_hash) {
@@ -672,7 +794,7 @@ struct StoryEngine::Impl {
     co.sentence_alignment = true;
     for (int ti : targets) {
       Member& x = s->members[ti];
-      if (Dot(m->tv, x.tv) < kCompareMinCosine) continue;
+      if (PairDot(*m, x, kTermVec) < kCompareMinCosine) continue;
       CompareResult r = Compare(m->doc->f, x.doc->f, co);
       ++st.relate_compares;
       if (!IsDerived(r.relation)) continue;
@@ -893,14 +1015,25 @@ struct StoryEngine::Impl {
     for (size_t b = 1; b < n; ++b) {
       Member& y = s->members[idx[b]];
       kept.clear();
+      // y.pe lists the members of the last check in their order, which is kept:
+      // the search goes on from the last entry found (wrapping round), so each
+      // lookup is mostly one step.
+      size_t cur = 0;
+      const size_t npe = y.pe.size();
       for (size_t a = 0; a < b; ++a) {
         const Member& x = s->members[idx[a]];
         double pr = -1;
-        for (const auto& [q, v] : y.pe)
-          if (q == x.seq) { pr = v; break; }
+        for (size_t t = 0; t < npe; ++t) {
+          const size_t u = cur + t < npe ? cur + t : cur + t - npe;
+          if (y.pe[u].first == x.seq) {
+            pr = y.pe[u].second;
+            cur = u + 1 < npe ? u + 1 : 0;
+            break;
+          }
+        }
         if (pr < 0) {
-          const double tc = Dot(x.tv, y.tv), nc = Dot(x.nv, y.nv), mc = Dot(x.numv, y.numv),
-                       lc = Dot(x.lv, y.lv);
+          const double tc = PairDot(x, y, kTermVec), nc = PairDot(x, y, kNameVec),
+                       mc = PairDot(x, y, kNumberVec), lc = PairDot(x, y, kLeadVec);
           story_internal::SpecificConflict c = story_internal::CompareSpecifics(*x.doc, *y.doc);
           pr = static_cast<float>(story_internal::SameEventProbability(tc, nc, mc, lc, c));
           ++st.split_pairs;
@@ -920,16 +1053,31 @@ struct StoryEngine::Impl {
       const double s = static_cast<double>(groups[g].size());
       return s > 1 ? within[g] / (s * (s - 1) / 2) : 1.0;
     };
+    auto avg_of = [&](size_t i, size_t j) {
+      return sum[i * n + j] / (static_cast<double>(groups[i].size()) * groups[j].size());
+    };
+    // Each row's best pair: the first alive j > i of the highest average above -1
+    // (rj = n: none). The closest pair is the first row's best of the highest
+    // value: the first pair (i, j) of that value in scan order, as a scan of all
+    // pairs finds; after a merge only the rows it touched are looked at again.
+    std::vector<double> rv(n, -1);
+    std::vector<size_t> rj(n, n);
+    auto rescan = [&](size_t i) {
+      rv[i] = -1;
+      rj[i] = n;
+      for (size_t j = i + 1; j < n; ++j) {
+        if (!alive[j]) continue;
+        const double avg = avg_of(i, j);
+        if (avg > rv[i]) { rv[i] = avg; rj[i] = j; }
+      }
+    };
+    for (size_t i = 0; i < n; ++i) rescan(i);
     for (;;) {
       double best = -1;
       size_t bi = 0, bj = 0;
       for (size_t i = 0; i < n; ++i) {
-        if (!alive[i]) continue;
-        for (size_t j = i + 1; j < n; ++j) {
-          if (!alive[j]) continue;
-          const double avg = sum[i * n + j] / (static_cast<double>(groups[i].size()) * groups[j].size());
-          if (avg > best) { best = avg; bi = i; bj = j; }
-        }
+        if (!alive[i] || rj[i] == n) continue;
+        if (rv[i] > best) { best = rv[i]; bi = i; bj = rj[i]; }
       }
       if (best < opt.split_threshold) break;
       // Two groups of some size, each far more alike inside than with the other:
@@ -946,6 +1094,18 @@ struct StoryEngine::Impl {
       }
       groups[bi].insert(groups[bi].end(), groups[bj].begin(), groups[bj].end());
       alive[bj] = false;
+      // bi < bj. Row bi changed throughout; rows before bi changed at bi and lost
+      // bj; rows between lost bj; rows after bj are untouched.
+      rescan(bi);
+      for (size_t k = 0; k < bj; ++k) {
+        if (!alive[k] || k == bi) continue;
+        if (rj[k] == bj || (k < bi && rj[k] == bi)) {
+          rescan(k);
+        } else if (k < bi) {
+          const double avg = avg_of(k, bi);
+          if (avg > rv[k] || (avg == rv[k] && avg > -1 && bi < rj[k])) { rv[k] = avg; rj[k] = bi; }
+        }
+      }
     }
     // Groups leaving: not the original's, large enough.
     const size_t orig_pos = static_cast<size_t>(std::find(idx.begin(), idx.end(), s->original) - idx.begin());
@@ -1133,7 +1293,7 @@ struct StoryEngine::Impl {
         if (any && k == prev) continue;
         any = true;
         prev = k;
-        ++df[k];
+        df.Increment(k);
       }
     } else {
       std::vector<uint64_t> keys;
@@ -1141,7 +1301,7 @@ struct StoryEngine::Impl {
       keys.insert(keys.end(), names.begin(), names.end());
       std::sort(keys.begin(), keys.end());
       keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-      for (uint64_t k : keys) ++df[k];
+      for (uint64_t k : keys) df.Increment(k);
     }
     ++df_docs;
   }
@@ -1155,13 +1315,15 @@ struct StoryEngine::Impl {
     Member m;
     m.id = a.id;
     m.seq = seq++;
+    memo_art_ = m.seq;
+    memo_used_ = 0;
     m.time = doc.date.time;
     m.date_confidence = doc.date.confidence;
     m.date_evidence = doc.date.method.empty() ? "" : doc.date.method + ": " + doc.date.evidence;
     story_internal::TermAndLeadVectors(doc.f, stats, &m.tv, &m.lv);
     m.nv = story_internal::NameVector(doc.f, stats);
     m.numv = story_internal::NumberVector(doc.f);
-    m.sv = story_internal::SalientNameVector(doc.f);
+    m.sv = doc.salient;
     for (const Name& n : doc.f.names) {
       if (n.count < 2) continue;
       auto toks = NameTokens(n.text);
@@ -1183,7 +1345,7 @@ struct StoryEngine::Impl {
     std::vector<std::pair<double, int64_t>> scored;
     for (int64_t id : cands) {
       const Story& s = stories.at(id);
-      double sc = ScoreStory(s, m.tv, m.nv, m.numv, m.time, m.date_confidence);
+      double sc = ScoreStory(s, m);
       if (id == copy_of) sc = std::max(sc, 1.0);
       scored.emplace_back(sc, id);
       ++st.candidates_scored;
@@ -1817,6 +1979,7 @@ uint64_t HeapOf(const StoryDoc& d) {
   for (const Quote& q : f.quotes) b += HeapOf(q.text) + HeapOf(q.speaker) + HeapOf(q.speaker_evidence);
   b += HeapOf(f.provenance.agency) + HeapOf(f.provenance.byline);
   b += HeapOf(d.date.granularity) + HeapOf(d.date.method) + HeapOf(d.date.evidence);
+  b += HeapOf(d.salient);
   return b;
 }
 
@@ -1867,7 +2030,7 @@ EngineMemory StoryEngine::memory() const {
   }
   r.index = NodesOf(m.postings) + NodesOf(m.content) + TreeNodesOf(m.by_time) +
             TreeNodesOf(m.changed_stories) + TreeNodesOf(m.changed_topics) +
-            HeapOf(m.table_) + HeapOf(m.lists_buf_) + HeapOf(m.order_buf_);
+            HeapOf(m.table_) + HeapOf(m.lists_buf_) + HeapOf(m.order_buf_) + HeapOf(m.cells_buf_);
   for (const auto& [k, v] : m.postings) r.index += HeapOf(v);
   r.topics = TreeNodesOf(m.topics) + NodesOf(m.topic_postings) + NodesOf(m.briefs) + HeapOf(m.merges) +
              TreeNodesOf(m.merged_into);
@@ -1878,7 +2041,7 @@ EngineMemory StoryEngine::memory() const {
   for (const auto& x : m.merges) r.topics += HeapOf(x.by_article);
   r.topics_held = m.topics.size();
   r.briefs = m.briefs.size();
-  r.statistics = NodesOf(m.df);
+  r.statistics = m.df.HeapBytes();
   r.retired = TreeNodesOf(m.retired) + TreeNodesOf(m.retired_topics);
   for (const auto& [id, v] : m.retired) r.retired += HeapOf(v);
   for (const auto& [id, t] : m.retired_topics) r.retired += HeapOf(t.label) + HeapOf(t.stories);
@@ -1997,7 +2160,9 @@ std::string StoryEngine::Snapshot() const {
   // Term statistics (the corpus part; the background table ships with the code).
   w.U64(m.df_docs);
   {
-    std::vector<std::pair<uint64_t, uint32_t>> df(m.df.begin(), m.df.end());
+    std::vector<std::pair<uint64_t, uint32_t>> df;
+    df.reserve(m.df.size());
+    m.df.ForEach([&](uint64_t k, uint32_t c) { df.emplace_back(k, c); });
     std::sort(df.begin(), df.end());
     w.U64(df.size());
     for (auto& [k, c] : df) { w.U64(k); w.U64(c); }
@@ -2081,14 +2246,14 @@ Status StoryEngine::Restore(std::string_view blob) {
   for (uint64_t i = 0; i < u; ++i) {
     uint64_t k, c;
     if (!r.U64(&k) || !r.U64(&c)) return bad();
-    m.df[k] = static_cast<uint32_t>(c);
+    m.df.Set(k, static_cast<uint32_t>(c));
     max_df = std::max<uint32_t>(max_df, static_cast<uint32_t>(c));
   }
   // TermStats has no import: replay the counts as synthetic documents (document i
   // holds every key counted at least i times), padded to the documents counted.
   {
     std::vector<std::pair<uint32_t, uint64_t>> by_count;
-    for (const auto& [k, c] : m.df) by_count.emplace_back(c, k);
+    m.df.ForEach([&](uint64_t k, uint32_t c) { by_count.emplace_back(c, k); });
     std::sort(by_count.begin(), by_count.end(), std::greater<>());
     for (uint64_t i = 1; i <= m.df_docs; ++i) {
       ArticleFeatures f;

@@ -43,6 +43,8 @@ struct StoryDoc {
   // shipped background table, fixed at analysis (no statistics lookups when
   // comparing; the analysis thread pays for them).
   std::vector<float> key_name_idf, lead_name_idf;
+  // SalientNameVector(f) (depends on the text alone: made with the analysis).
+  SparseVec salient;
 };
 
 }  // namespace storyline::story_internal

@@ -191,13 +191,15 @@ SparseVec NumberVector(const ArticleFeatures& f) {
 
 double Dot(const SparseVec& a, const SparseVec& b) {
   double s = 0;
-  const size_t na = a.size(), nb = b.size();
-  size_t i = 0, j = 0;
-  while (i < na && j < nb) {  // branch-light merge: both advance on a match
-    const uint64_t ka = a[i].first, kb = b[j].first;
-    if (ka == kb) s += static_cast<double>(a[i].second) * b[j].second;
-    i += ka <= kb;
-    j += kb <= ka;
+  const auto* pa = a.data();
+  const auto* pb = b.data();
+  const auto* const ea = pa + a.size();
+  const auto* const eb = pb + b.size();
+  while (pa != ea && pb != eb) {  // branch-light merge: both advance on a match
+    const uint64_t ka = pa->first, kb = pb->first;
+    if (ka == kb) s += static_cast<double>(pa->second) * pb->second;
+    pa += ka <= kb;
+    pb += kb <= ka;
   }
   return s;
 }

@@ -549,7 +549,11 @@ int main(int argc, char** argv) {
                 "dev mean %.3f (%.3f-%.3f)\n", kMore, kShuffles, kShuffles + kMore - 1, ft, lo_t, hi_t, fd, lo_d, hi_d);
   }
 
-  if (no_baseline) return 0;
+  if (no_baseline) {
+    std::printf("decisions: %llu assignments over all engine runs, digest %016llx\n",
+                static_cast<unsigned long long>(g_assignments), static_cast<unsigned long long>(g_digest));
+    return 0;
+  }
   // Baseline: TF-IDF + average-link agglomerative, threshold tuned on train.
   auto mt = TfIdfMatrix(train), md = TfIdfMatrix(dev);
   std::vector<std::string> gt, gd;

@@ -978,28 +978,36 @@ class Deduplicator {
     c->json.clear();
     c->json_end.assign(c->end - c->begin, 0);
     thread_local std::string fields_buf;
-    for (size_t i = c->begin; i < c->end; ++i) {
-      if (recs_[i].rep == i) {
-        // The record runs to where the next article's begins.
-        SpillHeader h, next;
-        c->status = ReadHeader(static_cast<uint32_t>(i), &h);
-        if (c->status.ok() && i + 1 < recs_.size()) {
-          c->status = ReadHeader(static_cast<uint32_t>(i + 1), &next);
-        }
-        const uint64_t end = i + 1 < recs_.size() ? next.text_offset : texts_.size();
-        if (c->status.ok()) c->status = texts_.ReadAt(h.text_offset, end - h.text_offset, &fields_buf);
-        if (!c->status.ok()) return;
+    const size_t n = recs_.size();
+    for (size_t i = c->begin; i < c->end;) {
+      if (recs_[i].rep != i) {
+        c->json_end[i - c->begin] = static_cast<uint32_t>(c->json.size());
+        ++i;
+        continue;
+      }
+      // A run of kept articles is read back with one read: their records follow
+      // each other, and the run ends where the next article's record begins.
+      size_t j = i + 1;
+      while (j < c->end && recs_[j].rep == j) ++j;
+      SpillHeader h, next;
+      c->status = ReadHeader(static_cast<uint32_t>(i), &h);
+      if (c->status.ok() && j < n) c->status = ReadHeader(static_cast<uint32_t>(j), &next);
+      const uint64_t end = j < n ? next.text_offset : texts_.size();
+      if (c->status.ok()) c->status = texts_.ReadAt(h.text_offset, end - h.text_offset, &fields_buf);
+      if (!c->status.ok()) return;
+      const char* rec = fields_buf.data();
+      for (; i < j; ++i) {
         uint32_t sizes[kTextFields];
-        std::memcpy(sizes, fields_buf.data(), sizeof sizes);
-        const char* rec = fields_buf.data() + sizeof sizes;
+        std::memcpy(sizes, rec, sizeof sizes);
+        rec += sizeof sizes;
         std::string_view fields[kTextFields];
         for (int f = 0; f < kTextFields; ++f) {
           fields[f] = std::string_view(rec, sizes[f]);
           rec += sizes[f];
         }
         AppendArticleJson(&c->json, fields);
+        c->json_end[i - c->begin] = static_cast<uint32_t>(c->json.size());
       }
-      c->json_end[i - c->begin] = static_cast<uint32_t>(c->json.size());
     }
   }
 

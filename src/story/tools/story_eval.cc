@@ -438,48 +438,39 @@ int main(int argc, char** argv) {
       if (f > best_f) { best_f = f; best_opt = o; }
     }
   }
-  // Then, with the chosen weights, over the same thresholds: the check deferring
-  // from copies to their original (the shipped default: the seeds need it), and
-  // the margin for one-member stories; each kept only when it beats the mean
-  // above on train.
-  for (int i = 15; i <= 38 && !quick && !getenv("STORY_DD") && !getenv("STORY_TH"); ++i) {
-    StoryOptions o = best_opt;
-    o.join_threshold = 0.02 * i;
-    o.merge_threshold = std::max(o.join_threshold + 0.1, 0.4);
-    if (const char* e = getenv("STORY_MT")) o.merge_threshold = atof(e);
-    o.derived_defer_to_original = true;
-    double f = 0;
-    for (const auto* t : train_orders) f += RunEngine(*t, o).bf / train_orders.size();
-    if (f > best_f) { best_f = f; best_opt = o; }
-  }
-  for (double margin : {0.05, 0.1}) {
-    if (quick || getenv("STORY_SM") || getenv("STORY_TH")) break;  // STORY_SM fixes the margin
-    for (int i = 15; i <= 38; ++i) {
+  // Tries `tweak` on best_opt at each join threshold 0.02 * [lo, hi] (merge
+  // threshold following it) and keeps the option set with the best mean over the
+  // train orders.
+  auto sweep = [&](int lo, int hi, const auto& tweak) {
+    for (int i = lo; i <= hi; ++i) {
       StoryOptions o = best_opt;
       o.join_threshold = 0.02 * i;
       o.merge_threshold = std::max(o.join_threshold + 0.1, 0.4);
       if (const char* e = getenv("STORY_MT")) o.merge_threshold = atof(e);
-      o.single_member_margin = margin;
+      tweak(&o);
       double f = 0;
       for (const auto* t : train_orders) f += RunEngine(*t, o).bf / train_orders.size();
       if (f > best_f) { best_f = f; best_opt = o; }
     }
+  };
+  // Then, with the chosen weights, over the same thresholds: the check deferring
+  // from copies to their original (the shipped default: the seeds need it), and
+  // the margin for one-member stories; each kept only when it beats the mean
+  // above on train.
+  if (!quick && !getenv("STORY_DD") && !getenv("STORY_TH"))
+    sweep(15, 38, [](StoryOptions* o) { o->derived_defer_to_original = true; });
+  for (double margin : {0.05, 0.1}) {
+    if (quick || getenv("STORY_SM") || getenv("STORY_TH")) break;  // STORY_SM fixes the margin
+    sweep(15, 38, [margin](StoryOptions* o) { o->single_member_margin = margin; });
   }
   // Then the split's floor and gap (splits on by default, 0.5 / 0.3:
   // docs/stories.md), over the lower thresholds (splits let joins be looser).
   for (auto [floor, gap] : {std::pair{0.3, 0.3}, std::pair{0.6, 0.3}, std::pair{0.5, 0.25}}) {
     if (quick || getenv("STORY_GAP") || getenv("STORY_SPLIT") || best_opt.split_threshold <= 0) break;
-    for (int i = 15; i <= 25; ++i) {
-      StoryOptions o = best_opt;
-      o.join_threshold = 0.02 * i;
-      o.merge_threshold = std::max(o.join_threshold + 0.1, 0.4);
-      if (const char* e = getenv("STORY_MT")) o.merge_threshold = atof(e);
-      o.split_threshold = floor;
-      o.split_gap = gap;
-      double f = 0;
-      for (const auto* t : train_orders) f += RunEngine(*t, o).bf / train_orders.size();
-      if (f > best_f) { best_f = f; best_opt = o; }
-    }
+    sweep(15, 25, [floor = floor, gap = gap](StoryOptions* o) {
+      o->split_threshold = floor;
+      o->split_gap = gap;
+    });
   }
   char buf[240];
   // STORY_TRAINONLY: the tuning result on train only (for iterating; dev unseen).

@@ -245,24 +245,12 @@ TEST(StoryEngine, LookAlikeEventsStayApartOnEcbPlus) {
   EXPECT_GT(static_cast<double>(same_ok) / same, 0.6) << "one event split apart";
 }
 
-// Two fires at a Waitrose: Banstead, Surrey (ECB, 14_2ecb) and Wellington,
-// Somerset (ECB+, 14_4ecbplus, 14_5ecbplus). They share the topic's words and the
-// chain's name; the key names (places) tell the events apart.
-TEST(SameEventCheck, KeyNamesTellTwoWaitroseFiresApart) {
-  std::string ecb = kRoot + "/../shared/data/ecbplus/train-dev.jsonl";
-  if (!std::filesystem::exists(ecb)) GTEST_SKIP() << ecb << " absent";
-  auto r = ReadAllArticles({ecb}, IngestOptions{});
-  ASSERT_TRUE(r.ok());
+// ECB+ texts analysed for the story engine, with term statistics over them, and
+// the same-event probability of two of them as the engine computes it.
+struct EcbDocs {
   std::map<std::string, story_internal::StoryDoc> docs;
-  TermStats stats(true);
-  for (const Article& a : *r) {
-    if (a.id == "14_2ecb" || a.id == "14_4ecbplus" || a.id == "14_5ecbplus") {
-      docs[a.id] = story_internal::AnalyzeForStory(a);
-      stats.Add(docs[a.id].f);
-    }
-  }
-  ASSERT_EQ(docs.size(), 3u);
-  auto p = [&](const std::string& x, const std::string& y) {
+  TermStats stats{true};
+  double P(const std::string& x, const std::string& y) {
     const auto &a = docs[x], &b = docs[y];
     using story_internal::Dot;
     return story_internal::SameEventProbability(
@@ -271,7 +259,32 @@ TEST(SameEventCheck, KeyNamesTellTwoWaitroseFiresApart) {
         Dot(story_internal::NumberVector(a.f), story_internal::NumberVector(b.f)),
         Dot(story_internal::LeadVector(a.f, stats), story_internal::LeadVector(b.f, stats)),
         story_internal::CompareSpecifics(a, b));
-  };
+  }
+};
+
+// Reads the texts `ids` of `path` into `out` (all of them must be there).
+void LoadEcbDocs(const std::string& path, const std::set<std::string>& ids, EcbDocs* out) {
+  auto r = ReadAllArticles({path}, IngestOptions{});
+  ASSERT_TRUE(r.ok());
+  for (const Article& a : *r) {
+    if (!ids.count(a.id)) continue;
+    out->docs[a.id] = story_internal::AnalyzeForStory(a);
+    out->stats.Add(out->docs[a.id].f);
+  }
+  ASSERT_EQ(out->docs.size(), ids.size());
+}
+
+// Two fires at a Waitrose: Banstead, Surrey (ECB, 14_2ecb) and Wellington,
+// Somerset (ECB+, 14_4ecbplus, 14_5ecbplus). They share the topic's words and the
+// chain's name; the key names (places) tell the events apart.
+TEST(SameEventCheck, KeyNamesTellTwoWaitroseFiresApart) {
+  std::string ecb = kRoot + "/../shared/data/ecbplus/train-dev.jsonl";
+  if (!std::filesystem::exists(ecb)) GTEST_SKIP() << ecb << " absent";
+  EcbDocs e;
+  LoadEcbDocs(ecb, {"14_2ecb", "14_4ecbplus", "14_5ecbplus"}, &e);
+  if (HasFatalFailure()) return;
+  auto& docs = e.docs;
+  auto p = [&](const std::string& x, const std::string& y) { return e.P(x, y); };
   auto other = story_internal::CompareSpecifics(docs["14_2ecb"], docs["14_4ecbplus"]);
   auto same = story_internal::CompareSpecifics(docs["14_5ecbplus"], docs["14_4ecbplus"]);
   EXPECT_GT(other.name, 0.5) << "Banstead/Surrey vs Wellington/Somerset";
@@ -289,17 +302,10 @@ TEST(SameEventCheck, KeyNamesTellTwoWaitroseFiresApart) {
 TEST(SameEventCheck, LeadNamesAndFiguresTellLookAlikesApart) {
   std::string ecb = kRoot + "/../shared/data/ecbplus/train-dev.jsonl";
   if (!std::filesystem::exists(ecb)) GTEST_SKIP() << ecb << " absent";
-  auto r = ReadAllArticles({ecb}, IngestOptions{});
-  ASSERT_TRUE(r.ok());
-  std::map<std::string, story_internal::StoryDoc> docs;
-  TermStats stats(true);
-  const std::set<std::string> want = {"28_7ecbplus", "28_4ecbplus", "28_1ecb", "29_10ecb", "29_2ecb", "29_4ecbplus"};
-  for (const Article& a : *r) {
-    if (!want.count(a.id)) continue;
-    docs[a.id] = story_internal::AnalyzeForStory(a);
-    stats.Add(docs[a.id].f);
-  }
-  ASSERT_EQ(docs.size(), want.size());
+  EcbDocs e;
+  LoadEcbDocs(ecb, {"28_7ecbplus", "28_4ecbplus", "28_1ecb", "29_10ecb", "29_2ecb", "29_4ecbplus"}, &e);
+  if (HasFatalFailure()) return;
+  auto& docs = e.docs;
   using story_internal::CompareSpecifics;
   EXPECT_GT(CompareSpecifics(docs["28_7ecbplus"], docs["28_1ecb"]).lead_name_max, 0.5) << "LaRue vs Felt";
   EXPECT_LT(CompareSpecifics(docs["28_7ecbplus"], docs["28_4ecbplus"]).lead_name_max,
@@ -307,15 +313,7 @@ TEST(SameEventCheck, LeadNamesAndFiguresTellLookAlikesApart) {
   EXPECT_GT(CompareSpecifics(docs["29_10ecb"], docs["29_4ecbplus"]).lead_number_max, 0.5) << "31-24 vs 20-13";
   EXPECT_LT(CompareSpecifics(docs["29_10ecb"], docs["29_2ecb"]).lead_number_max,
             CompareSpecifics(docs["29_10ecb"], docs["29_4ecbplus"]).lead_number_max);
-  auto p = [&](const std::string& x, const std::string& y) {
-    const auto &a = docs[x], &b = docs[y];
-    using story_internal::Dot;
-    return story_internal::SameEventProbability(
-        Dot(story_internal::TermVector(a.f, stats), story_internal::TermVector(b.f, stats)),
-        Dot(story_internal::NameVector(a.f, stats), story_internal::NameVector(b.f, stats)),
-        Dot(story_internal::NumberVector(a.f), story_internal::NumberVector(b.f)),
-        Dot(story_internal::LeadVector(a.f, stats), story_internal::LeadVector(b.f, stats)), CompareSpecifics(a, b));
-  };
+  auto p = [&](const std::string& x, const std::string& y) { return e.P(x, y); };
   EXPECT_GT(p("28_7ecbplus", "28_4ecbplus"), 0.5);
   EXPECT_LT(p("28_7ecbplus", "28_1ecb"), p("28_7ecbplus", "28_4ecbplus"));
   EXPECT_GT(p("29_10ecb", "29_2ecb"), 0.5);

@@ -566,7 +566,7 @@ uint32_t Hints(std::string_view f) {
     for (std::string_view p : kDonateContains) v.push_back({p, kHintDonate});
     v.push_back({"paypal", kHintPaypal});
     v.push_back({"all rights reserved", kHintRights});
-    for (std::string_view p : {"photo", "image", "picture", "credit", "cr\xC3\xA9dit", "foto", "bild",
+    for (std::string_view p : {"photo", "image", "picture", "credit", "cr\xC3\xA9" "dit", "foto", "bild",
                                "via "})
       v.push_back({p, kHintCredit});
     return new PhraseSet(std::move(v));
@@ -575,6 +575,14 @@ uint32_t Hints(std::string_view f) {
   // "©" is two bytes, too short for the set.
   if (HasSlashOrCopyright(f)) h |= kHintCredit;
   return h;
+}
+
+// Hints(f) & kHintCredit, reading only what PhotoCreditStart(f) reads: a "©"
+// or a slash anywhere, and the credit words in the tail after the last ". ".
+uint32_t CreditHint(std::string_view f) {
+  if (HasSlashOrCopyright(f)) return kHintCredit;
+  size_t dot = f.rfind(". ");
+  return Hints(dot == std::string_view::npos ? f : f.substr(dot + 2)) & kHintCredit;
 }
 
 // A slash between letters, as in "Sputnik/Artem Geodakyan" (not "1986/7").
@@ -1004,13 +1012,19 @@ bool BoilerplateFilter::CleanInto(const Article& article, CleanedText* cleaned) 
     LineInfo& l = lines[i];
     if (l.blank || l.folded.empty()) continue;
     if (!given_title.empty() && l.folded == given_title) continue;  // see "repeated title"
-    l.hints = Hints(l.folded);
     if (IsUrlLine(l.folded, l.trimmed)) {
       l.reason = "URL line";
       continue;
     }
+    // Hints serve only the rules below and the photo-credit rule, none of
+    // which looks at a URL line or a wrapped sentence's tail.
     if (IsContinuation(lines, i)) continue;
-    if (l.words <= 40) l.reason = PerLineReason(l);
+    if (l.words <= 40) {
+      l.hints = Hints(l.folded);
+      l.reason = PerLineReason(l);
+    } else {
+      l.hints = CreditHint(l.folded);
+    }
   }
 
   // The title, repeated. With a title given apart from the text, every copy

@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 
 #include <algorithm>
+#include <cassert>
 #include <bit>
 #include <chrono>
 #include <cmath>
@@ -47,7 +48,12 @@ constexpr size_t kBatchBytes = 8 << 20;
 // where records are used in place) and for the ids by the output pass:
 //   u64 content hash | u64 text-spill offset | u32 set size | u32 id bytes |
 //   u32 bands x band key | u32 x shingle set (sorted) | id | 0-7 bytes padding
-// (records start at multiples of 8). The text spill, read from start to end by
+// (records start at multiples of 8), or, for an article whose content hash an
+// article of an earlier batch had (an exact copy: same words, so the same set
+// and band keys), a copy record that points to that article's record:
+//   u64 content hash | u64 text-spill offset | u32 kCopyRecord | u32 id bytes |
+//   u32 input position of the record with the set | u32 0 | id | padding.
+// The text spill, read from start to end by
 // the output pass, which skips the records of duplicates:
 //   u32 x 7 field sizes | id, title, text, url, source, published, lang
 // so that KEPT lines are written for kept articles only.
@@ -58,6 +64,8 @@ struct SpillHeader {
   uint32_t id_len;
 };
 static_assert(sizeof(SpillHeader) == 24);
+// SpillHeader::shingles of a copy record.
+constexpr uint32_t kCopyRecord = 0xFFFFFFFFu;
 constexpr size_t kSigAlign = 8;
 constexpr int kTextFields = 7;
 
@@ -234,6 +242,9 @@ uint64_t PolicyKey(KeepPolicy policy, const Article& a) {
 // One article in flight through the parallel stage.
 struct Work {
   Article article;
+  // The input position of an earlier article with the same content hash, whose
+  // record holds the set and band keys; kNoRep when this one computes its own.
+  uint32_t copy_of = 0;
   std::vector<uint64_t> shingles;  // hashes in text order, repeats kept
   std::vector<uint32_t> set;       // the set verification compares (see Spill)
   std::vector<uint32_t> keys;
@@ -245,6 +256,7 @@ struct Work {
 struct Batch {
   std::vector<Work> items;
   size_t size = 0;
+  uint64_t first = 0;  // input position of items[0]
   Status status;
   bool eof = false;
 };
@@ -278,6 +290,7 @@ class Deduplicator {
     auto t0 = Clock::now();
     double c0 = ProcessCpuSeconds();
     STORYLINE_RETURN_IF_ERROR(SignAll());
+    seen_ = ExactTable(0);
     recs_.shrink_to_fit();  // held through pass 2 and 3: no growth slack
     STORYLINE_RETURN_IF_ERROR(sigs_.Flush());
     // The decision pass reads records through a mapping: a memcpy instead of a
@@ -360,7 +373,26 @@ class Deduplicator {
       const WordSpan& sp = words.spans[i];
       views[i] = std::string_view(words.norm.data() + sp.norm_begin, sp.norm_len);
     }
-    w->content = HashShingles(views, opt_.shingle_size, &w->shingles);
+    // Words::norm holds each word followed by one space: the joined words are
+    // there already, and their hash tells an exact copy of an article of an
+    // earlier batch, which needs no set or band keys of its own (same words,
+    // same ones): a quarter of the benchmark's articles, and the commonest
+    // kind of copy in a feed.
+    const std::string_view joined(words.norm.data(), words.norm.empty() ? 0 : words.norm.size() - 1);
+    w->content = HashJoinedWords(joined);
+    w->copy_of = kNoRep;
+    if (!views.empty()) {
+      const uint32_t holder = seen_.Find(w->content);
+      if (holder != ExactTable::kEmpty) {
+        w->copy_of = holder;
+        w->shingles.clear();
+        w->set.clear();
+        w->keys.clear();
+        return;
+      }
+    }
+    [[maybe_unused]] const uint64_t content = HashShingles(views, opt_.shingle_size, &w->shingles);
+    assert(content == w->content);
     // The verified set holds the high 32 bits of each shingle hash: half the sort
     // and the spill of 64-bit values, at a cost of one chance in 2^32 per pair of
     // distinct shingles to count them equal (~1e-5 shingles per verified pair).
@@ -386,19 +418,25 @@ class Deduplicator {
       r.key = PolicyKey(opt_.keep, a);
       r.rep = static_cast<uint32_t>(recs_.size());
       recs_.push_back(r);
-      const SpillHeader h{w.content, texts_.size(), static_cast<uint32_t>(w.set.size()),
+      const bool copy = w.copy_of != kNoRep;
+      const SpillHeader h{w.content, texts_.size(),
+                          copy ? kCopyRecord : static_cast<uint32_t>(w.set.size()),
                           static_cast<uint32_t>(a.id.size())};
+      const uint32_t link[2] = {w.copy_of, 0};
+      // A copy record has no keys; its set is the link to the record that has both.
       const size_t keys_bytes = w.keys.size() * sizeof(uint32_t);
-      const size_t set_bytes = w.set.size() * sizeof(uint32_t);
+      const size_t set_bytes = copy ? sizeof link : w.set.size() * sizeof(uint32_t);
+      const void* set_data = copy ? static_cast<const void*>(link) : w.set.data();
       const size_t bytes = sizeof h + keys_bytes + set_bytes + a.id.size();
       const size_t padded = (bytes + kSigAlign - 1) / kSigAlign * kSigAlign;
       Result<char*> space = sigs_.AppendSpace(padded);
       if (!space.ok()) return space.status();
       char* p = *space;
       std::memcpy(p, &h, sizeof h);
-      std::memcpy(p += sizeof h, w.keys.data(), keys_bytes);
+      p += sizeof h;
+      if (keys_bytes != 0) std::memcpy(p, w.keys.data(), keys_bytes);
       p += keys_bytes;
-      if (set_bytes != 0) std::memcpy(p, w.set.data(), set_bytes);
+      if (set_bytes != 0) std::memcpy(p, set_data, set_bytes);
       std::memcpy(p += set_bytes, a.id.data(), a.id.size());  // std::string: never null
       std::memset(p + a.id.size(), 0, padded - bytes);
       const std::string_view fields[kTextFields] = {a.id,     a.title,     a.text, a.url,
@@ -439,6 +477,7 @@ class Deduplicator {
       Batch batches[3];
       Batch* cur = &batches[0];
       Batch* to_spill = nullptr;  // processed, not yet spilled
+      cur->first = 0;
       ReadBatch(cur);
       Observe(*cur);
       while (true) {
@@ -475,6 +514,15 @@ class Deduplicator {
           result = cur->status;
           return;
         }
+        // The batch's new content hashes, for the batches after it (never beside
+        // Process, which only reads the table): a copy within one batch computes
+        // its own set.
+        for (size_t i = 0; i < cur->size; ++i) {
+          const Work& w = cur->items[i];
+          if (w.copy_of == kNoRep && !w.shingles.empty()) {
+            seen_.FindOrInsert(w.content, static_cast<uint32_t>(cur->first + i));
+          }
+        }
         to_spill = nullptr;
         if (overlap && !last) {
           to_spill = cur;
@@ -490,6 +538,7 @@ class Deduplicator {
         }
         if (last) return;
         Observe(*next);
+        next->first = cur->first + cur->size;
         cur = next;
       }
     });
@@ -509,15 +558,18 @@ class Deduplicator {
 
   // A signature record: in place in the mapping of the spill, or, when the
   // spill could not be mapped, read whole into buf with one pread.
+  // For a copy record, header() is the copy's own and keys() and set() those of
+  // the record it links to (`sig`).
   struct SigRecord {
     const uint64_t* base = nullptr;
-    std::vector<uint64_t> buf;
+    const uint64_t* sig = nullptr;  // == base, but for a copy record
+    std::vector<uint64_t> buf, sig_buf;
     const SpillHeader& header() const { return *reinterpret_cast<const SpillHeader*>(base); }
     const uint32_t* keys() const {
-      return reinterpret_cast<const uint32_t*>(base) + sizeof(SpillHeader) / 4;
+      return reinterpret_cast<const uint32_t*>(sig) + sizeof(SpillHeader) / 4;
     }
     std::span<const uint32_t> set(int bands) const {
-      return {keys() + bands, header().shingles};
+      return {keys() + bands, reinterpret_cast<const SpillHeader*>(sig)->shingles};
     }
   };
 
@@ -526,16 +578,27 @@ class Deduplicator {
   }
 
   Status LoadSig(uint32_t pos, SigRecord* r) const {
+    STORYLINE_RETURN_IF_ERROR(LoadRecord(pos, &r->base, &r->buf));
+    r->sig = r->base;
+    const SpillHeader& h = r->header();
+    if (h.shingles != kCopyRecord) return Status::Ok();
+    uint32_t holder;
+    std::memcpy(&holder, r->base + sizeof h / 8, sizeof holder);
+    return LoadRecord(holder, &r->sig, &r->sig_buf);
+  }
+
+  // The record at `pos`: in place in the mapping, or read into *buf.
+  Status LoadRecord(uint32_t pos, const uint64_t** at, std::vector<uint64_t>* buf) const {
     const uint64_t begin = recs_[pos].offset, n = SigEnd(pos) - begin;
     if (const char* v = sigs_.View(begin, n)) {
-      r->base = reinterpret_cast<const uint64_t*>(v);  // records start at multiples of 8
+      *at = reinterpret_cast<const uint64_t*>(v);  // records start at multiples of 8
       return Status::Ok();
     }
     // Grown, never shrunk: no zero-filling of what the read overwrites anyway
     // (the record's extent comes from its header, not from buf.size()).
-    if (r->buf.size() < (n + 7) / 8) r->buf.resize((n + 7) / 8);
-    r->base = r->buf.data();
-    return sigs_.ReadAt(begin, n, r->buf.data());
+    if (buf->size() < (n + 7) / 8) buf->resize((n + 7) / 8);
+    *at = buf->data();
+    return sigs_.ReadAt(begin, n, buf->data());
   }
 
   // Without a mapping, recently read signature records, direct-mapped by input
@@ -583,7 +646,9 @@ class Deduplicator {
   Status ReadHead(uint32_t pos, SpillHeader* h, std::string* scratch, std::string_view* id) const {
     const uint64_t at = recs_[pos].offset;
     STORYLINE_RETURN_IF_ERROR(ReadHeader(pos, h));
-    const uint64_t id_at = at + sizeof *h + 4 * (static_cast<uint64_t>(lsh_.bands) + h->shingles);
+    const uint64_t id_at =
+        at + sizeof *h +
+        (h->shingles == kCopyRecord ? 8 : 4 * (static_cast<uint64_t>(lsh_.bands) + h->shingles));
     if (const char* v = sigs_.View(id_at, h->id_len)) {
       *id = std::string_view(v, h->id_len);
       return Status::Ok();
@@ -1111,6 +1176,10 @@ class Deduplicator {
   SpillFile sigs_;   // signature records (decision pass)
   SequentialSpill texts_;  // article fields (output pass)
   std::vector<Rec> recs_;
+  // Pass 1 only: content hash -> input position of the first article with it
+  // whose record holds its set (at most 16 bytes per distinct article; freed
+  // before the decision pass).
+  ExactTable seen_{std::numeric_limits<uint32_t>::max()};
   DedupStats stats_;
 };
 

@@ -122,6 +122,10 @@ uint64_t HashShingles(std::span<const std::string_view> words, int shingle_size,
   return content;
 }
 
+uint64_t HashJoinedWords(std::string_view joined_words) {
+  return XXH3_64bits_withSeed(joined_words.data(), joined_words.size(), kContentSeed);
+}
+
 void SortUnique(std::vector<uint64_t>* hashes) {
   std::sort(hashes->begin(), hashes->end());
   hashes->erase(std::unique(hashes->begin(), hashes->end()), hashes->end());

@@ -61,6 +61,15 @@ TEST(HashShingles, ShingleIsXxh3OfWordsJoinedBySpace) {
   EXPECT_EQ(content, Hash64("the quick brown fox jumps over", kContentSeed));
 }
 
+TEST(HashShingles, ContentHashOfJoinedWordsIsTheSame) {
+  std::vector<std::string> w = {"the", "quick", "brown", "fox", "jumps", "over"};
+  std::vector<uint64_t> s;
+  auto v = Views(w);
+  EXPECT_EQ(HashJoinedWords("the quick brown fox jumps over"), HashShingles(v, 5, &s));
+  EXPECT_EQ(HashJoinedWords(""), HashShingles(std::span<const std::string_view>(), 5, &s));
+  EXPECT_NE(HashJoinedWords("the quick brown fox jumps"), HashShingles(v, 5, &s));
+}
+
 TEST(HashShingles, GoldenValues) {
   std::vector<std::string> w = {"the", "quick", "brown", "fox", "jumps", "over"};
   std::vector<uint64_t> s;

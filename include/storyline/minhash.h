@@ -43,6 +43,9 @@ inline constexpr uint32_t kEmptyMinHash = 0xFFFFFFFFu;
 // REQUIRES: shingle_size >= 1. Thread-safe (thread-local scratch buffer).
 uint64_t HashShingles(std::span<const std::string_view> words, int shingle_size,
                       std::vector<uint64_t>* out);
+// HashShingles without the content hash, for callers that have it already.
+void HashShinglesOnly(std::span<const std::string_view> words, int shingle_size,
+                      std::vector<uint64_t>* out);
 
 // The content hash HashShingles returns, from the words already joined by single
 // spaces (no space before the first or after the last; as Words::norm holds them,

@@ -96,8 +96,11 @@ namespace {
 
 }  // namespace
 
-uint64_t HashShingles(std::span<const std::string_view> words, int shingle_size,
-                      std::vector<uint64_t>* out) {
+namespace {
+
+// HashShingles; the content hash only when `content` is not null.
+void HashShinglesInto(std::span<const std::string_view> words, int shingle_size,
+                      std::vector<uint64_t>* out, uint64_t* content) {
   assert(shingle_size >= 1);
   out->clear();
   // Every shingle is a substring of the joined words: hashing one needs no copy.
@@ -105,12 +108,12 @@ uint64_t HashShingles(std::span<const std::string_view> words, int shingle_size,
   const size_t n = words.size();
   const std::string_view all = JoinWords(words, &starts);
   const char* base = all.data();
-  const uint64_t content = XXH3_64bits_withSeed(base, all.size(), kContentSeed);
-  if (n == 0) return content;
+  if (content != nullptr) *content = XXH3_64bits_withSeed(base, all.size(), kContentSeed);
+  if (n == 0) return;
   const size_t k = static_cast<size_t>(shingle_size);
   if (n <= k) {
     out->push_back(XXH3_64bits_withSeed(base, all.size(), kShingleSeed));
-    return content;
+    return;
   }
   out->resize(n - k + 1);
   uint64_t* o = out->data();
@@ -119,7 +122,20 @@ uint64_t HashShingles(std::span<const std::string_view> words, int shingle_size,
     const uint32_t e = starts[i + k] - 1;  // drop the separating space
     o[i] = XXH3_64bits_withSeed(base + b, e - b, kShingleSeed);
   }
+}
+
+}  // namespace
+
+uint64_t HashShingles(std::span<const std::string_view> words, int shingle_size,
+                      std::vector<uint64_t>* out) {
+  uint64_t content = 0;
+  HashShinglesInto(words, shingle_size, out, &content);
   return content;
+}
+
+void HashShinglesOnly(std::span<const std::string_view> words, int shingle_size,
+                      std::vector<uint64_t>* out) {
+  HashShinglesInto(words, shingle_size, out, nullptr);
 }
 
 uint64_t HashJoinedWords(std::string_view joined_words) {

@@ -68,6 +68,9 @@ TEST(HashShingles, ContentHashOfJoinedWordsIsTheSame) {
   EXPECT_EQ(HashJoinedWords("the quick brown fox jumps over"), HashShingles(v, 5, &s));
   EXPECT_EQ(HashJoinedWords(""), HashShingles(std::span<const std::string_view>(), 5, &s));
   EXPECT_NE(HashJoinedWords("the quick brown fox jumps"), HashShingles(v, 5, &s));
+  std::vector<uint64_t> only;
+  HashShinglesOnly(v, 5, &only);
+  EXPECT_EQ(only, s);
 }
 
 TEST(HashShingles, GoldenValues) {

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -645,9 +646,9 @@ struct LineInfo {
   bool prose = false;  // looks like a sentence of the article
   int8_t continuation = -1;  // IsContinuation(), computed once (-1: not yet)
   int8_t read_also = -1;     // ReadAlsoKind(folded, words), computed once
-  const char* reason = nullptr;
-  std::string reason_text;  // for reasons with numbers
+  const char* reason = nullptr;  // static text, or in CleanInto's reason_texts
 };
+static_assert(std::is_trivially_copyable_v<LineInfo>);
 
 // ReadAlsoKind(l.folded, l.words), computed once per line.
 int LineReadAlsoKind(LineInfo& l) {
@@ -1084,6 +1085,7 @@ bool BoilerplateFilter::CleanInto(const Article& article, CleanedText* cleaned) 
   // Furniture sits above the first or below the last sentence; a line repeated
   // in the middle of articles must be repeated far more often to count (a
   // team sheet or a kick-off time repeated in three previews is content).
+  std::vector<std::string> reason_texts;  // reasons with numbers, for the lines below
   if (!article.source.empty() && impl_->used > 0) {
     uint64_t source_hash = Hash64(article.source, kLineSeed);
     std::vector<uint32_t> seen(lines.size(), 0);
@@ -1111,10 +1113,11 @@ bool BoilerplateFilter::CleanInto(const Article& article, CleanedText* cleaned) 
     size_t prose = 0;
     for (const LineInfo& l : lines) prose += (!l.blank && !l.reason) ? 1 : 0;
     if (!hits.empty() && hits.size() * 2 <= prose) {
+      reason_texts.resize(hits.size());  // never resized again: the pointers stay
       for (size_t h = 0; h < hits.size(); ++h) {
         LineInfo& l = lines[hits[h]];
-        l.reason_text = "repeated across " + std::to_string(counts[h]) + " articles of " + article.source;
-        l.reason = l.reason_text.c_str();
+        reason_texts[h] = "repeated across " + std::to_string(counts[h]) + " articles of " + article.source;
+        l.reason = reason_texts[h].c_str();
       }
     }
   }

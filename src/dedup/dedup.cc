@@ -40,8 +40,11 @@ double ProcessCpuSeconds() {
 // A batch ends at this many articles or text bytes, whichever comes first. The
 // boundaries depend on the input only, never on the thread count, and boilerplate
 // learning (Observe) happens between batches: that keeps the output deterministic.
-constexpr size_t kBatchArticles = 2048;
-constexpr size_t kBatchBytes = 8 << 20;
+// Small enough that a batch's text, read while the batch before is signed, is
+// still in the core's cache (1 MB L2 here) when it is signed and spilled: pass 1
+// took 15-20% less CPU with 128 articles than with 2,048 (200,000 articles).
+constexpr size_t kBatchArticles = 128;
+constexpr size_t kBatchBytes = 1 << 20;
 
 // Two spill files, both in input order.
 // The signature spill, read at random by the decision pass (through a mapping,

@@ -125,8 +125,9 @@ struct DedupStats {
   uint64_t text_bytes = 0;        // bytes of article text
   uint64_t candidates = 0;        // candidate pairs verified exactly
   uint64_t spill_bytes = 0;       // size of the temporary spill files
-  uint64_t held_bytes = 0;        // memory held for all articles at the peak of
-                                  // clustering: records, exact-hash table, LSH index
+  uint64_t held_bytes = 0;        // memory held for all articles at the peak:
+                                  // records, exact-hash tables, LSH index (the
+                                  // larger of pass 1's and the decision pass's)
   LshParams lsh;
   double seconds_sign = 0;        // reading, cleaning, tokenising, signing
   double seconds_cluster = 0;     // exact and near-duplicate decisions

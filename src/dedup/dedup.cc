@@ -296,6 +296,7 @@ class Deduplicator {
     auto t0 = Clock::now();
     double c0 = ProcessCpuSeconds();
     STORYLINE_RETURN_IF_ERROR(SignAll());
+    const uint64_t pass1_held = recs_.capacity() * sizeof(Rec) + seen_.MemoryBytes();
     seen_ = ExactTable(0);
     recs_.shrink_to_fit();  // held through pass 2 and 3: no growth slack
     STORYLINE_RETURN_IF_ERROR(sigs_.Flush());
@@ -314,6 +315,7 @@ class Deduplicator {
     t0 = Clock::now();
     c0 = ProcessCpuSeconds();
     STORYLINE_RETURN_IF_ERROR(Cluster());
+    stats_.held_bytes = std::max(stats_.held_bytes, pass1_held);
     stats_.seconds_cluster = Since(t0);
     stats_.cpu_seconds_cluster = ProcessCpuSeconds() - c0;
     t0 = Clock::now();

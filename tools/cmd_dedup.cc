@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "command.h"
@@ -78,6 +79,7 @@ int RunDedup(DedupArgs& args) {
   if (args.explain) {
     opt.explain = [&bar](std::string_view line) {
       bar.Finish();
+      std::lock_guard<std::mutex> l(StderrMutex());
       std::cerr << line << '\n';
     };
   }

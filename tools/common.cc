@@ -37,6 +37,7 @@ bool RejectReporter::Install(InputOptions* opt) {
   }
   opt->ingest.on_reject = [this](const Rejection& r) {
     ++count_;
+    std::lock_guard<std::mutex> l(StderrMutex());
     std::cerr << r.file << ":" << r.line << ": " << r.reason << "\n";
     if (file_) {
       *file_ << r.raw;
@@ -79,11 +80,19 @@ void Progress::Update(uint64_t items, uint64_t bytes) {
     std::snprintf(buf, sizeof buf, "\r%s %llu articles  %.0f/s  %.1f MB/s ", what_.c_str(),
                   static_cast<unsigned long long>(items), rate, mbs);
   }
+  std::lock_guard<std::mutex> l(StderrMutex());
   std::cerr << buf << std::flush;
 }
 
 void Progress::Finish() {
-  if (tty_) std::cerr << "\r\033[K" << std::flush;
+  if (!tty_) return;
+  std::lock_guard<std::mutex> l(StderrMutex());
+  std::cerr << "\r\033[K" << std::flush;
+}
+
+std::mutex& StderrMutex() {
+  static std::mutex mu;
+  return mu;
 }
 
 int Fail(const std::string& message) {

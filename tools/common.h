@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,10 @@ int ThreadCount(int requested);
 
 // A one-line progress bar on stderr, drawn only when stderr is a terminal:
 // items, items/s, MB/s and an ETA from bytes read against the total.
+// Held while writing to stderr: the reader's reject lines, the progress bar and
+// --explain lines may come from different threads (dedup's pipeline).
+std::mutex& StderrMutex();
+
 class Progress {
  public:
   Progress(std::string what, uint64_t total_bytes);

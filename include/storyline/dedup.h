@@ -80,11 +80,12 @@ struct DedupOptions {
   // the original, and learning them as boilerplate would erase what is compared.
   bool learn_boilerplate = false;
   std::string temp_dir;           // for the spill file; "" = $TMPDIR or /tmp
-  // Called on the calling thread, in input order, with human-readable lines for
-  // --explain: the boilerplate lines set aside and why, and each duplicate's
-  // decision. Unset: no explanation is made.
+  // Called from one thread at a time (not always the calling thread), in input
+  // order, with human-readable lines for --explain: the boilerplate lines set
+  // aside and why, and each duplicate's decision. Unset: no explanation is made.
   std::function<void(std::string_view line)> explain;
-  // Called on the calling thread now and then (at least once per batch of reading).
+  // Called from one thread at a time (not always the calling thread) now and
+  // then: at least once per batch read.
   std::function<void(uint64_t articles, uint64_t bytes_read, uint64_t total_bytes)> progress;
 };
 

@@ -2,12 +2,14 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
 #include <tbb/parallel_sort.h>
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
 #include <emmintrin.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <bit>
 #include <chrono>
@@ -16,6 +18,7 @@
 #include <cstring>
 #include <ctime>
 #include <limits>
+#include <mutex>
 #include <span>
 #include <unordered_map>
 
@@ -263,6 +266,7 @@ struct Batch {
   std::vector<Work> items;
   size_t size = 0;
   uint64_t first = 0;  // input position of items[0]
+  uint64_t bytes_read = 0;  // the reader's count after the batch
   Status status;
   bool eof = false;
 };
@@ -356,7 +360,8 @@ class Deduplicator {
     for (size_t i = 0; i < b.size; ++i) filter_.Observe(b.items[i].article);
   }
 
-  void Process(Work* w) const {
+  // Cleans, tokenises and signs the article at input position `pos`.
+  void Process(Work* w, uint64_t pos) {
     thread_local Words words;
     thread_local std::vector<std::string_view> views;
     thread_local std::vector<uint32_t> sig;
@@ -390,8 +395,12 @@ class Deduplicator {
     w->content = HashJoinedWords(joined);
     w->copy_of = kNoRep;
     if (!views.empty()) {
-      const uint32_t holder = seen_.Find(w->content);
-      if (holder != ExactTable::kEmpty) {
+      uint32_t holder;
+      {
+        std::lock_guard<std::mutex> l(seen_mu_);
+        holder = seen_.FindOrInsert(w->content, static_cast<uint32_t>(pos));
+      }
+      if (holder != pos) {
         w->copy_of = holder;
         w->shingles.clear();
         w->set.clear();
@@ -467,84 +476,75 @@ class Deduplicator {
     return Status::Ok();
   }
 
+  // Pass 1 as a pipeline of batches: read (in order, one at a time), processed
+  // (batches in parallel, each by one thread: the thread that read a batch
+  // usually signs it, and spills it, while its text is in that core's cache;
+  // no barrier between batches), spilled (in input order). Boilerplate learning
+  // changes the filter between batches, so with it one batch is in flight at a
+  // time and its articles are processed in parallel.
   Status SignAll() {
     const int threads =
         opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
-    // With more than one thread, a processed batch is spilled while the next
-    // one is processed (and the one after read): a third batch in memory, for
-    // no sequential step between batches. Explanations are handed over on the
-    // calling thread, so with them the spill stays in line.
-    const bool overlap = threads > 1 && !opt_.explain;
+    const bool learn = opt_.clean_boilerplate && opt_.learn_boilerplate;
+    const size_t tokens = learn ? 1 : static_cast<size_t>(std::max(4, 2 * threads));
+    std::vector<Batch> pool(tokens);  // batch k is pool[k % tokens]
+    size_t next_batch = 0;
+    uint64_t next_first = 0;
+    bool input_done = false;
+    std::atomic<bool> failed{false};
+    Status result;  // set by the last (serial) stage only
     tbb::task_arena arena(threads);
-    Status result;
     arena.execute([&] {
-      Batch batches[3];
-      Batch* cur = &batches[0];
-      Batch* to_spill = nullptr;  // processed, not yet spilled
-      cur->first = 0;
-      ReadBatch(cur);
-      Observe(*cur);
-      while (true) {
-        Batch* next = nullptr;  // the batch that is neither cur nor to_spill
-        for (Batch& b : batches) {
-          if (&b != cur && &b != to_spill) {
-            next = &b;
-            break;
-          }
-        }
-        next->size = 0;
-        next->status = Status::Ok();
-        next->eof = false;
-        const bool ok = cur->status.ok();
-        const bool last = !ok || cur->eof;
-        Status spilled;
-        tbb::task_group tasks;
-        // The next batch is read while this one is signed; Observe() waits for
-        // both, so it never runs beside Clean().
-        if (to_spill != nullptr) tasks.run([&, b = to_spill] { spilled = Spill(*b); });
-        if (!last) tasks.run([&, b = next] { ReadBatch(b); });
-        if (ok) {
-          tbb::parallel_for(tbb::blocked_range<size_t>(0, cur->size, 8),
-                            [&](const tbb::blocked_range<size_t>& r) {
-                              for (size_t i = r.begin(); i < r.end(); ++i) Process(&cur->items[i]);
-                            });
-        }
-        tasks.wait();
-        if (!spilled.ok()) {
-          result = spilled;
-          return;
-        }
-        if (!ok) {
-          result = cur->status;
-          return;
-        }
-        // The batch's new content hashes, for the batches after it (never beside
-        // Process, which only reads the table): a copy within one batch computes
-        // its own set.
-        for (size_t i = 0; i < cur->size; ++i) {
-          const Work& w = cur->items[i];
-          if (w.copy_of == kNoRep && !w.shingles.empty()) {
-            seen_.FindOrInsert(w.content, static_cast<uint32_t>(cur->first + i));
-          }
-        }
-        to_spill = nullptr;
-        if (overlap && !last) {
-          to_spill = cur;
-        } else {
-          Status st = Spill(*cur);
-          if (!st.ok()) {
-            result = st;
-            return;
-          }
-        }
-        if (opt_.progress) {
-          opt_.progress(stats_.read, reader_->stats().bytes_read, reader_->total_bytes());
-        }
-        if (last) return;
-        Observe(*next);
-        next->first = cur->first + cur->size;
-        cur = next;
-      }
+      tbb::parallel_pipeline(
+          tokens,
+          tbb::make_filter<void, Batch*>(
+              tbb::filter_mode::serial_in_order,
+              [&](tbb::flow_control& fc) -> Batch* {
+                if (input_done || failed.load(std::memory_order_relaxed)) {
+                  fc.stop();
+                  return nullptr;
+                }
+                Batch* b = &pool[next_batch++ % tokens];
+                b->size = 0;
+                b->status = Status::Ok();
+                b->eof = false;
+                b->first = next_first;
+                ReadBatch(b);
+                b->bytes_read = reader_->stats().bytes_read;
+                next_first += b->size;
+                input_done = !b->status.ok() || b->eof;
+                if (b->status.ok()) Observe(*b);
+                return b;
+              }) &
+              tbb::make_filter<Batch*, Batch*>(
+                  tbb::filter_mode::parallel,
+                  [&](Batch* b) {
+                    if (!b->status.ok()) return b;
+                    if (tokens == 1) {
+                      tbb::parallel_for(tbb::blocked_range<size_t>(0, b->size, 8),
+                                        [&](const tbb::blocked_range<size_t>& r) {
+                                          for (size_t i = r.begin(); i < r.end(); ++i) {
+                                            Process(&b->items[i], b->first + i);
+                                          }
+                                        });
+                    } else {
+                      for (size_t i = 0; i < b->size; ++i) Process(&b->items[i], b->first + i);
+                    }
+                    return b;
+                  }) &
+              tbb::make_filter<Batch*, void>(
+                  tbb::filter_mode::serial_in_order, [&](Batch* b) {
+                    if (!result.ok()) return;
+                    Status st = b->status.ok() ? Spill(*b) : b->status;
+                    if (!st.ok()) {
+                      result = st;
+                      failed.store(true, std::memory_order_relaxed);
+                      return;
+                    }
+                    if (opt_.progress) {
+                      opt_.progress(stats_.read, b->bytes_read, reader_->total_bytes());
+                    }
+                  }));
     });
     return result;
   }
@@ -1180,9 +1180,10 @@ class Deduplicator {
   SpillFile sigs_;   // signature records (decision pass)
   SequentialSpill texts_;  // article fields (output pass)
   std::vector<Rec> recs_;
-  // Pass 1 only: content hash -> input position of the first article with it
-  // whose record holds its set (at most 16 bytes per distinct article; freed
-  // before the decision pass).
+  // Pass 1 only: content hash -> input position of the article with it whose
+  // record holds its set, the first to be processed (at most 16 bytes per
+  // distinct article; freed before the decision pass).
+  std::mutex seen_mu_;
   ExactTable seen_{std::numeric_limits<uint32_t>::max()};
   DedupStats stats_;
 };

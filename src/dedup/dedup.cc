@@ -22,6 +22,7 @@
 #include <span>
 #include <unordered_map>
 
+#include "core/hash.h"
 #include "core/json_writer.h"
 #include "dedup/spill_file.h"
 #include "storyline/minhash.h"
@@ -277,6 +278,14 @@ void Fmt(std::string* out, const char* fmt, double a, double b, double c) {
   out->append(buf);
 }
 
+// What cleaning and tokenising an article depend on (with boilerplate learning
+// off): its text, title and outlet, hashed together.
+uint64_t RawKey(const Article& a) {
+  constexpr uint64_t kRawSeed = 0x7261'7763'6f70'7931ULL;  // "rawcopy1" (in-memory only)
+  const uint64_t seed = Hash64(a.title, kRawSeed) ^ (Hash64(a.source, kRawSeed + 1) * 0x9E3779B97F4A7C15ULL);
+  return Hash64(a.text, seed);
+}
+
 class Deduplicator {
  public:
   Deduplicator(ArticleReader* reader, const DedupOptions& opt, DedupSink* sink)
@@ -300,8 +309,11 @@ class Deduplicator {
     auto t0 = Clock::now();
     double c0 = ProcessCpuSeconds();
     STORYLINE_RETURN_IF_ERROR(SignAll());
-    const uint64_t pass1_held = recs_.capacity() * sizeof(Rec) + seen_.MemoryBytes();
+    const uint64_t pass1_held = recs_.capacity() * sizeof(Rec) + seen_.MemoryBytes() +
+                                raw_seen_.MemoryBytes() + raw_copies_.capacity() * sizeof(RawCopy);
     seen_ = ExactTable(0);
+    raw_seen_ = ExactTable(0);
+    std::vector<RawCopy>().swap(raw_copies_);
     recs_.shrink_to_fit();  // held through pass 2 and 3: no growth slack
     STORYLINE_RETURN_IF_ERROR(sigs_.Flush());
     // The decision pass reads records through a mapping: a memcpy instead of a
@@ -368,6 +380,30 @@ class Deduplicator {
     const Article& a = w->article;
     w->removed_lines = 0;
     w->explain.clear();
+    // A verbatim copy (same text, title and outlet: the same lines set aside,
+    // the same words) of an article processed before is not even cleaned or
+    // tokenised: the wire story republished word for word.
+    const bool by_raw = !opt_.explain && !(opt_.clean_boilerplate && opt_.learn_boilerplate);
+    uint32_t raw_at = ExactTable::kEmpty;  // this article's entry in raw_copies_ to fill
+    if (by_raw) {
+      const uint64_t raw = RawKey(a);
+      std::lock_guard<std::mutex> l(seen_mu_);
+      const uint32_t next = static_cast<uint32_t>(raw_copies_.size());
+      const uint32_t at = raw_seen_.FindOrInsert(raw, next);
+      if (at == next) {
+        raw_copies_.push_back({});  // filled below; holder kNoRep until then
+        raw_at = at;
+      } else if (raw_copies_[at].holder != kNoRep) {
+        const RawCopy& c = raw_copies_[at];
+        w->content = c.content;
+        w->copy_of = c.holder;
+        w->removed_lines = c.removed_lines;
+        w->shingles.clear();
+        w->set.clear();
+        w->keys.clear();
+        return;
+      }  // else another thread is on the same text right now: do it again
+    }
     thread_local CleanedText cleaned;
     std::string_view text = a.text;
     if (opt_.clean_boilerplate) {
@@ -387,10 +423,9 @@ class Deduplicator {
       views[i] = std::string_view(words.norm.data() + sp.norm_begin, sp.norm_len);
     }
     // Words::norm holds each word followed by one space: the joined words are
-    // there already, and their hash tells an exact copy of an article of an
-    // earlier batch, which needs no set or band keys of its own (same words,
-    // same ones): a quarter of the benchmark's articles, and the commonest
-    // kind of copy in a feed.
+    // there already, and their hash tells an exact copy of an article processed
+    // before, which needs no set or band keys of its own (same words, same
+    // ones): a quarter of the benchmark's articles.
     const std::string_view joined(words.norm.data(), words.norm.empty() ? 0 : words.norm.size() - 1);
     w->content = HashJoinedWords(joined);
     w->copy_of = kNoRep;
@@ -399,6 +434,7 @@ class Deduplicator {
       {
         std::lock_guard<std::mutex> l(seen_mu_);
         holder = seen_.FindOrInsert(w->content, static_cast<uint32_t>(pos));
+        if (raw_at != ExactTable::kEmpty) raw_copies_[raw_at] = {w->content, holder, w->removed_lines};
       }
       if (holder != pos) {
         w->copy_of = holder;
@@ -1185,6 +1221,15 @@ class Deduplicator {
   // distinct article; freed before the decision pass).
   std::mutex seen_mu_;
   ExactTable seen_{std::numeric_limits<uint32_t>::max()};
+  // Pass 1 only: hash of an article's text, title and outlet -> what its
+  // processing found (raw_copies_[i]): at most 32 bytes per distinct article.
+  struct RawCopy {
+    uint64_t content = 0;
+    uint32_t holder = kNoRep;  // input position of the record with the set
+    uint32_t removed_lines = 0;
+  };
+  ExactTable raw_seen_{std::numeric_limits<uint32_t>::max()};
+  std::vector<RawCopy> raw_copies_;
   DedupStats stats_;
 };
 

@@ -314,6 +314,53 @@ TEST(Dedup, BlocksOfDistinctArticlesWithCopies) {
   EXPECT_EQ(runs[1][5000].of_seq, 0u);  // c0 joins d0
 }
 
+// Verbatim copies (same text, title and outlet) skip cleaning and tokenising
+// (what the first one found is reused); with --explain every article is cleaned.
+// Both ways give the same records and the same count of lines set aside, and
+// each verbatim copy is an exact duplicate.
+TEST(Dedup, VerbatimCopiesAreExactDuplicatesWithTheSameCounts) {
+  std::vector<Article> a = RealSample();
+  if (a.size() < 100) GTEST_SKIP() << "../shared/data/reuters21578 absent";
+  const size_t originals = a.size();
+  for (size_t i = 0; i < originals; i += 9) {
+    Article c = a[i];
+    c.id += "-verbatim";
+    c.text = "Subscribe to our newsletter for the latest news.\n" + c.text;  // set aside
+    a.push_back(c);
+    a.push_back(c);  // and a copy of the copy, with the same id made unique below
+    a.back().id += "2";
+  }
+  DedupOptions fast;
+  fast.keep = KeepPolicy::kFirst;
+  DedupOptions explained = fast;
+  size_t lines = 0;
+  explained.explain = [&lines](std::string_view) { ++lines; };
+  for (int threads : {1, 2}) {
+    fast.threads = explained.threads = threads;
+    DedupResult x = RunDedup(a, fast), y = RunDedup(a, explained);
+    ASSERT_EQ(x.records.size(), a.size());
+    ASSERT_EQ(y.records.size(), a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      ASSERT_EQ(x.records[i].of_seq, y.records[i].of_seq) << i;
+      ASSERT_EQ(x.records[i].kind, y.records[i].kind) << i;
+      ASSERT_EQ(x.records[i].similarity, y.records[i].similarity) << i;
+    }
+    EXPECT_EQ(x.stats.boilerplate_lines, y.stats.boilerplate_lines);
+    EXPECT_EQ(x.stats.exact_duplicates, y.stats.exact_duplicates);
+    for (size_t i = originals; i < a.size(); i += 2) {
+      // The first verbatim copy is an exact duplicate of its original (the
+      // subscribe line is set aside), the second one too.
+      EXPECT_EQ(x.records[i].kind, DedupRecord::Kind::kExactDuplicate) << a[i].id;
+      EXPECT_EQ(x.records[i + 1].kind, DedupRecord::Kind::kExactDuplicate) << a[i + 1].id;
+      EXPECT_EQ(x.records[i + 1].of_seq, x.records[i].of_seq);
+    }
+    // Each of the added articles had its subscribe line set aside, counted
+    // whether it was cleaned or its first copy's count reused.
+    EXPECT_GE(x.stats.boilerplate_lines, 2 * ((originals + 8) / 9));
+  }
+  EXPECT_GT(lines, 0u);
+}
+
 }  // namespace
 }  // namespace storyline
 

@@ -217,6 +217,21 @@ class TermStats {
   // Entries of the background table (0 when not used).
   size_t background_terms() const;
 
+  // Everything Add has counted, for a snapshot (the background table ships with
+  // the code): each list sorted by key, so equal counts give equal snapshots.
+  struct Counts {
+    uint64_t added = 0;
+    std::vector<std::pair<uint64_t, uint32_t>> corpus;       // term -> documents
+    std::vector<std::pair<uint64_t, uint32_t>> lang_corpus;  // (language, term) -> documents
+    std::vector<std::pair<std::string, uint64_t>> lang_docs; // language -> documents
+  };
+  Counts ExportCounts() const;
+  // Replaces what Add has counted with `counts` (an ExportCounts()): Idf then
+  // answers as in the TermStats exported.
+  void ImportCounts(const Counts& counts);
+  // Heap bytes of the added counts.
+  size_t HeapBytes() const;
+
  private:
   struct Table;
   // N and df among the added documents of `lang` (not English, 20+ documents).
@@ -227,8 +242,13 @@ class TermStats {
    public:
     uint32_t Get(uint64_t key) const;
     void Increment(uint64_t key);
+    void Set(uint64_t key, uint32_t count);
+    // Every (key, count), sorted by key.
+    std::vector<std::pair<uint64_t, uint32_t>> Sorted() const;
+    size_t HeapBytes() const { return slots_.capacity() * sizeof(slots_[0]); }
 
    private:
+    uint32_t* Slot(uint64_t key);  // inserted with count 0 when absent
     void Grow();
     std::vector<std::pair<uint64_t, uint32_t>> slots_;  // size a power of two (or 0)
     size_t used_ = 0;

@@ -316,7 +316,7 @@ class StoryEngine {
   // version (see kSnapshotFormat).
   std::string Snapshot() const;
   Status Restore(std::string_view blob);
-  static constexpr const char* kSnapshotFormat = "storyline-story-v2";
+  static constexpr const char* kSnapshotFormat = "storyline-story-v3";
 
  private:
   struct Impl;

@@ -351,6 +351,20 @@ TEST(TermStats, ALanguagesCommonWordsWeighNothingOnceItsDocumentsAreCounted) {
   EXPECT_GE(st.SmoothIdf(fi, "ar"), 1.0);  // the baseline's classic weight keeps +1
   // English keeps the background's smoothed weights.
   EXPECT_EQ(st.Idf(TermHash("said"), "en"), st.Idf(TermHash("said")));
+
+  // The counts carry over whole through ExportCounts / ImportCounts (the story
+  // engine's snapshot): the language's documents too, not only the terms.
+  TermStats restored;
+  restored.ImportCounts(st.ExportCounts());
+  EXPECT_EQ(restored.added(), st.added());
+  EXPECT_EQ(restored.Idf(fi, "ar"), 0.0);
+  EXPECT_EQ(restored.Idf(beirut, "ar"), st.Idf(beirut, "ar"));
+  EXPECT_EQ(restored.Idf(beirut), st.Idf(beirut));
+  Article seed = S(2);
+  restored.Add(AnalyzeArticle(seed));
+  st.Add(AnalyzeArticle(seed));
+  EXPECT_EQ(restored.Idf(TermHash("yoon")), st.Idf(TermHash("yoon")));
+  EXPECT_EQ(restored.ExportCounts().corpus, st.ExportCounts().corpus);
 }
 
 TEST(Analyze, ArabicIndicDigitsAreNumbers) {

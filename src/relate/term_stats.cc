@@ -181,11 +181,8 @@ uint32_t TermStats::CountTable::Get(uint64_t key) const {
   }
 }
 
-void TermStats::CountTable::Increment(uint64_t key) {
-  if (key == 0) {
-    ++zero_;
-    return;
-  }
+uint32_t* TermStats::CountTable::Slot(uint64_t key) {
+  if (key == 0) return &zero_;
   if (2 * (used_ + 1) > slots_.size()) Grow();  // at most half full
   const size_t mask = slots_.size() - 1;
   size_t h = SlotOf(key, mask);
@@ -194,7 +191,21 @@ void TermStats::CountTable::Increment(uint64_t key) {
     slots_[h].first = key;
     ++used_;
   }
-  ++slots_[h].second;
+  return &slots_[h].second;
+}
+
+void TermStats::CountTable::Increment(uint64_t key) { ++*Slot(key); }
+
+void TermStats::CountTable::Set(uint64_t key, uint32_t count) { *Slot(key) = count; }
+
+std::vector<std::pair<uint64_t, uint32_t>> TermStats::CountTable::Sorted() const {
+  std::vector<std::pair<uint64_t, uint32_t>> out;
+  out.reserve(used_ + 1);
+  if (zero_ != 0) out.emplace_back(0, zero_);
+  for (const auto& e : slots_)
+    if (e.first != 0) out.push_back(e);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 void TermStats::CountTable::Grow() {
@@ -234,6 +245,33 @@ void TermStats::Add(const ArticleFeatures& doc) {
   }
   ++added_;
   version_ = NewVersion();
+}
+
+TermStats::Counts TermStats::ExportCounts() const {
+  Counts c;
+  c.added = added_;
+  c.corpus = corpus_.Sorted();
+  c.lang_corpus = lang_corpus_.Sorted();
+  c.lang_docs.assign(lang_docs_.begin(), lang_docs_.end());
+  std::sort(c.lang_docs.begin(), c.lang_docs.end());
+  return c;
+}
+
+void TermStats::ImportCounts(const Counts& c) {
+  corpus_ = CountTable();
+  lang_corpus_ = CountTable();
+  for (const auto& [k, n] : c.corpus) corpus_.Set(k, n);
+  for (const auto& [k, n] : c.lang_corpus) lang_corpus_.Set(k, n);
+  lang_docs_.clear();
+  for (const auto& [lang, n] : c.lang_docs) lang_docs_[lang] = n;
+  added_ = c.added;
+  version_ = NewVersion();
+}
+
+size_t TermStats::HeapBytes() const {
+  size_t b = corpus_.HeapBytes() + lang_corpus_.HeapBytes();
+  for (const auto& [lang, n] : lang_docs_) b += 64 + (lang.size() > 15 ? lang.capacity() : 0);  // a node
+  return b;
 }
 
 uint64_t TermStats::documents() const {

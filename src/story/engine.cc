@@ -56,62 +56,6 @@ struct Member {
   std::vector<std::pair<uint64_t, float>> pe;
 };
 
-// Key -> count in one open-addressing table (linear probing; the keys are hashes
-// already; key 0 is kept apart, 0 marks an empty slot): a count is one probe
-// sequence, with no allocation per key.
-class FlatCounts {
- public:
-  void Increment(uint64_t key) { ++*Slot(key); }
-  void Set(uint64_t key, uint32_t count) { *Slot(key) = count; }
-  size_t size() const { return used_ + (has_zero_ ? 1 : 0); }
-  uint64_t HeapBytes() const {
-    return slots_.capacity() ? slots_.capacity() * sizeof(slots_[0]) + 16 : 0;
-  }
-  // Calls fn(key, count) for every key (in no particular order).
-  template <typename F>
-  void ForEach(F fn) const {
-    if (has_zero_) fn(uint64_t{0}, zero_);
-    for (const auto& [k, c] : slots_)
-      if (k != 0) fn(k, c);
-  }
-
- private:
-  uint32_t* Slot(uint64_t key) {
-    if (key == 0) {
-      has_zero_ = true;
-      return &zero_;
-    }
-    if (2 * (used_ + 1) > slots_.size()) Grow();  // at most half full
-    const size_t mask = slots_.size() - 1;
-    size_t h = Home(key, mask);
-    while (slots_[h].first != 0 && slots_[h].first != key) h = (h + 1) & mask;
-    if (slots_[h].first == 0) {
-      slots_[h].first = key;
-      ++used_;
-    }
-    return &slots_[h].second;
-  }
-  static size_t Home(uint64_t key, size_t mask) {
-    return static_cast<size_t>((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
-  }
-  void Grow() {
-    std::vector<std::pair<uint64_t, uint32_t>> old;
-    old.swap(slots_);
-    slots_.assign(old.empty() ? 1024 : 2 * old.size(), {0, 0});
-    const size_t mask = slots_.size() - 1;
-    for (const auto& e : old) {
-      if (e.first == 0) continue;
-      size_t h = Home(e.first, mask);
-      while (slots_[h].first != 0) h = (h + 1) & mask;
-      slots_[h] = e;
-    }
-  }
-  std::vector<std::pair<uint64_t, uint32_t>> slots_;
-  size_t used_ = 0;
-  uint32_t zero_ = 0;
-  bool has_zero_ = false;
-};
-
 // Lower-cased word keys of a name ("Tony Thompson" -> {tony, thompson}).
 std::vector<uint64_t> NameTokens(std::string_view name) {
   std::vector<uint64_t> out;
@@ -314,8 +258,6 @@ double TimeFactor(Timestamp t, double conf, Timestamp lo, Timestamp hi) {
 struct StoryEngine::Impl {
   StoryOptions opt;
   TermStats stats{true};
-  FlatCounts df;  // mirror of stats' corpus counts (snapshot)
-  uint64_t df_docs = 0;
   Timestamp clock = kNoTime;
   uint64_t seq = 0;
   int64_t next_story = 1, next_topic = 1;
@@ -1287,39 +1229,6 @@ struct StoryEngine::Impl {
 
   // ---- Adding ---------------------------------------------------------------
 
-  // ++df of each distinct term and name key of the document (the mirror of the
-  // statistics' corpus counts that the snapshot saves).
-  void CountDocumentFrequencies(const ArticleFeatures& f) {
-    const auto& terms = f.terms;
-    const auto& names = f.name_keys;
-    const bool sorted =
-        std::is_sorted(terms.begin(), terms.end(),
-                       [](const TermCount& a, const TermCount& b) { return a.term < b.term; }) &&
-        std::is_sorted(names.begin(), names.end());
-    if (sorted) {  // as analysed: merge the two lists, each key once
-      size_t i = 0, j = 0;
-      bool any = false;
-      uint64_t prev = 0;
-      while (i < terms.size() || j < names.size()) {
-        uint64_t k;
-        if (j == names.size() || (i < terms.size() && terms[i].term <= names[j])) k = terms[i++].term;
-        else k = names[j++];
-        if (any && k == prev) continue;
-        any = true;
-        prev = k;
-        df.Increment(k);
-      }
-    } else {
-      std::vector<uint64_t> keys;
-      for (const TermCount& t : terms) keys.push_back(t.term);
-      keys.insert(keys.end(), names.begin(), names.end());
-      std::sort(keys.begin(), keys.end());
-      keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-      for (uint64_t k : keys) df.Increment(k);
-    }
-    ++df_docs;
-  }
-
   Assignment AddDoc(StoryDoc&& doc) {
     ++st.articles;
     const Article& a = doc.meta;
@@ -1469,7 +1378,6 @@ struct StoryEngine::Impl {
     }
 
     stats.Add(m.doc->f);
-    CountDocumentFrequencies(m.doc->f);
 
     Assignment out;
     out.id = m.id;
@@ -2055,7 +1963,7 @@ EngineMemory StoryEngine::memory() const {
   for (const auto& x : m.merges) r.topics += HeapOf(x.by_article);
   r.topics_held = m.topics.size();
   r.briefs = m.briefs.size();
-  r.statistics = m.df.HeapBytes();
+  r.statistics = m.stats.HeapBytes();
   r.retired = TreeNodesOf(m.retired) + TreeNodesOf(m.retired_topics);
   for (const auto& [id, v] : m.retired) r.retired += HeapOf(v);
   for (const auto& [id, t] : m.retired_topics) r.retired += HeapOf(t.label) + HeapOf(t.stories);
@@ -2171,15 +2079,16 @@ std::string StoryEngine::Snapshot() const {
   w.I64(m.next_topic);
   w.U64(m.st.articles); w.U64(m.st.stories); w.U64(m.st.retired_stories);
   w.U64(m.st.topics); w.U64(m.st.merges);
-  // Term statistics (the corpus part; the background table ships with the code).
-  w.U64(m.df_docs);
+  // Term statistics (what was counted; the background table ships with the code).
   {
-    std::vector<std::pair<uint64_t, uint32_t>> df;
-    df.reserve(m.df.size());
-    m.df.ForEach([&](uint64_t k, uint32_t c) { df.emplace_back(k, c); });
-    std::sort(df.begin(), df.end());
-    w.U64(df.size());
-    for (auto& [k, c] : df) { w.U64(k); w.U64(c); }
+    const TermStats::Counts c = m.stats.ExportCounts();
+    w.U64(c.added);
+    for (const auto* list : {&c.corpus, &c.lang_corpus}) {
+      w.U64(list->size());
+      for (const auto& [k, n] : *list) { w.U64(k); w.U64(n); }
+    }
+    w.U64(c.lang_docs.size());
+    for (const auto& [lang, n] : c.lang_docs) { w.Str(lang); w.U64(n); }
   }
   w.U64(m.stories.size());
   for (const auto& [id, s] : m.stories) {
@@ -2255,29 +2164,25 @@ Status StoryEngine::Restore(std::string_view blob) {
   if (!r.U64(&m.st.articles) || !r.U64(&m.st.stories) || !r.U64(&m.st.retired_stories) ||
       !r.U64(&m.st.topics) || !r.U64(&m.st.merges))
     return bad();
-  if (!r.U64(&m.df_docs) || !r.U64(&u)) return bad();
-  uint32_t max_df = 0;
-  for (uint64_t i = 0; i < u; ++i) {
-    uint64_t k, c;
-    if (!r.U64(&k) || !r.U64(&c)) return bad();
-    m.df.Set(k, static_cast<uint32_t>(c));
-    max_df = std::max<uint32_t>(max_df, static_cast<uint32_t>(c));
-  }
-  // TermStats has no import: replay the counts as synthetic documents (document i
-  // holds every key counted at least i times), padded to the documents counted.
   {
-    std::vector<std::pair<uint32_t, uint64_t>> by_count;
-    m.df.ForEach([&](uint64_t k, uint32_t c) { by_count.emplace_back(c, k); });
-    std::sort(by_count.begin(), by_count.end(), std::greater<>());
-    for (uint64_t i = 1; i <= m.df_docs; ++i) {
-      ArticleFeatures f;
-      for (const auto& [c, k] : by_count) {
-        if (c < i) break;
-        f.terms.push_back({k, 1});
+    TermStats::Counts c;
+    if (!r.U64(&c.added)) return bad();
+    for (auto* list : {&c.corpus, &c.lang_corpus}) {
+      if (!r.U64(&u)) return bad();
+      for (uint64_t i = 0; i < u; ++i) {
+        uint64_t k, n;
+        if (!r.U64(&k) || !r.U64(&n)) return bad();
+        list->emplace_back(k, static_cast<uint32_t>(n));
       }
-      std::sort(f.terms.begin(), f.terms.end(), [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
-      m.stats.Add(f);
     }
+    if (!r.U64(&u)) return bad();
+    for (uint64_t i = 0; i < u; ++i) {
+      std::string lang;
+      uint64_t n;
+      if (!r.Str(&lang) || !r.U64(&n)) return bad();
+      c.lang_docs.emplace_back(std::move(lang), n);
+    }
+    m.stats.ImportCounts(c);
   }
   if (!r.U64(&u)) return bad();
   for (uint64_t i = 0; i < u; ++i) {

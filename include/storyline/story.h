@@ -50,8 +50,9 @@ struct StoryOptions {
   double topic_threshold = 0.25;
   // Two active stories merge when an article scores at least join_threshold with
   // both and their centroids score at least this with each other. story_eval
-  // tunes with max(join_threshold + 0.1, 0.4); the default follows it (0.40 with
-  // the 0.54 threshold merged look-alike stories: ECB+ dev 0.915 -> 0.881).
+  // tunes with max(join_threshold + 0.1, 0.4); the default follows it (the former
+  // 0.40 with the 0.54 join threshold merged look-alike stories: ECB+ dev 0.915
+  // -> 0.881, measured before splits existed).
   double merge_threshold = 0.64;
   // ...and, when this is above 0, the two stories report the same event: the
   // highest same-event probability between each one's original and newest live

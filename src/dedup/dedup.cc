@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <limits>
 #include <span>
 #include <unordered_map>
@@ -185,6 +186,13 @@ class ExactTable {
       s = (s + 1 == keys_.size()) ? 0 : s + 1;
     }
     return kEmpty;
+  }
+  // Asks for the first slot a look-up of `h` reads.
+  void Prefetch(uint64_t h) const {
+    if (keys_.empty()) return;
+    const size_t s = Slot(h);
+    __builtin_prefetch(&keys_[s]);
+    __builtin_prefetch(&vals_[s]);
   }
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   size_t MemoryBytes() const { return keys_.capacity() * 8 + vals_.capacity() * 4; }
@@ -668,6 +676,12 @@ class Deduplicator {
   // and its best match among the kept articles indexed before its block.
   struct Speculation {
     SigRecord own;
+    // Copied from the record while it is in this thread's cache: the decider
+    // reads them in order from here, not at random from the mapping (where its
+    // header reads were cache misses, a quarter of its time at 1M articles).
+    uint64_t content = 0;
+    uint32_t shingles = 0;
+    uint32_t* keys = nullptr;  // bands band keys, in the block's key store
     // The first article in keep order with its content hash among those the
     // exact table held (ExactTable::kEmpty when none): it is then an exact copy.
     uint32_t exact_first = ExactTable::kEmpty;
@@ -687,11 +701,14 @@ class Deduplicator {
     sp->status = LoadSig(i, &sp->own);
     if (!sp->status.ok()) return;
     const SpillHeader& h = sp->own.header();
+    sp->content = h.content;
+    sp->shingles = h.shingles;
     if (h.shingles == 0) return;
     sp->exact_first = exact.Find(h.content);
     if (sp->exact_first != ExactTable::kEmpty) return;  // decided by the exact table alone
+    std::memcpy(sp->keys, sp->own.keys(), sizeof(uint32_t) * bands);
     thread_local std::vector<uint32_t> cands;
-    index.Query(sp->own.keys(), &cands);
+    index.Query(sp->keys, &cands);
     thread_local SigRecord scratch;
     for (uint32_t c : cands) {  // ascending keep order: ties go to the earlier
       const uint32_t j = order[c];
@@ -701,7 +718,7 @@ class Deduplicator {
         return;
       }
       const SigRecord* theirs = *fetched;
-      if (!ShareBand(sp->own.keys(), theirs->keys(), bands)) continue;
+      if (!ShareBand(sp->keys, theirs->keys(), bands)) continue;
       ++sp->index_candidates;
       const SetOverlap o = CompareSorted(sp->own.set(bands), theirs->set(bands));
       sp->best.Offer(DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_), j, o,
@@ -812,10 +829,14 @@ class Deduplicator {
       used_.push_back(static_cast<uint32_t>(s));
       return pos;
     }
-    // The entries in the order they were inserted.
-    template <typename F>
-    void ForEach(F f) const {
-      for (uint32_t s : used_) f(keys_[s], pos_[s]);
+    // The entries in the order they were inserted; ahead(h) is called for the
+    // hash of the entry 8 on.
+    template <typename F, typename A>
+    void ForEach(F f, A ahead) const {
+      for (size_t k = 0; k < used_.size(); ++k) {
+        if (k + 8 < used_.size()) ahead(keys_[used_[k + 8]]);
+        f(keys_[used_[k]], pos_[used_[k]]);
+      }
     }
 
    private:
@@ -858,35 +879,42 @@ class Deduplicator {
         at[j] = static_cast<size_t>(j) * buckets_ + Bucket(keys[j]);
         __builtin_prefetch(&keys_[at[j] * kWays]);
       }
-      bool sorted = true;
+      // A band's first hit goes to `first` without a branch (whether a band
+      // hits is unpredictable); a near copy finds its original in band after
+      // band, so a repeat of the last id is not taken. Further hits in one
+      // bucket and overflow entries (rare) go to *out.
+      uint32_t first[256];
+      size_t k = 0;
+      uint32_t last = kNoId;
       for (int j = 0; j < bands_; ++j) {
         const size_t b = at[j];
         const unsigned c = counts_[b];
         const __m128i want = _mm_set1_epi32(static_cast<int>(keys[j]));
-        const __m128i* k = reinterpret_cast<const __m128i*>(&keys_[b * kWays]);
+        const __m128i* kp = reinterpret_cast<const __m128i*>(&keys_[b * kWays]);
         unsigned m = static_cast<unsigned>(
-            _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_loadu_si128(k), want))) |
-            (_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_loadu_si128(k + 1), want))) << 4));
+            _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_loadu_si128(kp), want))) |
+            (_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_loadu_si128(kp + 1), want)))
+             << 4));
         m &= (1u << c) - 1;
-        for (; m != 0; m &= m - 1) {
-          const uint32_t id = ids_[b * kWays + __builtin_ctz(m)];
-          // A near copy is found in band after band: repeats of the last id
-          // are dropped here, the rest by the sort below.
-          if (out->empty() || out->back() != id) {
-            sorted &= out->empty() || out->back() < id;
-            out->push_back(id);
-          }
+        // ids_ has kWays entries of padding: the read for m == 0 stays inside.
+        const uint32_t id = ids_[b * kWays + __builtin_ctz(m | (1u << kWays))];
+        const bool take = (m != 0) & (id != last);
+        first[k] = id;
+        k += take;
+        last = take ? id : last;
+        if ((m & (m - 1)) != 0) [[unlikely]] {
+          for (m &= m - 1; m != 0; m &= m - 1) out->push_back(ids_[b * kWays + __builtin_ctz(m)]);
         }
-        if (c == kWays) {
-          for (const auto& [key, id] : overflow_[j]) {
-            if (key == keys[j]) {
-              sorted = false;
-              out->push_back(id);
-            }
+        if (c == kWays) [[unlikely]] {
+          for (const auto& [key, oid] : overflow_[j]) {
+            if (key == keys[j]) out->push_back(oid);
           }
         }
       }
-      if (!sorted) {
+      out->insert(out->end(), first, first + k);
+      // Strictly ascending means sorted and each once; else sort them.
+      if (std::adjacent_find(out->begin(), out->end(), std::greater_equal<uint32_t>()) !=
+          out->end()) {
         std::sort(out->begin(), out->end());
         out->erase(std::unique(out->begin(), out->end()), out->end());
       }
@@ -894,6 +922,7 @@ class Deduplicator {
 
    private:
     static constexpr unsigned kWays = 8;
+    static constexpr uint32_t kNoId = 0xFFFFFFFFu;
     size_t Bucket(uint32_t key) const {
       return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - bucket_bits_));
     }
@@ -913,7 +942,7 @@ class Deduplicator {
       bucket_bits_ = std::bit_width(buckets) - 1;
       const size_t total = static_cast<size_t>(bands_) * buckets_;
       keys_.assign(total * kWays, 0);
-      ids_.assign(total * kWays, 0);
+      ids_.assign(total * kWays + kWays, 0);
       counts_.assign(total, 0);
     }
     void Grow() {
@@ -962,7 +991,7 @@ class Deduplicator {
     };
     WindowIndex& local = *window;  // kept articles of blocks s - 1 and s, by rank - base
     local.Reset();
-    for (uint32_t rank : kept_prev) local.Insert(rank - static_cast<uint32_t>(base), at(rank).own.keys());
+    for (uint32_t rank : kept_prev) local.Insert(rank - static_cast<uint32_t>(base), at(rank).keys);
     local_exact->Clear();
     std::vector<uint32_t> local_cands;
     for (size_t rank = bs; rank < be; ++rank) {
@@ -972,19 +1001,18 @@ class Deduplicator {
       Rec& r = recs_[i];
       r.rep = i;
       r.similarity = r.jaccard = r.containment_kind = 1;
-      const SpillHeader& h = sp.own.header();
-      if (h.shingles == 0) continue;
+      if (sp.shingles == 0) continue;
       // The exact table held blocks up to s - 2 when the block was speculated.
       uint32_t first = sp.exact_first;
-      if (first == ExactTable::kEmpty) first = prev_exact.Find(h.content);
-      if (first == kNoRep) first = local_exact->FindOrInsert(h.content, i);
+      if (first == ExactTable::kEmpty) first = prev_exact.Find(sp.content);
+      if (first == kNoRep) first = local_exact->FindOrInsert(sp.content, i);
       if (first != i) {
         JoinExact(recs_[first], &r);
         continue;
       }
       stats_.candidates += sp.index_candidates;
       BestMatch best = sp.best;
-      local.Query(sp.own.keys(), &local_cands);
+      local.Query(sp.keys, &local_cands);
       for (uint32_t c : local_cands) {  // after every indexed one, ascending
         ++stats_.candidates;
         const SetOverlap o = CompareSorted(sp.own.set(bands), at(base + c).own.set(bands));
@@ -993,7 +1021,7 @@ class Deduplicator {
       }
       if (!JoinBest(best, i, &r)) {
         kept_cur->push_back(static_cast<uint32_t>(rank));
-        local.Insert(static_cast<uint32_t>(rank - base), sp.own.keys());
+        local.Insert(static_cast<uint32_t>(rank - base), sp.keys);
       }
     }
     return Status::Ok();
@@ -1017,9 +1045,14 @@ class Deduplicator {
     const size_t blocks = (n + kBlock - 1) / kBlock;
     std::vector<Speculation> spec_store[3];
     std::vector<Speculation>* spec[3];
+    std::vector<uint32_t> key_store[3];  // per block: kBlock x bands band keys
     for (int k = 0; k < 3; ++k) {
       spec_store[k].resize(std::min(n, kBlock));
       spec[k] = &spec_store[k];
+      key_store[k].resize(spec_store[k].size() * lsh_.bands);
+      for (size_t i = 0; i < spec_store[k].size(); ++i) {
+        spec_store[k][i].keys = key_store[k].data() + i * lsh_.bands;
+      }
     }
     // One record cache per worker thread (the slot is the thread's arena index).
     std::vector<std::vector<CacheSlot>> caches(threads);
@@ -1047,9 +1080,13 @@ class Deduplicator {
     // as these do), so they run beside it, off the sequential path.
     auto add_prev = [&] {
       tbb::task_group add;
-      add.run([&] { prev_exact->ForEach([&](uint64_t h, uint32_t pos) { exact.FindOrInsert(h, pos); }); });
+      // Each insert is a cache miss in a large table: asked for 8 ahead.
+      add.run([&] {
+        prev_exact->ForEach([&](uint64_t h, uint32_t pos) { exact.FindOrInsert(h, pos); },
+                            [&](uint64_t h) { exact.Prefetch(h); });
+      });
       for (uint32_t rank : kept_prev) {
-        index.Insert(rank, (*spec[(rank / kBlock) % 3])[rank % kBlock].own.keys());
+        index.Insert(rank, (*spec[(rank / kBlock) % 3])[rank % kBlock].keys);
       }
       add.wait();
     };

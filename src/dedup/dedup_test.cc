@@ -439,6 +439,30 @@ TEST(SequentialSpill, ReadBatchGivesBackEveryRange) {
   std::string_view got;
   ASSERT_TRUE(spill.Get(&batch, all.size() - 100000, 100000, &scratch, &got).ok());
   EXPECT_EQ(got, std::string_view(all).substr(all.size() - 100000));
+  // TakeOver: of a batch not begun, of one stopped midway or already read, the
+  // caller copies the rest from the page cache; every byte is there.
+  SequentialSpill::ReadBatch first, second;
+  for (int round = 0; round < 4; ++round) {
+    first.Clear();
+    second.Clear();
+    first.Add(1000, 4000000);
+    second.Add(4100000, 3000000);
+    ASSERT_TRUE(spill.StartRead(&first).ok());
+    ASSERT_TRUE(spill.StartRead(&second).ok());
+    uint64_t copied = 0;
+    if (round % 2 == 0) {
+      ASSERT_TRUE(spill.TakeOver(&second, &copied).ok());
+      ASSERT_TRUE(spill.TakeOver(&first, &copied).ok());
+    } else {
+      ASSERT_TRUE(spill.WaitRead(&first).ok());
+      ASSERT_TRUE(spill.TakeOver(&first, &copied).ok());
+      ASSERT_TRUE(spill.TakeOver(&second, &copied).ok());
+    }
+    ASSERT_TRUE(spill.Get(&first, 1000, 4000000, &scratch, &got).ok());
+    EXPECT_EQ(got, std::string_view(all).substr(1000, 4000000)) << round;
+    ASSERT_TRUE(spill.Get(&second, 4100000, 3000000, &scratch, &got).ok());
+    EXPECT_EQ(got, std::string_view(all).substr(4100000, 3000000)) << round;
+  }
   batch.Clear();
   batch.Add(all.size() - 10, 11);  // past the end
   EXPECT_FALSE(spill.StartRead(&batch).ok());

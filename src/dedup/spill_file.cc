@@ -229,10 +229,10 @@ void SequentialSpill::WriterLoop() {
     }
     if (w.block == nullptr && !w.reads.empty()) {
       ReadBatch* b = w.reads.front();
+      w.reads.pop_front();  // begun: TakeOver() now stops it instead
       l.unlock();
       Status st = ReadSpans(b);
       l.lock();
-      w.reads.pop_front();
       b->status_ = st;
       b->pending_ = false;
       w.cv.notify_all();
@@ -386,7 +386,13 @@ Status SequentialSpill::StartRead(ReadBatch* b) {
   }
   b->cursor_ = 0;
   b->status_ = Status::Ok();
-  if (need == 0) return Status::Ok();  // nothing for the background thread
+  b->stop_.store(false, std::memory_order_relaxed);
+  b->resume_span_ = 0;
+  b->resume_at_ = 0;
+  if (need == 0) {  // nothing for the background thread
+    b->resume_span_ = b->spans_.size();
+    return Status::Ok();
+  }
   {
     std::lock_guard<std::mutex> l(writer_->mu);
     b->pending_ = true;
@@ -403,21 +409,62 @@ Status SequentialSpill::WaitRead(ReadBatch* b) const {
   return b->status_;
 }
 
-// On the background thread: the direct spans of `b`, one request each (the
-// kernel splits a long one into requests the disk serves in parallel).
+// On the background thread: the direct spans of `b`, a megabyte per request
+// (as fast as longer ones here), until TakeOver() asks it to stop.
 Status SequentialSpill::ReadSpans(ReadBatch* b) const {
-  for (const ReadBatch::Span& s : b->spans_) {
+  constexpr uint64_t kPiece = 1 << 20;
+  for (size_t k = 0; k < b->spans_.size(); ++k) {
+    const ReadBatch::Span& s = b->spans_[k];
     if (!s.direct) continue;
-    const size_t len = static_cast<size_t>((s.end - s.read_at + kAlign - 1) / kAlign * kAlign);
-    char* p = b->buf_ + s.buf_at;
-    Status st = PreadAll(fd_, p, len, s.read_at, path_);
-    if (!st.ok()) {
+    const uint64_t end = (s.end + kAlign - 1) / kAlign * kAlign;
+    for (uint64_t at = s.read_at; at < end; at += kPiece) {
+      if (b->stop_.load(std::memory_order_relaxed)) {
+        b->resume_span_ = k;
+        b->resume_at_ = at;
+        return Status::Ok();
+      }
+      const size_t len = static_cast<size_t>(std::min(kPiece, end - at));
+      char* p = b->buf_ + s.buf_at + (at - s.read_at);
       // A file system that took direct writes but refuses this read: the page
-      // cache then (only the bytes the file holds).
-      STORYLINE_RETURN_IF_ERROR(PreadAll(cached_fd_, p + (s.begin - s.read_at),
-                                         static_cast<size_t>(s.end - s.begin), s.begin, path_));
+      // cache then (the file is padded to the alignment, so these bytes exist).
+      if (!PreadAll(fd_, p, len, at, path_).ok()) {
+        STORYLINE_RETURN_IF_ERROR(PreadAll(cached_fd_, p, len, at, path_));
+      }
     }
   }
+  b->resume_span_ = b->spans_.size();
+  return Status::Ok();
+}
+
+Status SequentialSpill::TakeOver(ReadBatch* b, uint64_t* copied) const {
+  *copied = 0;
+  if (writer_ != nullptr) {
+    std::unique_lock<std::mutex> l(writer_->mu);
+    if (b->pending_) {
+      auto it = std::find(writer_->reads.begin(), writer_->reads.end(), b);
+      if (it != writer_->reads.end()) {  // not begun
+        writer_->reads.erase(it);
+        b->resume_span_ = 0;
+        b->resume_at_ = 0;
+        b->pending_ = false;
+      } else {
+        b->stop_.store(true, std::memory_order_relaxed);
+        writer_->cv.wait(l, [&] { return !b->pending_; });
+      }
+    }
+  }
+  STORYLINE_RETURN_IF_ERROR(b->status_);
+  for (size_t k = b->resume_span_; k < b->spans_.size(); ++k) {
+    const ReadBatch::Span& s = b->spans_[k];
+    if (!s.direct) continue;
+    const uint64_t end = (s.end + kAlign - 1) / kAlign * kAlign;
+    const uint64_t from = k == b->resume_span_ ? std::max(s.read_at, b->resume_at_) : s.read_at;
+    if (from >= end) continue;
+    STORYLINE_RETURN_IF_ERROR(PreadAll(cached_fd_, b->buf_ + s.buf_at + (from - s.read_at),
+                                       static_cast<size_t>(end - from), from, path_));
+    *copied += end - from;
+  }
+  b->resume_span_ = b->spans_.size();
   return Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 #ifndef STORYLINE_DEDUP_SPILL_FILE_H_
 #define STORYLINE_DEDUP_SPILL_FILE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -66,15 +67,17 @@ class SpillFile {
 //
 // Reading back goes two ways. ReadAt() reads one range on the calling thread.
 // A ReadBatch lists many ranges at once (Add, in increasing order) and is read
-// by the background thread while the caller works (StartRead, WaitRead), then
-// handed out range by range (Get). In a batch, ranges less than 8 KB apart are
-// read as one span; spans of 64 KB or more are read with O_DIRECT into the
-// batch's buffer, the shorter ones by Get() from the page cache (which
-// Prefetch() fills). Why not the page cache for everything: on a virtual
-// machine whose memory the host hands over lazily (Firecracker with free page
-// reporting), the guest's first touch of a page it has not used lately costs
-// ~7 us; copying 1.4 GB out of freshly filled page cache then ran at 0.5 GB/s of
-// CPU, against ~0.05 s of CPU for direct reads into a buffer that is reused.
+// by the background thread while the caller works (StartRead, then WaitRead or
+// TakeOver), then handed out range by range (Get). In a batch, ranges less than
+// 8 KB apart are read as one span; spans of 64 KB or more are read with
+// O_DIRECT into the batch's buffer, the shorter ones by Get() from the page
+// cache (which Prefetch() fills). Why not the page cache for everything: on a
+// virtual machine whose memory the host hands over lazily (Firecracker, memory
+// plugged in as the guest needs it), the guest's first touch of a page it has
+// never used costs ~7 us; copying 1.4 GB out of freshly filled page cache then
+// took 2.7 CPU-s (0.3 once the pages had been touched), against ~0.1 CPU-s for
+// direct reads into a buffer that is reused. Where the page cache is quick,
+// TakeOver() lets the caller copy from it what the disk has not read yet.
 class SequentialSpill {
  public:
   class ReadBatch;
@@ -109,7 +112,12 @@ class SequentialSpill {
   // Waits until the background thread is done with `b`; its read's status. At
   // once for a batch not handed over.
   Status WaitRead(ReadBatch* b) const;
-  // After WaitRead(b): sets *out to the n bytes at `offset`, which must lie in one
+  // Instead of WaitRead(b): takes over what the background thread has not read
+  // of `b` yet (it stops within a megabyte, or does not start) and reads it on
+  // the calling thread from the page cache, into b's buffer; *copied = the
+  // bytes read so. For when the page cache is quicker than the disk.
+  Status TakeOver(ReadBatch* b, uint64_t* copied) const;
+  // After WaitRead(b) or TakeOver(b): sets *out to the n bytes at `offset`, which must lie in one
   // range added to `b`. *out points into b's buffer or into *scratch, valid until
   // the next call with either. One thread per batch at a time.
   Status Get(ReadBatch* b, uint64_t offset, size_t n, std::string* scratch,
@@ -166,6 +174,11 @@ class SequentialSpill::ReadBatch {
   char* buf_ = nullptr;
   size_t cap_ = 0;
   bool pending_ = false;  // with the background thread (guarded by its mutex)
+  std::atomic<bool> stop_{false};  // TakeOver() asks the thread to stop
+  // Where the background thread's direct reads stopped: the span and the file
+  // offset in it not read yet (spans_.size() when all were read).
+  size_t resume_span_ = 0;
+  uint64_t resume_at_ = 0;
   Status status_;
 };
 

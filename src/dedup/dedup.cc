@@ -128,9 +128,40 @@ void JoinExact(const Rec& f, Rec* r) {
   r->containment_kind = -std::abs(f.containment_kind);
 }
 
+// Bytes appended one after another, in a buffer that grows by doubling and is
+// not cleared (unlike std::string's resize, no zero-filling of the room asked
+// for): the KEPT lines of an output chunk. Not copyable: owns its buffer.
+class JsonLines {
+ public:
+  JsonLines() = default;
+  JsonLines(const JsonLines&) = delete;
+  JsonLines& operator=(const JsonLines&) = delete;
+
+  // Room for n more bytes at end(); written bytes count once Commit()ed.
+  char* Room(size_t n) {
+    if (size_ + n > cap_) Grow(size_ + n);
+    return buf_.get() + size_;
+  }
+  void Commit(char* end) { size_ = static_cast<size_t>(end - buf_.get()); }
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  const char* data() const { return buf_.get(); }
+
+ private:
+  void Grow(size_t need) {
+    const size_t cap = std::max(need, 2 * cap_);
+    std::unique_ptr<char[]> b(new char[cap]);  // not value-initialised
+    if (size_ != 0) std::memcpy(b.get(), buf_.get(), size_);
+    buf_ = std::move(b);
+    cap_ = cap;
+  }
+  std::unique_ptr<char[]> buf_;
+  size_t size_ = 0, cap_ = 0;
+};
+
 // Appends the KEPT line of the fields id, title, text, url, source, published,
 // lang (below).
-void AppendArticleJson(std::string* out, const std::string_view* fields);
+void AppendArticleJson(JsonLines* out, const std::string_view* fields);
 
 // The set of the high 32 bits of `hashes`, sorted, without repeats, in *out.
 // The values are hashes, spread evenly: one counting pass by the top bits into
@@ -1239,40 +1270,116 @@ class Deduplicator {
   // ---- Pass 3: records in input order --------------------------------------
 
   // Pass 3 goes through the input in chunks: the KEPT lines of the next chunk
-  // are built (their fields read back from the text spill, in the page cache by
-  // now) while the records of this one go to the sink, in order, on the calling
-  // thread.
+  // are built while the records of this one go to the sink, in order, on the
+  // calling thread, and the fields of the chunk after next are read back from
+  // the text spill meanwhile by the spill's background thread: long runs of kept
+  // articles with direct reads into a reused buffer, isolated ones from the page
+  // cache (see SequentialSpill and AwaitChunkReads).
   static constexpr size_t kOutChunk = 4096;
   struct OutChunk {
     size_t begin = 0, end = 0;
-    std::string json;                // the chunk's KEPT lines, one after another
+    JsonLines json;                  // the chunk's KEPT lines, one after another
     std::vector<uint32_t> json_end;  // per position: where its line (if any) ends
+    // The ids of its kept articles (the first field of each), one after another,
+    // so that the records of kept articles need no look into the signature spill.
+    std::string ids;
+    std::vector<uint32_t> id_end;  // per position: where its id (if kept) ends
+    Status status;
+  };
+  // The fields a chunk needs: its runs of kept articles (input positions
+  // [begin, end), whose fields are the text-spill bytes [offset, offset + bytes):
+  // their records follow each other) and the batch that reads them.
+  struct ChunkReads {
+    struct Run {
+      size_t begin, end;
+      uint64_t offset, bytes;
+    };
+    size_t begin = 0, end = 0;
+    std::vector<Run> runs;
+    SequentialSpill::ReadBatch batch;
     Status status;
   };
 
-  void BuildChunk(OutChunk* c) const {
-    c->json.clear();
-    c->json_end.assign(c->end - c->begin, 0);
-    thread_local std::string fields_buf;
+  // Finds the runs of kept articles in [begin, begin + kOutChunk) and hands
+  // their reads to the text spill's background thread.
+  void StartChunkReads(size_t begin, ChunkReads* r) {
     const size_t n = recs_.size();
-    for (size_t i = c->begin; i < c->end;) {
+    r->begin = begin;
+    r->end = std::min(n, begin + kOutChunk);
+    r->runs.clear();
+    r->batch.Clear();
+    r->status = Status::Ok();
+    for (size_t i = r->begin; i < r->end;) {
       if (recs_[i].rep != i) {
-        c->json_end[i - c->begin] = static_cast<uint32_t>(c->json.size());
         ++i;
         continue;
       }
-      // A run of kept articles is read back with one read: their records follow
-      // each other, and the run ends where the next article's record begins.
       size_t j = i + 1;
-      while (j < c->end && recs_[j].rep == j) ++j;
+      while (j < r->end && recs_[j].rep == j) ++j;
+      // The run ends where the next article's fields begin.
       SpillHeader h, next;
-      c->status = ReadHeader(static_cast<uint32_t>(i), &h);
-      if (c->status.ok() && j < n) c->status = ReadHeader(static_cast<uint32_t>(j), &next);
+      r->status = ReadHeader(static_cast<uint32_t>(i), &h);
+      if (r->status.ok() && j < n) r->status = ReadHeader(static_cast<uint32_t>(j), &next);
+      if (!r->status.ok()) return;
       const uint64_t end = j < n ? next.text_offset : texts_.size();
-      if (c->status.ok()) c->status = texts_.ReadAt(h.text_offset, end - h.text_offset, &fields_buf);
+      r->runs.push_back({i, j, h.text_offset, end - h.text_offset});
+      r->batch.Add(h.text_offset, end - h.text_offset);
+      i = j;
+    }
+    r->status = texts_.StartRead(&r->batch);
+  }
+
+  static double ThreadCpuSeconds() {
+    timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+  }
+
+  // Before chunk r is built, on the calling thread (asleep while it waits: in a
+  // TBB task a waiting thread would spin). When the page cache has proved quick
+  // to copy from, what the disk has not read yet of r is copied from there (the
+  // file was read into it during the decision pass; *copied_bytes and
+  // *copied_seconds, CPU, add up these copies); else the reads are waited for.
+  // Copying is quick where the guest's memory is in use already (5-10 GB/s);
+  // on a VM that hands memory over lazily it ran at 0.5 GB/s out of pages never
+  // touched before, slower than the disk, and costing CPU.
+  void AwaitChunkReads(ChunkReads* r, bool copy, uint64_t* copied_bytes, double* copied_seconds) {
+    if (!r->status.ok()) return;
+    if (!copy) {
+      r->status = texts_.WaitRead(&r->batch);
+      return;
+    }
+    const double t0 = ThreadCpuSeconds();
+    uint64_t n = 0;
+    r->status = texts_.TakeOver(&r->batch, &n);
+    *copied_bytes += n;
+    if (n != 0) *copied_seconds += ThreadCpuSeconds() - t0;
+  }
+
+  void BuildChunk(ChunkReads* r, OutChunk* c) const {
+    c->begin = r->begin;
+    c->end = r->end;
+    c->json.clear();
+    c->json_end.assign(c->end - c->begin, 0);
+    c->ids.clear();
+    c->id_end.assign(c->end - c->begin, 0);
+    c->status = r->status;  // read by AwaitChunkReads()
+    if (!c->status.ok()) return;
+    thread_local std::string scratch;
+    size_t i = c->begin;
+    auto skip_to = [&](size_t to) {
+      for (; i < to; ++i) {
+        c->json_end[i - c->begin] = static_cast<uint32_t>(c->json.size());
+        c->id_end[i - c->begin] = static_cast<uint32_t>(c->ids.size());
+      }
+    };
+    for (const ChunkReads::Run& run : r->runs) {
+      skip_to(run.begin);
+      std::string_view bytes;
+      c->status = texts_.Get(&r->batch, run.offset, run.bytes, &scratch, &bytes);
       if (!c->status.ok()) return;
-      const char* rec = fields_buf.data();
-      for (; i < j; ++i) {
+      const char* rec = bytes.data();
+      for (; i < run.end; ++i) {
         uint32_t sizes[kTextFields];
         std::memcpy(sizes, rec, sizeof sizes);
         rec += sizeof sizes;
@@ -1283,8 +1390,11 @@ class Deduplicator {
         }
         AppendArticleJson(&c->json, fields);
         c->json_end[i - c->begin] = static_cast<uint32_t>(c->json.size());
+        c->ids.append(fields[0]);
+        c->id_end[i - c->begin] = static_cast<uint32_t>(c->ids.size());
       }
     }
+    skip_to(c->end);
   }
 
   Status Output() {
@@ -1301,12 +1411,18 @@ class Deduplicator {
     std::vector<RepId> rep_ids(1u << 16);
     auto deliver = [&](const OutChunk& c) -> Status {
       STORYLINE_RETURN_IF_ERROR(c.status);
-      uint32_t line_begin = 0;
+      uint32_t line_begin = 0, id_begin = 0;
       for (size_t i = c.begin; i < c.end; ++i) {
         Rec& r = recs_[i];
-        SpillHeader h;
         std::string_view id;
-        STORYLINE_RETURN_IF_ERROR(ReadHead(static_cast<uint32_t>(i), &h, &id_buf, &id));
+        if (r.rep == i) {  // its id is in its fields
+          const uint32_t id_end = c.id_end[i - c.begin];
+          id = std::string_view(c.ids.data() + id_begin, id_end - id_begin);
+          id_begin = id_end;
+        } else {
+          SpillHeader h;
+          STORYLINE_RETURN_IF_ERROR(ReadHead(static_cast<uint32_t>(i), &h, &id_buf, &id));
+        }
         Rec& rep = recs_[r.rep];
         if (rep.key == kNoCluster) rep.key = clusters++;
         DedupRecord d;
@@ -1354,25 +1470,41 @@ class Deduplicator {
     tbb::task_arena arena(threads);
     Status result;
     arena.execute([&] {
+      // Chunk k is built from reads[k % 2] into chunks[k % 2]; the reads of chunk
+      // k + 2 start once chunk k is built.
+      ChunkReads reads[2];
       OutChunk chunks[2];
       int cur = 0;
-      chunks[0].end = std::min(n, kOutChunk);
-      BuildChunk(&chunks[0]);
+      // The page cache counts as quick until 4 MB copied from it say otherwise
+      // (2 GB per CPU-second; the disk gives ~1.2 GB/s).
+      uint64_t copied_bytes = 0;
+      double copied_seconds = 0;
+      auto copy = [&] { return copied_bytes < (4u << 20) || copied_bytes > 2e9 * copied_seconds; };
+      StartChunkReads(0, &reads[0]);
+      if (kOutChunk < n) StartChunkReads(kOutChunk, &reads[1]);
+      AwaitChunkReads(&reads[0], copy(), &copied_bytes, &copied_seconds);
+      BuildChunk(&reads[0], &chunks[0]);
       for (size_t begin = 0; begin < n; begin += kOutChunk) {
         OutChunk& next = chunks[cur ^ 1];
+        ChunkReads& next_reads = reads[cur ^ 1];
         tbb::task_group build;
         if (begin + kOutChunk < n) {
-          next.begin = begin + kOutChunk;
-          next.end = std::min(n, next.begin + kOutChunk);
-          build.run([&] { BuildChunk(&next); });
+          if (begin + 2 * kOutChunk < n) StartChunkReads(begin + 2 * kOutChunk, &reads[cur]);
+          AwaitChunkReads(&next_reads, copy(), &copied_bytes, &copied_seconds);
+          build.run([&] { BuildChunk(&next_reads, &next); });
         }
         Status st = deliver(chunks[cur]);
         build.wait();
         if (!st.ok()) {
           result = st;
-          return;
+          break;
         }
         cur ^= 1;
+      }
+      // The background thread holds the batches it was handed until read.
+      for (ChunkReads& r : reads) {
+        Status st = texts_.WaitRead(&r.batch);
+        if (result.ok() && !st.ok()) result = st;
       }
     });
     return result;
@@ -1496,51 +1628,93 @@ double DedupSimilarity(size_t intersection, size_t size_a, size_t size_b,
 
 namespace {
 
-// The first byte at or after `i` that JSON must escape (a control byte, '"' or
-// '\\'), or s.size(); sixteen bytes at a time.
-size_t NextToEscape(std::string_view s, size_t i) {
-  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-  const __m128i ctrl_max = _mm_set1_epi8(0x1F);
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const __m128i hit =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                     _mm_cmpeq_epi8(_mm_min_epu8(v, ctrl_max), v));
-    const uint32_t m = static_cast<uint32_t>(_mm_movemask_epi8(hit));
-    if (m != 0) return i + static_cast<size_t>(__builtin_ctz(m));
+// JSON strings as AppendJsonString (core/json_writer.h) writes them, byte for
+// byte, sixteen bytes at a time: each block is stored whole, then the output
+// moves on past its plain bytes only, up to the first byte to escape (a control
+// byte, '"' or '\\'). The article text is most of what dedup writes, with a
+// newline to escape every line or so.
+
+// The escape of each byte that needs one (at most 6 bytes, stored as 8), and
+// its length; 0 for the bytes written as they are.
+struct JsonEscapes {
+  char bytes[0x60][8] = {};
+  uint8_t len[0x60] = {};
+  constexpr JsonEscapes() {
+    constexpr char kHex[] = "0123456789abcdef";
+    for (int c = 0; c < 0x20; ++c) {
+      const char e[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+      for (int k = 0; k < 6; ++k) bytes[c][k] = e[k];
+      len[c] = 6;
+    }
+    const char named[][2] = {{'"', '"'}, {'\\', '\\'}, {'\n', 'n'}, {'\r', 'r'},
+                             {'\t', 't'}, {'\b', 'b'}, {'\f', 'f'}};
+    for (const auto& n : named) {
+      const int c = static_cast<unsigned char>(n[0]);
+      bytes[c][0] = '\\';
+      bytes[c][1] = n[1];
+      len[c] = 2;
+    }
   }
-  for (; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == '"' || c == '\\') return i;
-  }
-  return s.size();
+};
+constexpr JsonEscapes kJsonEscapes;
+
+// The bytes of v that JSON must escape, as a bit mask.
+inline uint32_t EscapeMask(__m128i v) {
+  const __m128i hit = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+      _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+  return static_cast<uint32_t>(_mm_movemask_epi8(hit));
 }
 
-// AppendJsonString (core/json_writer.h), byte for byte, with a vector scan for
-// the bytes to escape: the article text is most of what dedup writes.
-void AppendJsonStringFast(std::string* out, std::string_view s) {
-  out->push_back('"');
-  size_t run = 0;
-  while (true) {
-    const size_t i = NextToEscape(s, run);
-    if (i == s.size()) break;
-    out->append(s.data() + run, i - run);
-    std::string escaped;  // at most 8 bytes: no allocation
-    AppendJsonString(&escaped, s.substr(i, 1));  // the escape, in quotes
-    out->append(escaped, 1, escaped.size() - 2);
-    run = i + 1;
+// The room WriteJsonString needs for s: every byte escaped as \u00XX, the quotes,
+// and the slack its 16-byte stores may write past the end.
+constexpr size_t JsonStringRoom(size_t n) { return 6 * n + 2 + 16; }
+
+// Writes s as a JSON string at d, which has JsonStringRoom(s.size()) bytes;
+// returns where it ends.
+char* WriteJsonString(char* d, std::string_view s) {
+  *d++ = '"';
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v);
+    const uint32_t m = EscapeMask(v);
+    if (m == 0) {
+      p += 16;
+      d += 16;
+      continue;
+    }
+    const int k = __builtin_ctz(m);
+    const unsigned char c = static_cast<unsigned char>(p[k]);
+    d += k;
+    std::memcpy(d, kJsonEscapes.bytes[c], 8);
+    d += kJsonEscapes.len[c];
+    p += k + 1;
   }
-  out->append(s.data() + run, s.size() - run);
-  out->push_back('"');
+  for (; p < end; ++p) {
+    const unsigned char c = static_cast<unsigned char>(*p);
+    if (c < 0x60 && kJsonEscapes.len[c] != 0) {
+      std::memcpy(d, kJsonEscapes.bytes[c], 8);
+      d += kJsonEscapes.len[c];
+    } else {
+      *d++ = static_cast<char>(c);
+    }
+  }
+  *d++ = '"';
+  return d;
 }
 
-void AppendField(std::string* out, std::string_view key, std::string_view value, bool or_null) {
-  out->append(key);  // ,"key":
+// Writes `key` (`,"key":`) and the value: a JSON string, or null for an empty
+// optional field.
+char* WriteField(char* d, std::string_view key, std::string_view value, bool or_null) {
+  std::memcpy(d, key.data(), key.size());
+  d += key.size();
   if (or_null && value.empty()) {
-    out->append("null");
-  } else {
-    AppendJsonStringFast(out, value);
+    std::memcpy(d, "null", 4);
+    return d + 4;
   }
+  return WriteJsonString(d, value);
 }
 
 }  // namespace
@@ -1549,18 +1723,20 @@ namespace {
 
 // {"id","title","text","url","source","published","lang"}: the output of
 // JsonWriter for these keys, written directly.
-void AppendArticleJson(std::string* out, const std::string_view* f) {
-  out->reserve(out->size() + f[0].size() + f[1].size() + f[2].size() + f[3].size() +
-               f[4].size() + f[5].size() + f[6].size() + 96);
-  out->push_back('{');
-  AppendField(out, "\"id\":", f[0], false);
-  AppendField(out, ",\"title\":", f[1], false);
-  AppendField(out, ",\"text\":", f[2], false);
-  AppendField(out, ",\"url\":", f[3], true);
-  AppendField(out, ",\"source\":", f[4], true);
-  AppendField(out, ",\"published\":", f[5], true);
-  AppendField(out, ",\"lang\":", f[6], true);
-  out->push_back('}');
+void AppendArticleJson(JsonLines* out, const std::string_view* f) {
+  size_t room = 96;  // the braces and keys
+  for (int k = 0; k < kTextFields; ++k) room += JsonStringRoom(f[k].size());
+  char* d = out->Room(room);
+  *d++ = '{';
+  d = WriteField(d, "\"id\":", f[0], false);
+  d = WriteField(d, ",\"title\":", f[1], false);
+  d = WriteField(d, ",\"text\":", f[2], false);
+  d = WriteField(d, ",\"url\":", f[3], true);
+  d = WriteField(d, ",\"source\":", f[4], true);
+  d = WriteField(d, ",\"published\":", f[5], true);
+  d = WriteField(d, ",\"lang\":", f[6], true);
+  *d++ = '}';
+  out->Commit(d);
 }
 
 }  // namespace
@@ -1568,9 +1744,9 @@ void AppendArticleJson(std::string* out, const std::string_view* f) {
 std::string ArticleJson(const Article& a) {
   const std::string_view fields[kTextFields] = {a.id,     a.title,     a.text, a.url,
                                                 a.source, a.published, a.lang};
-  std::string out;
+  JsonLines out;
   AppendArticleJson(&out, fields);
-  return out;
+  return std::string(out.data(), out.size());
 }
 
 Result<DedupStats> Dedup(ArticleReader* reader, const DedupOptions& options, DedupSink* sink) {

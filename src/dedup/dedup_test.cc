@@ -405,6 +405,9 @@ TEST(Dedup, ArticleJsonMatchesJsonWriter) {
     a.id = random_text(rng() % 20);
     a.title = random_text(rng() % 40);
     a.text = random_text(rng() % 200);
+    if (round == 0) {  // every byte value once, at every position of a 16-byte block
+      for (int b = 0; b < 256; ++b) a.text += std::string(static_cast<size_t>(b % 17), 'x') + char(b);
+    }
     if (round % 2) a.url = random_text(rng() % 30);
     if (round % 3) a.source = "Reuters";
     if (round % 5) a.published = "2024-01-02";
@@ -457,6 +460,85 @@ TEST(SequentialSpill, ReadsBackWhatWasWritten) {
     spill.Prefetch();
     EXPECT_FALSE(spill.direct());
   }
+}
+
+// A read batch gives back every range it was given: ranges close together
+// (read as one span), isolated short ones (left to the page cache), long ones
+// (direct reads into the batch's buffer), ranges across 4 MB blocks and the
+// file's last bytes; the batch reused for other ranges.
+TEST(SequentialSpill, ReadBatchGivesBackEveryRange) {
+  SequentialSpill spill;
+  ASSERT_TRUE(spill.Open("").ok());
+  std::mt19937_64 rng(11);
+  std::string all;
+  for (int i = 0; i < 6000; ++i) {
+    std::string r(rng() % 3000, '\0');
+    for (char& c : r) c = static_cast<char>('a' + rng() % 26);
+    ASSERT_TRUE(spill.Append(r).ok());
+    all += r;
+  }
+  ASSERT_TRUE(spill.Finish().ok());
+  spill.Prefetch();
+  SequentialSpill::ReadBatch batch;
+  std::string scratch;
+  for (int round = 0; round < 3; ++round) {
+    std::vector<std::pair<uint64_t, size_t>> ranges;
+    uint64_t at = rng() % 100;
+    while (at < all.size()) {
+      const uint64_t kind = rng() % 4;  // short, long, a gap of a few bytes or a big gap
+      size_t n = kind == 1 ? 50000 + rng() % 300000 : 1 + rng() % 2000;
+      n = std::min<uint64_t>(n, all.size() - at);
+      ranges.emplace_back(at, n);
+      at += n + (kind == 2 ? rng() % 100 : 10000 + rng() % 100000);
+    }
+    batch.Clear();
+    for (auto [o, n] : ranges) {
+      batch.Add(o, n);
+    }
+    ASSERT_TRUE(spill.StartRead(&batch).ok());
+    ASSERT_TRUE(spill.WaitRead(&batch).ok());
+    for (auto [o, n] : ranges) {
+      std::string_view got;
+      ASSERT_TRUE(spill.Get(&batch, o, n, &scratch, &got).ok()) << o;
+      ASSERT_EQ(got, std::string_view(all).substr(o, n)) << o;
+    }
+    std::string_view got;
+    EXPECT_FALSE(spill.Get(&batch, all.size() + 1, 1, &scratch, &got).ok());  // not in the batch
+  }
+  batch.Clear();
+  batch.Add(all.size() - 100000, 100000);  // the last bytes, read directly
+  ASSERT_TRUE(spill.StartRead(&batch).ok());
+  ASSERT_TRUE(spill.WaitRead(&batch).ok());
+  std::string_view got;
+  ASSERT_TRUE(spill.Get(&batch, all.size() - 100000, 100000, &scratch, &got).ok());
+  EXPECT_EQ(got, std::string_view(all).substr(all.size() - 100000));
+  // TakeOver: of a batch not begun, of one stopped midway or already read, the
+  // caller copies the rest from the page cache; every byte is there.
+  SequentialSpill::ReadBatch first, second;
+  for (int round = 0; round < 4; ++round) {
+    first.Clear();
+    second.Clear();
+    first.Add(1000, 4000000);
+    second.Add(4100000, 3000000);
+    ASSERT_TRUE(spill.StartRead(&first).ok());
+    ASSERT_TRUE(spill.StartRead(&second).ok());
+    uint64_t copied = 0;
+    if (round % 2 == 0) {
+      ASSERT_TRUE(spill.TakeOver(&second, &copied).ok());
+      ASSERT_TRUE(spill.TakeOver(&first, &copied).ok());
+    } else {
+      ASSERT_TRUE(spill.WaitRead(&first).ok());
+      ASSERT_TRUE(spill.TakeOver(&first, &copied).ok());
+      ASSERT_TRUE(spill.TakeOver(&second, &copied).ok());
+    }
+    ASSERT_TRUE(spill.Get(&first, 1000, 4000000, &scratch, &got).ok());
+    EXPECT_EQ(got, std::string_view(all).substr(1000, 4000000)) << round;
+    ASSERT_TRUE(spill.Get(&second, 4100000, 3000000, &scratch, &got).ok());
+    EXPECT_EQ(got, std::string_view(all).substr(4100000, 3000000)) << round;
+  }
+  batch.Clear();
+  batch.Add(all.size() - 10, 11);  // past the end
+  EXPECT_FALSE(spill.StartRead(&batch).ok());
 }
 
 // Kept lines come from the spilled fields: byte for byte ArticleJson, also for

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -33,7 +34,9 @@ void SpillFile::Map() {
 namespace {
 // A temporary file in `dir` ($TMPDIR or /tmp when empty), unlinked at once so it is
 // gone when closed, whatever happens.
-Status OpenTemp(const std::string& dir, int* fd, std::string* path) {
+// With `second`, also opens the file a second time (an open file description of
+// its own: flags such as O_DIRECT set on one do not apply to the other).
+Status OpenTemp(const std::string& dir, int* fd, std::string* path, int* second = nullptr) {
   std::string d = dir;
   if (d.empty()) {
     const char* t = std::getenv("TMPDIR");
@@ -47,6 +50,14 @@ Status OpenTemp(const std::string& dir, int* fd, std::string* path) {
     return Status::IoError("cannot create a temporary file in " + d + ": " + std::strerror(errno));
   }
   *path = name.data();
+  if (second != nullptr) {
+    *second = open(path->c_str(), O_RDWR | O_CLOEXEC);
+    if (*second < 0) {
+      const int e = errno;
+      unlink(path->c_str());
+      return Status::IoError("cannot open temporary file " + *path + ": " + std::strerror(e));
+    }
+  }
   unlink(path->c_str());  // gone when closed, whatever happens
   return Status::Ok();
 }
@@ -137,6 +148,7 @@ struct SequentialSpill::Writer {
   uint64_t at = 0;
   bool stop = false;
   uint64_t prefetch = 0;  // bytes to ask the kernel to read ahead; 0 when none
+  std::deque<ReadBatch*> reads;  // batches handed over, oldest first
   Status status;
   std::thread thread;
 };
@@ -154,10 +166,11 @@ SequentialSpill::~SequentialSpill() {
   std::free(fill_);
   std::free(spare_);
   if (fd_ >= 0) close(fd_);
+  if (cached_fd_ >= 0) close(cached_fd_);
 }
 
 Status SequentialSpill::Open(const std::string& dir) {
-  STORYLINE_RETURN_IF_ERROR(OpenTemp(dir, &fd_, &path_));
+  STORYLINE_RETURN_IF_ERROR(OpenTemp(dir, &fd_, &path_, &cached_fd_));
 #ifdef O_DIRECT
   const int flags = fcntl(fd_, F_GETFL);
   direct_ = flags >= 0 && fcntl(fd_, F_SETFL, flags | O_DIRECT) == 0;
@@ -196,7 +209,9 @@ void SequentialSpill::WriterLoop() {
   Writer& w = *writer_;
   std::unique_lock<std::mutex> l(w.mu);
   while (true) {
-    w.cv.wait(l, [&] { return w.stop || w.block != nullptr || w.prefetch != 0; });
+    w.cv.wait(l, [&] {
+      return w.stop || w.block != nullptr || w.prefetch != 0 || !w.reads.empty();
+    });
     if (w.prefetch != 0) {
       const uint64_t n = w.prefetch;
       w.prefetch = 0;
@@ -210,6 +225,17 @@ void SequentialSpill::WriterLoop() {
                       POSIX_FADV_WILLNEED);
       }
       l.lock();
+      continue;
+    }
+    if (w.block == nullptr && !w.reads.empty()) {
+      ReadBatch* b = w.reads.front();
+      w.reads.pop_front();  // begun: TakeOver() now stops it instead
+      l.unlock();
+      Status st = ReadSpans(b);
+      l.lock();
+      b->status_ = st;
+      b->pending_ = false;
+      w.cv.notify_all();
       continue;
     }
     if (w.block == nullptr) return;  // stopped and idle
@@ -279,12 +305,9 @@ Status SequentialSpill::Finish() {
 
 void SequentialSpill::Prefetch() {
   if (writer_ == nullptr || size_ == 0) return;
-  if (direct_) {
-    // Reads through the page cache from now on (direct reads would bypass it).
-    const int flags = fcntl(fd_, F_GETFL);
-    if (flags < 0 || fcntl(fd_, F_SETFL, flags & ~O_DIRECT) != 0) return;
-    direct_ = false;
-  }
+  // ReadAt() reads through the page cache from now on (direct reads would
+  // bypass it).
+  cached_ = true;
   const uint64_t free_bytes = static_cast<uint64_t>(sysconf(_SC_AVPHYS_PAGES)) *
                               static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   {
@@ -298,7 +321,7 @@ Status SequentialSpill::ReadAt(uint64_t offset, size_t n, std::string* out) cons
   if (offset + n > size_) return Status::IoError("temporary file " + path_ + " ended early");
   out->resize(n);
   if (n == 0) return Status::Ok();
-  if (!direct_) return PreadAll(fd_, out->data(), n, offset, path_);
+  if (!direct()) return PreadAll(cached_fd_, out->data(), n, offset, path_);
   // Direct I/O reads whole aligned blocks into an aligned buffer (the file is
   // padded to the alignment).
   const uint64_t start = offset / kAlign * kAlign;
@@ -307,6 +330,161 @@ Status SequentialSpill::ReadAt(uint64_t offset, size_t n, std::string* out) cons
   if (buf == nullptr) return Status::IoError("out of memory reading " + path_);
   STORYLINE_RETURN_IF_ERROR(PreadAll(fd_, buf.get(), len, start, path_));
   std::memcpy(out->data(), buf.get() + (offset - start), n);
+  return Status::Ok();
+}
+
+// ---- Batches of reads --------------------------------------------------------
+
+namespace {
+// Ranges closer than this are read as one span: a gap of a page or two costs
+// the disk little, a separate request costs ~25 us of CPU on this kind of VM.
+constexpr uint64_t kMergeGap = 8 << 10;
+// Spans at least this long are read directly (one request, ~25 us of CPU);
+// shorter ones from the page cache (0.3-7 us of CPU per 4 KB page touched).
+constexpr uint64_t kDirectMin = 64 << 10;
+}  // namespace
+
+SequentialSpill::ReadBatch::~ReadBatch() { std::free(buf_); }
+
+void SequentialSpill::ReadBatch::Clear() {
+  spans_.clear();
+  cursor_ = 0;
+  status_ = Status::Ok();
+}
+
+void SequentialSpill::ReadBatch::Add(uint64_t offset, size_t n) {
+  if (n == 0) return;
+  if (!spans_.empty() && offset <= spans_.back().end + kMergeGap) {
+    spans_.back().end = std::max(spans_.back().end, offset + n);
+    return;
+  }
+  Span s;
+  s.begin = offset;
+  s.end = offset + n;
+  spans_.push_back(s);
+}
+
+Status SequentialSpill::StartRead(ReadBatch* b) {
+  if (writer_ == nullptr) return Status::IoError("temporary file " + path_ + " is not open");
+  // Lay out the direct spans in the buffer, each at an aligned address.
+  size_t need = 0;
+  for (ReadBatch::Span& s : b->spans_) {
+    if (s.end > size_) return Status::IoError("temporary file " + path_ + " ended early");
+    s.direct = direct_ && s.end - s.begin >= kDirectMin;
+    if (!s.direct) continue;
+    s.read_at = s.begin / kAlign * kAlign;
+    s.buf_at = need;
+    // The file is padded to the alignment, so the rounded-up end is in it.
+    need += static_cast<size_t>((s.end - s.read_at + kAlign - 1) / kAlign * kAlign);
+  }
+  if (need > b->cap_) {
+    std::free(b->buf_);
+    b->cap_ = 0;
+    b->buf_ = AlignedAlloc(need + need / 4);
+    if (b->buf_ == nullptr) return Status::IoError("out of memory reading " + path_);
+    b->cap_ = need + need / 4;
+  }
+  b->cursor_ = 0;
+  b->status_ = Status::Ok();
+  b->stop_.store(false, std::memory_order_relaxed);
+  b->resume_span_ = 0;
+  b->resume_at_ = 0;
+  if (need == 0) {  // nothing for the background thread
+    b->resume_span_ = b->spans_.size();
+    return Status::Ok();
+  }
+  {
+    std::lock_guard<std::mutex> l(writer_->mu);
+    b->pending_ = true;
+    writer_->reads.push_back(b);
+  }
+  writer_->cv.notify_all();
+  return Status::Ok();
+}
+
+Status SequentialSpill::WaitRead(ReadBatch* b) const {
+  if (writer_ == nullptr) return b->status_;
+  std::unique_lock<std::mutex> l(writer_->mu);
+  writer_->cv.wait(l, [&] { return !b->pending_; });
+  return b->status_;
+}
+
+// On the background thread: the direct spans of `b`, a megabyte per request
+// (as fast as longer ones here), until TakeOver() asks it to stop.
+Status SequentialSpill::ReadSpans(ReadBatch* b) const {
+  constexpr uint64_t kPiece = 1 << 20;
+  for (size_t k = 0; k < b->spans_.size(); ++k) {
+    const ReadBatch::Span& s = b->spans_[k];
+    if (!s.direct) continue;
+    const uint64_t end = (s.end + kAlign - 1) / kAlign * kAlign;
+    for (uint64_t at = s.read_at; at < end; at += kPiece) {
+      if (b->stop_.load(std::memory_order_relaxed)) {
+        b->resume_span_ = k;
+        b->resume_at_ = at;
+        return Status::Ok();
+      }
+      const size_t len = static_cast<size_t>(std::min(kPiece, end - at));
+      char* p = b->buf_ + s.buf_at + (at - s.read_at);
+      // A file system that took direct writes but refuses this read: the page
+      // cache then (the file is padded to the alignment, so these bytes exist).
+      if (!PreadAll(fd_, p, len, at, path_).ok()) {
+        STORYLINE_RETURN_IF_ERROR(PreadAll(cached_fd_, p, len, at, path_));
+      }
+    }
+  }
+  b->resume_span_ = b->spans_.size();
+  return Status::Ok();
+}
+
+Status SequentialSpill::TakeOver(ReadBatch* b, uint64_t* copied) const {
+  *copied = 0;
+  if (writer_ != nullptr) {
+    std::unique_lock<std::mutex> l(writer_->mu);
+    if (b->pending_) {
+      auto it = std::find(writer_->reads.begin(), writer_->reads.end(), b);
+      if (it != writer_->reads.end()) {  // not begun
+        writer_->reads.erase(it);
+        b->resume_span_ = 0;
+        b->resume_at_ = 0;
+        b->pending_ = false;
+      } else {
+        b->stop_.store(true, std::memory_order_relaxed);
+        writer_->cv.wait(l, [&] { return !b->pending_; });
+      }
+    }
+  }
+  STORYLINE_RETURN_IF_ERROR(b->status_);
+  for (size_t k = b->resume_span_; k < b->spans_.size(); ++k) {
+    const ReadBatch::Span& s = b->spans_[k];
+    if (!s.direct) continue;
+    const uint64_t end = (s.end + kAlign - 1) / kAlign * kAlign;
+    const uint64_t from = k == b->resume_span_ ? std::max(s.read_at, b->resume_at_) : s.read_at;
+    if (from >= end) continue;
+    STORYLINE_RETURN_IF_ERROR(PreadAll(cached_fd_, b->buf_ + s.buf_at + (from - s.read_at),
+                                       static_cast<size_t>(end - from), from, path_));
+    *copied += end - from;
+  }
+  b->resume_span_ = b->spans_.size();
+  return Status::Ok();
+}
+
+Status SequentialSpill::Get(ReadBatch* b, uint64_t offset, size_t n, std::string* scratch,
+                            std::string_view* out) const {
+  const std::vector<ReadBatch::Span>& spans = b->spans_;
+  size_t k = b->cursor_ < spans.size() && spans[b->cursor_].begin <= offset ? b->cursor_ : 0;
+  while (k < spans.size() && spans[k].end < offset + n) ++k;
+  if (k == spans.size() || spans[k].begin > offset) {
+    return Status::IoError("temporary file " + path_ + ": range not in the read batch");
+  }
+  b->cursor_ = k;
+  const ReadBatch::Span& s = spans[k];
+  if (s.direct) {
+    *out = std::string_view(b->buf_ + s.buf_at + (offset - s.read_at), n);
+    return Status::Ok();
+  }
+  scratch->resize(n);
+  if (n > 0) STORYLINE_RETURN_IF_ERROR(PreadAll(cached_fd_, scratch->data(), n, offset, path_));
+  *out = *scratch;
   return Status::Ok();
 }
 

@@ -289,9 +289,10 @@ uint64_t PolicyKey(KeepPolicy policy, const Article& a) {
 // One article in flight through the parallel stage.
 struct Work {
   Article article;
-  // The input position of an earlier article with the same content hash, whose
-  // record holds the set and band keys; kNoRep when this one computes its own.
-  uint32_t copy_of = 0;
+  // The input position of the article with the same content hash processed
+  // before this one (not always earlier in the input), whose record holds the
+  // set and band keys; kNoRep when this one computes its own.
+  uint32_t copy_of = kNoRep;
   std::vector<uint64_t> shingles;  // hashes in text order, repeats kept
   std::vector<uint32_t> set;       // the set verification compares (see Spill)
 #ifndef NDEBUG

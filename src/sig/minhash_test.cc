@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -124,6 +125,26 @@ TEST(HashShingles, ShortTextIsOneShingleOfAllItsWords) {
   std::vector<std::string_view> none;
   HashShingles(none, 5, &s);
   EXPECT_TRUE(s.empty());
+}
+
+// The vectorised 32-bit comparison counts what the 64-bit merge counts, for sets
+// of every size around its blocks of 4 and 8 and any overlap.
+TEST(CompareSets, ThirtyTwoBitSetsCountAsTheMerge) {
+  std::mt19937_64 rng(11);
+  for (int trial = 0; trial < 3000; ++trial) {
+    const size_t na = rng() % 70, nb = rng() % 70;
+    const uint32_t range = 1 + static_cast<uint32_t>(rng() % 200);  // small: many shared
+    std::set<uint32_t> sa, sb;
+    while (sa.size() < std::min<size_t>(na, range)) sa.insert(static_cast<uint32_t>(rng() % range));
+    while (sb.size() < std::min<size_t>(nb, range)) sb.insert(static_cast<uint32_t>(rng() % range));
+    std::vector<uint32_t> a(sa.begin(), sa.end()), b(sb.begin(), sb.end());
+    std::vector<uint64_t> a64(a.begin(), a.end()), b64(b.begin(), b.end());
+    const SetOverlap x = CompareSets(std::span<const uint32_t>(a), std::span<const uint32_t>(b));
+    const SetOverlap y = CompareSets(std::span<const uint64_t>(a64), std::span<const uint64_t>(b64));
+    ASSERT_EQ(x.intersection, y.intersection) << trial;
+    ASSERT_EQ(x.size_a, a.size());
+    ASSERT_EQ(x.size_b, b.size());
+  }
 }
 
 TEST(CompareSets, CountsIntersectionJaccardAndContainment) {

@@ -109,7 +109,7 @@ void HashShinglesInto(std::span<const std::string_view> words, int shingle_size,
   const size_t n = words.size();
   const std::string_view all = JoinWords(words, &starts);
   const char* base = all.data();
-  if (content != nullptr) *content = XXH3_64bits_withSeed(base, all.size(), kContentSeed);
+  if (content != nullptr) *content = HashJoinedWords(all);
   if (n == 0) return;
   const size_t k = static_cast<size_t>(shingle_size);
   if (n <= k) {

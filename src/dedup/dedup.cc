@@ -412,6 +412,14 @@ class Deduplicator {
     for (size_t i = 0; i < b.size; ++i) filter_.Observe(b.items[i].article);
   }
 
+  // `w` is a copy of the article at `holder`, whose record has its set and keys.
+  static void MakeCopy(Work* w, uint32_t holder) {
+    w->copy_of = holder;
+    w->shingles.clear();
+    w->set.clear();
+    w->keys.clear();
+  }
+
   // Cleans, tokenises and signs the article at input position `pos`.
   void Process(Work* w, uint64_t pos) {
     thread_local Words words;
@@ -436,11 +444,8 @@ class Deduplicator {
       } else if (raw_copies_[at].holder != kNoRep) {
         const RawCopy& c = raw_copies_[at];
         w->content = c.content;
-        w->copy_of = c.holder;
         w->removed_lines = c.removed_lines;
-        w->shingles.clear();
-        w->set.clear();
-        w->keys.clear();
+        MakeCopy(w, c.holder);
         return;
       }  // else another thread is on the same text right now: do it again
     }
@@ -457,11 +462,6 @@ class Deduplicator {
       }
     }
     Tokenize(text, &words);
-    views.resize(words.size());
-    for (size_t i = 0; i < words.size(); ++i) {
-      const WordSpan& sp = words.spans[i];
-      views[i] = std::string_view(words.norm.data() + sp.norm_begin, sp.norm_len);
-    }
     // Words::norm holds each word followed by one space: the joined words are
     // there already, and their hash tells an exact copy of an article processed
     // before, which needs no set or band keys of its own (same words, same
@@ -469,7 +469,7 @@ class Deduplicator {
     const std::string_view joined(words.norm.data(), words.norm.empty() ? 0 : words.norm.size() - 1);
     w->content = HashJoinedWords(joined);
     w->copy_of = kNoRep;
-    if (!views.empty()) {
+    if (words.size() != 0) {
       uint32_t holder;
       {
         std::lock_guard<std::mutex> l(seen_mu_);
@@ -477,12 +477,14 @@ class Deduplicator {
         if (raw_at != ExactTable::kEmpty) raw_copies_[raw_at] = {w->content, holder, w->removed_lines};
       }
       if (holder != pos) {
-        w->copy_of = holder;
-        w->shingles.clear();
-        w->set.clear();
-        w->keys.clear();
+        MakeCopy(w, holder);
         return;
       }
+    }
+    views.resize(words.size());
+    for (size_t i = 0; i < words.size(); ++i) {
+      const WordSpan& sp = words.spans[i];
+      views[i] = std::string_view(words.norm.data() + sp.norm_begin, sp.norm_len);
     }
     HashShinglesOnly(views, opt_.shingle_size, &w->shingles);
     assert(HashShingles(views, opt_.shingle_size, &w->set_scratch) == w->content);

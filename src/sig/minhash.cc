@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "core/hash.h"
+#include "sig/sig_internal.h"
 
 namespace storyline {
 namespace {
@@ -210,6 +211,10 @@ size_t MergeCount(const T* a, size_t i, size_t na, const T* b, size_t j, size_t 
   return n + MergeCount(a, i, na, b, j, nb);
 }
 
+}  // namespace
+
+namespace sig_internal {
+
 size_t CommonSse2(const uint32_t* a, size_t na, const uint32_t* b, size_t nb) {
   size_t i = 0, j = 0, n = 0;
   const size_t ea = na & ~size_t{3}, eb = nb & ~size_t{3};
@@ -229,7 +234,7 @@ size_t CommonSse2(const uint32_t* a, size_t na, const uint32_t* b, size_t nb) {
   return n + MergeCount(a, i, na, b, j, nb);
 }
 
-}  // namespace
+}  // namespace sig_internal
 
 SetOverlap CompareSets(std::span<const uint64_t> a, std::span<const uint64_t> b) {
   return {MergeCount(a.data(), 0, a.size(), b.data(), 0, b.size()), a.size(), b.size()};
@@ -238,7 +243,7 @@ SetOverlap CompareSets(std::span<const uint64_t> a, std::span<const uint64_t> b)
 SetOverlap CompareSets(std::span<const uint32_t> a, std::span<const uint32_t> b) {
   static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
   return {avx2 ? CommonAvx2(a.data(), a.size(), b.data(), b.size())
-               : CommonSse2(a.data(), a.size(), b.data(), b.size()),
+               : sig_internal::CommonSse2(a.data(), a.size(), b.data(), b.size()),
           a.size(), b.size()};
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/hash.h"
+#include "sig/sig_internal.h"
 
 namespace storyline {
 namespace {
@@ -142,6 +143,8 @@ TEST(CompareSets, ThirtyTwoBitSetsCountAsTheMerge) {
     const SetOverlap x = CompareSets(std::span<const uint32_t>(a), std::span<const uint32_t>(b));
     const SetOverlap y = CompareSets(std::span<const uint64_t>(a64), std::span<const uint64_t>(b64));
     ASSERT_EQ(x.intersection, y.intersection) << trial;
+    ASSERT_EQ(sig_internal::CommonSse2(a.data(), a.size(), b.data(), b.size()), y.intersection)
+        << trial;
     ASSERT_EQ(x.size_a, a.size());
     ASSERT_EQ(x.size_b, b.size());
   }

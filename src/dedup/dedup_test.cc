@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <climits>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -541,6 +545,27 @@ TEST(SequentialSpill, ReadBatchGivesBackEveryRange) {
   EXPECT_FALSE(spill.StartRead(&batch).ok());
 }
 
+// Serves `a` through the reader interface; with fail_at, fails there as a
+// truncated input does.
+struct ListReader : ArticleReader {
+  explicit ListReader(const std::vector<Article>& a, size_t fail_at = SIZE_MAX)
+      : a_(a), fail_at_(fail_at) {}
+  Result<bool> Next(Article* out) override {
+    if (i_ == fail_at_) return Status::IoError("feed.jsonl.gz: truncated at article " + std::to_string(i_));
+    if (i_ == a_.size()) return false;
+    *out = a_[i_];
+    out->seq = i_++;
+    stats_.bytes_read += out->text.size();
+    return true;
+  }
+  const IngestStats& stats() const override { return stats_; }
+  uint64_t total_bytes() const override { return 0; }
+  const std::vector<Article>& a_;
+  size_t fail_at_;
+  size_t i_ = 0;
+  IngestStats stats_;
+};
+
 // Kept lines come from the spilled fields: byte for byte ArticleJson, also for
 // an article larger than a spill block; duplicates get no line.
 TEST(Dedup, KeptLinesAreTheArticlesAsJson) {
@@ -562,20 +587,7 @@ TEST(Dedup, KeptLinesAreTheArticlesAsJson) {
       return Status::Ok();
     }
   } sink;
-  struct Reader : ArticleReader {
-    explicit Reader(const std::vector<Article>& a) : a_(a) {}
-    Result<bool> Next(Article* out) override {
-      if (i_ == a_.size()) return false;
-      *out = a_[i_];
-      out->seq = i_++;
-      return true;
-    }
-    const IngestStats& stats() const override { return stats_; }
-    uint64_t total_bytes() const override { return 0; }
-    const std::vector<Article>& a_;
-    size_t i_ = 0;
-    IngestStats stats_;
-  } reader(a);
+  ListReader reader(a);
   DedupOptions opt;
   opt.keep = KeepPolicy::kFirst;
   ASSERT_TRUE(Dedup(&reader, opt, &sink).ok());
@@ -587,6 +599,50 @@ TEST(Dedup, KeptLinesAreTheArticlesAsJson) {
     } else {
       EXPECT_TRUE(sink.got[i].first.kept()) << a[i].id;
       EXPECT_EQ(sink.got[i].second, ArticleJson(a[i])) << a[i].id;
+    }
+  }
+}
+
+// An input that fails part way through (here in the 23rd batch of 128): the
+// run stops with the reader's error and delivers nothing, with any number of
+// threads sharing pass 1, with boilerplate learning or without; progress is
+// reported by one thread at a time, the counts increasing, before the error.
+TEST(Dedup, AReadErrorStopsTheRunWithItsMessage) {
+  std::vector<Article> a;
+  for (int i = 0; i < 4000; ++i) {
+    a.push_back(Make("d" + std::to_string(i), Tokens(i * 30, i * 30 + 30, "w")));
+  }
+  for (int threads : {1, 2, 4}) {
+    for (bool learn : {false, true}) {
+      struct Sink : DedupSink {
+        size_t records = 0;
+        Status OnRecord(const DedupRecord&, std::string_view) override {
+          ++records;
+          return Status::Ok();
+        }
+      } sink;
+      ListReader reader(a, 2900);
+      DedupOptions opt;
+      opt.threads = threads;
+      opt.learn_boilerplate = learn;
+      std::atomic<int> inside{0};
+      std::vector<uint64_t> counts;
+      bool overlapped = false;
+      opt.progress = [&](uint64_t articles, uint64_t, uint64_t) {
+        overlapped |= inside.fetch_add(1) != 0;
+        counts.push_back(articles);
+        inside.fetch_sub(1);
+      };
+      Result<DedupStats> r = Dedup(&reader, opt, &sink);
+      ASSERT_FALSE(r.ok()) << threads;
+      EXPECT_EQ(r.status().code(), Status::Code::kIoError);
+      EXPECT_NE(r.status().message().find("truncated at article 2900"), std::string::npos)
+          << r.status().ToString();
+      EXPECT_EQ(sink.records, 0u);
+      EXPECT_FALSE(overlapped);
+      ASSERT_FALSE(counts.empty());
+      EXPECT_TRUE(std::is_sorted(counts.begin(), counts.end()));
+      EXPECT_LE(counts.back(), 2900u);
     }
   }
 }

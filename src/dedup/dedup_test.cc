@@ -603,6 +603,48 @@ TEST(Dedup, KeptLinesAreTheArticlesAsJson) {
   }
 }
 
+// An exact copy later in the input that comes first in keep order (dated
+// earlier, or longer) is the kept article, with its own fields as its KEPT line;
+// the copies that can never be kept keep no fields and get no line.
+TEST(Dedup, ALaterExactCopyFirstInKeepOrderIsKeptWithItsFields) {
+  const std::string t = ReadFile("demo/004_a62b8a648886d1d4.txt");
+  std::vector<Article> a = {Make("wire", t, "2022-08-16"),
+                            Make("repost", t, "2022-08-17"),
+                            Make("early", t, "2022-08-15"),
+                            Make("wrapped", t + "\n\n", "2022-08-18")};
+  a[2].title = "Its own title";
+  a[3].url = "https://example.com/wrapped";
+  struct Case {
+    KeepPolicy keep;
+    const char* want;
+  };
+  for (Case c : {Case{KeepPolicy::kFirst, "wire"}, Case{KeepPolicy::kEarliest, "early"},
+                 Case{KeepPolicy::kLongest, "wrapped"}}) {
+    struct Sink : DedupSink {
+      struct Got {
+        bool kept;
+        std::string of, json;  // the record's views last only during the call
+      };
+      std::vector<Got> got;
+      Status OnRecord(const DedupRecord& r, std::string_view json) override {
+        got.push_back({r.kept(), std::string(r.of), std::string(json)});
+        return Status::Ok();
+      }
+    } sink;
+    ListReader reader(a);
+    DedupOptions opt;
+    opt.keep = c.keep;
+    ASSERT_TRUE(Dedup(&reader, opt, &sink).ok());
+    ASSERT_EQ(sink.got.size(), a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      const bool want = a[i].id == c.want;
+      EXPECT_EQ(sink.got[i].kept, want) << KeepPolicyName(c.keep) << " " << a[i].id;
+      EXPECT_EQ(sink.got[i].json, want ? ArticleJson(a[i]) : "") << a[i].id;
+      EXPECT_EQ(sink.got[i].of, c.want) << a[i].id;
+    }
+  }
+}
+
 // An input that fails part way through (here in the 23rd batch of 128): the
 // run stops with the reader's error and delivers nothing, with any number of
 // threads sharing pass 1, with boilerplate learning or without; progress is

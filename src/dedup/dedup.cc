@@ -1297,6 +1297,7 @@ class Deduplicator {
       uint64_t offset, bytes;
     };
     size_t begin = 0, end = 0;
+    uint64_t text_begin = 0;  // where article `begin`'s fields are (or would be)
     std::vector<Run> runs;
     SequentialSpill::ReadBatch batch;
     Status status;
@@ -1310,7 +1311,10 @@ class Deduplicator {
     r->end = std::min(n, begin + kOutChunk);
     r->runs.clear();
     r->batch.Clear();
-    r->status = Status::Ok();
+    SpillHeader first;
+    r->status = ReadHeader(static_cast<uint32_t>(begin), &first);
+    if (!r->status.ok()) return;
+    r->text_begin = first.text_offset;
     for (size_t i = r->begin; i < r->end;) {
       if (recs_[i].rep != i) {
         ++i;
@@ -1497,6 +1501,8 @@ class Deduplicator {
         ChunkReads& next_reads = reads[cur ^ 1];
         tbb::task_group build;
         if (begin + kOutChunk < n) {
+          // Chunk k is built: the fields before chunk k + 1's are not needed again.
+          if (next_reads.status.ok()) texts_.Release(next_reads.text_begin);
           if (begin + 2 * kOutChunk < n) StartChunkReads(begin + 2 * kOutChunk, &reads[cur]);
           AwaitChunkReads(&next_reads, copy(), &copied_bytes, &copied_seconds);
           build.run([&] { BuildChunk(&next_reads, &next); });

@@ -149,6 +149,8 @@ struct SequentialSpill::Writer {
   bool stop = false;
   uint64_t prefetch = 0;  // bytes to ask the kernel to read ahead; 0 when none
   std::deque<ReadBatch*> reads;  // batches handed over, oldest first
+  uint64_t release_to = 0;  // Release(): the page cache before it is to be dropped
+  uint64_t released = 0;    // the page cache before it was dropped
   Status status;
   std::thread thread;
 };
@@ -210,7 +212,8 @@ void SequentialSpill::WriterLoop() {
   std::unique_lock<std::mutex> l(w.mu);
   while (true) {
     w.cv.wait(l, [&] {
-      return w.stop || w.block != nullptr || w.prefetch != 0 || !w.reads.empty();
+      return w.stop || w.block != nullptr || w.prefetch != 0 || !w.reads.empty() ||
+             w.release_to > w.released;
     });
     if (w.prefetch != 0) {
       const uint64_t n = w.prefetch;
@@ -236,6 +239,15 @@ void SequentialSpill::WriterLoop() {
       b->status_ = st;
       b->pending_ = false;
       w.cv.notify_all();
+      continue;
+    }
+    if (w.block == nullptr && w.release_to > w.released) {  // nothing else to do
+      const uint64_t from = w.released, to = w.release_to;
+      w.released = to;
+      l.unlock();
+      posix_fadvise(cached_fd_, static_cast<off_t>(from), static_cast<off_t>(to - from),
+                    POSIX_FADV_DONTNEED);
+      l.lock();
       continue;
     }
     if (w.block == nullptr) return;  // stopped and idle
@@ -313,6 +325,17 @@ void SequentialSpill::Prefetch() {
   {
     std::lock_guard<std::mutex> l(writer_->mu);
     writer_->prefetch = std::min(size_, free_bytes / 2);
+  }
+  writer_->cv.notify_all();
+}
+
+void SequentialSpill::Release(uint64_t offset) {
+  if (writer_ == nullptr) return;
+  offset = std::min(offset, size_) / kAlign * kAlign;  // whole pages only
+  {
+    std::lock_guard<std::mutex> l(writer_->mu);
+    if (offset <= writer_->release_to) return;
+    writer_->release_to = offset;
   }
   writer_->cv.notify_all();
 }

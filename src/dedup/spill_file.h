@@ -101,6 +101,13 @@ class SequentialSpill {
   // Whether ReadAt() reads with direct I/O (before Prefetch(), where allowed).
   bool direct() const { return direct_ && !cached_; }
 
+  // After Finish(): the bytes before `offset` will not be read again. Their
+  // page cache (what Prefetch() read) is dropped by the background thread when
+  // it has no reads to do, while the caller works, instead of all at once when
+  // the file is closed, with one thread busy and the others idle. Offsets given
+  // must not decrease.
+  void Release(uint64_t offset);
+
   // Reading, after Finish(): sets *out to the n bytes at `offset`. IoError when
   // the file holds fewer. Safe to call from several threads at once.
   Status ReadAt(uint64_t offset, size_t n, std::string* out) const;

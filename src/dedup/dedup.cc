@@ -381,6 +381,10 @@ class Deduplicator {
     STORYLINE_RETURN_IF_ERROR(Output());
     stats_.seconds_output = Since(t0);
     stats_.cpu_seconds_output = ProcessCpuSeconds() - c0;
+    // Closing the spills gives their blocks and page cache back, the end of a
+    // run with one thread busy: the two side by side (0.11 and 0.03 s at 1M).
+    texts_.CloseSoon();
+    sigs_.Close();
     stats_.rejected = reader_->stats().rejected;
     stats_.bytes_read = reader_->stats().bytes_read;
     return stats_;

@@ -20,9 +20,13 @@ namespace {
 constexpr size_t kBufferBytes = 4 << 20;
 }
 
-SpillFile::~SpillFile() {
+SpillFile::~SpillFile() { Close(); }
+
+void SpillFile::Close() {
   if (map_ != nullptr) munmap(const_cast<char*>(map_), size_);
+  map_ = nullptr;
   if (fd_ >= 0) close(fd_);
+  fd_ = -1;
 }
 
 void SpillFile::Map() {
@@ -147,6 +151,7 @@ struct SequentialSpill::Writer {
   size_t len = 0;
   uint64_t at = 0;
   bool stop = false;
+  bool close = false;  // CloseSoon(): close the file when stopped
   uint64_t prefetch = 0;  // bytes to ask the kernel to read ahead; 0 when none
   std::deque<ReadBatch*> reads;  // batches handed over, oldest first
   uint64_t release_to = 0;  // Release(): the page cache before it is to be dropped
@@ -250,7 +255,14 @@ void SequentialSpill::WriterLoop() {
       l.lock();
       continue;
     }
-    if (w.block == nullptr) return;  // stopped and idle
+    if (w.block == nullptr) {  // stopped and idle
+      if (w.close) {
+        close(fd_);
+        close(cached_fd_);
+        fd_ = cached_fd_ = -1;
+      }
+      return;
+    }
     const char* p = w.block;
     const size_t n = w.len;
     const uint64_t at = w.at;
@@ -325,6 +337,16 @@ void SequentialSpill::Prefetch() {
   {
     std::lock_guard<std::mutex> l(writer_->mu);
     writer_->prefetch = std::min(size_, free_bytes / 2);
+  }
+  writer_->cv.notify_all();
+}
+
+void SequentialSpill::CloseSoon() {
+  if (writer_ == nullptr) return;
+  {
+    std::lock_guard<std::mutex> l(writer_->mu);
+    writer_->stop = true;
+    writer_->close = true;
   }
   writer_->cv.notify_all();
 }

@@ -394,8 +394,13 @@ class Deduplicator {
  private:
   // ---- Pass 1: read, clean, tokenise, sign; spill in input order ----------
 
-  void ReadBatch(Batch* b) {
+  // Reads the next batch into *b, whose first article has input position
+  // `first`; b->status and b->eof say how the reading ended.
+  void ReadBatch(Batch* b, uint64_t first) {
     b->size = 0;
+    b->status = Status::Ok();
+    b->eof = false;
+    b->first = first;
     size_t bytes = 0;
     while (b->size < kBatchArticles && bytes < kBatchBytes) {
       if (b->items.size() <= b->size) b->items.emplace_back();
@@ -403,15 +408,16 @@ class Deduplicator {
       Result<bool> more = reader_->Next(&w.article);
       if (!more.ok()) {
         b->status = more.status();
-        return;
+        break;
       }
       if (!*more) {
         b->eof = true;
-        return;
+        break;
       }
       bytes += w.article.text.size();
       ++b->size;
     }
+    b->bytes_read = reader_->stats().bytes_read;
   }
 
   void Observe(const Batch& b) {
@@ -591,12 +597,7 @@ class Deduplicator {
       Status result;
       arena.execute([&] {
         for (uint64_t first = 0;;) {
-          b.size = 0;
-          b.status = Status::Ok();
-          b.eof = false;
-          b.first = first;
-          ReadBatch(&b);
-          b.bytes_read = reader_->stats().bytes_read;
+          ReadBatch(&b, first);
           first += b.size;
           if (b.status.ok()) {
             Observe(b);
@@ -626,8 +627,7 @@ class Deduplicator {
     return w.result;
   }
 
-  // The batches of pass 1 and who does what with them (see SignAll). Batch k is
-  // pool[k % pool.size()].
+  // The batches of pass 1 and who does what with them (see SignAll).
   struct Workers {
     Workers(int threads, size_t per_worker)
         : batches(threads * per_worker), free(threads), ring(threads * per_worker, nullptr),
@@ -681,12 +681,7 @@ class Deduplicator {
           w->free[me].pop_back();
           w->ring[k % slots] = b;
         }
-        b->size = 0;
-        b->status = Status::Ok();
-        b->eof = false;
-        b->first = w->next_first;
-        ReadBatch(b);
-        b->bytes_read = reader_->stats().bytes_read;
+        ReadBatch(b, w->next_first);
         w->next_first += b->size;
         w->input_done = !b->status.ok() || b->eof;
         ++w->next_read;

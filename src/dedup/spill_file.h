@@ -107,8 +107,8 @@ class SequentialSpill {
   // After Finish(): the bytes before `offset` will not be read again. Their
   // page cache (what Prefetch() read) is dropped by the background thread when
   // it has no reads to do, while the caller works, instead of all at once when
-  // the file is closed, with one thread busy and the others idle. Offsets given
-  // must not decrease.
+  // the file is closed, with one thread busy and the others idle. An offset
+  // lower than one given before changes nothing.
   void Release(uint64_t offset);
 
   // After the last read: the background thread closes the file, which gives its

@@ -9,7 +9,6 @@
 #include <emmintrin.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cassert>
 #include <bit>
 #include <chrono>

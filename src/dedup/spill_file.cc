@@ -153,6 +153,7 @@ struct SequentialSpill::Writer {
   bool stop = false;
   bool close = false;  // CloseSoon(): close the file when stopped
   uint64_t prefetch = 0;  // bytes to ask the kernel to read ahead; 0 when none
+  std::vector<std::pair<uint64_t, uint64_t>> prefetch_ranges;  // and ranges (at, n)
   std::deque<ReadBatch*> reads;  // batches handed over, oldest first
   uint64_t release_to = 0;  // Release(): the page cache before it is to be dropped
   uint64_t released = 0;    // the page cache before it was dropped
@@ -217,20 +218,24 @@ void SequentialSpill::WriterLoop() {
   std::unique_lock<std::mutex> l(w.mu);
   while (true) {
     w.cv.wait(l, [&] {
-      return w.stop || w.block != nullptr || w.prefetch != 0 || !w.reads.empty() ||
-             w.release_to > w.released;
+      return w.stop || w.block != nullptr || w.prefetch != 0 || !w.prefetch_ranges.empty() ||
+             !w.reads.empty() || w.release_to > w.released;
     });
-    if (w.prefetch != 0) {
-      const uint64_t n = w.prefetch;
+    if (w.prefetch != 0 || !w.prefetch_ranges.empty()) {
+      std::vector<std::pair<uint64_t, uint64_t>> ranges;
+      ranges.swap(w.prefetch_ranges);
+      if (w.prefetch != 0) ranges.insert(ranges.begin(), std::pair<uint64_t, uint64_t>{0, w.prefetch});
       w.prefetch = 0;
       l.unlock();
       // Queues the reads and returns; the disk fills the page cache meanwhile.
       // One call reads ahead at most the device's read-ahead window (Linux), so
       // the file is asked for 2 MB at a time.
       constexpr uint64_t kStep = 2 << 20;
-      for (uint64_t at = 0; at < n; at += kStep) {
-        posix_fadvise(fd_, static_cast<off_t>(at), static_cast<off_t>(std::min(kStep, n - at)),
-                      POSIX_FADV_WILLNEED);
+      for (const auto& [from, n] : ranges) {
+        for (uint64_t at = 0; at < n; at += kStep) {
+          posix_fadvise(fd_, static_cast<off_t>(from + at),
+                        static_cast<off_t>(std::min(kStep, n - at)), POSIX_FADV_WILLNEED);
+        }
       }
       l.lock();
       continue;
@@ -337,6 +342,22 @@ void SequentialSpill::Prefetch() {
   {
     std::lock_guard<std::mutex> l(writer_->mu);
     writer_->prefetch = std::min(size_, free_bytes / 2);
+  }
+  writer_->cv.notify_all();
+}
+
+void SequentialSpill::Prefetch(std::vector<std::pair<uint64_t, uint64_t>> ranges) {
+  if (writer_ == nullptr) return;
+  cached_ = true;
+  if (ranges.empty()) return;
+  {
+    std::lock_guard<std::mutex> l(writer_->mu);
+    std::vector<std::pair<uint64_t, uint64_t>>& q = writer_->prefetch_ranges;
+    if (q.empty()) {
+      q.swap(ranges);
+    } else {
+      q.insert(q.end(), ranges.begin(), ranges.end());
+    }
   }
   writer_->cv.notify_all();
 }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "storyline/status.h"
@@ -100,6 +101,12 @@ class SequentialSpill {
   // does other work, and ReadAt() goes through the page cache from then on, so
   // the reading pass does not wait on the disk for short ranges.
   void Prefetch();
+  // After Finish(): the same for the ranges given only, (offset, length) each,
+  // after the ranges given before; ReadAt() goes through the page cache from
+  // then on (also with no range). For a caller that learns, while it works,
+  // which ranges it will read: the kernel's work to fill the page cache (which
+  // costs CPU, page by page) is then done for those alone.
+  void Prefetch(std::vector<std::pair<uint64_t, uint64_t>> ranges);
   uint64_t size() const { return size_; }
   // Whether ReadAt() reads with direct I/O (before Prefetch(), where allowed).
   bool direct() const { return direct_ && !cached_; }

@@ -80,6 +80,10 @@ struct DedupOptions {
   // the original, and learning them as boilerplate would erase what is compared.
   bool learn_boilerplate = false;
   std::string temp_dir;           // for the spill file; "" = $TMPDIR or /tmp
+  // Read the signature spill through a memory mapping (false: with pread, where
+  // a mapping is unwanted, say where address space is short). The same output
+  // either way; the mapping is faster.
+  bool map_spill = true;
   // Called from one thread at a time (not always the calling thread), in input
   // order, with human-readable lines for --explain: the boilerplate lines set
   // aside and why, and each duplicate's decision. Unset: no explanation is made.

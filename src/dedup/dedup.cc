@@ -9,6 +9,7 @@
 #include <emmintrin.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <bit>
 #include <chrono>
@@ -21,6 +22,7 @@
 #include <limits>
 #include <mutex>
 #include <span>
+#include <thread>
 #include <unordered_map>
 
 #include "core/hash.h"
@@ -362,7 +364,7 @@ class Deduplicator {
     // pread each (pass 2 -0.12 CPU-s at 200,000 articles). The mapped pages are
     // the page cache the reads used anyway (clean, the kernel may drop them);
     // peak RSS now counts them, the bytes held per article are unchanged.
-    sigs_.Map();
+    if (opt_.map_spill) sigs_.Map();
     STORYLINE_RETURN_IF_ERROR(texts_.Finish());
     // The kept articles' fields are read back in the output pass: the disk reads
     // them into the page cache during the decision pass, as they are decided
@@ -1372,21 +1374,43 @@ class Deduplicator {
 
   // ---- Pass 3: records in input order --------------------------------------
 
-  // Pass 3 goes through the input in chunks: the KEPT lines of the next chunk
-  // are built while the records of this one go to the sink, in order, on the
-  // calling thread, and the fields of the chunk after next are read back from
-  // the text spill meanwhile by the spill's background thread: long runs of kept
-  // articles with direct reads into a reused buffer, isolated ones from the page
-  // cache (see SequentialSpill and AwaitChunkReads).
+  // Pass 3 goes through the input in chunks. A chunk is built (its KEPT lines,
+  // and the ids its records name) by whichever thread claims it first, up to
+  // kOutSlots - 1 chunks ahead of the one whose records go to the sink, in
+  // order, on the calling thread; with two threads or more a builder task
+  // claims them as they come (BuildAhead), and the calling thread builds one
+  // itself only when the builder has not claimed it yet. The fields of the
+  // chunks after it are read back from the text spill meanwhile by the spill's
+  // background thread: long runs of kept articles with direct reads into a
+  // reused buffer, isolated ones from the page cache (see SequentialSpill and
+  // AwaitChunkReads).
   static constexpr size_t kOutChunk = 4096;
+  static constexpr size_t kOutSlots = 3;
   struct OutChunk {
     size_t begin = 0, end = 0;
+    uint64_t text_begin = 0;         // where article `begin`'s fields are (or would be)
     JsonLines json;                  // the chunk's KEPT lines, one after another
     std::vector<uint32_t> json_end;  // per position: where its line (if any) ends
-    // The ids of its kept articles (the first field of each), one after another,
-    // so that the records of kept articles need no look into the signature spill.
+    // Per position, its id and that of its cluster's kept article: the sink's
+    // records need no look into the signature spill on the calling thread.
+    // Views into the mapping of the signature spill, or bytes of `ids`: the
+    // kept articles' ids (their fields are read into a buffer that is reused)
+    // and, without a mapping, all of them.
+    struct IdRef {
+      const char* p = nullptr;  // nullptr: at ids[at, at + len)
+      uint32_t at = 0, len = 0;
+    };
+    std::vector<IdRef> id, of;
     std::string ids;
-    std::vector<uint32_t> id_end;  // per position: where its id (if kept) ends
+    std::string_view View(const IdRef& r) const {
+      return r.p != nullptr ? std::string_view(r.p, r.len) : std::string_view(ids).substr(r.at, r.len);
+    }
+    IdRef Ref(std::string_view v, bool copy) {
+      if (!copy) return {v.data(), 0, static_cast<uint32_t>(v.size())};
+      const uint32_t at = static_cast<uint32_t>(ids.size());
+      ids.append(v);
+      return {nullptr, at, static_cast<uint32_t>(v.size())};
+    }
     Status status;
   };
   // The fields a chunk needs: its runs of kept articles (input positions
@@ -1442,46 +1466,54 @@ class Deduplicator {
     return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
   }
 
-  // Before chunk r is built, on the calling thread (asleep while it waits: in a
-  // TBB task a waiting thread would spin). When the page cache has proved quick
-  // to copy from, what the disk has not read yet of r is copied from there (the
-  // file was read into it during the decision pass; *copied_bytes and
-  // *copied_seconds, CPU, add up these copies); else the reads are waited for.
-  // Copying is quick where the guest's memory is in use already (5-10 GB/s);
-  // on a VM that hands memory over lazily it ran at 0.5 GB/s out of pages never
-  // touched before, slower than the disk, and costing CPU.
-  void AwaitChunkReads(ChunkReads* r, bool copy, uint64_t* copied_bytes, double* copied_seconds) {
-    if (!r->status.ok()) return;
-    if (!copy) {
-      r->status = texts_.WaitRead(&r->batch);
-      return;
-    }
-    const double t0 = ThreadCpuSeconds();
-    uint64_t n = 0;
-    r->status = texts_.TakeOver(&r->batch, &n);
-    *copied_bytes += n;
-    if (n != 0) *copied_seconds += ThreadCpuSeconds() - t0;
-  }
+  // Ids of kept articles named again by their duplicates' records, by input
+  // position (direct-mapped, 2^16 entries, one table per thread that builds
+  // chunks; its views point into this run's mapping).
+  struct RepId {
+    uint32_t pos = kNoRep;
+    std::string buf;  // without a mapping of the signature spill
+    std::string_view id;
+  };
 
-  void BuildChunk(ChunkReads* r, OutChunk* c) const {
+  void BuildChunk(ChunkReads* r, OutChunk* c, std::vector<RepId>* rep_ids_p) const {
     c->begin = r->begin;
     c->end = r->end;
+    c->text_begin = r->text_begin;
     c->json.clear();
     c->json_end.assign(c->end - c->begin, 0);
     c->ids.clear();
-    c->id_end.assign(c->end - c->begin, 0);
+    c->id.resize(c->end - c->begin);
+    c->of.resize(c->end - c->begin);
     c->status = r->status;  // read by AwaitChunkReads()
     if (!c->status.ok()) return;
-    thread_local std::string scratch;
+    thread_local std::string scratch, id_buf;
+    std::vector<RepId>& rep_ids = *rep_ids_p;
+    if (rep_ids.empty()) rep_ids.resize(1u << 16);
+    const bool copy = !sigs_.mapped();  // else the ids stay where they are
     size_t i = c->begin;
-    auto skip_to = [&](size_t to) {
+    // Articles up to `to` are duplicates: their ids and their kept articles'.
+    auto skip_to = [&](size_t to) -> Status {
       for (; i < to; ++i) {
         c->json_end[i - c->begin] = static_cast<uint32_t>(c->json.size());
-        c->id_end[i - c->begin] = static_cast<uint32_t>(c->ids.size());
+        SpillHeader h;
+        std::string_view id;
+        STORYLINE_RETURN_IF_ERROR(ReadHead(static_cast<uint32_t>(i), &h, &id_buf, &id));
+        c->id[i - c->begin] = c->Ref(id, copy);
+        const uint32_t rep = recs_[i].rep;
+        RepId& slot = rep_ids[rep & 0xFFFF];
+        if (slot.pos != rep) {
+          SpillHeader rh;
+          slot.pos = kNoRep;
+          STORYLINE_RETURN_IF_ERROR(ReadHead(rep, &rh, &slot.buf, &slot.id));
+          slot.pos = rep;
+        }
+        c->of[i - c->begin] = c->Ref(slot.id, copy);
       }
+      return Status::Ok();
     };
     for (const ChunkReads::Run& run : r->runs) {
-      skip_to(run.begin);
+      c->status = skip_to(run.begin);
+      if (!c->status.ok()) return;
       std::string_view bytes;
       c->status = texts_.Get(&r->batch, run.offset, run.bytes, &scratch, &bytes);
       if (!c->status.ok()) return;
@@ -1503,39 +1535,107 @@ class Deduplicator {
         }
         AppendArticleJson(&c->json, fields);
         c->json_end[i - c->begin] = static_cast<uint32_t>(c->json.size());
-        c->ids.append(fields[0]);
-        c->id_end[i - c->begin] = static_cast<uint32_t>(c->ids.size());
+        c->id[i - c->begin] = c->of[i - c->begin] = c->Ref(fields[0], true);
       }
     }
-    skip_to(c->end);
+    c->status = skip_to(c->end);
+  }
+
+  // Pass 3's chunks and who builds them (see Output).
+  struct OutState {
+    size_t chunks = 0;
+    ChunkReads reads[kOutSlots];  // chunk k's in reads[k % kOutSlots] until built
+    OutChunk out[kOutSlots];      // chunk k in out[k % kOutSlots] until delivered
+    std::atomic<size_t> claimed{0};    // chunks claimed for building
+    std::atomic<size_t> delivered{0};  // chunks whose records went to the sink
+    std::atomic<size_t> built[kOutSlots];  // per slot: 1 + the chunk built in it
+    std::atomic<bool> failed{false};
+    // The page cache counts as quick until 4 MB copied from it say otherwise
+    // (2 GB per CPU-second; the disk gives ~1.2 GB/s).
+    std::atomic<uint64_t> copied_bytes{0};
+    std::atomic<uint64_t> copied_ns{0};
+    std::vector<std::vector<RepId>> rep_ids;  // per thread of the arena (BuildChunk)
+    OutState() {
+      for (auto& b : built) b.store(0);
+    }
+  };
+
+  // Before chunk r is built, by the thread that builds it (asleep while it
+  // waits on the disk). When the page cache has proved quick to copy from (see
+  // OutState), what the disk has not read yet of r is copied from there (the
+  // kept articles' fields were read into it during the decision pass; the
+  // copies' bytes and CPU time add up in *st); else the reads are waited for.
+  // Copying is quick where the guest's memory is in use already (5-10 GB/s); on
+  // a VM that hands memory over lazily it ran at 0.5 GB/s out of pages never
+  // touched before, slower than the disk, and costing CPU.
+  void AwaitChunkReads(ChunkReads* r, OutState* st) {
+    if (!r->status.ok()) return;
+    const uint64_t bytes = st->copied_bytes.load(std::memory_order_relaxed);
+    const bool copy = bytes < (4u << 20) ||
+                      static_cast<double>(bytes) >
+                          2.0 * static_cast<double>(st->copied_ns.load(std::memory_order_relaxed));
+    if (!copy) {
+      r->status = texts_.WaitRead(&r->batch);
+      return;
+    }
+    const double t0 = ThreadCpuSeconds();
+    uint64_t n = 0;
+    r->status = texts_.TakeOver(&r->batch, &n);
+    if (n != 0) {
+      st->copied_bytes.fetch_add(n, std::memory_order_relaxed);
+      st->copied_ns.fetch_add(static_cast<uint64_t>((ThreadCpuSeconds() - t0) * 1e9),
+                              std::memory_order_relaxed);
+    }
+  }
+
+  // Claims and builds chunk k if no thread has claimed it and its slot is free
+  // (chunk k - kOutSlots delivered); whether it did. Then starts the reads of
+  // the chunk that comes next into the slot of reads it freed.
+  bool ClaimAndBuild(OutState* st, size_t k) {
+    if (k >= st->chunks || k >= st->delivered.load(std::memory_order_acquire) + kOutSlots) {
+      return false;
+    }
+    size_t want = k;
+    if (!st->claimed.compare_exchange_strong(want, k + 1, std::memory_order_acq_rel)) return false;
+    ChunkReads& r = st->reads[k % kOutSlots];
+    AwaitChunkReads(&r, st);
+    const int t = std::max(0, tbb::this_task_arena::current_thread_index());
+    BuildChunk(&r, &st->out[k % kOutSlots], &st->rep_ids[t % st->rep_ids.size()]);
+    if (k + kOutSlots < st->chunks) StartChunkReads((k + kOutSlots) * kOutChunk, &r);
+    st->built[k % kOutSlots].store(k + 1, std::memory_order_release);
+    return true;
+  }
+
+  // The builder task: claims the chunks in order as their slots free up.
+  void BuildAhead(OutState* st) {
+    for (size_t k = st->claimed.load(std::memory_order_acquire);
+         k < st->chunks && !st->failed.load(std::memory_order_acquire);
+         k = st->claimed.load(std::memory_order_acquire)) {
+      if (!ClaimAndBuild(st, k)) WaitABit();
+    }
+  }
+
+  // Between two looks at what another thread does: a pause, and now and then a
+  // yield of the core (the waits here are shorter than a sleep's wake-up).
+  static void WaitABit() {
+    thread_local unsigned spins = 0;
+    if (++spins % 64 == 0) {
+      std::this_thread::yield();
+    } else {
+      _mm_pause();
+    }
   }
 
   Status Output() {
     const size_t n = recs_.size();
     for (Rec& r : recs_) r.key = kNoCluster;
     uint64_t clusters = 0;
-    std::string id_buf;
-    // Ids of kept articles needed again, by input position (direct-mapped).
-    struct RepId {
-      uint32_t pos = kNoRep;
-      std::string buf;  // without a mapping of the signature spill
-      std::string_view id;
-    };
-    std::vector<RepId> rep_ids(1u << 16);
     auto deliver = [&](const OutChunk& c) -> Status {
       STORYLINE_RETURN_IF_ERROR(c.status);
-      uint32_t line_begin = 0, id_begin = 0;
+      uint32_t line_begin = 0;
       for (size_t i = c.begin; i < c.end; ++i) {
         Rec& r = recs_[i];
-        std::string_view id;
-        if (r.rep == i) {  // its id is in its fields
-          const uint32_t id_end = c.id_end[i - c.begin];
-          id = std::string_view(c.ids.data() + id_begin, id_end - id_begin);
-          id_begin = id_end;
-        } else {
-          SpillHeader h;
-          STORYLINE_RETURN_IF_ERROR(ReadHead(static_cast<uint32_t>(i), &h, &id_buf, &id));
-        }
+        const std::string_view id = c.View(c.id[i - c.begin]);
         Rec& rep = recs_[r.rep];
         if (rep.key == kNoCluster) rep.key = clusters++;
         DedupRecord d;
@@ -1551,14 +1651,7 @@ class Deduplicator {
           d.of = id;
           ++stats_.kept;
         } else {
-          RepId& slot = rep_ids[r.rep & 0xFFFF];
-          if (slot.pos != r.rep) {
-            SpillHeader rh;
-            slot.pos = kNoRep;
-            STORYLINE_RETURN_IF_ERROR(ReadHead(r.rep, &rh, &slot.buf, &slot.id));
-            slot.pos = r.rep;
-          }
-          d.of = slot.id;
+          d.of = c.View(c.of[i - c.begin]);
           const bool exact = std::signbit(r.containment_kind);
           d.kind = exact ? DedupRecord::Kind::kExactDuplicate : DedupRecord::Kind::kNearDuplicate;
           d.similarity = r.similarity;
@@ -1580,46 +1673,39 @@ class Deduplicator {
     };
     const int threads =
         opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
+    OutState st;
+    st.chunks = (n + kOutChunk - 1) / kOutChunk;
+    st.rep_ids.resize(threads);
+    for (size_t k = 0; k < std::min(st.chunks, kOutSlots); ++k) {
+      StartChunkReads(k * kOutChunk, &st.reads[k]);
+    }
     tbb::task_arena arena(threads);
     Status result;
     arena.execute([&] {
-      // Chunk k is built from reads[k % 2] into chunks[k % 2]; the reads of chunk
-      // k + 2 start once chunk k is built.
-      ChunkReads reads[2];
-      OutChunk chunks[2];
-      int cur = 0;
-      // The page cache counts as quick until 4 MB copied from it say otherwise
-      // (2 GB per CPU-second; the disk gives ~1.2 GB/s).
-      uint64_t copied_bytes = 0;
-      double copied_seconds = 0;
-      auto copy = [&] { return copied_bytes < (4u << 20) || copied_bytes > 2e9 * copied_seconds; };
-      StartChunkReads(0, &reads[0]);
-      if (kOutChunk < n) StartChunkReads(kOutChunk, &reads[1]);
-      AwaitChunkReads(&reads[0], copy(), &copied_bytes, &copied_seconds);
-      BuildChunk(&reads[0], &chunks[0]);
-      for (size_t begin = 0; begin < n; begin += kOutChunk) {
-        OutChunk& next = chunks[cur ^ 1];
-        ChunkReads& next_reads = reads[cur ^ 1];
-        tbb::task_group build;
-        if (begin + kOutChunk < n) {
-          // Chunk k is built: the fields before chunk k + 1's are not needed again.
-          if (next_reads.status.ok()) texts_.Release(next_reads.text_begin);
-          if (begin + 2 * kOutChunk < n) StartChunkReads(begin + 2 * kOutChunk, &reads[cur]);
-          AwaitChunkReads(&next_reads, copy(), &copied_bytes, &copied_seconds);
-          build.run([&] { BuildChunk(&next_reads, &next); });
+      tbb::task_group builder;
+      if (threads > 1) builder.run([&] { BuildAhead(&st); });
+      for (size_t k = 0; k < st.chunks; ++k) {
+        // Built by the builder, or here: while it is not, this thread builds
+        // the next chunk no thread has claimed (this one, if the builder has
+        // not come to it yet; else one after it, beside the builder).
+        while (st.built[k % kOutSlots].load(std::memory_order_acquire) != k + 1) {
+          if (!ClaimAndBuild(&st, st.claimed.load(std::memory_order_acquire))) WaitABit();
         }
-        Status st = deliver(chunks[cur]);
-        build.wait();
-        if (!st.ok()) {
-          result = st;
+        const OutChunk& c = st.out[k % kOutSlots];
+        result = deliver(c);
+        if (!result.ok()) {
+          st.failed.store(true, std::memory_order_release);
           break;
         }
-        cur ^= 1;
+        // Chunk k's fields are not needed again, nor those before.
+        texts_.Release(c.text_begin);
+        st.delivered.store(k + 1, std::memory_order_release);
       }
+      builder.wait();
       // The background thread holds the batches it was handed until read.
-      for (ChunkReads& r : reads) {
-        Status st = texts_.WaitRead(&r.batch);
-        if (result.ok() && !st.ok()) result = st;
+      for (ChunkReads& r : st.reads) {
+        Status s = texts_.WaitRead(&r.batch);
+        if (result.ok() && !s.ok()) result = s;
       }
     });
     return result;

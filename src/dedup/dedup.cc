@@ -1096,26 +1096,49 @@ class Deduplicator {
   // sharing a band key, ascending, each once (what LshIndex would). Reset()
   // empties it by zeroing the counts (one byte per bucket). A full bucket's
   // further entries go to its band's overflow list (only with colliding keys).
+  // A filter of 2^18 bits (32 KB, a core's L1 data cache), one bit set per band
+  // key inserted (cleared by Reset), tells the bands a query need not look at:
+  // with the 1M benchmark's ~140 kept articles in a window, 2% of its bits are
+  // set, so a query looks at the bands it shares and ~0.7 others instead of all
+  // 35 (decision pass -0.05 CPU-s on two threads). With 4,096 kept articles (all
+  // distinct) two fifths are set, and it costs about what it saves.
   class WindowIndex {
    public:
-    explicit WindowIndex(int bands) : bands_(bands), overflow_(bands) { Resize(64); }
+    explicit WindowIndex(int bands)
+        : bands_(bands), overflow_(bands), filter_(kFilterBits / 64) {
+      Resize(64);
+    }
     void Reset() {
       used_ = 0;
       std::fill(counts_.begin(), counts_.end(), 0);
       for (auto& o : overflow_) o.clear();
+      std::fill(filter_.begin(), filter_.end(), 0);
     }
     void Insert(uint32_t id, const uint32_t* keys) {
       if ((used_ + 1) * 4 > buckets_ * kWays) Grow();  // 2 entries per bucket on average
-      for (int j = 0; j < bands_; ++j) Put(j, keys[j], static_cast<uint16_t>(id));
+      for (int j = 0; j < bands_; ++j) {
+        Put(j, keys[j], static_cast<uint16_t>(id));
+        const uint32_t bit = FilterBit(j, keys[j]);
+        filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
+      }
       ++used_;
     }
     void Query(const uint32_t* keys, std::vector<uint32_t>* out) const {
       out->clear();
       if (used_ == 0) return;
-      size_t at[256];
+      // The bands whose key may be here (the filter has no false negatives).
+      int band[256];
+      int probes = 0;
       for (int j = 0; j < bands_; ++j) {
-        at[j] = static_cast<size_t>(j) * buckets_ + Bucket(keys[j]);
-        __builtin_prefetch(&keys_[at[j] * kWays]);
+        const uint32_t bit = FilterBit(j, keys[j]);
+        band[probes] = j;
+        probes += static_cast<int>((filter_[bit >> 6] >> (bit & 63)) & 1);
+      }
+      size_t at[256];
+      for (int q = 0; q < probes; ++q) {
+        const int j = band[q];
+        at[q] = static_cast<size_t>(j) * buckets_ + Bucket(keys[j]);
+        __builtin_prefetch(&keys_[at[q] * kWays]);
       }
       // A band's first hit goes to `first` without a branch (whether a band
       // hits is unpredictable); a near copy finds its original in band after
@@ -1124,8 +1147,9 @@ class Deduplicator {
       uint32_t first[256];
       size_t k = 0;
       uint32_t last = kNoId;
-      for (int j = 0; j < bands_; ++j) {
-        const size_t b = at[j];
+      for (int q = 0; q < probes; ++q) {
+        const int j = band[q];
+        const size_t b = at[q];
         const unsigned c = counts_[b];
         const __m128i want = _mm_set1_epi32(static_cast<int>(keys[j]));
         const __m128i* kp = reinterpret_cast<const __m128i*>(&keys_[b * kWays]);
@@ -1161,6 +1185,13 @@ class Deduplicator {
    private:
     static constexpr unsigned kWays = 8;
     static constexpr uint32_t kNoId = 0xFFFFFFFFu;
+    static constexpr int kFilterLog = 18;
+    static constexpr size_t kFilterBits = size_t{1} << kFilterLog;
+    static uint32_t FilterBit(int band, uint32_t key) {
+      const uint64_t x = (static_cast<uint64_t>(key) << 8 | static_cast<uint64_t>(band)) *
+                         0x9E3779B97F4A7C15ULL;
+      return static_cast<uint32_t>(x >> (64 - kFilterLog));
+    }
     size_t Bucket(uint32_t key) const {
       return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - bucket_bits_));
     }
@@ -1210,6 +1241,7 @@ class Deduplicator {
     std::vector<uint16_t> ids_;                 // the same layout
     std::vector<uint8_t> counts_;               // [band][bucket]
     std::vector<std::vector<std::pair<uint32_t, uint16_t>>> overflow_;  // per band
+    std::vector<uint64_t> filter_;  // kFilterBits bits
   };
 
   // Decides block s (ranks [s * kBlock, ...)) in order, from its speculations

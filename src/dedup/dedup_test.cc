@@ -458,13 +458,21 @@ TEST(SequentialSpill, ReadsBackWhatWasWritten) {
   ASSERT_TRUE(spill.Finish().ok());
   EXPECT_EQ(spill.size(), size);
   std::string got;
-  for (int pass = 0; pass < 2; ++pass) {
-    for (size_t i = 0; i < recs.size(); i += 1 + pass) {  // every record, then every other
+  // Every record read directly, then every other after some ranges were asked
+  // for (through the page cache now), then every third after the whole file.
+  for (int pass = 0; pass < 3; ++pass) {
+    for (size_t i = 0; i < recs.size(); i += 1 + pass) {
       ASSERT_TRUE(spill.ReadAt(at[i], recs[i].size(), &got).ok()) << i;
       ASSERT_EQ(got, recs[i]) << i;
     }
     EXPECT_FALSE(spill.ReadAt(size, 1, &got).ok());  // nothing past the end
-    spill.Prefetch();
+    if (pass == 0) {
+      std::vector<std::pair<uint64_t, uint64_t>> ranges;
+      for (size_t i = 0; i < recs.size(); i += 7) ranges.push_back({at[i], recs[i].size()});
+      spill.Prefetch(std::move(ranges));
+    } else {
+      spill.Prefetch();
+    }
     EXPECT_FALSE(spill.direct());
   }
 }

@@ -471,7 +471,7 @@ TEST(SequentialSpill, ReadsBackWhatWasWritten) {
       for (size_t i = 0; i < recs.size(); i += 7) ranges.push_back({at[i], recs[i].size()});
       spill.Prefetch(std::move(ranges));
     } else {
-      spill.Prefetch();
+      spill.Prefetch({{0, size}});
     }
     EXPECT_FALSE(spill.direct());
   }
@@ -493,7 +493,7 @@ TEST(SequentialSpill, ReadBatchGivesBackEveryRange) {
     all += r;
   }
   ASSERT_TRUE(spill.Finish().ok());
-  spill.Prefetch();
+  spill.Prefetch({{0, all.size()}});
   SequentialSpill::ReadBatch batch;
   std::string scratch;
   for (int round = 0; round < 3; ++round) {

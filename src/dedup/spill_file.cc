@@ -157,8 +157,7 @@ struct SequentialSpill::Writer {
   uint64_t at = 0;
   bool stop = false;
   bool close = false;  // CloseSoon(): close the file when stopped
-  uint64_t prefetch = 0;  // bytes to ask the kernel to read ahead; 0 when none
-  std::vector<std::pair<uint64_t, uint64_t>> prefetch_ranges;  // and ranges (at, n)
+  std::vector<std::pair<uint64_t, uint64_t>> prefetch;  // ranges (at, n) to read ahead
   std::deque<ReadBatch*> reads;  // batches handed over, oldest first
   uint64_t release_to = 0;  // Release(): the page cache before it is to be dropped
   uint64_t released = 0;    // the page cache before it was dropped
@@ -223,14 +222,12 @@ void SequentialSpill::WriterLoop() {
   std::unique_lock<std::mutex> l(w.mu);
   while (true) {
     w.cv.wait(l, [&] {
-      return w.stop || w.block != nullptr || w.prefetch != 0 || !w.prefetch_ranges.empty() ||
-             !w.reads.empty() || w.release_to > w.released;
+      return w.stop || w.block != nullptr || !w.prefetch.empty() || !w.reads.empty() ||
+             w.release_to > w.released;
     });
-    if (w.prefetch != 0 || !w.prefetch_ranges.empty()) {
+    if (!w.prefetch.empty()) {
       std::vector<std::pair<uint64_t, uint64_t>> ranges;
-      ranges.swap(w.prefetch_ranges);
-      if (w.prefetch != 0) ranges.insert(ranges.begin(), std::pair<uint64_t, uint64_t>{0, w.prefetch});
-      w.prefetch = 0;
+      ranges.swap(w.prefetch);
       l.unlock();
       // Queues the reads and returns; the disk fills the page cache meanwhile.
       // One call reads ahead at most the device's read-ahead window (Linux), so
@@ -337,27 +334,13 @@ Status SequentialSpill::Finish() {
   return Status::Ok();
 }
 
-void SequentialSpill::Prefetch() {
-  if (writer_ == nullptr || size_ == 0) return;
-  // ReadAt() reads through the page cache from now on (direct reads would
-  // bypass it).
-  cached_ = true;
-  const uint64_t free_bytes = static_cast<uint64_t>(sysconf(_SC_AVPHYS_PAGES)) *
-                              static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-  {
-    std::lock_guard<std::mutex> l(writer_->mu);
-    writer_->prefetch = std::min(size_, free_bytes / 2);
-  }
-  writer_->cv.notify_all();
-}
-
 void SequentialSpill::Prefetch(std::vector<std::pair<uint64_t, uint64_t>> ranges) {
   if (writer_ == nullptr) return;
   cached_ = true;
   if (ranges.empty()) return;
   {
     std::lock_guard<std::mutex> l(writer_->mu);
-    std::vector<std::pair<uint64_t, uint64_t>>& q = writer_->prefetch_ranges;
+    std::vector<std::pair<uint64_t, uint64_t>>& q = writer_->prefetch;
     if (q.empty()) {
       q.swap(ranges);
     } else {

@@ -96,16 +96,13 @@ class SequentialSpill {
   Status Append(std::string_view bytes);
   // Writes out everything appended; no Append after it.
   Status Finish();
-  // After Finish(): the background thread asks the kernel to read the file into
-  // the page cache (as much as half the free memory holds) while the caller
-  // does other work, and ReadAt() goes through the page cache from then on, so
-  // the reading pass does not wait on the disk for short ranges.
-  void Prefetch();
-  // After Finish(): the same for the ranges given only, (offset, length) each,
-  // after the ranges given before; ReadAt() goes through the page cache from
-  // then on (also with no range). For a caller that learns, while it works,
-  // which ranges it will read: the kernel's work to fill the page cache (which
-  // costs CPU, page by page) is then done for those alone.
+  // After Finish(): the background thread asks the kernel to read `ranges`
+  // ((offset, length) each, after the ranges given before) into the page cache
+  // while the caller does other work, and ReadAt() goes through the page cache
+  // from then on (also with no range), so a reading pass does not wait on the
+  // disk for short ranges. A caller that learns as it works which ranges it
+  // will read asks for those alone: filling the page cache costs CPU page by
+  // page.
   void Prefetch(std::vector<std::pair<uint64_t, uint64_t>> ranges);
   uint64_t size() const { return size_; }
   // Whether ReadAt() reads with direct I/O (before Prefetch(), where allowed).

@@ -99,7 +99,8 @@ TEST(Dedup, PipelineContentHashOfSeedIsPinned) {
   std::string joined;
   for (size_t i = 0; i < w.size(); ++i) {
     v.push_back(w.word(i));
-    joined += (i ? " " : "") + std::string(w.word(i));
+    if (i != 0) joined += ' ';
+    joined += w.word(i);
   }
   std::vector<uint64_t> sh;
   EXPECT_EQ(HashShingles(v, 5, &sh), Hash64(joined, kContentSeed));
@@ -644,7 +645,7 @@ TEST(Dedup, RecordsNameTheirArticlesInEveryChunk) {
   for (int round = 0; a.size() < 4 * 4096; ++round) {
     for (const Article& x : base) {
       a.push_back(x);
-      if (round > 0) a.back().id += "#" + std::to_string(round);
+      if (round > 0) a.back().id.append("#").append(std::to_string(round));
     }
   }
   struct Got {

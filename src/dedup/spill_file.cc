@@ -336,7 +336,7 @@ Status SequentialSpill::Finish() {
 
 void SequentialSpill::Prefetch(std::vector<std::pair<uint64_t, uint64_t>> ranges) {
   if (writer_ == nullptr) return;
-  cached_ = true;
+  cached_.store(true, std::memory_order_relaxed);
   if (ranges.empty()) return;
   {
     std::lock_guard<std::mutex> l(writer_->mu);

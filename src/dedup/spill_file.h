@@ -106,7 +106,7 @@ class SequentialSpill {
   void Prefetch(std::vector<std::pair<uint64_t, uint64_t>> ranges);
   uint64_t size() const { return size_; }
   // Whether ReadAt() reads with direct I/O (before Prefetch(), where allowed).
-  bool direct() const { return direct_ && !cached_; }
+  bool direct() const { return direct_ && !cached_.load(std::memory_order_relaxed); }
 
   // After Finish(): the bytes before `offset` will not be read again. Their
   // page cache (what Prefetch() read) is dropped by the background thread when
@@ -154,7 +154,9 @@ class SequentialSpill {
   int fd_ = -1;           // written to (with O_DIRECT where allowed), direct reads
   int cached_fd_ = -1;    // the same file without O_DIRECT: reads via the page cache
   bool direct_ = false;   // fd_ has O_DIRECT
-  bool cached_ = false;   // Prefetch() called: ReadAt() uses cached_fd_
+  // Prefetch() called: ReadAt() uses cached_fd_. Atomic: Prefetch() may be
+  // called from a thread other than the reader's.
+  std::atomic<bool> cached_{false};
   std::string path_;
   uint64_t size_ = 0;     // bytes appended
   uint64_t written_ = 0;  // file offset of the current block

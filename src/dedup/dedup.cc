@@ -997,6 +997,10 @@ class Deduplicator {
     // The first article in keep order with its content hash among those the
     // exact table held (ExactTable::kEmpty when none): it is then an exact copy.
     uint32_t exact_first = ExactTable::kEmpty;
+    // An exact copy of an article before it in keep order, though not one the
+    // exact table held (NeverFirst): not speculated; the decider finds the
+    // first of its content in its block tables.
+    bool copy_later = false;
     size_t index_candidates = 0;
     BestMatch best;
     Status status;
@@ -1008,6 +1012,7 @@ class Deduplicator {
     const int bands = lsh_.bands;
     const uint32_t i = order[rank];
     sp->exact_first = ExactTable::kEmpty;
+    sp->copy_later = false;
     sp->index_candidates = 0;
     sp->best = BestMatch();
     sp->status = LoadSig(i, &sp->own);
@@ -1018,6 +1023,10 @@ class Deduplicator {
     if (h.shingles == 0) return;
     sp->exact_first = exact.Find(h.content);
     if (sp->exact_first != ExactTable::kEmpty) return;  // decided by the exact table alone
+    if (NeverFirst(i, sp->own)) {
+      sp->copy_later = true;
+      return;
+    }
     std::memcpy(sp->keys, sp->own.keys(), sizeof(uint32_t) * bands);
     thread_local std::vector<uint32_t> cands;
     index.Query(sp->keys, &cands);
@@ -1036,6 +1045,22 @@ class Deduplicator {
       sp->best.Offer(DedupSimilarity(o.intersection, o.size_a, o.size_b, opt_), j, o,
                      opt_.threshold);
     }
+  }
+
+  // Whether the article at input position i, whose record is r, is an exact copy
+  // of an article before it in keep order, whatever the decisions: a copy record
+  // whose holder (the record with the set, same content) comes before it in
+  // input order with a keep-order key no higher. Such an article is decided by
+  // the exact tables alone. With two threads, most exact copies are
+  // (237,000 of 262,000 at 1M) whose first one the exact table did not hold
+  // yet when they were speculated (it is in the block being decided, or
+  // earlier in their own): their candidates were looked up and compared in
+  // vain, ~0.15 CPU-s.
+  bool NeverFirst(uint32_t i, const SigRecord& r) const {
+    if (r.header().shingles != kCopyRecord) return false;
+    uint32_t holder;
+    std::memcpy(&holder, r.base + sizeof(SpillHeader) / 8, sizeof holder);
+    return holder < i && recs_[holder].key <= recs_[i].key;
   }
 
   // Articles per block of the two-thread decision pass: large enough that the
@@ -1276,6 +1301,10 @@ class Deduplicator {
       uint32_t first = sp.exact_first;
       if (first == ExactTable::kEmpty) first = prev_exact.Find(sp.content);
       if (first == kNoRep) first = local_exact->FindOrInsert(sp.content, i);
+      if (first == i && sp.copy_later) {
+        return Status::Internal("dedup: article " + std::to_string(i) +
+                                " is a later exact copy, but the first of its content");
+      }
       if (first != i) {
         JoinExact(recs_[first], &r);
         continue;

@@ -368,8 +368,7 @@ class Deduplicator {
     STORYLINE_RETURN_IF_ERROR(texts_.Finish());
     // The kept articles' fields are read back in the output pass: the disk reads
     // them into the page cache during the decision pass, as they are decided
-    // (PrefetchKept), through the page cache from now on.
-    texts_.Prefetch({});
+    // (PrefetchKept).
     stats_.seconds_sign = Since(t0);
     stats_.cpu_seconds_sign = ProcessCpuSeconds() - c0;
     stats_.spill_bytes = sigs_.size() + texts_.size();
@@ -1534,8 +1533,9 @@ class Deduplicator {
   }
 
   // Ids of kept articles named again by their duplicates' records, by input
-  // position (direct-mapped, 2^16 entries, one table per thread that builds
-  // chunks; its views point into this run's mapping).
+  // position (direct-mapped, up to 2^16 entries: no more than the run has
+  // articles; one table per thread that builds chunks; its views point into
+  // this run's mapping).
   struct RepId {
     uint32_t pos = kNoRep;
     std::string buf;  // without a mapping of the signature spill
@@ -1555,7 +1555,8 @@ class Deduplicator {
     if (!c->status.ok()) return;
     thread_local std::string scratch, id_buf;
     std::vector<RepId>& rep_ids = *rep_ids_p;
-    if (rep_ids.empty()) rep_ids.resize(1u << 16);
+    if (rep_ids.empty()) rep_ids.resize(std::bit_ceil(std::clamp<size_t>(recs_.size(), 1, 1u << 16)));
+    const size_t rep_mask = rep_ids.size() - 1;
     const bool copy = !sigs_.mapped();  // else the ids stay where they are
     size_t i = c->begin;
     // Articles up to `to` are duplicates: their ids and their kept articles'.
@@ -1567,7 +1568,7 @@ class Deduplicator {
         STORYLINE_RETURN_IF_ERROR(ReadHead(static_cast<uint32_t>(i), &h, &id_buf, &id));
         c->id[i - c->begin] = c->Ref(id, copy);
         const uint32_t rep = recs_[i].rep;
-        RepId& slot = rep_ids[rep & 0xFFFF];
+        RepId& slot = rep_ids[rep & rep_mask];
         if (slot.pos != rep) {
           SpillHeader rh;
           slot.pos = kNoRep;

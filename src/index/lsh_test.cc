@@ -126,7 +126,9 @@ TEST(CompactLshIndex, ReportsEveryIdSharingABandAndFewOthers) {
   }
   // At most max_ids / 0.8 slots of 4 bytes per band, plus the overflow tables
   // (the ~3% of entries whose bucket was full, 8 bytes each at load 0.375-0.75).
-  if (!kCollide) EXPECT_LT(compact.MemoryBytes(), kIds * p.bands * 4 / 0.8 * 1.25);
+  if (!kCollide) {
+    EXPECT_LT(compact.MemoryBytes(), kIds * p.bands * 4 / 0.8 * 1.25);
+  }
 }
 
 TEST(CompactLshIndex, ManyEqualKeysOverflowTheirBucketAndAreAllReported) {
@@ -151,7 +153,9 @@ TEST(LshIndex, InsertQueryRemove) {
   index.Query(k1, &out);
   EXPECT_EQ(out, (std::vector<uint32_t>{10, 20}));  // both share band 2
   index.Query(k3, &out);
-  if (!kCollide) EXPECT_TRUE(out.empty());
+  if (!kCollide) {
+    EXPECT_TRUE(out.empty());
+  }
   EXPECT_TRUE(index.Remove(10));
   EXPECT_FALSE(index.Remove(10));
   EXPECT_FALSE(index.Contains(10));

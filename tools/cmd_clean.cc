@@ -123,7 +123,7 @@ int RunClean(CleanArgs& args) {
   for (const std::string& i : args.in.inputs) from_stdin |= (i == "-");
   RejectReporter rejects;
   if (!rejects.Install(&args.in)) return 1;
-  std::unique_ptr<std::ostream> out;
+  std::unique_ptr<OutputFile> out;
   if (!args.output.empty() || !args.explain) {
     out = OpenOutput(args.output.empty() ? "-" : args.output);
     if (!out) return 1;
@@ -167,10 +167,7 @@ int RunClean(CleanArgs& args) {
     }
     bar.Finish();
   }
-  if (out) {
-    out->flush();
-    if (!*out) return Fail("writing " + out_name + " failed");
-  }
+  if (out && !out->Commit()) return 1;
   cleaner.PrintSummary(rejects.count());
   return ExitStatusFor(rejects.count());
 }

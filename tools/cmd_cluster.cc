@@ -54,8 +54,7 @@ int RunCluster(ClusterOptions& opt) {
     line += '\n';
     out->write(line.data(), static_cast<std::streamsize>(line.size()));
   }
-  out->flush();
-  if (!*out) return Fail("cannot write " + opt.output);
+  if (!out->Commit()) return 1;
   if (!opt.report.empty()) {
     std::ofstream rep(opt.report, std::ios::binary);
     if (!rep) return Fail("cannot open " + opt.report + " for writing");

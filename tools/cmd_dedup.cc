@@ -59,9 +59,9 @@ int RunDedup(DedupArgs& args) {
   if (!rejects.Install(&args.in)) return 1;
   auto reader = ArticleReader::Open(args.in.inputs, args.in.ingest);
   if (!reader.ok()) return Fail(reader.status().message());
-  std::unique_ptr<std::ostream> kept = OpenOutput(args.output);
+  std::unique_ptr<OutputFile> kept = OpenOutput(args.output);
   if (!kept) return 1;
-  std::unique_ptr<std::ostream> clusters;
+  std::unique_ptr<OutputFile> clusters;
   if (!args.clusters.empty()) {
     clusters = OpenOutput(args.clusters);
     if (!clusters) return 1;
@@ -87,12 +87,8 @@ int RunDedup(DedupArgs& args) {
   Result<DedupStats> st = Dedup(reader->get(), opt, &sink);
   bar.Finish();
   if (!st.ok()) return Fail(st.status().message());
-  kept->flush();
-  if (!*kept) return Fail("writing " + args.output + " failed");
-  if (clusters) {
-    clusters->flush();
-    if (!*clusters) return Fail("writing " + args.clusters + " failed");
-  }
+  if (!kept->Commit()) return 1;
+  if (clusters && !clusters->Commit()) return 1;
   const DedupStats& s = *st;
   std::fprintf(stderr,
                "dedup: read %llu, exact duplicates %llu, near duplicates %llu, kept %llu, "

@@ -68,8 +68,7 @@ int RunSimilarity(const SimilarityArgs& args) {
     if (batch.size() >= args.batch && !flush()) return Fail("cannot write " + args.output);
   }
   if (!batch.empty() && !flush()) return Fail("cannot write " + args.output);
-  out->flush();
-  if (!*out) return Fail("cannot write " + args.output);
+  if (!out->Commit()) return 1;
   progress.Finish();
   uint64_t rejected = (*reader)->rejected();
   std::cerr << "similarity: " << done << " pairs scored, " << rejected << " rejected\n";

@@ -1,8 +1,12 @@
 #include "common.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
@@ -100,16 +104,96 @@ int Fail(const std::string& message) {
   return 1;
 }
 
-std::unique_ptr<std::ostream> OpenOutput(const std::string& path) {
+namespace {
+
+// The folder part of `path` ("." for a bare name).
+std::string FolderOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string BaseOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+std::unique_ptr<OutputFile> OpenOutput(const std::string& path) {
+  std::unique_ptr<OutputFile> f(new OutputFile());
+  f->path_ = path;
   if (path == "-") {
-    return std::make_unique<std::ostream>(std::cout.rdbuf());
+    f->rdbuf(std::cout.rdbuf());
+    return f;
   }
-  auto f = std::make_unique<std::ofstream>(path, std::ios::binary);
-  if (!*f) {
-    std::cerr << "storyline: cannot open " << path << " for writing\n";
+  // Replaced by rename: a regular file, or nothing yet; through a symbolic
+  // link, its target.
+  std::string target = path;
+  struct stat st;
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  struct stat as_link;
+  const bool dangling = !exists && ::lstat(path.c_str(), &as_link) == 0;  // a broken link
+  if (exists && S_ISREG(st.st_mode)) {
+    if (char* real = ::realpath(path.c_str(), nullptr)) {
+      target = real;
+      std::free(real);
+    }
+  }
+  if ((!exists && !dangling) || (exists && S_ISREG(st.st_mode))) {
+    std::string temp = FolderOf(target) + "/." + BaseOf(target) + ".XXXXXX";
+    const int fd = ::mkstemp(temp.data());
+    if (fd >= 0) {
+      mode_t mode;
+      if (exists) {
+        mode = st.st_mode & 07777;
+      } else {
+        const mode_t mask = ::umask(0);
+        ::umask(mask);
+        mode = 0666 & ~mask;
+      }
+      ::fchmod(fd, mode);
+      ::close(fd);
+      if (f->file_.open(temp, std::ios::out | std::ios::binary | std::ios::trunc)) {
+        f->target_ = target;
+        f->temp_ = temp;
+        f->rdbuf(&f->file_);
+        return f;
+      }
+      ::unlink(temp.c_str());
+    }
+    // A folder that refuses a new file: written in place, as before.
+  }
+  if (!f->file_.open(path, std::ios::out | std::ios::binary | std::ios::trunc)) {
+    std::cerr << "storyline: cannot open " << path << " for writing: " << std::strerror(errno)
+              << "\n";
     return nullptr;
   }
+  f->rdbuf(&f->file_);
   return f;
+}
+
+bool OutputFile::Commit() {
+  flush();
+  bool ok = static_cast<bool>(*this);
+  if (file_.is_open() && file_.close() == nullptr) ok = false;
+  if (!ok) {
+    std::cerr << "storyline: writing " << (path_ == "-" ? "standard output" : path_) << " failed\n";
+    return false;
+  }
+  if (!temp_.empty()) {
+    if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+      std::cerr << "storyline: cannot replace " << path_ << ": " << std::strerror(errno) << "\n";
+      return false;
+    }
+    temp_.clear();
+  }
+  return true;
+}
+
+OutputFile::~OutputFile() {
+  if (file_.is_open()) file_.close();
+  if (!temp_.empty()) ::unlink(temp_.c_str());
 }
 
 }  // namespace storyline::cli

@@ -73,8 +73,32 @@ inline int ExitStatusFor(uint64_t rejected) { return rejected > 0 ? 3 : 0; }
 // Prints "storyline: <message>" to stderr and returns 1.
 int Fail(const std::string& message);
 
-// Opens `path` for writing ("-" = stdout). Returns nullptr after printing why.
-std::unique_ptr<std::ostream> OpenOutput(const std::string& path);
+// An output file. A regular file, or a path where nothing is yet, is written as
+// a new file beside it (".NAME.XXXXXX", the same permissions as the file it
+// replaces) and renamed over `path` by Commit(), through a symbolic link to
+// its target: so `-o` may name an input, which stays whole until it has been
+// read, and a run that fails or is killed leaves what was there (a killed run
+// may leave its hidden new file). "-" is standard output; a device or a pipe is
+// written in place, as is a path whose folder refuses a new file.
+class OutputFile : public std::ostream {
+ public:
+  ~OutputFile() override;  // without Commit(): the new file is removed
+  // Flushes, closes and renames; false after printing why (then the new file
+  // is removed and `path` left as it was).
+  bool Commit();
+
+ private:
+  friend std::unique_ptr<OutputFile> OpenOutput(const std::string& path);
+  OutputFile() : std::ostream(nullptr) {}
+  std::string path_;      // as given
+  std::string target_;    // what Commit() replaces ("" = written in place)
+  std::string temp_;      // the new file, until Commit()
+  std::filebuf file_;
+};
+
+// Opens `path` for writing ("-" = stdout) as OutputFile describes. Returns
+// nullptr after printing why.
+std::unique_ptr<OutputFile> OpenOutput(const std::string& path);
 
 }  // namespace storyline::cli
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The CLI's output files (tools/common.h, OutputFile): `-o` may name an input,
+# which is read whole before it is replaced; a run that fails leaves the file as
+# it was and no new file behind; a symbolic link's target is replaced and the
+# link kept; the permissions of a replaced file are kept; devices and standard
+# output are written in place. On the repository's demo articles.
+#
+# usage: tests/cli/output_files_test.sh BUILD_DIR
+set -uo pipefail
+BIN=$(cd "$1" && pwd)/storyline
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+W=$(mktemp -d /tmp/storyline-outputs.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+cd "$W" || exit 1
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$BIN" dedup "$ROOT/demo" -o feed.jsonl 2>/dev/null || fail "dedup of demo/: exit $?"
+n=$(wc -l < feed.jsonl)
+[ "$n" -ge 3 ] || fail "demo/ gave $n articles"
+cp feed.jsonl copy.jsonl
+"$BIN" dedup copy.jsonl -o ref.jsonl --clusters ref.clusters 2>/dev/null || fail "reference run: exit $?"
+[ -s ref.jsonl ] || fail "the reference run wrote nothing"
+
+# -o naming the input: the input is read whole, then replaced.
+"$BIN" dedup feed.jsonl -o feed.jsonl --clusters c.jsonl 2>/dev/null || fail "dedup in place: exit $?"
+cmp -s feed.jsonl ref.jsonl || fail "dedup in place wrote other than a run writing elsewhere"
+cmp -s c.jsonl ref.clusters || fail "dedup in place: other clusters"
+cp copy.jsonl clean.jsonl
+"$BIN" clean copy.jsonl -o clean-ref.jsonl 2>/dev/null || fail "clean: exit $?"
+"$BIN" clean clean.jsonl -o clean.jsonl 2>/dev/null || fail "clean in place: exit $?"
+[ -s clean.jsonl ] && cmp -s clean.jsonl clean-ref.jsonl || fail "clean in place wrote other than a run writing elsewhere"
+
+# A run that fails after opening its output leaves the file as it was.
+echo before > keep.txt
+chmod 640 keep.txt
+if "$BIN" dedup copy.jsonl -o keep.txt --clusters "$W/no/such/folder/c.jsonl" 2>err.txt; then
+  fail "a clusters file in a missing folder did not fail"
+fi
+[ "$(cat keep.txt)" = before ] || fail "a failed run changed its output file"
+grep -q "no/such/folder/c.jsonl" err.txt || fail "the error does not name the file: $(cat err.txt)"
+
+# A replaced file keeps its permissions.
+"$BIN" dedup copy.jsonl -o keep.txt 2>/dev/null || fail "dedup -o keep.txt: exit $?"
+cmp -s keep.txt ref.jsonl || fail "keep.txt not replaced"
+[ "$(stat -c %a keep.txt)" = 640 ] || fail "permissions $(stat -c %a keep.txt), not 640"
+
+# Through a symbolic link: its target replaced, the link kept.
+echo old > target.jsonl
+ln -s target.jsonl link.jsonl
+"$BIN" dedup copy.jsonl -o link.jsonl 2>/dev/null || fail "dedup -o link.jsonl: exit $?"
+[ -L link.jsonl ] || fail "the link was replaced by a file"
+cmp -s target.jsonl ref.jsonl || fail "the link's target not replaced"
+
+# Devices and standard output, in place.
+"$BIN" dedup copy.jsonl -o /dev/null 2>/dev/null || fail "dedup -o /dev/null: exit $?"
+"$BIN" dedup copy.jsonl -o - 2>/dev/null | cmp -s - ref.jsonl || fail "dedup -o - differs"
+
+# No new file left behind by any of these runs.
+left=$(ls -A | grep '^\.' || true)
+[ -z "$left" ] || fail "left behind: $left"
+echo "output files: ok"

@@ -1,13 +1,16 @@
 #include "common.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 namespace storyline::cli {
@@ -118,6 +121,45 @@ std::string BaseOf(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// The new files not yet renamed, removed by SIGINT, SIGTERM and SIGHUP before
+// the signal takes its default course (SIGKILL leaves them).
+constexpr int kMaxTemps = 16;
+std::atomic<const char*> g_temps[kMaxTemps];
+
+extern "C" void RemoveTempsAndDie(int sig) {
+  for (auto& t : g_temps) {
+    if (const char* p = t.load()) ::unlink(p);  // async-signal-safe
+  }
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+void WatchTemp(const char* path) {
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+      struct sigaction old;
+      if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;  // nohup
+      struct sigaction sa {};
+      sa.sa_handler = RemoveTempsAndDie;
+      sigemptyset(&sa.sa_mask);
+      ::sigaction(sig, &sa, nullptr);
+    }
+  });
+  for (auto& t : g_temps) {
+    const char* empty = nullptr;
+    if (t.compare_exchange_strong(empty, path)) return;
+  }
+  // More than kMaxTemps at once: this one is not removed on a signal.
+}
+
+void UnwatchTemp(const char* path) {
+  for (auto& t : g_temps) {
+    const char* p = path;
+    if (t.compare_exchange_strong(p, nullptr)) return;
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<OutputFile> OpenOutput(const std::string& path) {
@@ -157,6 +199,7 @@ std::unique_ptr<OutputFile> OpenOutput(const std::string& path) {
       if (f->file_.open(temp, std::ios::out | std::ios::binary | std::ios::trunc)) {
         f->target_ = target;
         f->temp_ = temp;
+        WatchTemp(f->temp_.c_str());
         f->rdbuf(&f->file_);
         return f;
       }
@@ -186,6 +229,7 @@ bool OutputFile::Commit() {
       std::cerr << "storyline: cannot replace " << path_ << ": " << std::strerror(errno) << "\n";
       return false;
     }
+    UnwatchTemp(temp_.c_str());
     temp_.clear();
   }
   return true;
@@ -193,7 +237,10 @@ bool OutputFile::Commit() {
 
 OutputFile::~OutputFile() {
   if (file_.is_open()) file_.close();
-  if (!temp_.empty()) ::unlink(temp_.c_str());
+  if (!temp_.empty()) {
+    ::unlink(temp_.c_str());
+    UnwatchTemp(temp_.c_str());
+  }
 }
 
 }  // namespace storyline::cli

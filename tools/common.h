@@ -77,9 +77,10 @@ int Fail(const std::string& message);
 // a new file beside it (".NAME.XXXXXX", the same permissions as the file it
 // replaces) and renamed over `path` by Commit(), through a symbolic link to
 // its target: so `-o` may name an input, which stays whole until it has been
-// read, and a run that fails or is killed leaves what was there (a killed run
-// may leave its hidden new file). "-" is standard output; a device or a pipe is
-// written in place, as is a path whose folder refuses a new file.
+// read, and a run that fails or is stopped leaves what was there (SIGINT,
+// SIGTERM and SIGHUP remove the new file; SIGKILL leaves it). "-" is standard
+// output; a device or a pipe is written in place, as is a path whose folder
+// refuses a new file.
 class OutputFile : public std::ostream {
  public:
   ~OutputFile() override;  // without Commit(): the new file is removed

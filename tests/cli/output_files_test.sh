@@ -55,6 +55,40 @@ cmp -s target.jsonl ref.jsonl || fail "the link's target not replaced"
 "$BIN" dedup copy.jsonl -o /dev/null 2>/dev/null || fail "dedup -o /dev/null: exit $?"
 "$BIN" dedup copy.jsonl -o - 2>/dev/null | cmp -s - ref.jsonl || fail "dedup -o - differs"
 
+# Stopped by a signal while it reads (standard input held open): the file as
+# it was, and the new file removed. Job control on, so that the background run
+# does not start with SIGINT ignored, as a script's background jobs do.
+set -m
+for sig in INT TERM HUP; do
+  echo before > stopped.txt
+  mkfifo feed.fifo
+  "$BIN" dedup - -o stopped.txt < feed.fifo 2>/dev/null &
+  pid=$!
+  exec 3> feed.fifo  # the writer's end: dedup now reads and waits for more
+  cat copy.jsonl >&3
+  for _ in $(seq 50); do  # until its new file is there
+    [ -n "$(ls -A | grep '^\.stopped' || true)" ] && break
+    sleep 0.1
+  done
+  [ -n "$(ls -A | grep '^\.stopped' || true)" ] || fail "SIG$sig: no new file while running"
+  kill -$sig $pid
+  for _ in $(seq 50); do
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 $pid 2>/dev/null; then
+    kill -9 $pid
+    fail "SIG$sig did not stop dedup"
+  fi
+  wait $pid
+  status=$?
+  exec 3>&-
+  rm -f feed.fifo
+  [ $status -gt 128 ] || fail "SIG$sig: exit $status, not killed by the signal"
+  [ "$(cat stopped.txt)" = before ] || fail "SIG$sig: the output file changed"
+done
+set +m
+
 # No new file left behind by any of these runs.
 left=$(ls -A | grep '^\.' || true)
 [ -z "$left" ] || fail "left behind: $left"

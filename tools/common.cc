@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -109,18 +110,6 @@ int Fail(const std::string& message) {
 
 namespace {
 
-// The folder part of `path` ("." for a bare name).
-std::string FolderOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-std::string BaseOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // The new files not yet renamed, removed by SIGINT, SIGTERM and SIGHUP before
 // the signal takes its default course (SIGKILL leaves them).
 constexpr int kMaxTemps = 16;
@@ -183,7 +172,10 @@ std::unique_ptr<OutputFile> OpenOutput(const std::string& path) {
     }
   }
   if ((!exists && !dangling) || (exists && S_ISREG(st.st_mode))) {
-    std::string temp = FolderOf(target) + "/." + BaseOf(target) + ".XXXXXX";
+    const std::filesystem::path t(target);
+    std::string temp = ((t.has_parent_path() ? t.parent_path() : std::filesystem::path(".")) /
+                        ("." + t.filename().string() + ".XXXXXX"))
+                           .string();
     const int fd = ::mkstemp(temp.data());
     if (fd >= 0) {
       mode_t mode;

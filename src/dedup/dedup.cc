@@ -923,16 +923,16 @@ class Deduplicator {
       const uint32_t after = (*pos)[e - 1] + 1;
       SpillHeader first, next;
       if (!ReadHeader((*pos)[k], &first).ok()) break;
-      uint64_t end = texts_.size();
+      uint64_t fields_end = texts_.size();  // where the run's fields end
       if (after < recs_.size()) {
         if (!ReadHeader(after, &next).ok()) break;
-        end = next.text_offset;
+        fields_end = next.text_offset;
       }
       if (!ranges.empty() &&
           first.text_offset <= ranges.back().first + ranges.back().second + kPrefetchGap) {
-        ranges.back().second = end - ranges.back().first;
+        ranges.back().second = fields_end - ranges.back().first;
       } else {
-        ranges.push_back({first.text_offset, end - first.text_offset});
+        ranges.push_back({first.text_offset, fields_end - first.text_offset});
       }
       k = e;
     }
@@ -1765,7 +1765,7 @@ class Deduplicator {
           st.failed.store(true, std::memory_order_release);
           break;
         }
-        // Chunk k's fields are not needed again, nor those before.
+        // The fields before chunk k's are not needed again.
         texts_.Release(c.text_begin);
         st.delivered.store(k + 1, std::memory_order_release);
       }

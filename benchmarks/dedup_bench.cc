@@ -56,7 +56,8 @@ uint64_t FileSize(const std::string& p) {
 double CpuSeconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
+         u.ru_stime.tv_usec / 1e6;
 }
 
 // Wall-clock figures, and CPU seconds: on a machine shared with other jobs the
@@ -64,10 +65,11 @@ double CpuSeconds() {
 void Report(const char* mode, int threads, uint64_t n, double secs, uint64_t bytes,
             const std::string& extra = "") {
   const double cpu = CpuSeconds();
-  std::printf("%s threads=%d articles=%llu seconds=%.2f cpu_seconds=%.2f MB/s=%.1f "
-              "articles/s=%.0f MB/cpu-s=%.1f maxrss_kb=%ld %s\n",
-              mode, threads, static_cast<unsigned long long>(n), secs, cpu, bytes / secs / 1e6,
-              n / secs, bytes / cpu / 1e6, MaxRssKb(), extra.c_str());
+  std::printf(
+      "%s threads=%d articles=%llu seconds=%.2f cpu_seconds=%.2f MB/s=%.1f "
+      "articles/s=%.0f MB/cpu-s=%.1f maxrss_kb=%ld %s\n",
+      mode, threads, static_cast<unsigned long long>(n), secs, cpu, bytes / secs / 1e6, n / secs,
+      bytes / cpu / 1e6, MaxRssKb(), extra.c_str());
   std::fflush(stdout);
 }
 
@@ -92,7 +94,10 @@ std::vector<std::string> Pieces(const std::string& text) {
   std::string cur;
   for (char c : text) {
     cur += c;
-    if (c == ' ' || c == '\n') { out.push_back(cur); cur.clear(); }
+    if (c == ' ' || c == '\n') {
+      out.push_back(cur);
+      cur.clear();
+    }
   }
   if (!cur.empty()) out.push_back(cur);
   return out;
@@ -105,10 +110,16 @@ int Generate(const std::string& out_path, uint64_t n, const std::vector<std::str
              bool distinct = false) {
   IngestOptions io;
   auto r = ReadAllArticles(data, io);
-  if (!r.ok()) { std::fprintf(stderr, "%s\n", r.status().ToString().c_str()); return 1; }
+  if (!r.ok()) {
+    std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+    return 1;
+  }
   std::vector<Article>& src = *r;
   std::FILE* f = std::fopen(out_path.c_str(), "wb");
-  if (!f) { std::perror(out_path.c_str()); return 1; }
+  if (!f) {
+    std::perror(out_path.c_str());
+    return 1;
+  }
   std::mt19937_64 rng(99);
   const char* boiler[] = {"Subscribe to our newsletter for the latest news.",
                           "Share this article on Facebook and Twitter",
@@ -135,7 +146,8 @@ int Generate(const std::string& out_path, uint64_t n, const std::vector<std::str
         case 0:
         case 1: {
           size_t edits = std::max<size_t>(1, p.size() * (round % 4 == 0 ? 1 : 3) / 100);
-          for (size_t e = 0; e < edits; ++e) p[rng() % p.size()] = "qz" + std::to_string(rng() % 99999) + " ";
+          for (size_t e = 0; e < edits; ++e)
+            p[rng() % p.size()] = "qz" + std::to_string(rng() % 99999) + " ";
           for (auto& s : p) t += s;
           break;
         }
@@ -163,7 +175,10 @@ int Generate(const std::string& out_path, uint64_t n, const std::vector<std::str
 int Floor(const std::string& path, int threads) {
   auto t0 = Clock::now();
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) { std::perror(path.c_str()); return 1; }
+  if (!f) {
+    std::perror(path.c_str());
+    return 1;
+  }
   const size_t chunk = 16 << 20;
   std::string buf(chunk, '\0'), carry;
   uint64_t total = 0, lines = 0, sink = 0;
@@ -182,31 +197,36 @@ int Floor(const std::string& path, int threads) {
     lines += starts.size() - 1;
     std::atomic<uint64_t> acc{0};
     arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<size_t>(0, starts.size() - 1, 64),
-                        [&](const tbb::blocked_range<size_t>& r) {
-        std::string low;
-        std::vector<uint32_t> ws;
-        uint64_t local = 0;
-        for (size_t l = r.begin(); l < r.end(); ++l) {
-          std::string_view line(block.data() + starts[l], starts[l + 1] - starts[l] - 1);
-          low.clear();
-          ws.clear();
-          bool in_word = false;
-          for (char c : line) {
-            if (c == ' ') { in_word = false; continue; }
-            if (!in_word) {
-              if (!low.empty()) low += ' ';
-              ws.push_back(static_cast<uint32_t>(low.size()));
-              in_word = true;
+      tbb::parallel_for(
+          tbb::blocked_range<size_t>(0, starts.size() - 1, 64),
+          [&](const tbb::blocked_range<size_t>& r) {
+            std::string low;
+            std::vector<uint32_t> ws;
+            uint64_t local = 0;
+            for (size_t l = r.begin(); l < r.end(); ++l) {
+              std::string_view line(block.data() + starts[l], starts[l + 1] - starts[l] - 1);
+              low.clear();
+              ws.clear();
+              bool in_word = false;
+              for (char c : line) {
+                if (c == ' ') {
+                  in_word = false;
+                  continue;
+                }
+                if (!in_word) {
+                  if (!low.empty()) low += ' ';
+                  ws.push_back(static_cast<uint32_t>(low.size()));
+                  in_word = true;
+                }
+                low += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+              }
+              ws.push_back(static_cast<uint32_t>(low.size() + 1));
+              for (size_t i = 0; i + 5 < ws.size(); ++i)
+                local ^=
+                    XXH3_64bits_withSeed(low.data() + ws[i], ws[i + 5] - 1 - ws[i], kShingleSeed);
             }
-            low += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-          }
-          ws.push_back(static_cast<uint32_t>(low.size() + 1));
-          for (size_t i = 0; i + 5 < ws.size(); ++i)
-            local ^= XXH3_64bits_withSeed(low.data() + ws[i], ws[i + 5] - 1 - ws[i], kShingleSeed);
-        }
-        acc ^= local;
-      });
+            acc ^= local;
+          });
     });
     sink ^= acc;
     if (got == 0) break;
@@ -224,7 +244,10 @@ int Sign(const std::string& path, int threads) {
   auto t0 = Clock::now();
   IngestOptions io;
   auto reader = ArticleReader::Open({path}, io);
-  if (!reader.ok()) { std::fprintf(stderr, "%s\n", reader.status().ToString().c_str()); return 1; }
+  if (!reader.ok()) {
+    std::fprintf(stderr, "%s\n", reader.status().ToString().c_str());
+    return 1;
+  }
   BoilerplateFilter filter;
   MinHasher hasher(kDefaultMinHashSize);
   const LshParams p = ChooseLshParams(kDefaultMinHashSize, 0.6, 0.99);
@@ -242,40 +265,42 @@ int Sign(const std::string& path, int threads) {
     n += m;
     std::atomic<uint64_t> acc{0};
     arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<size_t>(0, m, 8), [&](const tbb::blocked_range<size_t>& r) {
-        thread_local Words w;
-        thread_local std::vector<std::string_view> v;
-        thread_local std::vector<uint64_t> sh;
-        thread_local std::vector<uint32_t> sig, keys;
-        for (size_t i = r.begin(); i < r.end(); ++i) {
-          const bool timed = threads == 1;
-          const auto c0 = timed ? Clock::now() : Clock::time_point();
-          thread_local CleanedText c;
-          const bool changed = filter.CleanInto(batch[i], &c);
-          const auto c1 = timed ? Clock::now() : c0;
-          Tokenize(changed ? std::string_view(c.text) : std::string_view(batch[i].text), &w);
-          const auto c2 = timed ? Clock::now() : c1;
-          if (timed) {
-            t_clean += std::chrono::duration<double>(c1 - c0).count();
-            t_tok += std::chrono::duration<double>(c2 - c1).count();
-          }
-          v.resize(w.size());
-          for (size_t j = 0; j < w.size(); ++j) {
-            v[j] = std::string_view(w.norm.data() + w.spans[j].norm_begin, w.spans[j].norm_len);
-          }
-          HashShingles(v, 5, &sh);  // repeats change no MinHash value: no sort needed
-          sig.resize(hasher.num_hashes());
-          keys.resize(p.bands);
-          hasher.Sign(sh, sig.data());
-          BandKeys(sig, p, keys.data());
-          acc ^= keys[0];
-        }
-      });
+      tbb::parallel_for(
+          tbb::blocked_range<size_t>(0, m, 8), [&](const tbb::blocked_range<size_t>& r) {
+            thread_local Words w;
+            thread_local std::vector<std::string_view> v;
+            thread_local std::vector<uint64_t> sh;
+            thread_local std::vector<uint32_t> sig, keys;
+            for (size_t i = r.begin(); i < r.end(); ++i) {
+              const bool timed = threads == 1;
+              const auto c0 = timed ? Clock::now() : Clock::time_point();
+              thread_local CleanedText c;
+              const bool changed = filter.CleanInto(batch[i], &c);
+              const auto c1 = timed ? Clock::now() : c0;
+              Tokenize(changed ? std::string_view(c.text) : std::string_view(batch[i].text), &w);
+              const auto c2 = timed ? Clock::now() : c1;
+              if (timed) {
+                t_clean += std::chrono::duration<double>(c1 - c0).count();
+                t_tok += std::chrono::duration<double>(c2 - c1).count();
+              }
+              v.resize(w.size());
+              for (size_t j = 0; j < w.size(); ++j) {
+                v[j] = std::string_view(w.norm.data() + w.spans[j].norm_begin, w.spans[j].norm_len);
+              }
+              HashShingles(v, 5, &sh);  // repeats change no MinHash value: no sort needed
+              sig.resize(hasher.num_hashes());
+              keys.resize(p.bands);
+              hasher.Sign(sh, sig.data());
+              BandKeys(sig, p, keys.data());
+              acc ^= keys[0];
+            }
+          });
     });
     check ^= acc;
   }
   char parts[120];
-  std::snprintf(parts, sizeof parts, " clean_s=%.2f tokenize_s=%.2f (wall, 1 thread only)", t_clean, t_tok);
+  std::snprintf(parts, sizeof parts, " clean_s=%.2f tokenize_s=%.2f (wall, 1 thread only)", t_clean,
+                t_tok);
   Report("sign", threads, n, std::chrono::duration<double>(Clock::now() - t0).count(),
          FileSize(path), "check=" + std::to_string(check & 0xff) + parts);
   return 0;
@@ -285,7 +310,10 @@ class NullSink : public DedupSink {
  public:
   explicit NullSink(std::FILE* f) : f_(f) {}
   Status OnRecord(const DedupRecord& r, std::string_view json) override {
-    if (r.kept()) { std::fwrite(json.data(), 1, json.size(), f_); std::fputc('\n', f_); }
+    if (r.kept()) {
+      std::fwrite(json.data(), 1, json.size(), f_);
+      std::fputc('\n', f_);
+    }
     return Status::Ok();
   }
   std::FILE* f_;
@@ -302,7 +330,10 @@ int RunDedup(const std::string& path, int threads) {
   NullSink sink(out);
   auto st = Dedup(reader->get(), opt, &sink);
   std::fclose(out);
-  if (!st.ok()) { std::fprintf(stderr, "%s\n", st.status().ToString().c_str()); return 1; }
+  if (!st.ok()) {
+    std::fprintf(stderr, "%s\n", st.status().ToString().c_str());
+    return 1;
+  }
   char extra[512];
   std::snprintf(extra, sizeof extra,
                 "kept=%llu exact=%llu near=%llu candidates=%llu held_bytes_per_article=%.1f "
@@ -355,8 +386,10 @@ int Scale() {
   auto mem = [] { return MemoryLoop(1000); };
   const double a1 = OnThreads(1, arith), a2 = OnThreads(2, arith);
   const double m1 = OnThreads(1, mem), m2 = OnThreads(2, mem);
-  std::printf("scale two_threads_arithmetic=%.2fx two_threads_memory=%.2fx (wall: %.2f/%.2f s, %.2f/%.2f s)\n",
-              2 * a1 / a2, 2 * m1 / m2, a1, a2, m1, m2);
+  std::printf(
+      "scale two_threads_arithmetic=%.2fx two_threads_memory=%.2fx (wall: %.2f/%.2f s, %.2f/%.2f "
+      "s)\n",
+      2 * a1 / a2, 2 * m1 / m2, a1, a2, m1, m2);
   return 0;
 }
 
@@ -365,7 +398,8 @@ int Scale() {
 int main(int argc, char** argv) {
   if (argc == 2 && std::string(argv[1]) == "scale") return Scale();
   if (argc < 4) {
-    std::fprintf(stderr, "usage: dedup_bench generate OUT N DATA... | floor|sign|dedup FILE THREADS\n");
+    std::fprintf(stderr,
+                 "usage: dedup_bench generate OUT N DATA... | floor|sign|dedup FILE THREADS\n");
     return 1;
   }
   std::string mode = argv[1];

@@ -59,11 +59,16 @@ int Pairs(const std::vector<std::string>& args) {
   DedupOptions opt;
   opt.keep = KeepPolicy::kFirst;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--threshold") opt.threshold = std::atof(args[++i].c_str());
-    else if (args[i] == "--jaccard-only") opt.use_containment = false;
-    else if (args[i] == "--lsh") opt.lsh_similarity = std::atof(args[++i].c_str());
-    else if (data.empty()) data = args[i];
-    else groups = args[i];
+    if (args[i] == "--threshold")
+      opt.threshold = std::atof(args[++i].c_str());
+    else if (args[i] == "--jaccard-only")
+      opt.use_containment = false;
+    else if (args[i] == "--lsh")
+      opt.lsh_similarity = std::atof(args[++i].c_str());
+    else if (data.empty())
+      data = args[i];
+    else
+      groups = args[i];
   }
   std::vector<Article> a = Load({data});
   const size_t n = a.size();
@@ -139,8 +144,8 @@ int Pairs(const std::vector<std::string>& args) {
     if (r->records[i].kept()) continue;
     ++member_n;
     uint32_t k = static_cast<uint32_t>(r->records[i].of_seq);
-    member_ok += ref.count({std::min<uint32_t>(i, k), std::max<uint32_t>(i, k)}) ||
-                 sets[i] == sets[k];
+    member_ok +=
+        ref.count({std::min<uint32_t>(i, k), std::max<uint32_t>(i, k)}) || sets[i] == sets[k];
   }
   std::printf("  member-to-kept precision: %.4f (%zu/%zu)\n",
               member_n ? double(member_ok) / member_n : 1.0, member_ok, member_n);
@@ -163,7 +168,11 @@ int Pairs(const std::vector<std::string>& args) {
       std::set<uint64_t> cs;
       for (auto& id : ids) {
         auto it = by_id.find(id);
-        if (it == by_id.end()) { ++missing_ids; ok = false; continue; }
+        if (it == by_id.end()) {
+          ++missing_ids;
+          ok = false;
+          continue;
+        }
         cs.insert(cluster[it->second]);
       }
       found += ok && cs.size() == 1;
@@ -179,7 +188,10 @@ std::vector<std::string> Pieces(const std::string& text) {
   std::string cur;
   for (char c : text) {
     cur += c;
-    if (c == ' ' || c == '\n') { out.push_back(cur); cur.clear(); }
+    if (c == ' ' || c == '\n') {
+      out.push_back(cur);
+      cur.clear();
+    }
   }
   if (!cur.empty()) out.push_back(cur);
   return out;
@@ -199,9 +211,12 @@ int Planted(const std::vector<std::string>& args) {
   size_t originals = 3000;
   double threshold = DedupOptions().threshold;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--originals") originals = std::atoi(args[++i].c_str());
-    else if (args[i] == "--threshold") threshold = std::atof(args[++i].c_str());
-    else paths.push_back(args[i]);
+    if (args[i] == "--originals")
+      originals = std::atoi(args[++i].c_str());
+    else if (args[i] == "--threshold")
+      threshold = std::atof(args[++i].c_str());
+    else
+      paths.push_back(args[i]);
   }
   std::vector<Article> all = Load(paths);
   std::mt19937_64 rng(2024);
@@ -223,7 +238,8 @@ int Planted(const std::vector<std::string>& args) {
       if (k <= 1) {
         const double rate = k == 0 ? 0.01 : 0.03;
         size_t edits = std::max<size_t>(1, static_cast<size_t>(p.size() * rate + 0.5));
-        for (size_t e = 0; e < edits; ++e) p[rng() % p.size()] = "qz" + std::to_string(rng() % 999999) + " ";
+        for (size_t e = 0; e < edits; ++e)
+          p[rng() % p.size()] = "qz" + std::to_string(rng() % 999999) + " ";
         for (auto& s : p) t += s;
       } else if (k == 2) {
         const double keep = 0.7 + 0.2 * std::uniform_real_distribution<double>(0, 1)(rng);
@@ -252,11 +268,17 @@ int Planted(const std::vector<std::string>& args) {
   std::shuffle(perm.begin() + n0, perm.end(), rng);
   std::vector<Article> shuffled;
   std::vector<size_t> pos(a.size());
-  for (size_t i = 0; i < perm.size(); ++i) { pos[perm[i]] = i; shuffled.push_back(a[perm[i]]); }
+  for (size_t i = 0; i < perm.size(); ++i) {
+    pos[perm[i]] = i;
+    shuffled.push_back(a[perm[i]]);
+  }
   DedupOptions opt;
   opt.threshold = threshold;
   Result<DedupResult> r = DedupArticles(shuffled, opt);
-  if (!r.ok()) { std::fprintf(stderr, "%s\n", r.status().ToString().c_str()); return 1; }
+  if (!r.ok()) {
+    std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+    return 1;
+  }
   size_t ok[4] = {}, tot[4] = {}, below[4] = {};
   BoilerplateFilter filter;
   for (size_t c = 0; c < copies.size(); ++c) {
@@ -276,9 +298,10 @@ int Planted(const std::vector<std::string>& args) {
               a.size(), opt.threshold);
   size_t all_ok = 0, all_n = 0;
   for (int k = 0; k < 4; ++k) {
-    std::printf("  %-18s joined the original's cluster: %.4f (%zu/%zu); of the others, "
-                "%zu are below the threshold\n", kinds[k], double(ok[k]) / tot[k], ok[k], tot[k],
-                below[k]);
+    std::printf(
+        "  %-18s joined the original's cluster: %.4f (%zu/%zu); of the others, "
+        "%zu are below the threshold\n",
+        kinds[k], double(ok[k]) / tot[k], ok[k], tot[k], below[k]);
     all_ok += ok[k];
     all_n += tot[k];
   }
@@ -290,8 +313,10 @@ int Planted(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: dedup_eval pairs DATA.jsonl [GROUPS.jsonl] [--threshold T] [--jaccard-only]\n"
-                         "       dedup_eval planted DATA.jsonl... [--originals N]\n");
+    std::fprintf(
+        stderr,
+        "usage: dedup_eval pairs DATA.jsonl [GROUPS.jsonl] [--threshold T] [--jaccard-only]\n"
+        "       dedup_eval planted DATA.jsonl... [--originals N]\n");
     return 1;
   }
   std::vector<std::string> args(argv + 2, argv + argc);

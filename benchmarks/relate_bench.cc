@@ -31,7 +31,8 @@ std::string Slurp(const std::string& path) {
 // The first `words` words of the concatenated files (whitespace kept).
 std::string Words(const std::vector<std::string>& files, size_t words) {
   std::string all;
-  for (const auto& f : files) all += Slurp(std::string(STORYLINE_SOURCE_DIR) + "/demo/" + f) + "\n\n";
+  for (const auto& f : files)
+    all += Slurp(std::string(STORYLINE_SOURCE_DIR) + "/demo/" + f) + "\n\n";
   size_t n = 0, i = 0;
   bool in = false;
   for (; i < all.size(); ++i) {
@@ -71,7 +72,8 @@ void BM_CompareAnalysed(benchmark::State& state) {
     r = sl::Compare(fa, fb, opt);
     benchmark::DoNotOptimize(r);
   }
-  if (!sl::IsDerived(r.relation)) state.SkipWithError(("expected a derived relation, got " + r.relation_name).c_str());
+  if (!sl::IsDerived(r.relation))
+    state.SkipWithError(("expected a derived relation, got " + r.relation_name).c_str());
   state.counters["words_a"] = static_cast<double>(fa.tokens.size());
   state.counters["words_b"] = static_cast<double>(fb.tokens.size());
   state.SetItemsProcessed(state.iterations());
@@ -94,7 +96,8 @@ BENCHMARK(BM_CompareArticles)->Unit(benchmark::kMicrosecond);
 const std::vector<sl::ArticlePair>& BasePairs() {
   static std::vector<sl::ArticlePair> pairs = [] {
     std::vector<sl::ArticlePair> out;
-    std::string path = std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/semeval2022-task8/train.jsonl";
+    std::string path =
+        std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/semeval2022-task8/train.jsonl";
     auto reader = sl::PairReader::Open(path, nullptr);
     if (reader.ok()) {
       sl::ArticlePair p;
@@ -106,8 +109,9 @@ const std::vector<sl::ArticlePair>& BasePairs() {
     }
     if (out.empty()) {
       std::vector<std::string> paras;
-      for (const char* f : {"000_ccb038054484d1e6.txt", "001_c28f1e39ad1e51fe.txt", "002_fe51a37dbb415eaa.txt",
-                            "003_fc802517088b5e08.txt", "004_a62b8a648886d1d4.txt"}) {
+      for (const char* f :
+           {"000_ccb038054484d1e6.txt", "001_c28f1e39ad1e51fe.txt", "002_fe51a37dbb415eaa.txt",
+            "003_fc802517088b5e08.txt", "004_a62b8a648886d1d4.txt"}) {
         std::stringstream ss(Slurp(std::string(STORYLINE_SOURCE_DIR) + "/demo/" + f));
         std::string line;
         while (std::getline(ss, line))
@@ -125,7 +129,8 @@ const std::vector<sl::ArticlePair>& BasePairs() {
 double ProcessCpuSeconds() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1e-6 * (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         1e-6 * (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
 std::vector<sl::PairScore> ScoreAll(size_t n, int threads) {

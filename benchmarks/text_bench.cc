@@ -4,9 +4,8 @@
 // JSONL file named by STORYLINE_TEXT_BENCH_DATA), against
 // the floor of issue 2: lower-case ASCII, split on spaces, XXH3 of each 5-word
 // shingle. Run: build/text_bench (from anywhere; the data path is absolute).
-#include <unicode/utf8.h>
-
 #include <benchmark/benchmark.h>
+#include <unicode/utf8.h>
 #include <xxhash.h>
 
 #include <cstdio>
@@ -42,11 +41,21 @@ bool ReadJsonString(const std::string& line, size_t p, std::string* out) {
     }
     if (++p >= line.size()) return false;
     switch (line[p]) {
-      case 'n': out->push_back('\n'); break;
-      case 't': out->push_back('\t'); break;
-      case 'r': out->push_back('\r'); break;
-      case 'b': out->push_back('\b'); break;
-      case 'f': out->push_back('\f'); break;
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 't':
+        out->push_back('\t');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      case 'b':
+        out->push_back('\b');
+        break;
+      case 'f':
+        out->push_back('\f');
+        break;
       case 'u': {
         if (p + 4 >= line.size()) return false;
         uint32_t cp = std::stoul(line.substr(p + 1, 4), nullptr, 16);
@@ -59,7 +68,8 @@ bool ReadJsonString(const std::string& line, size_t p, std::string* out) {
         AppendUtf8(cp, out);
         break;
       }
-      default: out->push_back(line[p]);
+      default:
+        out->push_back(line[p]);
     }
   }
   return false;

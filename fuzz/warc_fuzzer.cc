@@ -10,8 +10,8 @@
 #include "storyline/extract.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto reader = storyline::WarcReader::OpenBuffer(
-      std::string(reinterpret_cast<const char*>(data), size));
+  auto reader =
+      storyline::WarcReader::OpenBuffer(std::string(reinterpret_cast<const char*>(data), size));
   if (!reader.ok()) return 0;
   storyline::WarcRecord rec;
   bool extracted = false;

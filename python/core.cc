@@ -88,8 +88,8 @@ py::str Str(std::string_view s) {
 }
 
 py::object ParseJson(const std::string& json) {
-  static py::object* loads =
-      new py::object(py::module_::import("json").attr("loads"));  // never freed: lives with the module
+  static py::object* loads = new py::object(
+      py::module_::import("json").attr("loads"));  // never freed: lives with the module
   return (*loads)(Str(json));
 }
 
@@ -557,7 +557,8 @@ py::tuple ExtractWarc(const std::string& path, bool include_comments) {
           continue;
         }
         if (!*more) break;
-        Result<ExtractedPage> page = ExtractArticle(rec.body, opt, rec.content_type, rec.target_uri);
+        Result<ExtractedPage> page =
+            ExtractArticle(rec.body, opt, rec.content_type, rec.target_uri);
         if (!page.ok()) {
           rejections.push_back({path, rec.number, page.status().message(), ""});
           continue;
@@ -668,8 +669,7 @@ class PyStore {
     {
       py::gil_scoped_release nogil;
       std::lock_guard<std::mutex> lock(mu_);
-      st = Open()->ForEachStory(
-          [&](const StoryHeader& h) { lines.push_back(StoryHeaderJson(h)); });
+      st = Open()->ForEachStory([&](const StoryHeader& h) { lines.push_back(StoryHeaderJson(h)); });
     }
     Check(st);
     return ParseJsonLines(lines);
@@ -773,8 +773,7 @@ class PyStore {
 PYBIND11_MODULE(_core, m) {
   namespace sp = storyline::python;
   m.doc() = "storyline's C++ core (use the `storyline` package, not this module)";
-  m.def("read", &sp::Read, py::arg("paths"), py::arg("jsonl"), py::arg("name"),
-        py::arg("options"));
+  m.def("read", &sp::Read, py::arg("paths"), py::arg("jsonl"), py::arg("name"), py::arg("options"));
   m.def("dedup", &sp::DedupSource, py::arg("paths"), py::arg("jsonl"), py::arg("name"),
         py::arg("options"));
   m.def("dedup_articles", &sp::DedupTuples, py::arg("articles"), py::arg("options"));
@@ -782,8 +781,7 @@ PYBIND11_MODULE(_core, m) {
         py::arg("options"));
   m.def("cluster_articles", &sp::ClusterTuples, py::arg("articles"), py::arg("options"));
   m.def("compare", &sp::CompareTuples, py::arg("a"), py::arg("b"), py::arg("options"));
-  m.def("similarity", &sp::SimilarityFile, py::arg("path"), py::arg("threads"),
-        py::arg("batch"));
+  m.def("similarity", &sp::SimilarityFile, py::arg("path"), py::arg("threads"), py::arg("batch"));
   m.def("extract_html", &sp::ExtractHtml, py::arg("html"), py::arg("path"), py::arg("url"),
         py::arg("content_type"), py::arg("include_comments"));
   m.def("extract_warc", &sp::ExtractWarc, py::arg("path"), py::arg("include_comments"));

@@ -73,7 +73,8 @@ void Explain(const Article& a, const CleanedText& c) {
   std::printf("== %s (%s): %zu line%s set aside\n", a.id.c_str(), where.c_str(), c.removed.size(),
               c.removed.size() == 1 ? "" : "s");
   for (const SetAsideLine& s : c.removed) {
-    std::printf("   line %-4u %-22s %s\n", s.line + 1, ("[" + s.reason + "]").c_str(), s.text.c_str());
+    std::printf("   line %-4u %-22s %s\n", s.line + 1, ("[" + s.reason + "]").c_str(),
+                s.text.c_str());
   }
 }
 
@@ -89,7 +90,8 @@ class Cleaner {
     touched_ += c.removed.empty() ? 0 : 1;
     for (const SetAsideLine& s : c.removed) {
       // "repeated across 12 articles of X": one bucket for the summary.
-      ++by_reason_[s.reason.rfind("repeated across", 0) == 0 ? "repeated across articles" : s.reason];
+      ++by_reason_[s.reason.rfind("repeated across", 0) == 0 ? "repeated across articles"
+                                                             : s.reason];
     }
     if (explain_) Explain(a, c);
     if (out_) {
@@ -101,10 +103,11 @@ class Cleaner {
   }
   uint64_t articles() const { return articles_; }
   void PrintSummary(uint64_t rejected) const {
-    std::fprintf(stderr,
-                 "clean: %llu articles, %llu with boilerplate, %llu lines set aside, %llu rejected\n",
-                 static_cast<unsigned long long>(articles_), static_cast<unsigned long long>(touched_),
-                 static_cast<unsigned long long>(lines_), static_cast<unsigned long long>(rejected));
+    std::fprintf(
+        stderr,
+        "clean: %llu articles, %llu with boilerplate, %llu lines set aside, %llu rejected\n",
+        static_cast<unsigned long long>(articles_), static_cast<unsigned long long>(touched_),
+        static_cast<unsigned long long>(lines_), static_cast<unsigned long long>(rejected));
     for (const auto& [reason, count] : by_reason_)
       std::fprintf(stderr, "  %8llu  %s\n", static_cast<unsigned long long>(count), reason.c_str());
   }

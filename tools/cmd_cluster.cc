@@ -77,7 +77,8 @@ void SetupCluster(CLI::App& sub, int* exit_code) {
   sub.add_option("-o,--output", opt->output, "assignments as JSONL (- for stdout)")->required();
   sub.add_option("--report", opt->report, "write a Markdown report of every story");
   sub.add_option("--threshold", opt->threshold, "story join threshold (default: tuned)");
-  sub.add_option("--topic-threshold", opt->topic_threshold, "topic link threshold (default: tuned)");
+  sub.add_option("--topic-threshold", opt->topic_threshold,
+                 "topic link threshold (default: tuned)");
   sub.add_option("--window-days", opt->window_days, "days a story stays active (default 7)");
   sub.callback([opt, exit_code] { *exit_code = RunCluster(*opt); });
 }

@@ -63,8 +63,14 @@ std::vector<std::string> Wrap(const std::string& text, size_t from, size_t to, s
   std::string line;
   size_t vis = 0;
   bool in_hl = false;
-  auto open = [&] { line += ansi ? "\033[1;33m" : "[["; if (!ansi) vis += 2; };
-  auto close = [&] { line += ansi ? "\033[0m" : "]]"; if (!ansi) vis += 2; };
+  auto open = [&] {
+    line += ansi ? "\033[1;33m" : "[[";
+    if (!ansi) vis += 2;
+  };
+  auto close = [&] {
+    line += ansi ? "\033[0m" : "]]";
+    if (!ansi) vis += 2;
+  };
   auto flush = [&] {
     if (in_hl && ansi) line += "\033[0m";
     lines.push_back(line);
@@ -75,10 +81,19 @@ std::vector<std::string> Wrap(const std::string& text, size_t from, size_t to, s
   size_t i = from;
   while (i < to) {
     if (text[i] == '\n' || text[i] == '\r' || text[i] == '\t') {
-      if (i == hb && !in_hl) { open(); in_hl = true; }
-      if (vis > 0 && vis + 1 <= width) { line += ' '; ++vis; }
+      if (i == hb && !in_hl) {
+        open();
+        in_hl = true;
+      }
+      if (vis > 0 && vis + 1 <= width) {
+        line += ' ';
+        ++vis;
+      }
       ++i;
-      if (i == he && in_hl) { close(); in_hl = false; }
+      if (i == he && in_hl) {
+        close();
+        in_hl = false;
+      }
       continue;
     }
     size_t j = i;
@@ -88,12 +103,21 @@ std::vector<std::string> Wrap(const std::string& text, size_t from, size_t to, s
     size_t wl = VisibleLen(word);
     if (vis + wl > width && vis > 0) flush();
     for (size_t k = i; k < end; ++k) {
-      if (k == hb && !in_hl) { open(); in_hl = true; }
-      if (k == he && in_hl) { close(); in_hl = false; }
+      if (k == hb && !in_hl) {
+        open();
+        in_hl = true;
+      }
+      if (k == he && in_hl) {
+        close();
+        in_hl = false;
+      }
       line += text[k];
       if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) ++vis;
     }
-    if (end == he && in_hl) { close(); in_hl = false; }
+    if (end == he && in_hl) {
+      close();
+      in_hl = false;
+    }
     i = end;
   }
   if (in_hl) close();
@@ -118,8 +142,10 @@ void PrintText(const Article& a, const Article& b, const CompareResult& r) {
   const char* reset = tty ? "\033[0m" : "";
   std::printf("a: %s%s%s  %s\n", bold, a.id.c_str(), reset, a.title.c_str());
   std::printf("b: %s%s%s  %s\n", bold, b.id.c_str(), reset, b.title.c_str());
-  std::string orig = r.original.empty() ? "none" : (r.original == "a" ? "a (" + a.id + ")" : "b (" + b.id + ")");
-  std::printf("relation: %s%s%s   original: %s\n", bold, r.relation_name.c_str(), reset, orig.c_str());
+  std::string orig =
+      r.original.empty() ? "none" : (r.original == "a" ? "a (" + a.id + ")" : "b (" + b.id + ")");
+  std::printf("relation: %s%s%s   original: %s\n", bold, r.relation_name.c_str(), reset,
+              orig.c_str());
   std::printf("why: %s\n", r.reason.c_str());
   std::printf("scores:");
   int k = 0;
@@ -134,8 +160,10 @@ void PrintText(const Article& a, const Article& b, const CompareResult& r) {
   for (const SharedPassage& p : r.shared_passages) {
     std::printf("\n[%d] %s  a %u-%u  b %u-%u\n", ++n, p.verbatim ? "verbatim" : "aligned sentences",
                 p.a_start, p.a_end, p.b_start, p.b_end);
-    auto la = Wrap(a.text, Back(a.text, p.a_start, 60), Fwd(a.text, p.a_end, 60), p.a_start, p.a_end, half, tty);
-    auto lb = Wrap(b.text, Back(b.text, p.b_start, 60), Fwd(b.text, p.b_end, 60), p.b_start, p.b_end, half, tty);
+    auto la = Wrap(a.text, Back(a.text, p.a_start, 60), Fwd(a.text, p.a_end, 60), p.a_start,
+                   p.a_end, half, tty);
+    auto lb = Wrap(b.text, Back(b.text, p.b_start, 60), Fwd(b.text, p.b_end, 60), p.b_start,
+                   p.b_end, half, tty);
     size_t rows = std::max(la.size(), lb.size());
     for (size_t i = 0; i < rows; ++i) {
       std::string l = i < la.size() ? la[i] : "";
@@ -144,7 +172,11 @@ void PrintText(const Article& a, const Article& b, const CompareResult& r) {
         // ANSI sequences take no columns
         size_t esc = 0;
         for (size_t q = 0; q < l.size(); ++q)
-          if (l[q] == '\033') { size_t m = l.find('m', q); esc += m - q + 1; q = m; }
+          if (l[q] == '\033') {
+            size_t m = l.find('m', q);
+            esc += m - q + 1;
+            q = m;
+          }
         vis = VisibleLen(l) - esc;
       }
       std::string pad(vis < half ? half - vis : 0, ' ');
@@ -178,7 +210,8 @@ int RunCompare(CompareArgs* args) {
 
 void SetupCompare(CLI::App& sub, int* exit_code) {
   auto args = std::make_shared<CompareArgs>();
-  sub.add_option("A", args->a, "first article: a file (.txt .html .jsonl: first record), or an id with --db")
+  sub.add_option("A", args->a,
+                 "first article: a file (.txt .html .jsonl: first record), or an id with --db")
       ->required();
   sub.add_option("B", args->b, "second article")->required();
   sub.add_flag("--json", args->json, "one JSON object (INTERFACE.md) instead of text");
@@ -190,7 +223,8 @@ void SetupCompare(CLI::App& sub, int* exit_code) {
 
 }  // namespace
 
-STORYLINE_COMMAND(compare, "how two articles relate: relation, scores, original, shared passages and quotes",
+STORYLINE_COMMAND(compare,
+                  "how two articles relate: relation, scores, original, shared passages and quotes",
                   SetupCompare);
 
 }  // namespace storyline::cli

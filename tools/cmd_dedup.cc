@@ -96,8 +96,7 @@ int RunDedup(DedupArgs& args) {
                static_cast<unsigned long long>(s.read),
                static_cast<unsigned long long>(s.exact_duplicates),
                static_cast<unsigned long long>(s.near_duplicates),
-               static_cast<unsigned long long>(s.kept),
-               static_cast<unsigned long long>(s.rejected),
+               static_cast<unsigned long long>(s.kept), static_cast<unsigned long long>(s.rejected),
                static_cast<unsigned long long>(s.boilerplate_lines));
   return ExitStatusFor(rejects.count());
 }

@@ -44,14 +44,22 @@ void Print(std::ostream& out, bool jsonl, const std::string& path, const Extract
   if (jsonl) {
     JsonWriter w;
     w.BeginObject();
-    w.Key("path"); w.String(path);
-    w.Key("url"); w.StringOrNull(page.url);
-    w.Key("title"); w.StringOrNull(page.title);
-    w.Key("text"); w.String(page.text);
-    w.Key("published"); w.StringOrNull(page.published);
-    w.Key("author"); w.StringOrNull(page.author);
-    w.Key("site"); w.StringOrNull(page.site);
-    w.Key("lang"); w.StringOrNull(page.lang);
+    w.Key("path");
+    w.String(path);
+    w.Key("url");
+    w.StringOrNull(page.url);
+    w.Key("title");
+    w.StringOrNull(page.title);
+    w.Key("text");
+    w.String(page.text);
+    w.Key("published");
+    w.StringOrNull(page.published);
+    w.Key("author");
+    w.StringOrNull(page.author);
+    w.Key("site");
+    w.StringOrNull(page.site);
+    w.Key("lang");
+    w.StringOrNull(page.lang);
     w.EndObject();
     out << w.str() << '\n';
     return;
@@ -147,8 +155,7 @@ int Run(const ExtractCmd& cmd) {
 
 void SetupExtract(CLI::App& sub, int* exit_code) {
   auto cmd = std::make_shared<ExtractCmd>();
-  sub.add_option("PAGE", cmd->pages, "HTML files, folders, .warc/.warc.gz archives")
-      ->required();
+  sub.add_option("PAGE", cmd->pages, "HTML files, folders, .warc/.warc.gz archives")->required();
   sub.add_flag("--jsonl", cmd->jsonl, "one JSON object per page");
   sub.add_flag("--include-comments", cmd->include_comments, "keep reader comments in the text");
   sub.callback([cmd, exit_code]() { *exit_code = Run(*cmd); });

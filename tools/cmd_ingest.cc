@@ -54,16 +54,17 @@ int RunIngest(IngestArgs& args) {
       progress_file->flush();
     }
     if (!tty && !args.quiet) {
-      std::fprintf(stderr, "ingest: batch %llu committed, %llu new articles so far, store holds %lld\n",
-                   static_cast<unsigned long long>(c.batches),
-                   static_cast<unsigned long long>(c.committed),
-                   static_cast<long long>(c.store_articles));
+      std::fprintf(
+          stderr, "ingest: batch %llu committed, %llu new articles so far, store holds %lld\n",
+          static_cast<unsigned long long>(c.batches), static_cast<unsigned long long>(c.committed),
+          static_cast<long long>(c.store_articles));
       std::fflush(stderr);
     }
   });
   const IngestCounts& c = (*ingest)->counts();
   if (!args.quiet) {
-    std::fprintf(stderr, "ingest: restored the story engine from %s in %.2f s (%llu articles replayed)\n",
+    std::fprintf(stderr,
+                 "ingest: restored the story engine from %s in %.2f s (%llu articles replayed)\n",
                  args.db.c_str(), c.restore_seconds, static_cast<unsigned long long>(c.replayed));
   }
   Article a;
@@ -105,7 +106,8 @@ void SetupIngest(CLI::App& sub, int* exit_code) {
   AddInputOptions(sub, &args->in);
   sub.add_option("--db", args->db, "the store (created when missing)")->capture_default_str();
   sub.add_option("--batch", args->batch, "commit at least every N articles")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   sub.add_option("--batch-seconds", args->batch_seconds, "... and at least this often")
       ->capture_default_str();
   sub.add_option("--progress-file", args->progress_file,

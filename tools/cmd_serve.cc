@@ -45,9 +45,11 @@ void SetupServe(CLI::App& sub, int* exit_code) {
   sub.add_option("--db", opt->db_path, "the store (created when missing)")->capture_default_str();
   sub.add_option("--host", opt->host, "address to listen on")->capture_default_str();
   sub.add_option("--port", opt->port, "port (0: any free port)")
-      ->check(CLI::Range(0, 65535))->capture_default_str();
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
   sub.add_option("--threads", opt->threads, "connections served at once")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   sub.add_option("--max-body", opt->max_body_bytes, "largest POST body in bytes")
       ->capture_default_str();
   sub.add_flag("--log", opt->log_requests, "one line per request on stderr");

@@ -80,9 +80,9 @@ int RunShow(const ShowArgs& args) {
   if (!d->passages.empty()) {
     o += "\nshared passages:\n";
     for (const auto& p : d->passages)
-      o += "  " + p.a + " [" + std::to_string(p.a_start) + "," + std::to_string(p.a_end) + ") = " +
-           p.b + " [" + std::to_string(p.b_start) + "," + std::to_string(p.b_end) + "): \"" +
-           Clip(p.text, 120) + "\"\n";
+      o += "  " + p.a + " [" + std::to_string(p.a_start) + "," + std::to_string(p.a_end) +
+           ") = " + p.b + " [" + std::to_string(p.b_start) + "," + std::to_string(p.b_end) +
+           "): \"" + Clip(p.text, 120) + "\"\n";
   }
   if (!d->timeline.empty()) {
     o += "\ntimeline:\n";

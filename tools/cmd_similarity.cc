@@ -45,10 +45,14 @@ int RunSimilarity(const SimilarityArgs& args) {
     for (size_t i = 0; i < batch.size(); ++i) {
       JsonWriter w;
       w.BeginObject();
-      w.Key("id_a"); w.String(batch[i].id_a);
-      w.Key("id_b"); w.String(batch[i].id_b);
-      w.Key("score"); w.Double(scores[i].score);
-      w.Key("relation"); w.String(RelationName(scores[i].relation));
+      w.Key("id_a");
+      w.String(batch[i].id_a);
+      w.Key("id_b");
+      w.String(batch[i].id_b);
+      w.Key("score");
+      w.Double(scores[i].score);
+      w.Key("relation");
+      w.String(RelationName(scores[i].relation));
       w.EndObject();
       buf += w.str();
       buf += '\n';
@@ -77,7 +81,8 @@ int RunSimilarity(const SimilarityArgs& args) {
 
 void SetupSimilarity(CLI::App& sub, int* exit_code) {
   auto args = std::make_shared<SimilarityArgs>();
-  sub.add_option("PAIRS", args->pairs, "JSONL of {\"id_a\",\"text_a\",\"id_b\",\"text_b\"} (- for stdin)")
+  sub.add_option("PAIRS", args->pairs,
+                 "JSONL of {\"id_a\",\"text_a\",\"id_b\",\"text_b\"} (- for stdin)")
       ->required();
   sub.add_option("-o,--output", args->output, "output JSONL (default: stdout)");
   sub.add_option("--threads", args->threads, "worker threads (default: all cores)")

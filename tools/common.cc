@@ -17,8 +17,9 @@
 namespace storyline::cli {
 
 void AddInputOptions(CLI::App& sub, InputOptions* opt, bool inputs_required) {
-  auto* in = sub.add_option("INPUT", opt->inputs,
-                            "files or folders (.txt .jsonl[.gz|.zst] .html .warc[.gz]), or - for JSONL on stdin");
+  auto* in = sub.add_option(
+      "INPUT", opt->inputs,
+      "files or folders (.txt .jsonl[.gz|.zst] .html .warc[.gz]), or - for JSONL on stdin");
   if (inputs_required) in->required();
   sub.add_option("--rejects", opt->rejects_path, "write rejected records here, verbatim");
   sub.add_option("--threads", opt->threads, "worker threads (default: all cores)")
@@ -28,8 +29,7 @@ void AddInputOptions(CLI::App& sub, InputOptions* opt, bool inputs_required) {
   sub.add_option("--text-field", opt->ingest.text_field, "JSONL field holding the text");
   sub.add_option("--url-field", opt->ingest.url_field, "JSONL field holding the URL");
   sub.add_option("--source-field", opt->ingest.source_field, "JSONL field holding the outlet");
-  sub.add_option("--published-field", opt->ingest.published_field,
-                 "JSONL field holding the date");
+  sub.add_option("--published-field", opt->ingest.published_field, "JSONL field holding the date");
   sub.add_option("--lang-field", opt->ingest.lang_field, "JSONL field holding the language");
   sub.add_flag("--include-comments", opt->ingest.include_comments,
                "keep reader comments when extracting HTML pages");
@@ -81,7 +81,8 @@ void Progress::Update(uint64_t items, uint64_t bytes) {
     double frac = std::min(1.0, static_cast<double>(bytes) / total_bytes_);
     int filled = static_cast<int>(frac * 24);
     double eta = frac > 0 ? secs / frac - secs : 0;
-    std::snprintf(buf, sizeof buf, "\r%s [%-24s] %3.0f%% %llu articles  %.0f/s  %.1f MB/s  ETA %.0fs ",
+    std::snprintf(buf, sizeof buf,
+                  "\r%s [%-24s] %3.0f%% %llu articles  %.0f/s  %.1f MB/s  ETA %.0fs ",
                   what_.c_str(), std::string(filled, '#').c_str(), frac * 100,
                   static_cast<unsigned long long>(items), rate, mbs, eta);
   } else {

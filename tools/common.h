@@ -91,9 +91,9 @@ class OutputFile : public std::ostream {
  private:
   friend std::unique_ptr<OutputFile> OpenOutput(const std::string& path);
   OutputFile() : std::ostream(nullptr) {}
-  std::string path_;      // as given
-  std::string target_;    // what Commit() replaces ("" = written in place)
-  std::string temp_;      // the new file, until Commit()
+  std::string path_;    // as given
+  std::string target_;  // what Commit() replaces ("" = written in place)
+  std::string temp_;    // the new file, until Commit()
   std::filebuf file_;
 };
 

@@ -23,8 +23,8 @@ struct Article {
   std::string source;     // outlet name; may be empty
   std::string published;  // as given in the input (ISO 8601), may be empty
   Timestamp published_ts = kNoTime;  // parsed from `published`, kNoTime when absent
-  std::string lang;       // ISO 639-1 when known, else empty
-  std::string author;     // may be empty
+  std::string lang;                  // ISO 639-1 when known, else empty
+  std::string author;                // may be empty
 
   // Where it came from, for messages: the file (or "-") and the 1-based line
   // (the line of a JSONL record; 0 for a whole-file input such as .txt).

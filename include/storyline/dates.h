@@ -32,24 +32,24 @@ namespace storyline {
 // One date expression found in a text.
 struct DateMention {
   enum class Kind {
-    kFullDate,    // year, month and day ("September 13, 2023", "2023-09-13")
-    kUrlDate,     // a date in a URL path (".../2022/08/09/...", ".../2022/07/...")
-    kMonthYear,   // "September 2017"
-    kYear,        // "in 2022", "since 1945" (a bare year in a date context)
-    kMonthDay,    // "Aug 15", "Feb 26" (year unknown)
-    kWeekday,     // "on Monday", "last Friday"
-    kRelative,    // "earlier this year", "last year", "last week", "yesterday"
-    kDateline,    // "SEOUL (Reuters) -" / "SALVADOR, Feb 26 -" at the start of a line
+    kFullDate,   // year, month and day ("September 13, 2023", "2023-09-13")
+    kUrlDate,    // a date in a URL path (".../2022/08/09/...", ".../2022/07/...")
+    kMonthYear,  // "September 2017"
+    kYear,       // "in 2022", "since 1945" (a bare year in a date context)
+    kMonthDay,   // "Aug 15", "Feb 26" (year unknown)
+    kWeekday,    // "on Monday", "last Friday"
+    kRelative,   // "earlier this year", "last year", "last week", "yesterday"
+    kDateline,   // "SEOUL (Reuters) -" / "SALVADOR, Feb 26 -" at the start of a line
   };
   Kind kind = Kind::kFullDate;
-  int year = 0;       // 0 when not stated
-  int month = 0;      // 1..12, 0 when not stated
-  int day = 0;        // 1..31, 0 when not stated
-  int weekday = -1;   // 0 = Sunday .. 6 = Saturday for kWeekday, else -1
-  int relative = 0;   // kRelative / kWeekday: -1 last, 0 this, +1 next
-  bool prospective = false;  // "by 2030", "until", "next": not a lower bound
+  int year = 0;                 // 0 when not stated
+  int month = 0;                // 1..12, 0 when not stated
+  int day = 0;                  // 1..31, 0 when not stated
+  int weekday = -1;             // 0 = Sunday .. 6 = Saturday for kWeekday, else -1
+  int relative = 0;             // kRelative / kWeekday: -1 last, 0 this, +1 next
+  bool prospective = false;     // "by 2030", "until", "next": not a lower bound
   uint32_t begin = 0, end = 0;  // byte offsets of the expression in the text
-  std::string text;              // the expression as written
+  std::string text;             // the expression as written
 };
 
 // The date of an article, with how it was found.

@@ -64,8 +64,8 @@ struct DedupOptions {
   bool use_containment = true;
   double containment_min_ratio = 0.5;
   int containment_min_shingles = 10;
-  int shingle_size = 5;   // words per shingle
-  int num_hashes = 128;   // MinHash size
+  int shingle_size = 5;  // words per shingle
+  int num_hashes = 128;  // MinHash size
   // LSH design point: candidate recall >= lsh_recall for pairs of Jaccard >= this.
   // 0 means threshold - 0.2: 0.5 for the default threshold, which gives 35 bands
   // of 3 rows, so that pairs whose similarity comes from containment (Jaccard
@@ -79,7 +79,7 @@ struct DedupOptions {
   // default: in a feed with copies, the copies themselves repeat every line of
   // the original, and learning them as boilerplate would erase what is compared.
   bool learn_boilerplate = false;
-  std::string temp_dir;           // for the spill file; "" = $TMPDIR or /tmp
+  std::string temp_dir;  // for the spill file; "" = $TMPDIR or /tmp
   // Read the signature spill through a memory mapping (false: with pread, where
   // a mapping is unwanted, say where address space is short). The same output
   // either way; the mapping is faster.
@@ -100,10 +100,10 @@ struct DedupRecord {
   uint64_t cluster = 0;  // 0-based; clusters numbered in input order of their first article
   Kind kind = Kind::kKept;
   bool kept() const { return kind == Kind::kKept; }
-  std::string_view of;   // the id kept for its cluster (its own id when kept)
-  uint64_t of_seq = 0;   // input position (0-based) of that article
-  uint64_t seq = 0;      // input position of this article
-  double similarity = 1; // to the kept article (1 for kept and exact duplicates)
+  std::string_view of;    // the id kept for its cluster (its own id when kept)
+  uint64_t of_seq = 0;    // input position (0-based) of that article
+  uint64_t seq = 0;       // input position of this article
+  double similarity = 1;  // to the kept article (1 for kept and exact duplicates)
   double jaccard = 1;
   double containment = 1;
 };
@@ -120,23 +120,23 @@ class DedupSink {
 };
 
 struct DedupStats {
-  uint64_t read = 0;              // articles accepted by the reader
-  uint64_t rejected = 0;          // records the reader rejected
+  uint64_t read = 0;      // articles accepted by the reader
+  uint64_t rejected = 0;  // records the reader rejected
   uint64_t exact_duplicates = 0;
   uint64_t near_duplicates = 0;
   uint64_t kept = 0;
-  uint64_t boilerplate_lines = 0; // lines set aside before signing
-  uint64_t bytes_read = 0;        // input bytes (compressed where compressed)
-  uint64_t text_bytes = 0;        // bytes of article text
-  uint64_t candidates = 0;        // candidate pairs verified exactly
-  uint64_t spill_bytes = 0;       // size of the temporary spill files
-  uint64_t held_bytes = 0;        // memory held for all articles at the peak:
-                                  // records, exact-hash tables, LSH index (the
-                                  // larger of pass 1's and the decision pass's)
+  uint64_t boilerplate_lines = 0;  // lines set aside before signing
+  uint64_t bytes_read = 0;         // input bytes (compressed where compressed)
+  uint64_t text_bytes = 0;         // bytes of article text
+  uint64_t candidates = 0;         // candidate pairs verified exactly
+  uint64_t spill_bytes = 0;        // size of the temporary spill files
+  uint64_t held_bytes = 0;         // memory held for all articles at the peak:
+                                   // records, exact-hash tables, LSH index (the
+                                   // larger of pass 1's and the decision pass's)
   LshParams lsh;
-  double seconds_sign = 0;        // reading, cleaning, tokenising, signing
-  double seconds_cluster = 0;     // exact and near-duplicate decisions
-  double seconds_output = 0;      // handing the records to the sink
+  double seconds_sign = 0;     // reading, cleaning, tokenising, signing
+  double seconds_cluster = 0;  // exact and near-duplicate decisions
+  double seconds_output = 0;   // handing the records to the sink
   // CPU seconds of the whole process (all threads, user + system) in the same
   // three phases: on a shared machine, steadier than the wall-clock figures.
   double cpu_seconds_sign = 0;

@@ -21,14 +21,14 @@ struct ExtractOptions {
 
 // What extraction finds in one page. Every string is UTF-8; any may be empty.
 struct ExtractedPage {
-  std::string url;        // canonical URL when the page names one, else the given URL
+  std::string url;  // canonical URL when the page names one, else the given URL
   std::string title;
   std::string text;       // the article body: paragraphs separated by "\n"
   std::string published;  // ISO 8601 as found/normalised ("2023-09-25" or date-time)
   Timestamp published_ts = kNoTime;
   std::string author;
-  std::string site;       // site or outlet name
-  std::string lang;       // ISO 639-1
+  std::string site;  // site or outlet name
+  std::string lang;  // ISO 639-1
 };
 
 // Extracts the article from one HTML page given as raw bytes in any encoding
@@ -37,16 +37,15 @@ struct ExtractedPage {
 // Returns InvalidArgument with a reason when the bytes are not a page or no
 // article text can be found. Thread-safe (no shared state).
 Result<ExtractedPage> ExtractArticle(std::string_view html, const ExtractOptions& options,
-                                     std::string_view content_type = "",
-                                     std::string_view url = "");
+                                     std::string_view content_type = "", std::string_view url = "");
 
 // One HTTP response record of a WARC file that carries an HTML body.
 struct WarcRecord {
-  uint64_t number = 0;          // 1-based record number in the file (for messages)
-  std::string target_uri;       // WARC-Target-URI
-  std::string warc_date;        // WARC-Date (ISO 8601)
-  std::string content_type;     // the HTTP Content-Type header of the response
-  std::string body;             // the HTTP body (de-chunked, decompressed)
+  uint64_t number = 0;       // 1-based record number in the file (for messages)
+  std::string target_uri;    // WARC-Target-URI
+  std::string warc_date;     // WARC-Date (ISO 8601)
+  std::string content_type;  // the HTTP Content-Type header of the response
+  std::string body;          // the HTTP body (de-chunked, decompressed)
 };
 
 // Streams the HTML response records of a .warc or .warc.gz file, one gzip member

@@ -40,11 +40,11 @@ struct Rejection {
 struct IngestStats {
   uint64_t accepted = 0;
   uint64_t rejected = 0;
-  uint64_t utf8_repaired = 0;     // records whose invalid UTF-8 was repaired
-  uint64_t mojibake_repaired = 0; // records whose mojibake was undone
-  uint64_t bytes_read = 0;        // compressed bytes consumed so far
-  uint64_t unparsed_dates = 0;    // accepted records whose `published` could not be
-                                  // parsed (kept as given, published_ts = kNoTime)
+  uint64_t utf8_repaired = 0;      // records whose invalid UTF-8 was repaired
+  uint64_t mojibake_repaired = 0;  // records whose mojibake was undone
+  uint64_t bytes_read = 0;         // compressed bytes consumed so far
+  uint64_t unparsed_dates = 0;     // accepted records whose `published` could not be
+                                   // parsed (kept as given, published_ts = kNoTime)
 };
 
 struct IngestOptions {
@@ -79,8 +79,7 @@ class ArticleReader {
   // JSONL read from the open descriptor `fd` (a pipe, a socket, standard input),
   // which the reader does not close; `name` stands for it in rejections and
   // origin_file. Never fails to open; read errors come from Next().
-  static std::unique_ptr<ArticleReader> OpenStream(int fd, std::string name,
-                                                   IngestOptions options);
+  static std::unique_ptr<ArticleReader> OpenStream(int fd, std::string name, IngestOptions options);
   // JSONL held in memory (e.g. an HTTP request body); `name` as for OpenStream.
   static std::unique_ptr<ArticleReader> OpenBuffer(std::string jsonl, std::string name,
                                                    IngestOptions options);

@@ -110,7 +110,6 @@ class LshIndex {
   size_t removed_entries_ids_ = 0;
 };
 
-
 // A smaller index for a caller that can check candidates itself: 4 bytes per band
 // per id instead of ~12, and candidates that are a superset of LshIndex's. Per band
 // a table of buckets of 16 slots (one cache line); a band key picks its bucket,

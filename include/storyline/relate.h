@@ -45,14 +45,14 @@ class BoilerplateFilter;
 // convention: no closing mark at the end of a paragraph, an opening mark at the
 // start of the next) is one Quote whose `text` joins the parts with a space.
 struct Quote {
-  std::string text;      // the quoted words (inner quote marks kept as written)
-  uint32_t begin = 0;    // offset of the first quoted byte
-  uint32_t end = 0;      // offset one past the last quoted byte
-  std::string speaker;   // who said it, resolved where the text allows ("KCNA",
-                         // "Yoon"); empty when the text names nobody
+  std::string text;              // the quoted words (inner quote marks kept as written)
+  uint32_t begin = 0;            // offset of the first quoted byte
+  uint32_t end = 0;              // offset one past the last quoted byte
+  std::string speaker;           // who said it, resolved where the text allows ("KCNA",
+                                 // "Yoon"); empty when the text names nobody
   std::string speaker_evidence;  // the words naming the speaker as written
                                  // ("the KCNA article stated", "it said"); may be empty
-  uint32_t words = 0;    // number of words in `text`
+  uint32_t words = 0;            // number of words in `text`
   // True for short scare quotes ("natural", "a messenger"): fewer than 4 words.
   // They are kept (they are evidence too) but weigh less.
   bool fragment() const { return words < 4; }
@@ -88,10 +88,10 @@ std::vector<Name> ExtractNames(std::string_view text);
 
 // What an article says about where it comes from.
 struct ProvenanceHint {
-  std::string agency;      // wire agency credited: "Reuters", "AP", "AFP", ... or ""
-  bool dateline = false;   // opens with a wire dateline: "SEOUL (Reuters) -", "PARIS (AFP) -"
-  bool credit = false;     // carries a wire credit line: "(Reporting by ...)", "Writing by"
-  std::string byline;      // author named in the text ("By Jane Doe") or Article::author
+  std::string agency;        // wire agency credited: "Reuters", "AP", "AFP", ... or ""
+  bool dateline = false;     // opens with a wire dateline: "SEOUL (Reuters) -", "PARIS (AFP) -"
+  bool credit = false;       // carries a wire credit line: "(Reporting by ...)", "Writing by"
+  std::string byline;        // author named in the text ("By Jane Doe") or Article::author
   bool attribution = false;  // credits another outlet for its material:
                              // "according to Reuters", "as reported by", "told Reuters"
                              // (a derived article's usual marks)
@@ -108,7 +108,7 @@ ProvenanceHint ExtractProvenance(std::string_view text, std::string_view author 
 
 // One sentence: byte span in Article::text and its word range in `tokens`.
 struct SentenceSpan {
-  uint32_t begin = 0, end = 0;      // bytes in the text
+  uint32_t begin = 0, end = 0;          // bytes in the text
   uint32_t tok_begin = 0, tok_end = 0;  // indices into ArticleFeatures::tokens
 };
 
@@ -125,9 +125,9 @@ struct TermCount {
 struct ArticleFeatures {
   std::string id;
   std::string title;
-  std::string text;                 // Article::text, as given
-  std::string lang;                 // Article::lang, else detected, else ""
-  bool stemmed = false;             // a Snowball stemmer existed for `lang`
+  std::string text;      // Article::text, as given
+  std::string lang;      // Article::lang, else detected, else ""
+  bool stemmed = false;  // a Snowball stemmer existed for `lang`
   Timestamp published_ts = kNoTime;
 
   // Byte ranges of `text` set aside as boilerplate (BoilerplateFilter::Clean).
@@ -142,8 +142,8 @@ struct ArticleFeatures {
   std::vector<uint64_t> stems;
   std::vector<SentenceSpan> sentences;
 
-  std::vector<TermCount> terms;     // stemmed content words, sorted by `term`
-  uint32_t content_words = 0;       // sum of terms[].count
+  std::vector<TermCount> terms;  // stemmed content words, sorted by `term`
+  uint32_t content_words = 0;    // sum of terms[].count
   // The lead: the title and the first 60 content words (what a story is about),
   // sorted by `term`.
   std::vector<TermCount> lead_terms;
@@ -155,11 +155,11 @@ struct ArticleFeatures {
   std::vector<TermCount> char_grams;
   std::vector<uint64_t> name_keys;  // TermHash of each name token (sorted, unique)
   std::vector<Name> names;
-  std::vector<uint64_t> numbers;    // hashes of normalised numbers >= 10 or decimals (sorted, unique)
-  std::vector<int> years;           // 1900..2099 mentioned (sorted, unique)
-  std::vector<Quote> quotes;        // outside boilerplate
+  std::vector<uint64_t> numbers;  // hashes of normalised numbers >= 10 or decimals (sorted, unique)
+  std::vector<int> years;         // 1900..2099 mentioned (sorted, unique)
+  std::vector<Quote> quotes;      // outside boilerplate
   ProvenanceHint provenance;
-  uint64_t content_hash = 0;        // of the token sequence: equal for texts equal once normalised
+  uint64_t content_hash = 0;  // of the token sequence: equal for texts equal once normalised
 };
 
 struct AnalyzeOptions {
@@ -221,9 +221,9 @@ class TermStats {
   // the code): each list sorted by key, so equal counts give equal snapshots.
   struct Counts {
     uint64_t added = 0;
-    std::vector<std::pair<uint64_t, uint32_t>> corpus;       // term -> documents
-    std::vector<std::pair<uint64_t, uint32_t>> lang_corpus;  // (language, term) -> documents
-    std::vector<std::pair<std::string, uint64_t>> lang_docs; // language -> documents
+    std::vector<std::pair<uint64_t, uint32_t>> corpus;        // term -> documents
+    std::vector<std::pair<uint64_t, uint32_t>> lang_corpus;   // (language, term) -> documents
+    std::vector<std::pair<std::string, uint64_t>> lang_docs;  // language -> documents
   };
   Counts ExportCounts() const;
   // Replaces what Add has counted with `counts` (an ExportCounts()): Idf then
@@ -254,8 +254,8 @@ class TermStats {
     size_t used_ = 0;
     uint32_t zero_ = 0;  // the count of key 0
   };
-  std::shared_ptr<const Table> background_;      // shared, immutable
-  CountTable corpus_;  // term -> documents added
+  std::shared_ptr<const Table> background_;  // shared, immutable
+  CountTable corpus_;                        // term -> documents added
   // (language, term) -> documents added, for languages other than English
   CountTable lang_corpus_;
   std::unordered_map<std::string, uint64_t> lang_docs_;  // language -> documents added
@@ -270,24 +270,24 @@ class TermStats {
 
 // The parts of story similarity, each in [0,1].
 struct SimilarityParts {
-  double cosine = 0;     // TF-IDF cosine of stemmed content words (names and numbers
-                         // carry it across languages)
-  double lead = 0;       // the same cosine over the leads (title + first 60 content words)
-  double head = 0;       // the same cosine over the heads (first 10 content words: the headline)
-  double chars = 0;      // TF-IDF cosine of character 4-grams of content words
-  double names = 0;      // IDF-weighted overlap of name tokens
-  double numbers = 0;    // overlap of numbers and years
-  double quotes = 0;     // share of the shorter side's quoted words found in the other
-  double rare = 0;       // IDF-weighted overlap of the pair's rarer raw tokens (any
-                         // script, unstemmed; numbers and Latin-script names carry it
-                         // across languages)
-  double translated = 0; // across languages with a dictionary (German-English): the
-                         // TF-IDF cosine once one side's words are translated
+  double cosine = 0;      // TF-IDF cosine of stemmed content words (names and numbers
+                          // carry it across languages)
+  double lead = 0;        // the same cosine over the leads (title + first 60 content words)
+  double head = 0;        // the same cosine over the heads (first 10 content words: the headline)
+  double chars = 0;       // TF-IDF cosine of character 4-grams of content words
+  double names = 0;       // IDF-weighted overlap of name tokens
+  double numbers = 0;     // overlap of numbers and years
+  double quotes = 0;      // share of the shorter side's quoted words found in the other
+  double rare = 0;        // IDF-weighted overlap of the pair's rarer raw tokens (any
+                          // script, unstemmed; numbers and Latin-script names carry it
+                          // across languages)
+  double translated = 0;  // across languages with a dictionary (German-English): the
+                          // TF-IDF cosine once one side's words are translated
   bool has_dictionary = false;  // a dictionary for this language pair was found
                                 // (Debian trans-de-en); `translated` is 0 otherwise
-  double time = 1;       // 1 when dates are unknown or close, down to 0.5 at months apart
-  bool cross_lingual = false;  // different languages or no stemmer: no cosine
-  double score = 0;      // the combination: StorySimilarity's value
+  double time = 1;              // 1 when dates are unknown or close, down to 0.5 at months apart
+  bool cross_lingual = false;   // different languages or no stemmer: no cosine
+  double score = 0;             // the combination: StorySimilarity's value
 };
 
 // Story similarity in [0,1]: do a and b report the same story? Combines the parts
@@ -317,11 +317,11 @@ inline constexpr double kRelatedThreshold = 0.38;
 // ---- Relations ------------------------------------------------------------
 
 enum class Relation {
-  kDuplicate,     // the same text once normalised
-  kNearDuplicate, // light edits of the same text
-  kRewrite,       // reworded but derived: shares quotes, facts and their order
-  kSameStory,     // an independent report of the same event
-  kRelated,       // the same topic, a different story
+  kDuplicate,      // the same text once normalised
+  kNearDuplicate,  // light edits of the same text
+  kRewrite,        // reworded but derived: shares quotes, facts and their order
+  kSameStory,      // an independent report of the same event
+  kRelated,        // the same topic, a different story
   kUnrelated,
 };
 // "duplicate", "near-duplicate", "rewrite", "same-story", "related", "unrelated".
@@ -333,9 +333,9 @@ inline bool IsDerived(Relation r) { return r <= Relation::kRewrite; }
 struct SharedPassage {
   uint32_t a_start = 0, a_end = 0;
   uint32_t b_start = 0, b_end = 0;
-  std::string text;     // the passage as written in a
-  bool verbatim = true; // false: near-verbatim sentences aligned after stemming
-  double score = 1;     // 1 for verbatim; the sentence similarity otherwise
+  std::string text;      // the passage as written in a
+  bool verbatim = true;  // false: near-verbatim sentences aligned after stemming
+  double score = 1;      // 1 for verbatim; the sentence similarity otherwise
 };
 
 // A quote found in both articles.
@@ -343,7 +343,7 @@ struct SharedQuote {
   std::string text;     // as written in a
   std::string speaker;  // a's speaker, else b's
   uint32_t a_begin = 0, a_end = 0, b_begin = 0, b_end = 0;
-  double overlap = 1;   // share of the shorter quote's words found verbatim in the other
+  double overlap = 1;  // share of the shorter quote's words found verbatim in the other
 };
 
 struct CompareOptions {
@@ -356,9 +356,9 @@ struct CompareOptions {
 };
 
 struct CompareResult {
-  std::string a, b;                 // the article ids
+  std::string a, b;  // the article ids
   Relation relation = Relation::kUnrelated;
-  std::string relation_name;        // RelationName(relation)
+  std::string relation_name;  // RelationName(relation)
   // For derived relations: "a" or "b", the one the other derives from; "" otherwise.
   std::string original;
   // Named scores, all in [0,1] (ordered by name for stable output): similarity,
@@ -369,7 +369,7 @@ struct CompareResult {
   std::map<std::string, double> scores;
   std::vector<SharedPassage> shared_passages;  // ordered by a_start
   std::vector<SharedQuote> quotes;             // shared quotes, ordered by a_begin
-  std::string reason;               // one line: why this relation and this original
+  std::string reason;                          // one line: why this relation and this original
 };
 
 // Relates two analysed articles. Thread-safe; O(n + m) plus the sentence pairs
@@ -388,9 +388,9 @@ std::string CompareResultToJson(const CompareResult& r);
 
 // For a set of articles: which one each derived article comes from.
 struct Derivation {
-  int of = -1;             // index into the input of the article it derives from; -1 = an original
+  int of = -1;  // index into the input of the article it derives from; -1 = an original
   Relation relation = Relation::kUnrelated;  // its relation to `of`
-  double score = 0;        // the similarity to `of`
+  double score = 0;                          // the similarity to `of`
 };
 
 // Names the original of every derived article in `articles` (pairwise Compare,
@@ -399,7 +399,6 @@ struct Derivation {
 // set size: meant for a story's members (tens), not a whole feed. Thread-safe.
 std::vector<Derivation> FindOriginals(const std::vector<const ArticleFeatures*>& articles,
                                       const CompareOptions& options = {});
-
 
 // ---- Scoring many pairs ---------------------------------------------------
 

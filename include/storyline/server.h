@@ -61,8 +61,8 @@ class Server {
 // The file served for a web path ("/" -> index.html), nullptr when none: only the
 // files compiled in from web/ exist, so no path can reach outside that folder.
 struct WebFile {
-  const char* name;        // e.g. "app.js"
-  const char* mime;        // e.g. "text/javascript; charset=utf-8"
+  const char* name;  // e.g. "app.js"
+  const char* mime;  // e.g. "text/javascript; charset=utf-8"
   const unsigned char* data;
   size_t size;
 };

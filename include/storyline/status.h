@@ -58,8 +58,8 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {      // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result made from an ok Status");
   }
 
@@ -81,10 +81,10 @@ class [[nodiscard]] Result {
 };
 
 // Returns early from the enclosing function when `expr` (a Status) is not ok.
-#define STORYLINE_RETURN_IF_ERROR(expr)          \
-  do {                                           \
-    ::storyline::Status _st = (expr);            \
-    if (!_st.ok()) return _st;                   \
+#define STORYLINE_RETURN_IF_ERROR(expr) \
+  do {                                  \
+    ::storyline::Status _st = (expr);   \
+    if (!_st.ok()) return _st;          \
   } while (0)
 
 }  // namespace storyline

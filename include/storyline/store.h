@@ -42,15 +42,15 @@ struct StoredSetAside {
 
 // One article as stored.
 struct StoredArticle {
-  Article article;                     // fields as read; `text` is the raw text
-  std::string cleaned_text;            // the text with boilerplate lines taken out
+  Article article;           // fields as read; `text` is the raw text
+  std::string cleaned_text;  // the text with boilerplate lines taken out
   std::vector<StoredSetAside> set_aside;
-  uint64_t content_hash = 0;           // of the normalised raw text (duplicate check)
-  int64_t seq = 0;                     // 1-based order of arrival in the store
-  int64_t story = -1;                  // the story it belongs to, -1 when none yet
+  uint64_t content_hash = 0;  // of the normalised raw text (duplicate check)
+  int64_t seq = 0;            // 1-based order of arrival in the store
+  int64_t story = -1;         // the story it belongs to, -1 when none yet
   int64_t topic = -1;
-  std::string relation;                // original, duplicate, near-duplicate, rewrite, same-story
-  std::string of;                      // the id it copies or rewrites; empty for none
+  std::string relation;  // original, duplicate, near-duplicate, rewrite, same-story
+  std::string of;        // the id it copies or rewrites; empty for none
   double score = 0;
 };
 
@@ -69,10 +69,11 @@ struct StoryMember {
 
 // Two members and how they relate, with the evidence.
 struct StoryRelation {
-  std::string a, b;          // article ids; b is derived from a when relation is a copy/rewrite
+  std::string a, b;  // article ids; b is derived from a when relation is a copy/rewrite
   std::string relation;
   double score = 0;
-  std::string scores_json;   // the relation stage's score breakdown as a JSON object ("{}" when none)
+  std::string
+      scores_json;  // the relation stage's score breakdown as a JSON object ("{}" when none)
 };
 
 // A passage shared by two members; offsets are bytes into each raw text.
@@ -86,9 +87,9 @@ struct StoryPassage {
 struct StoryQuote {
   std::string article_id;
   std::string text;
-  std::string speaker;       // empty when unknown
+  std::string speaker;          // empty when unknown
   uint32_t start = 0, end = 0;  // bytes into the member's raw text
-  int shared_by = 1;         // how many members carry this quote
+  int shared_by = 1;            // how many members carry this quote
 };
 
 // A key name (person, place, organisation) or term, with its weight.
@@ -101,11 +102,11 @@ struct KeyTerm {
 // One point of a timeline: a member of the story, or another story of its topic.
 struct TimelinePoint {
   Timestamp time = kNoTime;
-  std::string kind;      // "member" or "story"
+  std::string kind;        // "member" or "story"
   std::string article_id;  // for a member
-  int64_t story = -1;    // for another story
-  std::string label;     // a title
-  std::string relation;  // for a member
+  int64_t story = -1;      // for another story
+  std::string label;       // a title
+  std::string relation;    // for a member
 };
 
 // A story as listed (the object of `stories --json`).
@@ -114,7 +115,7 @@ struct StoryHeader {
   std::string title;
   int64_t topic = -1;
   std::string topic_label;
-  std::string original;            // id of the original article
+  std::string original;  // id of the original article
   Timestamp first_seen = kNoTime;
   Timestamp last_seen = kNoTime;
   std::vector<StoryMember> members;  // the original first, then in time order
@@ -137,13 +138,13 @@ struct StoryDetail {
 // ---- Queries ---------------------------------------------------------------
 
 struct StoryQuery {
-  int limit = 50;              // 1..1000
-  std::string cursor;          // from a previous page's `next`; empty = first page
-  Timestamp from = kNoTime;    // stories last seen at or after
-  Timestamp to = kNoTime;      // stories first seen at or before
-  std::string source;          // a member from this outlet
-  int64_t topic = -1;          // in this topic
-  std::string q;               // FTS5 query over member titles and texts
+  int limit = 50;            // 1..1000
+  std::string cursor;        // from a previous page's `next`; empty = first page
+  Timestamp from = kNoTime;  // stories last seen at or after
+  Timestamp to = kNoTime;    // stories first seen at or before
+  std::string source;        // a member from this outlet
+  int64_t topic = -1;        // in this topic
+  std::string q;             // FTS5 query over member titles and texts
 };
 
 struct StoryPage {
@@ -152,8 +153,8 @@ struct StoryPage {
 };
 
 struct StoreOptions {
-  bool read_only = false;         // open for reading only (never creates or migrates)
-  int busy_timeout_ms = 10000;    // how long to wait for another writer's lock
+  bool read_only = false;       // open for reading only (never creates or migrates)
+  int busy_timeout_ms = 10000;  // how long to wait for another writer's lock
 };
 
 // Counts, for /api/health and summaries.
@@ -209,8 +210,8 @@ std::string StoredArticleJson(const StoredArticle& a);
 // ---- Ingesting -------------------------------------------------------------
 
 struct StoreIngestOptions {
-  size_t batch_articles = 500;   // commit at least every this many articles ...
-  double batch_seconds = 1.0;    // ... or this often
+  size_t batch_articles = 500;  // commit at least every this many articles ...
+  double batch_seconds = 1.0;   // ... or this often
   // Save the engine snapshot after this many articles since the last one (and at
   // Finish), so a restart replays at most this many articles.
   size_t snapshot_every = 20000;
@@ -219,9 +220,9 @@ struct StoreIngestOptions {
 
 // What happened to one article offered to StoreIngest::Add.
 enum class AddOutcome {
-  kAdded,          // new: it will be committed with the current batch
-  kSameId,         // an article with this id is already stored (or pending)
-  kSameContent,    // the same content is already stored under another id
+  kAdded,        // new: it will be committed with the current batch
+  kSameId,       // an article with this id is already stored (or pending)
+  kSameContent,  // the same content is already stored under another id
 };
 
 struct IngestCounts {

@@ -135,18 +135,18 @@ struct StoryMemberView {
   std::string of;  // empty = null
   double score = 0;
   std::string title, source, url;
-  Timestamp published = kNoTime;   // `published`, or the date read from the text
-  std::string date_evidence;       // "published", or the estimate's method and evidence
+  Timestamp published = kNoTime;  // `published`, or the date read from the text
+  std::string date_evidence;      // "published", or the estimate's method and evidence
   double date_confidence = 0;
-  uint64_t seq = 0;                // arrival order in the engine
+  uint64_t seq = 0;  // arrival order in the engine
 };
 
 struct StoryQuoteView {
   std::string article_id;
   std::string text;
-  std::string speaker;   // empty when unknown
+  std::string speaker;          // empty when unknown
   uint32_t start = 0, end = 0;  // bytes into the member's text
-  int shared_by = 1;     // members carrying the same quote
+  int shared_by = 1;            // members carrying the same quote
 };
 
 struct WeightedTerm {
@@ -169,24 +169,24 @@ struct TimelineEntry {
 struct StoryView {
   int64_t id = -1;
   int64_t topic = -1;
-  std::string title;     // the original's title
-  std::string original;  // the original's id
+  std::string title;                                    // the original's title
+  std::string original;                                 // the original's id
   Timestamp first_seen = kNoTime, last_seen = kNoTime;  // over dated members
-  std::vector<StoryMemberView> members;  // the original first, then by time
-  std::vector<std::string> sources;      // distinct, non-empty, first seen first
+  std::vector<StoryMemberView> members;                 // the original first, then by time
+  std::vector<std::string> sources;                     // distinct, non-empty, first seen first
   std::vector<WeightedTerm> key_terms;
   std::vector<WeightedTerm> key_names;
   std::vector<StoryQuoteView> quotes;
-  std::vector<std::string> summary;      // 3-5 sentences in reading order
-  std::vector<TimelineEntry> timeline;   // members and the topic's other stories, by time
-  std::vector<int64_t> merged_from;      // stories merged into this one
+  std::vector<std::string> summary;     // 3-5 sentences in reading order
+  std::vector<TimelineEntry> timeline;  // members and the topic's other stories, by time
+  std::vector<int64_t> merged_from;     // stories merged into this one
   bool active = true;
 };
 
 struct TopicView {
   int64_t id = -1;
-  std::string label;              // the top names/terms shared by its stories
-  std::vector<int64_t> stories;   // by first_seen (undated last, by id)
+  std::string label;             // the top names/terms shared by its stories
+  std::vector<int64_t> stories;  // by first_seen (undated last, by id)
   Timestamp first_seen = kNoTime, last_seen = kNoTime;
 };
 
@@ -198,29 +198,29 @@ struct MergeRecord {
 // A member moved from one story to another (a story split in two: the members of
 // the other event leave for a new story).
 struct MoveRecord {
-  std::string article;   // the member moved
+  std::string article;  // the member moved
   int64_t from = -1, to = -1;
   std::string by_article;  // the article whose arrival showed the split
 };
 
 // What changed since the last TakeChanges() (for the store).
 struct EngineChanges {
-  std::vector<int64_t> stories;        // stories touched (created, joined, re-titled)
+  std::vector<int64_t> stories;  // stories touched (created, joined, re-titled)
   std::vector<MergeRecord> merges;
   std::vector<MoveRecord> moves;
-  std::vector<int64_t> topics;         // topics created or relabelled
+  std::vector<int64_t> topics;  // topics created or relabelled
 };
 
 struct EngineStats {
   uint64_t articles = 0;
-  uint64_t stories = 0;          // created
+  uint64_t stories = 0;  // created
   uint64_t active_stories = 0;
   uint64_t retired_stories = 0;
   uint64_t topics = 0;
   uint64_t merges = 0;
-  uint64_t splits = 0;           // new stories split off
-  uint64_t split_checks = 0;     // stories checked for a split
-  uint64_t split_pairs = 0;      // member pairs compared by the checks (each once)
+  uint64_t splits = 0;        // new stories split off
+  uint64_t split_checks = 0;  // stories checked for a split
+  uint64_t split_pairs = 0;   // member pairs compared by the checks (each once)
   uint64_t candidates_scored = 0;
   uint64_t relate_compares = 0;
 };
@@ -229,16 +229,16 @@ struct EngineStats {
 // containers' sizes and capacities (16 bytes of allocator overhead counted per
 // allocation). For benchmarks and monitoring: computing it walks the whole state.
 struct EngineMemory {
-  uint64_t stories = 0;     // active stories: centroids, name counts, members (ids, vectors)
-  uint64_t live_docs = 0;   // live members' analyses (texts and features) kept for relations
-  uint64_t index = 0;       // story postings, content hashes, recency order, change set
-  uint64_t topics = 0;      // topics of the topic window with their postings, story briefs
-                            // for timelines, merge records
-  uint64_t statistics = 0;  // the document-frequency mirror saved by Snapshot (the term
-                            // statistics themselves hold about as much again)
-  uint64_t retired = 0;     // retired stories and topics kept for presentation (keep_retired)
-  uint64_t total = 0;       // the sum of the above
-  uint64_t members = 0;     // members of the active stories
+  uint64_t stories = 0;       // active stories: centroids, name counts, members (ids, vectors)
+  uint64_t live_docs = 0;     // live members' analyses (texts and features) kept for relations
+  uint64_t index = 0;         // story postings, content hashes, recency order, change set
+  uint64_t topics = 0;        // topics of the topic window with their postings, story briefs
+                              // for timelines, merge records
+  uint64_t statistics = 0;    // the document-frequency mirror saved by Snapshot (the term
+                              // statistics themselves hold about as much again)
+  uint64_t retired = 0;       // retired stories and topics kept for presentation (keep_retired)
+  uint64_t total = 0;         // the sum of the above
+  uint64_t members = 0;       // members of the active stories
   uint64_t live_members = 0;  // of which with a live analysis
   uint64_t topics_held = 0;   // topics in the topic window
   uint64_t briefs = 0;        // story briefs kept for topic timelines

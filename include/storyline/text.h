@@ -44,7 +44,10 @@ struct Words {
     return std::string_view(norm).substr(spans[i].norm_begin, spans[i].norm_len);
   }
   const WordSpan& span(size_t i) const { return spans[i]; }
-  void clear() { norm.clear(); spans.clear(); }
+  void clear() {
+    norm.clear();
+    spans.clear();
+  }
 };
 
 // Splits `text` (UTF-8) into normalised words. Thread-safe (thread-local state).
@@ -87,12 +90,12 @@ std::string DetectLanguage(std::string_view text);
 
 // A line set aside as boilerplate, with the rule that caught it.
 struct SetAsideLine {
-  uint32_t line = 0;       // 0-based line number in the article text
-  uint32_t begin = 0;      // byte offsets of the line in the article text
+  uint32_t line = 0;   // 0-based line number in the article text
+  uint32_t begin = 0;  // byte offsets of the line in the article text
   uint32_t end = 0;
-  std::string text;        // the line as it was
-  std::string reason;      // e.g. "subscribe prompt", "repeated title", "photo credit",
-                           // "read-also link", "repeated across 12 articles of <source>"
+  std::string text;    // the line as it was
+  std::string reason;  // e.g. "subscribe prompt", "repeated title", "photo credit",
+                       // "read-also link", "repeated across 12 articles of <source>"
 };
 
 // An article's text with boilerplate lines taken out (joined with '\n') and the

@@ -31,13 +31,18 @@ class Scanner {
     return true;
   }
   bool Eat(char c) {
-    if (p_ < s_.size() && s_[p_] == c) { ++p_; return true; }
+    if (p_ < s_.size() && s_[p_] == c) {
+      ++p_;
+      return true;
+    }
     return false;
   }
   bool AtEnd() const { return p_ >= s_.size(); }
   char Peek() const { return p_ < s_.size() ? s_[p_] : '\0'; }
   void Skip() { ++p_; }
-  void SkipSpaces() { while (p_ < s_.size() && s_[p_] == ' ') ++p_; }
+  void SkipSpaces() {
+    while (p_ < s_.size() && s_[p_] == ' ') ++p_;
+  }
   std::string_view Word() {
     size_t b = p_;
     while (p_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[p_]))) ++p_;
@@ -85,8 +90,8 @@ bool ParseTimeOfDay(Scanner& sc, int64_t* secs) {
 }
 
 int MonthFromName(std::string_view w) {
-  static constexpr std::array<const char*, 12> kNames = {
-      "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  static constexpr std::array<const char*, 12> kNames = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                         "jul", "aug", "sep", "oct", "nov", "dec"};
   if (w.size() < 3) return 0;
   for (int i = 0; i < 12; ++i) {
     bool eq = true;
@@ -144,8 +149,8 @@ std::string FormatTimestamp(Timestamp t) {
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
 

@@ -20,27 +20,75 @@ void AppendJsonString(std::string* out, std::string_view s);
 //   JsonWriter w; w.BeginObject(); w.Key("id"); w.String("a"); w.EndObject();
 class JsonWriter {
  public:
-  void BeginObject() { Sep(); out_ += '{'; first_ = true; }
-  void EndObject() { out_ += '}'; first_ = false; }
-  void BeginArray() { Sep(); out_ += '['; first_ = true; }
-  void EndArray() { out_ += ']'; first_ = false; }
-  void Key(std::string_view k) { Sep(); AppendJsonString(&out_, k); out_ += ':'; first_ = true; }
-  void String(std::string_view s) { Sep(); AppendJsonString(&out_, s); }
-  void Int(int64_t v) { Sep(); out_ += std::to_string(v); }
+  void BeginObject() {
+    Sep();
+    out_ += '{';
+    first_ = true;
+  }
+  void EndObject() {
+    out_ += '}';
+    first_ = false;
+  }
+  void BeginArray() {
+    Sep();
+    out_ += '[';
+    first_ = true;
+  }
+  void EndArray() {
+    out_ += ']';
+    first_ = false;
+  }
+  void Key(std::string_view k) {
+    Sep();
+    AppendJsonString(&out_, k);
+    out_ += ':';
+    first_ = true;
+  }
+  void String(std::string_view s) {
+    Sep();
+    AppendJsonString(&out_, s);
+  }
+  void Int(int64_t v) {
+    Sep();
+    out_ += std::to_string(v);
+  }
   void Double(double v);
-  void Bool(bool v) { Sep(); out_ += v ? "true" : "false"; }
-  void Null() { Sep(); out_ += "null"; }
+  void Bool(bool v) {
+    Sep();
+    out_ += v ? "true" : "false";
+  }
+  void Null() {
+    Sep();
+    out_ += "null";
+  }
   // A string, or null when empty.
-  void StringOrNull(std::string_view s) { if (s.empty()) Null(); else String(s); }
+  void StringOrNull(std::string_view s) {
+    if (s.empty())
+      Null();
+    else
+      String(s);
+  }
   // Inserts already-serialised JSON as one value.
-  void Raw(std::string_view json) { Sep(); out_ += json; }
+  void Raw(std::string_view json) {
+    Sep();
+    out_ += json;
+  }
 
   const std::string& str() const { return out_; }
-  std::string Take() { first_ = true; return std::move(out_); }
-  void Clear() { out_.clear(); first_ = true; }
+  std::string Take() {
+    first_ = true;
+    return std::move(out_);
+  }
+  void Clear() {
+    out_.clear();
+    first_ = true;
+  }
 
  private:
-  void Sep() { if (!first_) out_ += ','; first_ = false; }
+  void Sep() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
   std::string out_;
   bool first_ = true;
 };

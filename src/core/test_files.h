@@ -5,13 +5,13 @@
 #ifndef STORYLINE_CORE_TEST_FILES_H_
 #define STORYLINE_CORE_TEST_FILES_H_
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <string_view>
-
-#include <gtest/gtest.h>
 
 namespace storyline::testing_files {
 
@@ -39,8 +39,8 @@ inline void WriteFile(const std::string& path, std::string_view bytes) {
 // <tmp>/<prefix>_<suite>_<test>, emptied first.
 inline std::string TestDir(const std::string& prefix) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string dir = ::testing::TempDir() + "/" + prefix + "_" + info->test_suite_name() + "_" +
-                    info->name();
+  std::string dir =
+      ::testing::TempDir() + "/" + prefix + "_" + info->test_suite_name() + "_" + info->name();
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

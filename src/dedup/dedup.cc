@@ -1,20 +1,20 @@
 #include "storyline/dedup.h"
 
+#include <emmintrin.h>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 #include <tbb/spin_mutex.h>
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
-#include <emmintrin.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cassert>
 #include <bit>
+#include <cassert>
 #include <chrono>
-#include <condition_variable>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -309,7 +309,7 @@ struct Work {
 struct Batch {
   std::vector<Work> items;
   size_t size = 0;
-  uint64_t first = 0;  // input position of items[0]
+  uint64_t first = 0;       // input position of items[0]
   uint64_t bytes_read = 0;  // the reader's count after the batch
   Status status;
   bool eof = false;
@@ -326,7 +326,8 @@ void Fmt(std::string* out, const char* fmt, double a, double b, double c) {
 // off): its text, title and outlet, hashed together.
 uint64_t RawKey(const Article& a) {
   constexpr uint64_t kRawSeed = 0x7261'7763'6f70'7931ULL;  // "rawcopy1" (in-memory only)
-  const uint64_t seed = Hash64(a.title, kRawSeed) ^ (Hash64(a.source, kRawSeed + 1) * 0x9E3779B97F4A7C15ULL);
+  const uint64_t seed =
+      Hash64(a.title, kRawSeed) ^ (Hash64(a.source, kRawSeed + 1) * 0x9E3779B97F4A7C15ULL);
   return Hash64(a.text, seed);
 }
 
@@ -507,7 +508,8 @@ class Deduplicator {
       // processed before, which needs no set or band keys of its own (same
       // words, same ones): a quarter of the benchmark's articles.
       const std::string& norm = words[k].norm;
-      w[k].content = HashJoinedWords(std::string_view(norm.data(), norm.empty() ? 0 : norm.size() - 1));
+      w[k].content =
+          HashJoinedWords(std::string_view(norm.data(), norm.empty() ? 0 : norm.size() - 1));
       w[k].copy_of = kNoRep;
     }
     {
@@ -591,7 +593,8 @@ class Deduplicator {
       if (!never_kept) {
         uint32_t sizes[kTextFields];
         for (int f = 0; f < kTextFields; ++f) sizes[f] = static_cast<uint32_t>(fields[f].size());
-        STORYLINE_RETURN_IF_ERROR(texts_.Append({reinterpret_cast<const char*>(sizes), sizeof sizes}));
+        STORYLINE_RETURN_IF_ERROR(
+            texts_.Append({reinterpret_cast<const char*>(sizes), sizeof sizes}));
         for (std::string_view f : fields) STORYLINE_RETURN_IF_ERROR(texts_.Append(f));
       }
       stats_.boilerplate_lines += w.removed_lines;
@@ -626,8 +629,7 @@ class Deduplicator {
   // threads). With learning, the filter changes between batches: one batch at
   // a time, its articles processed in parallel.
   Status SignAll() {
-    const int threads =
-        opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
+    const int threads = opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
     tbb::task_arena arena(threads);
     if (opt_.clean_boilerplate && opt_.learn_boilerplate) {
       Batch b;
@@ -638,10 +640,9 @@ class Deduplicator {
           first += b.size;
           if (b.status.ok()) {
             Observe(b);
-            tbb::parallel_for(tbb::blocked_range<size_t>(0, b.size, 8),
-                              [&](const tbb::blocked_range<size_t>& r) {
-                                ProcessGroup(&b, r.begin(), r.end());
-                              });
+            tbb::parallel_for(
+                tbb::blocked_range<size_t>(0, b.size, 8),
+                [&](const tbb::blocked_range<size_t>& r) { ProcessGroup(&b, r.begin(), r.end()); });
           }
           Status st = SpillBatch(b);
           if (!st.ok() || b.eof) {
@@ -665,7 +666,9 @@ class Deduplicator {
   // The batches of pass 1 and who does what with them (see SignAll).
   struct Workers {
     Workers(int threads, size_t per_worker)
-        : batches(threads * per_worker), free(threads), ring(threads * per_worker, nullptr),
+        : batches(threads * per_worker),
+          free(threads),
+          ring(threads * per_worker, nullptr),
           done(threads * per_worker, false) {
       for (size_t j = 0; j < batches.size(); ++j) {
         batches[j].owner = static_cast<int>(j / per_worker);
@@ -681,17 +684,17 @@ class Deduplicator {
     // nothing else to do for the ~0.1 ms a batch takes to read, and a mutex would
     // put it to sleep and add a wake-up's latency.
     tbb::spin_mutex read_mu;
-    size_t next_read = 0;       // the next batch to read (guarded by read_mu)
-    uint64_t next_first = 0;    // its first article's input position (read_mu)
-    bool input_done = false;    // (read_mu)
-    std::mutex mu;              // the rest
+    size_t next_read = 0;           // the next batch to read (guarded by read_mu)
+    uint64_t next_first = 0;        // its first article's input position (read_mu)
+    bool input_done = false;        // (read_mu)
+    std::mutex mu;                  // the rest
     std::condition_variable freed;  // a batch was spilled, or the pass failed
-    std::vector<Batch*> ring;   // batch k at ring[k % size] from its read to its spill
-    std::vector<bool> done;     // ring slot processed, waiting to be spilled
-    size_t next_spill = 0;      // the next batch to spill
-    bool spilling = false;      // a worker is spilling
+    std::vector<Batch*> ring;       // batch k at ring[k % size] from its read to its spill
+    std::vector<bool> done;         // ring slot processed, waiting to be spilled
+    size_t next_spill = 0;          // the next batch to spill
+    bool spilling = false;          // a worker is spilling
     bool failed = false;
-    Status result;              // the first error (set by the spilling worker)
+    Status result;  // the first error (set by the spilling worker)
   };
 
   // Worker `me` of pass 1 (see SignAll).
@@ -872,8 +875,7 @@ class Deduplicator {
 
   Status Cluster() {
     const size_t n = recs_.size();
-    const int threads =
-        opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
+    const int threads = opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
     // Keep order: by policy key, input order breaking ties (so any sort gives
     // the one order), sorted as (key, position) pairs side by side in memory.
     std::vector<uint32_t> order(n);
@@ -1134,8 +1136,7 @@ class Deduplicator {
   // distinct) two fifths are set, and it costs about what it saves.
   class WindowIndex {
    public:
-    explicit WindowIndex(int bands)
-        : bands_(bands), overflow_(bands), filter_(kFilterBits / 64) {
+    explicit WindowIndex(int bands) : bands_(bands), overflow_(bands), filter_(kFilterBits / 64) {
       Resize(64);
     }
     void Reset() {
@@ -1218,8 +1219,8 @@ class Deduplicator {
     static constexpr int kFilterLog = 18;
     static constexpr size_t kFilterBits = size_t{1} << kFilterLog;
     static uint32_t FilterBit(int band, uint32_t key) {
-      const uint64_t x = (static_cast<uint64_t>(key) << 8 | static_cast<uint64_t>(band)) *
-                         0x9E3779B97F4A7C15ULL;
+      const uint64_t x =
+          (static_cast<uint64_t>(key) << 8 | static_cast<uint64_t>(band)) * 0x9E3779B97F4A7C15ULL;
       return static_cast<uint32_t>(x >> (64 - kFilterLog));
     }
     size_t Bucket(uint32_t key) const {
@@ -1264,14 +1265,14 @@ class Deduplicator {
     }
     static_assert(2 * kBlock <= 65536, "local ids are 16-bit");
     int bands_;
-    size_t used_ = 0;  // articles inserted
+    size_t used_ = 0;     // articles inserted
     size_t buckets_ = 0;  // per band, a power of two
     int bucket_bits_ = 0;
-    std::vector<uint32_t> keys_;  // [band][bucket][way]
-    std::vector<uint16_t> ids_;                 // the same layout
-    std::vector<uint8_t> counts_;               // [band][bucket]
+    std::vector<uint32_t> keys_;                                        // [band][bucket][way]
+    std::vector<uint16_t> ids_;                                         // the same layout
+    std::vector<uint8_t> counts_;                                       // [band][bucket]
     std::vector<std::vector<std::pair<uint32_t, uint16_t>>> overflow_;  // per band
-    std::vector<uint64_t> filter_;  // kFilterBits bits
+    std::vector<uint64_t> filter_;                                      // kFilterBits bits
   };
 
   // Decides block s (ranks [s * kBlock, ...)) in order, from its speculations
@@ -1281,8 +1282,9 @@ class Deduplicator {
   // (`prev_exact`). The block's new content hashes go to *local_exact and its
   // kept articles to *kept_cur.
   Status DecideBlock(size_t s, const std::vector<uint32_t>& order, const BlockExact& prev_exact,
-                     std::vector<Speculation>* const spec[3], const std::vector<uint32_t>& kept_prev,
-                     std::vector<uint32_t>* kept_cur, BlockExact* local_exact, WindowIndex* window) {
+                     std::vector<Speculation>* const spec[3],
+                     const std::vector<uint32_t>& kept_prev, std::vector<uint32_t>* kept_cur,
+                     BlockExact* local_exact, WindowIndex* window) {
     const int bands = lsh_.bands;
     const size_t bs = s * kBlock, be = std::min(order.size(), bs + kBlock);
     const size_t base = s == 0 ? 0 : bs - kBlock;
@@ -1341,8 +1343,8 @@ class Deduplicator {
   // speculation could not see. The candidates and the order of comparison are
   // those of ClusterOneByOne, so the decisions are; and the decisions, the one
   // sequential part, run beside the speculation rather than after it.
-  Status ClusterPipelined(const std::vector<uint32_t>& order, int threads,
-                          CompactLshIndex* index_p, ExactTable* exact_p) {
+  Status ClusterPipelined(const std::vector<uint32_t>& order, int threads, CompactLshIndex* index_p,
+                          ExactTable* exact_p) {
     const size_t n = order.size();
     CompactLshIndex& index = *index_p;
     ExactTable& exact = *exact_p;
@@ -1364,32 +1366,31 @@ class Deduplicator {
     auto speculate = [&](size_t b) {
       const size_t bs = b * kBlock, be = std::min(n, bs + kBlock);
       std::vector<Speculation>& sp = *spec[b % 3];
-      tbb::parallel_for(tbb::blocked_range<size_t>(bs, be, 8),
-                        [&](const tbb::blocked_range<size_t>& r) {
-                          const int t = std::max(0, tbb::this_task_arena::current_thread_index());
-                          std::vector<CacheSlot>& cache = caches[t % threads];
-                          // Eight at a time: each article's record header and
-                          // exact-table slot (cache misses, each waiting on the
-                          // one before) asked for together before any is used.
-                          for (size_t r0 = r.begin(); r0 < r.end(); r0 += 8) {
-                            const size_t r1 = std::min(r.end(), r0 + 8);
-                            const char* head[8];
-                            for (size_t rank = r0; rank < r1; ++rank) {
-                              head[rank - r0] =
-                                  sigs_.View(recs_[order[rank]].offset, sizeof(SpillHeader));
-                              if (head[rank - r0] != nullptr) __builtin_prefetch(head[rank - r0]);
-                            }
-                            for (size_t rank = r0; rank < r1; ++rank) {
-                              if (head[rank - r0] == nullptr) continue;
-                              uint64_t content;
-                              std::memcpy(&content, head[rank - r0], sizeof content);
-                              exact.Prefetch(content);
-                            }
-                            for (size_t rank = r0; rank < r1; ++rank) {
-                              Speculate(order, index, exact, rank, &cache, &sp[rank - bs]);
-                            }
-                          }
-                        });
+      tbb::parallel_for(
+          tbb::blocked_range<size_t>(bs, be, 8), [&](const tbb::blocked_range<size_t>& r) {
+            const int t = std::max(0, tbb::this_task_arena::current_thread_index());
+            std::vector<CacheSlot>& cache = caches[t % threads];
+            // Eight at a time: each article's record header and
+            // exact-table slot (cache misses, each waiting on the
+            // one before) asked for together before any is used.
+            for (size_t r0 = r.begin(); r0 < r.end(); r0 += 8) {
+              const size_t r1 = std::min(r.end(), r0 + 8);
+              const char* head[8];
+              for (size_t rank = r0; rank < r1; ++rank) {
+                head[rank - r0] = sigs_.View(recs_[order[rank]].offset, sizeof(SpillHeader));
+                if (head[rank - r0] != nullptr) __builtin_prefetch(head[rank - r0]);
+              }
+              for (size_t rank = r0; rank < r1; ++rank) {
+                if (head[rank - r0] == nullptr) continue;
+                uint64_t content;
+                std::memcpy(&content, head[rank - r0], sizeof content);
+                exact.Prefetch(content);
+              }
+              for (size_t rank = r0; rank < r1; ++rank) {
+                Speculate(order, index, exact, rank, &cache, &sp[rank - bs]);
+              }
+            }
+          });
     };
     std::vector<uint32_t> kept_prev, kept_cur;
     BlockExact exact_a, exact_b;
@@ -1404,7 +1405,8 @@ class Deduplicator {
     // Block b = s - 1, decided (its kept articles are kept_prev's).
     auto add_prev = [&](size_t b) {
       tbb::task_group add;
-      add.run([&] { PrefetchKept(order, b * kBlock, std::min(n, b * kBlock + kBlock), &kept_pos); });
+      add.run(
+          [&] { PrefetchKept(order, b * kBlock, std::min(n, b * kBlock + kBlock), &kept_pos); });
       // Each insert is a cache miss in a large table: asked for 8 ahead.
       add.run([&] {
         prev_exact->ForEach([&](uint64_t h, uint32_t pos) { exact.FindOrInsert(h, pos); },
@@ -1421,8 +1423,8 @@ class Deduplicator {
       arena.execute([&] {
         tbb::task_group decide;
         decide.run([&] {
-          decided = DecideBlock(s, order, *prev_exact, spec, kept_prev, &kept_cur, local_exact,
-                                &window);
+          decided =
+              DecideBlock(s, order, *prev_exact, spec, kept_prev, &kept_cur, local_exact, &window);
         });
         if (s > 0) add_prev(s - 1);
         if (s + 1 < blocks) speculate(s + 1);
@@ -1469,7 +1471,8 @@ class Deduplicator {
     std::vector<IdRef> id, of;
     std::string ids;
     std::string_view View(const IdRef& r) const {
-      return r.p != nullptr ? std::string_view(r.p, r.len) : std::string_view(ids).substr(r.at, r.len);
+      return r.p != nullptr ? std::string_view(r.p, r.len)
+                            : std::string_view(ids).substr(r.at, r.len);
     }
     IdRef Ref(std::string_view v, bool copy) {
       if (!copy) return {v.data(), 0, static_cast<uint32_t>(v.size())};
@@ -1555,7 +1558,8 @@ class Deduplicator {
     if (!c->status.ok()) return;
     thread_local std::string scratch, id_buf;
     std::vector<RepId>& rep_ids = *rep_ids_p;
-    if (rep_ids.empty()) rep_ids.resize(std::bit_ceil(std::clamp<size_t>(recs_.size(), 1, 1u << 16)));
+    if (rep_ids.empty())
+      rep_ids.resize(std::bit_ceil(std::clamp<size_t>(recs_.size(), 1, 1u << 16)));
     const size_t rep_mask = rep_ids.size() - 1;
     const bool copy = !sigs_.mapped();  // else the ids stay where they are
     size_t i = c->begin;
@@ -1612,10 +1616,10 @@ class Deduplicator {
   // Pass 3's chunks and who builds them (see Output).
   struct OutState {
     size_t chunks = 0;
-    ChunkReads reads[kOutSlots];  // chunk k's in reads[k % kOutSlots] until built
-    OutChunk out[kOutSlots];      // chunk k in out[k % kOutSlots] until delivered
-    std::atomic<size_t> claimed{0};    // chunks claimed for building
-    std::atomic<size_t> delivered{0};  // chunks whose records went to the sink
+    ChunkReads reads[kOutSlots];           // chunk k's in reads[k % kOutSlots] until built
+    OutChunk out[kOutSlots];               // chunk k in out[k % kOutSlots] until delivered
+    std::atomic<size_t> claimed{0};        // chunks claimed for building
+    std::atomic<size_t> delivered{0};      // chunks whose records went to the sink
     std::atomic<size_t> built[kOutSlots];  // per slot: 1 + the chunk built in it
     std::atomic<bool> failed{false};
     // The page cache counts as quick until 4 MB copied from it say otherwise
@@ -1725,7 +1729,10 @@ class Deduplicator {
           d.similarity = r.similarity;
           d.jaccard = r.jaccard;
           d.containment = std::abs(r.containment_kind);
-          if (exact) ++stats_.exact_duplicates; else ++stats_.near_duplicates;
+          if (exact)
+            ++stats_.exact_duplicates;
+          else
+            ++stats_.near_duplicates;
           if (opt_.explain) {
             std::string line(id);
             line += exact ? ": exact duplicate of " : ": near duplicate of ";
@@ -1739,8 +1746,7 @@ class Deduplicator {
       }
       return Status::Ok();
     };
-    const int threads =
-        opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
+    const int threads = opt_.threads > 0 ? opt_.threads : tbb::info::default_concurrency();
     OutState st;
     st.chunks = (n + kOutChunk - 1) / kOutChunk;
     st.rep_ids.resize(threads);
@@ -1785,7 +1791,7 @@ class Deduplicator {
   MinHasher hasher_;
   LshParams lsh_;
   BoilerplateFilter filter_;
-  SpillFile sigs_;   // signature records (decision pass)
+  SpillFile sigs_;         // signature records (decision pass)
   SequentialSpill texts_;  // article fields (output pass)
   std::vector<Rec> recs_;
   // Pass 1 only: content hash -> input position of the article with it whose
@@ -1869,7 +1875,7 @@ std::string DedupRecordJson(const DedupRecord& r) {
   w.Key("similarity");
   w.Double(r.similarity);
   w.Key("relation");
-  w.String(r.kind == DedupRecord::Kind::kKept            ? "kept"
+  w.String(r.kind == DedupRecord::Kind::kKept             ? "kept"
            : r.kind == DedupRecord::Kind::kExactDuplicate ? "exact-duplicate"
                                                           : "near-duplicate");
   w.EndObject();
@@ -1878,9 +1884,12 @@ std::string DedupRecordJson(const DedupRecord& r) {
 
 const char* KeepPolicyName(KeepPolicy policy) {
   switch (policy) {
-    case KeepPolicy::kEarliest: return "earliest";
-    case KeepPolicy::kLongest: return "longest";
-    case KeepPolicy::kFirst: return "first";
+    case KeepPolicy::kEarliest:
+      return "earliest";
+    case KeepPolicy::kLongest:
+      return "longest";
+    case KeepPolicy::kFirst:
+      return "first";
   }
   return "?";
 }
@@ -1918,8 +1927,8 @@ struct JsonEscapes {
       for (int k = 0; k < 6; ++k) bytes[c][k] = e[k];
       len[c] = 6;
     }
-    const char named[][2] = {{'"', '"'}, {'\\', '\\'}, {'\n', 'n'}, {'\r', 'r'},
-                             {'\t', 't'}, {'\b', 'b'}, {'\f', 'f'}};
+    const char named[][2] = {{'"', '"'},  {'\\', '\\'}, {'\n', 'n'}, {'\r', 'r'},
+                             {'\t', 't'}, {'\b', 'b'},  {'\f', 'f'}};
     for (const auto& n : named) {
       const int c = static_cast<unsigned char>(n[0]);
       bytes[c][0] = '\\';

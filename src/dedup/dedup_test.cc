@@ -148,10 +148,10 @@ TEST(Dedup, PlantedEditsJoinTheirOriginal) {
     a.push_back(Make(a[i].id + "-edit3", EditWords(t, 0.03, i + 100)));
     a.push_back(Make(a[i].id + "-trunc70", Truncate(t, 0.72)));
     a.push_back(Make(a[i].id + "-trunc90", Truncate(t, 0.9)));
-    a.push_back(Make(a[i].id + "-boiler",
-                     t + "\nSubscribe to our newsletter for the latest news.\n"
-                         "Share this article on Facebook and Twitter\nRead More: "
-                         "https://example.com/news\n"));
+    a.push_back(
+        Make(a[i].id + "-boiler", t + "\nSubscribe to our newsletter for the latest news.\n"
+                                      "Share this article on Facebook and Twitter\nRead More: "
+                                      "https://example.com/news\n"));
   }
   DedupOptions opt;
   opt.keep = KeepPolicy::kFirst;
@@ -177,8 +177,8 @@ TEST(Dedup, ChainsAreCutAtTheKeptArticle) {
   // cluster through B.
   const std::string a = Tokens(0, 1000, "w");
   const std::string b = Tokens(0, 50, "x") + Tokens(50, 1000, "w");
-  const std::string c = Tokens(0, 50, "x") + Tokens(50, 500, "w") + Tokens(500, 550, "y") +
-                        Tokens(550, 1000, "w");
+  const std::string c =
+      Tokens(0, 50, "x") + Tokens(50, 500, "w") + Tokens(500, 550, "y") + Tokens(550, 1000, "w");
   DedupOptions opt;
   opt.threshold = 0.85;
   opt.use_containment = false;
@@ -210,11 +210,11 @@ TEST(Dedup, JoinsTheMostSimilarKeptArticle) {
 
 TEST(Dedup, KeepPolicyChoosesTheKeptArticle) {
   const std::string t = ReadFile("demo/004_a62b8a648886d1d4.txt");
-  std::vector<Article> a = {Make("mid", t, "2022-08-16"),
-                            Make("longest", t + "\nAn extra closing paragraph of the copy.\n",
-                                 "2022-08-17"),
-                            Make("earliest", EditWords(t, 0.01, 5), "2022-08-15T06:00:00Z"),
-                            Make("undated", t.substr(0, t.size() - 1))};
+  std::vector<Article> a = {
+      Make("mid", t, "2022-08-16"),
+      Make("longest", t + "\nAn extra closing paragraph of the copy.\n", "2022-08-17"),
+      Make("earliest", EditWords(t, 0.01, 5), "2022-08-15T06:00:00Z"),
+      Make("undated", t.substr(0, t.size() - 1))};
   struct Case {
     KeepPolicy keep;
     const char* want;
@@ -422,7 +422,8 @@ TEST(Dedup, ArticleJsonMatchesJsonWriter) {
     a.title = random_text(rng() % 40);
     a.text = random_text(rng() % 200);
     if (round == 0) {  // every byte value once, at every position of a 16-byte block
-      for (int b = 0; b < 256; ++b) a.text += std::string(static_cast<size_t>(b % 17), 'x') + char(b);
+      for (int b = 0; b < 256; ++b)
+        a.text += std::string(static_cast<size_t>(b % 17), 'x') + char(b);
     }
     if (round % 2) a.url = random_text(rng() % 30);
     if (round % 3) a.source = "Reuters";
@@ -430,13 +431,20 @@ TEST(Dedup, ArticleJsonMatchesJsonWriter) {
     if (round % 7) a.lang = "en";
     storyline::JsonWriter w;
     w.BeginObject();
-    w.Key("id"); w.String(a.id);
-    w.Key("title"); w.String(a.title);
-    w.Key("text"); w.String(a.text);
-    w.Key("url"); w.StringOrNull(a.url);
-    w.Key("source"); w.StringOrNull(a.source);
-    w.Key("published"); w.StringOrNull(a.published);
-    w.Key("lang"); w.StringOrNull(a.lang);
+    w.Key("id");
+    w.String(a.id);
+    w.Key("title");
+    w.String(a.title);
+    w.Key("text");
+    w.String(a.text);
+    w.Key("url");
+    w.StringOrNull(a.url);
+    w.Key("source");
+    w.StringOrNull(a.source);
+    w.Key("published");
+    w.StringOrNull(a.published);
+    w.Key("lang");
+    w.StringOrNull(a.lang);
     w.EndObject();
     EXPECT_EQ(storyline::ArticleJson(a), w.Take()) << "round " << round;
   }
@@ -568,7 +576,7 @@ TEST(SequentialSpill, ReadBatchGivesBackEveryRange) {
   for (uint64_t o : {uint64_t{5}, all.size() / 2 - 3000, all.size() / 2 + 17, all.size() - 900}) {
     const bool long_too = o + 2000 + 90000 <= all.size();
     batch.Clear();
-    batch.Add(o, 800);  // from the page cache, or the disk where dropped
+    batch.Add(o, 800);                         // from the page cache, or the disk where dropped
     if (long_too) batch.Add(o + 2000, 90000);  // a direct read
     ASSERT_TRUE(spill.StartRead(&batch).ok());
     ASSERT_TRUE(spill.WaitRead(&batch).ok()) << o;
@@ -590,7 +598,8 @@ struct ListReader : ArticleReader {
   explicit ListReader(const std::vector<Article>& a, size_t fail_at = SIZE_MAX)
       : a_(a), fail_at_(fail_at) {}
   Result<bool> Next(Article* out) override {
-    if (i_ == fail_at_) return Status::IoError("feed.jsonl.gz: truncated at article " + std::to_string(i_));
+    if (i_ == fail_at_)
+      return Status::IoError("feed.jsonl.gz: truncated at article " + std::to_string(i_));
     if (i_ == a_.size()) return false;
     *out = a_[i_];
     out->seq = i_++;
@@ -704,8 +713,7 @@ TEST(Dedup, RecordsNameTheirArticlesInEveryChunk) {
 // the copies that can never be kept keep no fields and get no line.
 TEST(Dedup, ALaterExactCopyFirstInKeepOrderIsKeptWithItsFields) {
   const std::string t = ReadFile("demo/004_a62b8a648886d1d4.txt");
-  std::vector<Article> a = {Make("wire", t, "2022-08-16"),
-                            Make("repost", t, "2022-08-17"),
+  std::vector<Article> a = {Make("wire", t, "2022-08-16"), Make("repost", t, "2022-08-17"),
                             Make("early", t, "2022-08-15"),
                             Make("wrapped", t + "\n\n", "2022-08-18")};
   a[2].title = "Its own title";

@@ -6,11 +6,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
-#include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -23,7 +23,7 @@ namespace {
 // cache when written, and the kernel's page-cache folios for a 1 MB write came
 // cheaper on this VM than for 4 MB.
 constexpr size_t kBufferBytes = 1 << 20;
-}
+}  // namespace
 
 SpillFile::~SpillFile() { Close(); }
 
@@ -156,9 +156,9 @@ struct SequentialSpill::Writer {
   size_t len = 0;
   uint64_t at = 0;
   bool stop = false;
-  bool close = false;  // CloseSoon(): close the file when stopped
+  bool close = false;                                   // CloseSoon(): close the file when stopped
   std::vector<std::pair<uint64_t, uint64_t>> prefetch;  // ranges (at, n) to read ahead
-  std::deque<ReadBatch*> reads;  // batches handed over, oldest first
+  std::deque<ReadBatch*> reads;                         // batches handed over, oldest first
   uint64_t release_to = 0;  // Release(): the page cache before it is to be dropped
   uint64_t released = 0;    // the page cache before it was dropped
   Status status;

@@ -151,9 +151,9 @@ class SequentialSpill {
   void WriterLoop();
   Status ReadSpans(ReadBatch* b) const;
 
-  int fd_ = -1;           // written to (with O_DIRECT where allowed), direct reads
-  int cached_fd_ = -1;    // the same file without O_DIRECT: reads via the page cache
-  bool direct_ = false;   // fd_ has O_DIRECT
+  int fd_ = -1;          // written to (with O_DIRECT where allowed), direct reads
+  int cached_fd_ = -1;   // the same file without O_DIRECT: reads via the page cache
+  bool direct_ = false;  // fd_ has O_DIRECT
   // Prefetch() called: ReadAt() uses cached_fd_. Atomic: Prefetch() may be
   // called from a thread other than the reader's.
   std::atomic<bool> cached_{false};
@@ -195,7 +195,7 @@ class SequentialSpill::ReadBatch {
   size_t cursor_ = 0;  // the span Get() found last: ranges are asked in order
   char* buf_ = nullptr;
   size_t cap_ = 0;
-  bool pending_ = false;  // with the background thread (guarded by its mutex)
+  bool pending_ = false;           // with the background thread (guarded by its mutex)
   std::atomic<bool> stop_{false};  // TakeOver() asks the thread to stop
   // Where the background thread's direct reads stopped: the span and the file
   // offset in it not read yet (spans_.size() when all were read).

@@ -104,7 +104,8 @@ void Dom::Parse(std::string_view html) {
         n.is_text = true;
         n.parent = it.parent;
         n.depth = it.depth;
-        if (it.parent >= 0 && nodes_[it.parent].tag == GUMBO_TAG_SCRIPT) n.raw = RawIndex(g->v.text.text);
+        if (it.parent >= 0 && nodes_[it.parent].tag == GUMBO_TAG_SCRIPT)
+          n.raw = RawIndex(g->v.text.text);
         nodes_.push_back(n);
         break;
       }
@@ -247,8 +248,10 @@ size_t ScriptEnd(std::string_view s, size_t p) {
       continue;
     }
     if (c == '-') {
-      st = st == kEsc ? kEscDash : st == kEscDash || st == kEscDashDash ? kEscDashDash
-           : st == kDbl ? kDblDash : kDblDashDash;
+      st = st == kEsc                             ? kEscDash
+           : st == kEscDash || st == kEscDashDash ? kEscDashDash
+           : st == kDbl                           ? kDblDash
+                                                  : kDblDashDash;
     } else if (c == '>' && (st == kEscDashDash || st == kDblDashDash)) {
       st = kData;
     } else {
@@ -263,7 +266,8 @@ size_t ScriptEnd(std::string_view s, size_t p) {
 // values may hold '>'), or npos when the input ends first. With `keep`, the
 // spans [from, to) of the attributes keep() rejects go to *drop.
 template <typename Keep>
-size_t TagEnd(std::string_view s, size_t p, Keep keep, std::vector<std::pair<size_t, size_t>>* drop) {
+size_t TagEnd(std::string_view s, size_t p, Keep keep,
+              std::vector<std::pair<size_t, size_t>>* drop) {
   const size_t n = s.size();
   for (;;) {
     while (p < n && (IsHtmlSpace(s[p]) || s[p] == '/')) ++p;
@@ -294,7 +298,8 @@ size_t TagEnd(std::string_view s, size_t p, Keep keep, std::vector<std::pair<siz
 }
 
 size_t TagEnd(std::string_view s, size_t p) {
-  return TagEnd(s, p, [](std::string_view) { return true; }, nullptr);
+  return TagEnd(
+      s, p, [](std::string_view) { return true; }, nullptr);
 }
 
 // Whether extraction reads attribute `attr` (lower case) of element `tag`, or
@@ -302,20 +307,27 @@ size_t TagEnd(std::string_view s, size_t p) {
 // annotation-xml encoding). Dom::Attr asks only for these.
 bool KeepAttribute(std::string_view tag, std::string_view attr) {
   switch (attr.size()) {
-    case 2: return attr == "id";
-    case 3: return attr == "rel";
+    case 2:
+      return attr == "id";
+    case 3:
+      return attr == "rel";
     case 4:
       return attr == "role" || attr == "lang" || attr == "type" || attr == "name" ||
              attr == "face" || attr == "size" || (attr == "href" && tag == "link");
     case 5:
       return attr == "class" || attr == "style" || (attr == "title" && tag == "abbr") ||
              attr == "color";
-    case 6: return attr == "hidden";
-    case 7: return attr == "content" || attr == "pubdate" || attr == "charset";
-    case 8: return attr == "itemprop" || attr == "datetime" || attr == "property" ||
-                   attr == "xml:lang" || attr == "encoding";
-    case 10: return attr == "http-equiv";
-    default: return false;
+    case 6:
+      return attr == "hidden";
+    case 7:
+      return attr == "content" || attr == "pubdate" || attr == "charset";
+    case 8:
+      return attr == "itemprop" || attr == "datetime" || attr == "property" || attr == "xml:lang" ||
+             attr == "encoding";
+    case 10:
+      return attr == "http-equiv";
+    default:
+      return false;
   }
 }
 
@@ -323,10 +335,11 @@ bool KeepAttribute(std::string_view tag, std::string_view attr) {
 // elements, none whose end tag HTML lets authors omit).
 bool CountsForNesting(std::string_view name) {
   static constexpr std::string_view kSkip[] = {
-      "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-      "source", "track", "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup",
-      "rb", "rt", "rp", "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head", "body",
-      "keygen", "basefont", "frame", "image", "isindex"};
+      "area", "base", "br",     "col",      "embed", "hr",       "img",      "input",
+      "link", "meta", "param",  "source",   "track", "wbr",      "p",        "li",
+      "td",   "th",   "tr",     "dt",       "dd",    "option",   "optgroup", "rb",
+      "rt",   "rp",   "tbody",  "thead",    "tfoot", "colgroup", "caption",  "html",
+      "head", "body", "keygen", "basefont", "frame", "image",    "isindex"};
   for (std::string_view s : kSkip) {
     if (name == s) return false;
   }
@@ -417,16 +430,17 @@ void PrepareForParse(std::string_view html, int max_depth, PreparedHtml* out) {
     const std::string_view name =
         name_len <= sizeof(name_buf) ? std::string_view(name_buf, name_len) : std::string_view();
     attr_drops.clear();
-    const size_t gt = closing ? TagEnd(html, e)
-                              : TagEnd(html, e,
-                                       [&](std::string_view attr) {
-                                         char buf[16];
-                                         if (attr.size() > sizeof(buf)) return false;
-                                         for (size_t k = 0; k < attr.size(); ++k)
-                                           buf[k] = Lower(attr[k]);
-                                         return KeepAttribute(name, std::string_view(buf, attr.size()));
-                                       },
-                                       &attr_drops);
+    const size_t gt = closing
+                          ? TagEnd(html, e)
+                          : TagEnd(
+                                html, e,
+                                [&](std::string_view attr) {
+                                  char buf[16];
+                                  if (attr.size() > sizeof(buf)) return false;
+                                  for (size_t k = 0; k < attr.size(); ++k) buf[k] = Lower(attr[k]);
+                                  return KeepAttribute(name, std::string_view(buf, attr.size()));
+                                },
+                                &attr_drops);
     if (gt == std::string_view::npos) break;  // the input ends inside the tag
     p = gt + 1;
     const bool too_deep = !closing && depth >= max_depth && html[gt - 1] != '/' &&

@@ -59,8 +59,8 @@ class Dom {
   int32_t RawIndex(const char* marker) const;
   std::unique_ptr<Arena> arena_;
   GumboOutput* output_ = nullptr;
-  std::string html_;       // what gumbo parsed (see PrepareForParse)
-  std::string raw_text_;   // the script bodies set aside, one after another
+  std::string html_;                            // what gumbo parsed (see PrepareForParse)
+  std::string raw_text_;                        // the script bodies set aside, one after another
   std::vector<std::pair<size_t, size_t>> raw_;  // (offset, length) in raw_text_
   std::vector<DomNode> nodes_;
   bool depth_capped_ = false;
@@ -68,10 +68,10 @@ class Dom {
 
 // What PrepareForParse hands to gumbo and what it sets aside.
 struct PreparedHtml {
-  std::string html;                                // the bytes to parse
-  std::string raw_text;                            // script bodies, concatenated
-  std::vector<std::pair<size_t, size_t>> raw;      // (offset, length) in raw_text
-  bool depth_capped = false;                       // some start tags were dropped
+  std::string html;                            // the bytes to parse
+  std::string raw_text;                        // script bodies, concatenated
+  std::vector<std::pair<size_t, size_t>> raw;  // (offset, length) in raw_text
+  bool depth_capped = false;                   // some start tags were dropped
 };
 
 // One linear pass over the page, following the HTML5 tokenizer's rules for

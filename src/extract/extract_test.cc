@@ -76,10 +76,10 @@ TEST(Charset, Iso88592FromTheHttpHeaderComesOutRight) {
 }
 
 TEST(Charset, ShiftJisDeclaredInHttpEquivComesOutRight) {
-  std::string html = Encode(
-      Page("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\">",
-           std::string("<article><p>") + kJapanese + "</p></article>"),
-      "Shift_JIS");
+  std::string html =
+      Encode(Page("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\">",
+                  std::string("<article><p>") + kJapanese + "</p></article>"),
+             "Shift_JIS");
   EXPECT_THAT(MustExtract(html).text, HasSubstr(kJapanese));
 }
 
@@ -91,9 +91,9 @@ TEST(Charset, UndeclaredShiftJisIsDetected) {
 }
 
 TEST(Charset, UndeclaredWindows1252IsDetected) {
-  std::string html = Encode(Page("", std::string("<article><p>") + kGerman + "</p><p>" + kGerman +
-                                         "</p></article>"),
-                            "windows-1252");
+  std::string html = Encode(
+      Page("", std::string("<article><p>") + kGerman + "</p><p>" + kGerman + "</p></article>"),
+      "windows-1252");
   EXPECT_THAT(MustExtract(html).text, HasSubstr(kGerman));
 }
 
@@ -106,9 +106,9 @@ TEST(Charset, Iso88591LabelIsReadAsWindows1252) {
 }
 
 TEST(Charset, Utf8BomIsDroppedAndDeclaredCharsetIgnored) {
-  std::string html = "\xEF\xBB\xBF" + Page("<meta charset=windows-1252>",
-                                           std::string("<article><p>") + kGerman +
-                                               "</p></article>");
+  std::string html =
+      "\xEF\xBB\xBF" +
+      Page("<meta charset=windows-1252>", std::string("<article><p>") + kGerman + "</p></article>");
   EXPECT_THAT(MustExtract(html).text, HasSubstr(kGerman));
 }
 
@@ -202,9 +202,10 @@ TEST(Extract, LanguageComesFromTheHtmlLangAttribute) {
 }
 
 TEST(Extract, TitleDropsTheSiteNameFromTheTitleElement) {
-  std::string html = Page("<title>Tram plan approved - Harbour Times</title>"
-                          "<meta property=og:site_name content=\"Harbour Times\">",
-                          std::string("<div><p>") + kArticleP1 + "</p></div>");
+  std::string html = Page(
+      "<title>Tram plan approved - Harbour Times</title>"
+      "<meta property=og:site_name content=\"Harbour Times\">",
+      std::string("<div><p>") + kArticleP1 + "</p></div>");
   EXPECT_EQ(MustExtract(html).title, "Tram plan approved");
 }
 
@@ -221,9 +222,9 @@ TEST(Extract, TablesRowsAndListsComeOutAsText) {
 
 TEST(Extract, FallsBackToAllParagraphsWhenNoContainerStandsOut) {
   // Paragraphs scattered in table cells of a layout table.
-  std::string html = Page("", std::string("<table><tr><td><b>") + kArticleP1 +
-                                  "</b></td></tr><tr><td><i>" + kArticleP2 +
-                                  "</i></td></tr></table>");
+  std::string html =
+      Page("", std::string("<table><tr><td><b>") + kArticleP1 + "</b></td></tr><tr><td><i>" +
+                   kArticleP2 + "</i></td></tr></table>");
   ExtractedPage p = MustExtract(html);
   EXPECT_THAT(p.text, HasSubstr(kArticleP1));
   EXPECT_THAT(p.text, HasSubstr(kArticleP2));
@@ -231,7 +232,8 @@ TEST(Extract, FallsBackToAllParagraphsWhenNoContainerStandsOut) {
 
 TEST(Extract, PageWhollyInsideNoscriptIsReadThere) {
   std::string html = Page("", std::string("<noscript><div id=\"page\"><h1>Bears</h1><p>") +
-                                  kArticleP1 + "</p><p>" + kArticleP2 + "</p></div></noscript>"
+                                  kArticleP1 + "</p><p>" + kArticleP2 +
+                                  "</p></div></noscript>"
                                   "<div id=\"app\"></div>");
   ExtractedPage p = MustExtract(html);
   EXPECT_THAT(p.text, HasSubstr(kArticleP1));
@@ -242,8 +244,7 @@ TEST(Extract, MainThatBrokenNestingPutInsideABannerIsKept) {
   // An unclosed <header role="banner"> swallows the page.
   std::string html = Page("", std::string("<header role=\"banner\"><a href=/>Site</a>"
                                           "<main><article><p>") +
-                                  kArticleP1 + "</p><p>" + kArticleP2 +
-                                  "</p></article></main>");
+                                  kArticleP1 + "</p><p>" + kArticleP2 + "</p></article></main>");
   ExtractedPage p = MustExtract(html);
   EXPECT_THAT(p.text, HasSubstr(kArticleP1));
   EXPECT_THAT(p.text, HasSubstr(kArticleP2));
@@ -298,8 +299,7 @@ TEST(PrePass, ScriptBodyIsGivenBackAsWritten) {
 TEST(PrePass, EscapedScriptEndsWhereTheHtml5TokenizerSaysSo) {
   // Inside "<!--", a "<script>" hides the next "</script>" (script data double
   // escaped state), so the script ends at the second one.
-  const std::string body =
-      "<!-- document.write(\"<script>var a = 1;</script>\"); -->";
+  const std::string body = "<!-- document.write(\"<script>var a = 1;</script>\"); -->";
   internal::Dom dom;
   dom.Parse("<html><body><script>" + body + "</script><p>After</p></body></html>");
   int script = FirstTag(dom, GUMBO_TAG_SCRIPT);
@@ -318,8 +318,9 @@ TEST(PrePass, EscapedScriptEndsWhereTheHtml5TokenizerSaysSo) {
 
 TEST(PrePass, CommentsAndStyleBodiesGoTheTextAroundThemStays) {
   internal::Dom dom;
-  dom.Parse("<html><head><style>p { color: red } </style></head><body>"
-            "<p>one<!-- <p>hidden</p> -->two<!---->three<!-->four</p></body></html>");
+  dom.Parse(
+      "<html><head><style>p { color: red } </style></head><body>"
+      "<p>one<!-- <p>hidden</p> -->two<!---->three<!-->four</p></body></html>");
   int style = FirstTag(dom, GUMBO_TAG_STYLE);
   ASSERT_GE(style, 0);
   EXPECT_EQ(TextUnder(dom, style), "");
@@ -331,8 +332,9 @@ TEST(PrePass, CommentsAndStyleBodiesGoTheTextAroundThemStays) {
 
 TEST(PrePass, QuotedGreaterThanInAnAttributeDoesNotEndTheTag) {
   internal::Dom dom;
-  dom.Parse("<html><body><div data-x=\"a > b <script>\" class='x>y'>Text</div>"
-            "<style data-y=\">\">p{}</style></body></html>");
+  dom.Parse(
+      "<html><body><div data-x=\"a > b <script>\" class='x>y'>Text</div>"
+      "<style data-y=\">\">p{}</style></body></html>");
   int div = FirstTag(dom, GUMBO_TAG_DIV);
   ASSERT_GE(div, 0);
   EXPECT_EQ(dom.Attr(div, "class"), "x>y");
@@ -362,9 +364,10 @@ TEST(PrePass, BodiesItCannotBeSureOfAreLeftAsTheyAre) {
 
 TEST(PrePass, AttributesExtractionReadsAreKeptOthersDropped) {
   internal::Dom dom;
-  dom.Parse("<html lang=\"de\"><head><link rel=\"canonical\" href=\"https://x.example/a\">"
-            "</head><body><a href=\"/b\" class=\"c\" data-track=\"{...}\">link</a>"
-            "<img src=\"data:image/png;base64,AAAA\" srcset=\"x 1x\" alt=\"pic\"></body></html>");
+  dom.Parse(
+      "<html lang=\"de\"><head><link rel=\"canonical\" href=\"https://x.example/a\">"
+      "</head><body><a href=\"/b\" class=\"c\" data-track=\"{...}\">link</a>"
+      "<img src=\"data:image/png;base64,AAAA\" srcset=\"x 1x\" alt=\"pic\"></body></html>");
   int link = FirstTag(dom, GUMBO_TAG_LINK), a = FirstTag(dom, GUMBO_TAG_A),
       img = FirstTag(dom, GUMBO_TAG_IMG), html = FirstTag(dom, GUMBO_TAG_HTML);
   ASSERT_GE(link, 0);
@@ -484,9 +487,9 @@ TEST(BadInput, PageWithoutTextIsRejectedWithAReason) {
 // ---- Real pages (trafilatura's evaluation corpus) ----------------------------
 
 std::string ReadEvalPage(const std::string& name) {
-  std::ifstream in(std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/trafilatura-eval/html/" +
-                       name,
-                   std::ios::binary);
+  std::ifstream in(
+      std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/trafilatura-eval/html/" + name,
+      std::ios::binary);
   if (!in) return "";
   std::ostringstream ss;
   ss << in.rdbuf();

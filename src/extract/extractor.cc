@@ -38,19 +38,54 @@ namespace {
 
 bool IsBlockTag(GumboTag t) {
   switch (t) {
-    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_BODY: case GUMBO_TAG_CENTER: case GUMBO_TAG_DD:
-    case GUMBO_TAG_DETAILS: case GUMBO_TAG_DIR: case GUMBO_TAG_DIV:
-    case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_FIELDSET: case GUMBO_TAG_FIGCAPTION:
-    case GUMBO_TAG_FIGURE: case GUMBO_TAG_FOOTER: case GUMBO_TAG_FORM: case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6: case GUMBO_TAG_HEADER: case GUMBO_TAG_HGROUP: case GUMBO_TAG_HR:
-    case GUMBO_TAG_HTML: case GUMBO_TAG_LI: case GUMBO_TAG_MAIN: case GUMBO_TAG_MENU:
-    case GUMBO_TAG_NAV: case GUMBO_TAG_OL: case GUMBO_TAG_P: case GUMBO_TAG_PRE:
-    case GUMBO_TAG_SECTION: case GUMBO_TAG_SUMMARY: case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_TBODY: case GUMBO_TAG_THEAD: case GUMBO_TAG_TFOOT: case GUMBO_TAG_TD:
-    case GUMBO_TAG_TH: case GUMBO_TAG_TR: case GUMBO_TAG_UL: case GUMBO_TAG_CAPTION:
-    case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_OPTION: case GUMBO_TAG_LEGEND:
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_DIR:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_HGROUP:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_HTML:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_MENU:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_LEGEND:
       return true;
     default:
       return false;
@@ -60,10 +95,21 @@ bool IsBlockTag(GumboTag t) {
 // Paragraph-like blocks: their text is one unit whose container is the parent.
 bool IsParagraphTag(GumboTag t) {
   switch (t) {
-    case GUMBO_TAG_P: case GUMBO_TAG_PRE: case GUMBO_TAG_H1: case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
-    case GUMBO_TAG_LI: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_DD: case GUMBO_TAG_DT:
-    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_ADDRESS: case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_CAPTION:
     case GUMBO_TAG_SUMMARY:
       return true;
     default:
@@ -79,13 +125,32 @@ bool IsHeading(GumboTag t) {
 // Tags whose content is never article text.
 bool IsDroppedTag(GumboTag t) {
   switch (t) {
-    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_IFRAME: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH:
-    case GUMBO_TAG_OBJECT: case GUMBO_TAG_EMBED: case GUMBO_TAG_CANVAS: case GUMBO_TAG_BUTTON:
-    case GUMBO_TAG_SELECT: case GUMBO_TAG_OPTION: case GUMBO_TAG_INPUT: case GUMBO_TAG_TEXTAREA:
-    case GUMBO_TAG_NAV: case GUMBO_TAG_FOOTER: case GUMBO_TAG_HEAD: case GUMBO_TAG_FIGCAPTION:
-    case GUMBO_TAG_TITLE: case GUMBO_TAG_MENU: case GUMBO_TAG_LABEL:
-    case GUMBO_TAG_AUDIO: case GUMBO_TAG_VIDEO: case GUMBO_TAG_MAP: case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_MATH:
+    case GUMBO_TAG_OBJECT:
+    case GUMBO_TAG_EMBED:
+    case GUMBO_TAG_CANVAS:
+    case GUMBO_TAG_BUTTON:
+    case GUMBO_TAG_SELECT:
+    case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_INPUT:
+    case GUMBO_TAG_TEXTAREA:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_TITLE:
+    case GUMBO_TAG_MENU:
+    case GUMBO_TAG_LABEL:
+    case GUMBO_TAG_AUDIO:
+    case GUMBO_TAG_VIDEO:
+    case GUMBO_TAG_MAP:
+    case GUMBO_TAG_FIELDSET:
       return true;
     default:
       return false;
@@ -98,10 +163,10 @@ bool IsDroppedTag(GumboTag t) {
 // element ("category-kommentare", "tag-share", "elementor-widget-wrap").
 std::string FilterHint(const std::string& raw) {
   static constexpr std::string_view kSkipPrefixes[] = {
-      "category-", "tag-", "tags-", "postid-", "format-", "status-", "type-", "has-",
-      "single-format", "page-template", "wp-image-", "size-", "elementor-", "fa-", "col-",
-      "taxonomy-", "wp-block-", "is-style-", "section-", "rubrik-",
-      "ressort-", "channel-", "topic-"};
+      "category-",  "tag-",    "tags-",         "postid-",       "format-",   "status-",
+      "type-",      "has-",    "single-format", "page-template", "wp-image-", "size-",
+      "elementor-", "fa-",     "col-",          "taxonomy-",     "wp-block-", "is-style-",
+      "section-",   "rubrik-", "ressort-",      "channel-",      "topic-"};
   std::string out;
   size_t p = 0;
   while (p < raw.size()) {
@@ -124,46 +189,114 @@ std::string FilterHint(const std::string& raw) {
 // The word lists of the hints. A "word" matches anywhere in the hint (the
 // lower-cased, filtered "class id"), a "token" only as a whole run of ASCII
 // letters and digits, a "class" only as a whole space-separated class name.
-constexpr std::string_view kCommentWords[] = {
-    "comment", "disqus", "respond", "kommentar", "commentaire", "reactions", "leserbrief"};
+constexpr std::string_view kCommentWords[] = {"comment",     "disqus",    "respond",   "kommentar",
+                                              "commentaire", "reactions", "leserbrief"};
 constexpr std::string_view kCommentTokens[] = {"replies", "reply"};
 // Boilerplate whatever else the class says.
-constexpr std::string_view kHardWords[] = {
-    "cookie", "consent", "gdpr", "newsletter", "share", "sharing", "social", "related",
-    "recommend", "outbrain", "taboola", "breadcrumb", "pagination", "advert", "sponsor", "popup",
-    "modal", "sidebar", "subscribe", "signup", "paywall", "skiplink", "skip-link", "print-only",
-    "socialbar", "shariff", "addthis", "mostread", "most-read", "mostpopular", "trending",
-    "read-more", "readmore", "weitere-artikel", "teaser-list", "author-box", "authorbox",
-    "about-author", "post-navigation", "postnav", "navigation", "tagcloud", "tag-cloud", "login",
-    "sitemap", "footer", "copyright", "banner", "promo", "visually-hidden", "sr-only",
-    "screen-reader", "jp-relatedposts", "wp-caption-text", "sharedaddy", "saboxplugin",
-    "author-info", "about-the-author", "autorenbox", "author-bio", "authorbio", "embed-article",
-    "embedded-article", "rec-posts", "infobox", "reading-time", "readingtime", "lesezeit",
-    "figcaption", "imagedescription", "image-caption", "img-caption", "photo-credit",
-    "bildunterschrift", "bildnachweis", "subcaption", "wp-caption", "printlink", "print-button"};
-constexpr std::string_view kHardClasses[] = {"hidden", "d-none", "is-hidden", "invisible",
-                                             "print", "drukuj", "caption", "credit", "credits",
-                                             "legend", "copyright"};
+constexpr std::string_view kHardWords[] = {"cookie",
+                                           "consent",
+                                           "gdpr",
+                                           "newsletter",
+                                           "share",
+                                           "sharing",
+                                           "social",
+                                           "related",
+                                           "recommend",
+                                           "outbrain",
+                                           "taboola",
+                                           "breadcrumb",
+                                           "pagination",
+                                           "advert",
+                                           "sponsor",
+                                           "popup",
+                                           "modal",
+                                           "sidebar",
+                                           "subscribe",
+                                           "signup",
+                                           "paywall",
+                                           "skiplink",
+                                           "skip-link",
+                                           "print-only",
+                                           "socialbar",
+                                           "shariff",
+                                           "addthis",
+                                           "mostread",
+                                           "most-read",
+                                           "mostpopular",
+                                           "trending",
+                                           "read-more",
+                                           "readmore",
+                                           "weitere-artikel",
+                                           "teaser-list",
+                                           "author-box",
+                                           "authorbox",
+                                           "about-author",
+                                           "post-navigation",
+                                           "postnav",
+                                           "navigation",
+                                           "tagcloud",
+                                           "tag-cloud",
+                                           "login",
+                                           "sitemap",
+                                           "footer",
+                                           "copyright",
+                                           "banner",
+                                           "promo",
+                                           "visually-hidden",
+                                           "sr-only",
+                                           "screen-reader",
+                                           "jp-relatedposts",
+                                           "wp-caption-text",
+                                           "sharedaddy",
+                                           "saboxplugin",
+                                           "author-info",
+                                           "about-the-author",
+                                           "autorenbox",
+                                           "author-bio",
+                                           "authorbio",
+                                           "embed-article",
+                                           "embedded-article",
+                                           "rec-posts",
+                                           "infobox",
+                                           "reading-time",
+                                           "readingtime",
+                                           "lesezeit",
+                                           "figcaption",
+                                           "imagedescription",
+                                           "image-caption",
+                                           "img-caption",
+                                           "photo-credit",
+                                           "bildunterschrift",
+                                           "bildnachweis",
+                                           "subcaption",
+                                           "wp-caption",
+                                           "printlink",
+                                           "print-button"};
+constexpr std::string_view kHardClasses[] = {"hidden",  "d-none", "is-hidden", "invisible",
+                                             "print",   "drukuj", "caption",   "credit",
+                                             "credits", "legend", "copyright"};
 constexpr std::string_view kHardTokens[] = {
-    "widget", "ad", "ads", "nav", "navbar", "menu", "tags", "tag", "meta", "byline", "share",
-    "toolbar", "masthead", "header", "topbar", "search", "pager", "pages", "sharebar", "noprint",
-    "hide", "dateline", "categories", "category", "keywords", "rating"};
+    "widget",   "ad",         "ads",      "nav",      "navbar",   "menu",     "tags",
+    "tag",      "meta",       "byline",   "share",    "toolbar",  "masthead", "header",
+    "topbar",   "search",     "pager",    "pages",    "sharebar", "noprint",  "hide",
+    "dateline", "categories", "category", "keywords", "rating"};
 // A positive hint outweighs a boilerplate one, unless one of these is named too.
 constexpr std::string_view kHardOverPositiveWords[] = {"share", "social", "related", "cookie",
                                                        "newsletter"};
 constexpr std::string_view kLeadWords[] = {
-    "teaser-text", "teasertext", "intro", "lead", "abstract", "summary", "chapo", "standfirst",
-    "subtitle", "subline", "deck", "excerpt", "article-head", "articlehead", "vorspann",
-    "description"};
-constexpr std::string_view kNotLeadWords[] = {"list", "related", "nav", "menu", "image", "img",
-                                              "photo", "video"};
-constexpr std::string_view kPositiveWords[] = {
-    "article", "content", "main", "post", "entry", "story", "body-text", "bodytext", "text",
-    "blog", "artikel", "beitrag", "inhalt", "hentry"};
+    "teaser-text",  "teasertext",  "intro",    "lead",       "abstract", "summary",
+    "chapo",        "standfirst",  "subtitle", "subline",    "deck",     "excerpt",
+    "article-head", "articlehead", "vorspann", "description"};
+constexpr std::string_view kNotLeadWords[] = {"list",  "related", "nav",   "menu",
+                                              "image", "img",     "photo", "video"};
+constexpr std::string_view kPositiveWords[] = {"article", "content",   "main",     "post",  "entry",
+                                               "story",   "body-text", "bodytext", "text",  "blog",
+                                               "artikel", "beitrag",   "inhalt",   "hentry"};
 constexpr std::string_view kNegativeWords[] = {
-    "nav", "menu", "footer", "header", "sidebar", "comment", "share", "social", "related",
-    "cookie", "consent", "banner", "promo", "newsletter", "subscribe", "widget", "teaser",
-    "combx", "masthead", "meta", "shoutbox", "sponsor", "skyscraper", "tags", "author", "date"};
+    "nav",       "menu",       "footer", "header",  "sidebar",  "comment", "share",
+    "social",    "related",    "cookie", "consent", "banner",   "promo",   "newsletter",
+    "subscribe", "widget",     "teaser", "combx",   "masthead", "meta",    "shoutbox",
+    "sponsor",   "skyscraper", "tags",   "author",  "date"};
 constexpr std::string_view kNegativeTokens[] = {"ad", "ads", "aside"};
 
 // Which of the lists above a hint matches, as bits.
@@ -294,34 +427,105 @@ bool IsLabelLine(std::string_view text) {
   size_t b = 0;
   while (b < low.size() && low[b] == ' ') ++b;
   std::string_view l(low.data() + b, low.size() - b);
-  static constexpr std::string_view kLabels[] = {
-      "advertisement", "anzeige", "werbung", "publicidad", "publicité", "kontakt", "contact",
-      "inhaltsverzeichnis", "table of contents", "contents", "weitere informationen",
-      "more information", "explore further", "externer inhalt", "aktualisiert", "updated",
-      "veja também", "read also", "read more", "lesen sie auch", "mehr zum thema", "quellen",
-      "quellenangaben", "sources", "titelbild", "beitragsbild", "header image",
-      "featured image", "lea también", "leia também", "lire aussi", "à lire aussi",
-      "schon gelesen?", "zobacz także", "zobacz też", "czytaj także", "czytaj też",
-      "zum weiterlesen", "weiterlesen", "lust auf mehr?", "bild anzeigen", "permalink",
-      "permalien", "zusatzinformationen", "release date", "veröffentlichung", "credit",
-      "istock.com", "see also", "siehe auch", "related articles", "related posts",
-      "ähnliche artikel", "das könnte sie auch interessieren", "you may also like",
-      "also read", "más información", "ver también", "leggi anche", "vedi anche"};
+  static constexpr std::string_view kLabels[] = {"advertisement",
+                                                 "anzeige",
+                                                 "werbung",
+                                                 "publicidad",
+                                                 "publicité",
+                                                 "kontakt",
+                                                 "contact",
+                                                 "inhaltsverzeichnis",
+                                                 "table of contents",
+                                                 "contents",
+                                                 "weitere informationen",
+                                                 "more information",
+                                                 "explore further",
+                                                 "externer inhalt",
+                                                 "aktualisiert",
+                                                 "updated",
+                                                 "veja também",
+                                                 "read also",
+                                                 "read more",
+                                                 "lesen sie auch",
+                                                 "mehr zum thema",
+                                                 "quellen",
+                                                 "quellenangaben",
+                                                 "sources",
+                                                 "titelbild",
+                                                 "beitragsbild",
+                                                 "header image",
+                                                 "featured image",
+                                                 "lea también",
+                                                 "leia também",
+                                                 "lire aussi",
+                                                 "à lire aussi",
+                                                 "schon gelesen?",
+                                                 "zobacz także",
+                                                 "zobacz też",
+                                                 "czytaj także",
+                                                 "czytaj też",
+                                                 "zum weiterlesen",
+                                                 "weiterlesen",
+                                                 "lust auf mehr?",
+                                                 "bild anzeigen",
+                                                 "permalink",
+                                                 "permalien",
+                                                 "zusatzinformationen",
+                                                 "release date",
+                                                 "veröffentlichung",
+                                                 "credit",
+                                                 "istock.com",
+                                                 "see also",
+                                                 "siehe auch",
+                                                 "related articles",
+                                                 "related posts",
+                                                 "ähnliche artikel",
+                                                 "das könnte sie auch interessieren",
+                                                 "you may also like",
+                                                 "also read",
+                                                 "más información",
+                                                 "ver también",
+                                                 "leggi anche",
+                                                 "vedi anche"};
   for (std::string_view k : kLabels) {
     if (l == k) return true;
   }
-  static constexpr std::string_view kCreditStarts[] = {
-      "foto:", "fotos:", "photo:", "photos:", "bild:", "bilder:", "image:", "images:",
-      "titelbild:", "beitragsbild:", "bildquelle:", "bildnachweis:", "abbildung:", "credit:",
-      "photo credit", "aktualisiert am", "aktualisiert:", "updated on", "last updated",
-      "zuletzt aktualisiert", "quelle:", "source:", "war der artikel", "was this article",
-      "pour lire la suite", "subscribe now", "vorschau auf den nächsten", "join our newsletter",
-      "sign up for our newsletter", "melden sie sich", "abonnieren sie"};
+  static constexpr std::string_view kCreditStarts[] = {"foto:",
+                                                       "fotos:",
+                                                       "photo:",
+                                                       "photos:",
+                                                       "bild:",
+                                                       "bilder:",
+                                                       "image:",
+                                                       "images:",
+                                                       "titelbild:",
+                                                       "beitragsbild:",
+                                                       "bildquelle:",
+                                                       "bildnachweis:",
+                                                       "abbildung:",
+                                                       "credit:",
+                                                       "photo credit",
+                                                       "aktualisiert am",
+                                                       "aktualisiert:",
+                                                       "updated on",
+                                                       "last updated",
+                                                       "zuletzt aktualisiert",
+                                                       "quelle:",
+                                                       "source:",
+                                                       "war der artikel",
+                                                       "was this article",
+                                                       "pour lire la suite",
+                                                       "subscribe now",
+                                                       "vorschau auf den nächsten",
+                                                       "join our newsletter",
+                                                       "sign up for our newsletter",
+                                                       "melden sie sich",
+                                                       "abonnieren sie"};
   for (std::string_view k : kCreditStarts) {
     if (l.substr(0, k.size()) == k) return true;
   }
-  static constexpr std::string_view kCreditEnds[] = {"getty images", ", photo", " / afp",
-                                                     "/ afp", " / dpa", " / reuters", "/ap"};
+  static constexpr std::string_view kCreditEnds[] = {
+      "getty images", ", photo", " / afp", "/ afp", " / dpa", " / reuters", "/ap"};
   for (std::string_view k : kCreditEnds) {
     if (l.size() >= k.size() && l.substr(l.size() - k.size()) == k) return true;
   }
@@ -433,8 +637,8 @@ class Extractor {
 
   // The entry for an element's class and id (at least one not empty).
   const HintEntry& LookupHint(std::string_view cls, std::string_view id) {
-    const size_t key = std::hash<std::string_view>()(cls) * 1000003u ^
-                       std::hash<std::string_view>()(id);
+    const size_t key =
+        std::hash<std::string_view>()(cls) * 1000003u ^ std::hash<std::string_view>()(id);
     auto [it, fresh] = hint_cache_.try_emplace(key, static_cast<uint32_t>(hint_entries_.size()));
     if (!fresh) {
       const HintEntry& e = hint_entries_[it->second];
@@ -654,24 +858,38 @@ class Extractor {
 
   static double TagScore(GumboTag t) {
     switch (t) {
-      case GUMBO_TAG_DIV: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_MAIN: case GUMBO_TAG_SECTION:
+      case GUMBO_TAG_DIV:
+      case GUMBO_TAG_ARTICLE:
+      case GUMBO_TAG_MAIN:
+      case GUMBO_TAG_SECTION:
         return 5;
-      case GUMBO_TAG_PRE: case GUMBO_TAG_TD: case GUMBO_TAG_BLOCKQUOTE:
+      case GUMBO_TAG_PRE:
+      case GUMBO_TAG_TD:
+      case GUMBO_TAG_BLOCKQUOTE:
         return 3;
-      case GUMBO_TAG_ADDRESS: case GUMBO_TAG_OL: case GUMBO_TAG_UL: case GUMBO_TAG_DL:
-      case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_LI: case GUMBO_TAG_FORM:
+      case GUMBO_TAG_ADDRESS:
+      case GUMBO_TAG_OL:
+      case GUMBO_TAG_UL:
+      case GUMBO_TAG_DL:
+      case GUMBO_TAG_DD:
+      case GUMBO_TAG_DT:
+      case GUMBO_TAG_LI:
+      case GUMBO_TAG_FORM:
         return -3;
-      case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
-      case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_TH:
+      case GUMBO_TAG_H1:
+      case GUMBO_TAG_H2:
+      case GUMBO_TAG_H3:
+      case GUMBO_TAG_H4:
+      case GUMBO_TAG_H5:
+      case GUMBO_TAG_H6:
+      case GUMBO_TAG_TH:
         return -5;
       default:
         return 0;
     }
   }
 
-  bool Within(int32_t node, int32_t root) const {
-    return node >= root && node < dom_[root].end;
-  }
+  bool Within(int32_t node, int32_t root) const { return node >= root && node < dom_[root].end; }
 
   std::string Extract(bool use_hints) {
     Segment(use_hints);
@@ -732,14 +950,16 @@ class Extractor {
     std::string out;
     if (top >= 0) {
       // Several near-top candidates under one ancestor: that ancestor is the article.
-      std::sort(ranked.begin(), ranked.end(),
-                [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+      std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+        return a.first > b.first || (a.first == b.first && a.second < b.second);
+      });
       std::vector<int32_t> alts;
       for (size_t k = 1; k < ranked.size() && k < 6; ++k) {
         if (ranked[k].first >= top_score * 0.75) alts.push_back(ranked[k].second);
       }
       if (alts.size() >= 3) {
-        for (int32_t a = dom_[top].parent; a >= 0 && dom_[a].tag != GUMBO_TAG_BODY; a = dom_[a].parent) {
+        for (int32_t a = dom_[top].parent; a >= 0 && dom_[a].tag != GUMBO_TAG_BODY;
+             a = dom_[a].parent) {
           int contained = 0;
           for (int32_t x : alts) contained += Within(x, a);
           if (contained >= 3) {
@@ -750,7 +970,8 @@ class Extractor {
       }
       // Scores rising toward the root mean more content up there.
       double last = score.count(top) ? score[top] : 0;
-      for (int32_t p = dom_[top].parent; p >= 0 && dom_[p].tag != GUMBO_TAG_BODY; p = dom_[p].parent) {
+      for (int32_t p = dom_[top].parent; p >= 0 && dom_[p].tag != GUMBO_TAG_BODY;
+           p = dom_[p].parent) {
         auto it = score.find(p);
         if (it == score.end()) continue;
         if (it->second < last / 3) break;
@@ -840,8 +1061,7 @@ class Extractor {
   void AddCommentRanges(std::vector<std::pair<int32_t, int32_t>>* ranges) const {
     const int32_t n = static_cast<int32_t>(dom_.size());
     for (int32_t i = 0; i < n;) {
-      if (!dom_[i].is_text && (hint_flags_[i] & kCommentHint) &&
-          dom_[i].tag != GUMBO_TAG_BODY) {
+      if (!dom_[i].is_text && (hint_flags_[i] & kCommentHint) && dom_[i].tag != GUMBO_TAG_BODY) {
         bool inside = false;
         for (const auto& r : *ranges) inside |= i >= r.first && i < r.second;
         if (!inside) ranges->push_back({i, dom_[i].end});
@@ -898,9 +1118,9 @@ class Extractor {
 
   const Dom& dom_;
   const ExtractOptions& opt_;
-  std::vector<std::string> hints_;      // distinct filtered hints; hints_[0] = ""
-  std::vector<uint32_t> hint_;          // per node: index into hints_
-  std::vector<uint8_t> hint_flags_;     // per node: HintFlag bits of its hint
+  std::vector<std::string> hints_;   // distinct filtered hints; hints_[0] = ""
+  std::vector<uint32_t> hint_;       // per node: index into hints_
+  std::vector<uint8_t> hint_flags_;  // per node: HintFlag bits of its hint
   std::vector<HintEntry> hint_entries_;
   std::unordered_map<size_t, uint32_t> hint_cache_;  // hash of (class, id) -> entry
   HintEntry spare_entry_;

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdint>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <iterator>
 #include <string>
@@ -68,41 +68,153 @@ struct MonthName {
 };
 
 constexpr MonthName kMonths[] = {
-    {"january", 1}, {"february", 2}, {"march", 3}, {"april", 4}, {"may", 5}, {"june", 6},
-    {"july", 7}, {"august", 8}, {"september", 9}, {"october", 10}, {"november", 11},
-    {"december", 12}, {"jan", 1}, {"feb", 2}, {"mar", 3}, {"apr", 4}, {"jun", 6}, {"jul", 7},
-    {"aug", 8}, {"sep", 9}, {"sept", 9}, {"oct", 10}, {"nov", 11}, {"dec", 12},
+    {"january", 1},
+    {"february", 2},
+    {"march", 3},
+    {"april", 4},
+    {"may", 5},
+    {"june", 6},
+    {"july", 7},
+    {"august", 8},
+    {"september", 9},
+    {"october", 10},
+    {"november", 11},
+    {"december", 12},
+    {"jan", 1},
+    {"feb", 2},
+    {"mar", 3},
+    {"apr", 4},
+    {"jun", 6},
+    {"jul", 7},
+    {"aug", 8},
+    {"sep", 9},
+    {"sept", 9},
+    {"oct", 10},
+    {"nov", 11},
+    {"dec", 12},
     // German
-    {"januar", 1}, {"jänner", 1}, {"februar", 2}, {"märz", 3}, {"maerz", 3}, {"mär", 3},
-    {"mrz", 3}, {"mai", 5}, {"juni", 6}, {"juli", 7}, {"oktober", 10}, {"okt", 10},
-    {"dezember", 12}, {"dez", 12},
+    {"januar", 1},
+    {"jänner", 1},
+    {"februar", 2},
+    {"märz", 3},
+    {"maerz", 3},
+    {"mär", 3},
+    {"mrz", 3},
+    {"mai", 5},
+    {"juni", 6},
+    {"juli", 7},
+    {"oktober", 10},
+    {"okt", 10},
+    {"dezember", 12},
+    {"dez", 12},
     // French
-    {"janvier", 1}, {"février", 2}, {"fevrier", 2}, {"mars", 3}, {"avril", 4}, {"juin", 6},
-    {"juillet", 7}, {"août", 8}, {"aout", 8}, {"septembre", 9}, {"octobre", 10},
-    {"novembre", 11}, {"décembre", 12}, {"decembre", 12}, {"janv", 1}, {"févr", 2},
-    {"avr", 4}, {"juil", 7},
+    {"janvier", 1},
+    {"février", 2},
+    {"fevrier", 2},
+    {"mars", 3},
+    {"avril", 4},
+    {"juin", 6},
+    {"juillet", 7},
+    {"août", 8},
+    {"aout", 8},
+    {"septembre", 9},
+    {"octobre", 10},
+    {"novembre", 11},
+    {"décembre", 12},
+    {"decembre", 12},
+    {"janv", 1},
+    {"févr", 2},
+    {"avr", 4},
+    {"juil", 7},
     // Spanish, Portuguese, Italian
-    {"enero", 1}, {"febrero", 2}, {"marzo", 3}, {"abril", 4}, {"mayo", 5}, {"junio", 6},
-    {"julio", 7}, {"agosto", 8}, {"septiembre", 9}, {"setiembre", 9}, {"octubre", 10},
-    {"noviembre", 11}, {"diciembre", 12}, {"janeiro", 1}, {"fevereiro", 2}, {"março", 3},
-    {"maio", 5}, {"junho", 6}, {"julho", 7}, {"setembro", 9}, {"outubro", 10},
-    {"novembro", 11}, {"dezembro", 12}, {"gennaio", 1}, {"febbraio", 2}, {"aprile", 4},
-    {"maggio", 5}, {"giugno", 6}, {"luglio", 7}, {"settembre", 9}, {"ottobre", 10},
+    {"enero", 1},
+    {"febrero", 2},
+    {"marzo", 3},
+    {"abril", 4},
+    {"mayo", 5},
+    {"junio", 6},
+    {"julio", 7},
+    {"agosto", 8},
+    {"septiembre", 9},
+    {"setiembre", 9},
+    {"octubre", 10},
+    {"noviembre", 11},
+    {"diciembre", 12},
+    {"janeiro", 1},
+    {"fevereiro", 2},
+    {"março", 3},
+    {"maio", 5},
+    {"junho", 6},
+    {"julho", 7},
+    {"setembro", 9},
+    {"outubro", 10},
+    {"novembro", 11},
+    {"dezembro", 12},
+    {"gennaio", 1},
+    {"febbraio", 2},
+    {"aprile", 4},
+    {"maggio", 5},
+    {"giugno", 6},
+    {"luglio", 7},
+    {"settembre", 9},
+    {"ottobre", 10},
     {"dicembre", 12},
     // Dutch
-    {"januari", 1}, {"februari", 2}, {"maart", 3}, {"mei", 5}, {"augustus", 8},
+    {"januari", 1},
+    {"februari", 2},
+    {"maart", 3},
+    {"mei", 5},
+    {"augustus", 8},
     // Polish (genitive and nominative)
-    {"stycznia", 1}, {"lutego", 2}, {"marca", 3}, {"kwietnia", 4}, {"maja", 5},
-    {"czerwca", 6}, {"lipca", 7}, {"sierpnia", 8}, {"września", 9}, {"października", 10},
-    {"listopada", 11}, {"grudnia", 12}, {"styczeń", 1}, {"luty", 2}, {"marzec", 3},
-    {"kwiecień", 4}, {"maj", 5}, {"czerwiec", 6}, {"lipiec", 7}, {"sierpień", 8},
-    {"wrzesień", 9}, {"październik", 10}, {"listopad", 11}, {"grudzień", 12},
+    {"stycznia", 1},
+    {"lutego", 2},
+    {"marca", 3},
+    {"kwietnia", 4},
+    {"maja", 5},
+    {"czerwca", 6},
+    {"lipca", 7},
+    {"sierpnia", 8},
+    {"września", 9},
+    {"października", 10},
+    {"listopada", 11},
+    {"grudnia", 12},
+    {"styczeń", 1},
+    {"luty", 2},
+    {"marzec", 3},
+    {"kwiecień", 4},
+    {"maj", 5},
+    {"czerwiec", 6},
+    {"lipiec", 7},
+    {"sierpień", 8},
+    {"wrzesień", 9},
+    {"październik", 10},
+    {"listopad", 11},
+    {"grudzień", 12},
     // Russian and Ukrainian (genitive, as in "15 августа 2016")
-    {"января", 1}, {"февраля", 2}, {"марта", 3}, {"апреля", 4}, {"мая", 5}, {"июня", 6},
-    {"июля", 7}, {"августа", 8}, {"сентября", 9}, {"октября", 10}, {"ноября", 11},
-    {"декабря", 12}, {"січня", 1}, {"лютого", 2}, {"березня", 3}, {"квітня", 4},
-    {"травня", 5}, {"червня", 6}, {"липня", 7}, {"серпня", 8}, {"вересня", 9}, {"жовтня", 10},
-    {"листопада", 11}, {"грудня", 12},
+    {"января", 1},
+    {"февраля", 2},
+    {"марта", 3},
+    {"апреля", 4},
+    {"мая", 5},
+    {"июня", 6},
+    {"июля", 7},
+    {"августа", 8},
+    {"сентября", 9},
+    {"октября", 10},
+    {"ноября", 11},
+    {"декабря", 12},
+    {"січня", 1},
+    {"лютого", 2},
+    {"березня", 3},
+    {"квітня", 4},
+    {"травня", 5},
+    {"червня", 6},
+    {"липня", 7},
+    {"серпня", 8},
+    {"вересня", 9},
+    {"жовтня", 10},
+    {"листопада", 11},
+    {"грудня", 12},
 };
 
 // kMonths indexed by first byte and length, so a word is compared with the
@@ -208,8 +320,7 @@ int ReadNum(std::string_view s, size_t* p, int max_digits, int* ndigits) {
 }
 
 void SkipSpaces(std::string_view s, size_t* p) {
-  while (*p < s.size() && (s[*p] == ' ' || s[*p] == ',' || s[*p] == '\t' || s[*p] == '\n'))
-    ++*p;
+  while (*p < s.size() && (s[*p] == ' ' || s[*p] == ',' || s[*p] == '\t' || s[*p] == '\n')) ++*p;
 }
 
 std::string_view ReadWord(std::string_view s, size_t* p) {
@@ -258,8 +369,10 @@ std::string DateAt(std::string_view s, size_t start) {
         while (sep == '.' && p < s.size() && s[p] == ' ') ++p;
         int y = ReadNum(s, &p, 4, &nd3);
         if (y < 0 || (p < s.size() && IsDigit(s[p]))) return "";
-        if (nd3 == 2) y += y < 50 ? 2000 : 1900;
-        else if (nd3 != 4) return "";
+        if (nd3 == 2)
+          y += y < 50 ? 2000 : 1900;
+        else if (nd3 != 4)
+          return "";
         if (sep == '/' && m <= 12 && d <= 12 && !t_day_first) {
           // Ambiguous d/m vs m/d: slashes are American more often than not.
           std::swap(d, m);
@@ -325,8 +438,8 @@ void AppendUtf8(std::string* out, uint32_t cp) {
 std::string DecodeEntities(std::string_view s) {
   if (s.find('&') == std::string_view::npos) return std::string(s);
   static constexpr std::pair<std::string_view, uint32_t> kNamed[] = {
-      {"amp", '&'}, {"quot", '"'}, {"apos", '\''}, {"lt", '<'}, {"gt", '>'}, {"nbsp", 0xA0},
-      {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026}};
+      {"amp", '&'},   {"quot", '"'},     {"apos", '\''},    {"lt", '<'},       {"gt", '>'},
+      {"nbsp", 0xA0}, {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026}};
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
@@ -346,7 +459,9 @@ std::string DecodeEntities(std::string_view s) {
       const bool hex = ref[1] == 'x' || ref[1] == 'X';
       ok = ref.size() > (hex ? 2u : 1u);
       for (char c : ref.substr(hex ? 2 : 1)) {
-        int v = IsDigit(c) ? c - '0' : (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') ? (c | 0x20) - 'a' + 10 : -1;
+        int v = IsDigit(c)                                        ? c - '0'
+                : (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') ? (c | 0x20) - 'a' + 10
+                                                                  : -1;
         if (v < 0 || cp > 0x10FFFF) {
           ok = false;
           break;
@@ -409,9 +524,9 @@ bool IsArticleType(simdjson::dom::element obj) {
   simdjson::dom::element t;
   if (obj["@type"].get(t) != simdjson::SUCCESS) return false;
   auto check = [](std::string_view s) {
-    return s.find("Article") != std::string_view::npos || s == "BlogPosting" ||
-           s == "Report" || s == "LiveBlogPosting" || s == "Review" || s == "WebPage" ||
-           s == "ItemPage" || s == "Posting" || s == "SocialMediaPosting";
+    return s.find("Article") != std::string_view::npos || s == "BlogPosting" || s == "Report" ||
+           s == "LiveBlogPosting" || s == "Review" || s == "WebPage" || s == "ItemPage" ||
+           s == "Posting" || s == "SocialMediaPosting";
   };
   std::string_view sv;
   if (t.get_string().get(sv) == simdjson::SUCCESS) return check(sv);
@@ -482,8 +597,8 @@ void ReadJsonLd(std::string_view json, simdjson::dom::parser* parser, JsonLdMeta
           if (v.is_object() && v["name"].get(n) == simdjson::SUCCESS) m->site = JsonString(n);
         }
       }
-    } else if ((type == "Organization" || type == "NewsMediaOrganization" ||
-                type == "WebSite") && m->site.empty()) {
+    } else if ((type == "Organization" || type == "NewsMediaOrganization" || type == "WebSite") &&
+               m->site.empty()) {
       if (obj["name"].get(v) == simdjson::SUCCESS) m->site = JsonString(v);
     }
     for (auto field : obj) {
@@ -500,8 +615,8 @@ void ReadJsonLd(std::string_view json, simdjson::dom::parser* parser, JsonLdMeta
 // "<headline> | Site" -> "<headline>": the longest part around a separator.
 std::string CleanTitle(const std::string& title, const std::string& site) {
   const std::string low_site = LowerAscii(site);
-  static const char* kSeps[] = {" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " • ",
-                                " / "};
+  static const char* kSeps[] = {
+      " | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " • ", " / "};
   for (const char* sep : kSeps) {
     size_t p = title.find(sep);
     if (p == std::string::npos) continue;
@@ -532,13 +647,46 @@ std::string CleanTitle(const std::string& title, const std::string& site) {
 
 std::string CleanAuthor(std::string a) {
   a = Collapse(a);
-  static const char* kPrefixes[] = {
-      "Post author ", "Posted by ", "posted by ", "Written by ", "written by ",
-      "Veröffentlicht von ", "Eingestellt von ", "Geschrieben von ", "Publiziert von ",
-      "Verfasst von ", "Erstellt von ", "Ein Beitrag von ", "Publié par ", "Publicado por ",
-      "Escrito por ", "Autor ", "Autorin ", "Author ", "By ", "by ", "BY ", "Von ", "von ",
-      "VON ", "vom ", "Par ", "par ", "Por ", "por ", "Autor: ", "Author: ", "Autorin: ",
-      "Text: ", "Von: ", "By: ", ": ", "| ", "- ", "Text ", "Foto "};
+  static const char* kPrefixes[] = {"Post author ",
+                                    "Posted by ",
+                                    "posted by ",
+                                    "Written by ",
+                                    "written by ",
+                                    "Veröffentlicht von ",
+                                    "Eingestellt von ",
+                                    "Geschrieben von ",
+                                    "Publiziert von ",
+                                    "Verfasst von ",
+                                    "Erstellt von ",
+                                    "Ein Beitrag von ",
+                                    "Publié par ",
+                                    "Publicado por ",
+                                    "Escrito por ",
+                                    "Autor ",
+                                    "Autorin ",
+                                    "Author ",
+                                    "By ",
+                                    "by ",
+                                    "BY ",
+                                    "Von ",
+                                    "von ",
+                                    "VON ",
+                                    "vom ",
+                                    "Par ",
+                                    "par ",
+                                    "Por ",
+                                    "por ",
+                                    "Autor: ",
+                                    "Author: ",
+                                    "Autorin: ",
+                                    "Text: ",
+                                    "Von: ",
+                                    "By: ",
+                                    ": ",
+                                    "| ",
+                                    "- ",
+                                    "Text ",
+                                    "Foto "};
   for (int round = 0; round < 3; ++round) {
     for (const char* pre : kPrefixes) {
       if (a.rfind(pre, 0) == 0) {
@@ -547,8 +695,9 @@ std::string CleanAuthor(std::string a) {
       }
     }
   }
-  static const char* kNotNames[] = {"By", "by", "Von", "Posted", "Publiziert am", "Autor",
-                                    "Author", "admin", "wordpressadmin", "Redaktion:", ""};
+  static const char* kNotNames[] = {"By",    "by",     "Von",   "Posted",         "Publiziert am",
+                                    "Autor", "Author", "admin", "wordpressadmin", "Redaktion:",
+                                    ""};
   for (const char* bad : kNotNames) {
     if (a == bad) return "";
   }
@@ -609,8 +758,9 @@ std::string FindDate(std::string_view text) {
   for (size_t p = 0; p < text.size(); ++p) {
     // A candidate starts at a digit or a letter that begins a word/number.
     char c = text[p];
-    bool starts = IsDigit(c) ? (p == 0 || !IsDigit(text[p - 1])) :
-                  IsLetterByte(c) ? (p == 0 || !IsLetterByte(text[p - 1])) : false;
+    bool starts = IsDigit(c)        ? (p == 0 || !IsDigit(text[p - 1]))
+                  : IsLetterByte(c) ? (p == 0 || !IsLetterByte(text[p - 1]))
+                                    : false;
     if (!starts) continue;
     std::string d = DateAt(text, p);
     if (!d.empty()) return d;
@@ -622,8 +772,9 @@ std::vector<std::string> FindAllDates(std::string_view text, size_t limit) {
   std::vector<std::string> out;
   for (size_t p = 0; p < text.size() && out.size() < limit; ++p) {
     char c = text[p];
-    bool starts = IsDigit(c) ? (p == 0 || !IsDigit(text[p - 1])) :
-                  IsLetterByte(c) ? (p == 0 || !IsLetterByte(text[p - 1])) : false;
+    bool starts = IsDigit(c)        ? (p == 0 || !IsDigit(text[p - 1]))
+                  : IsLetterByte(c) ? (p == 0 || !IsLetterByte(text[p - 1]))
+                                    : false;
     if (!starts) continue;
     std::string d = DateAt(text, p);
     if (!d.empty()) out.push_back(d.substr(0, 10));
@@ -696,14 +847,17 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   struct DayFirstReset {
     ~DayFirstReset() { t_day_first = false; }
   } day_first_reset;
-  std::string time_pub, time_any, itemprop_date, itemprop_author, rel_author, byline,
-      class_date, abbr_date;
+  std::string time_pub, time_any, itemprop_date, itemprop_author, rel_author, byline, class_date,
+      abbr_date;
   // Keys of a publication date in script data, most specific first.
   static constexpr std::string_view kScriptDateKeys[] = {
-      "\"datePublished\"", "\"published_at\"", "\"publishedAt\"", "\"publishDate\"",
-      "\"publish_date\"", "\"date_published\"", "\"firstPublishedAt\"", "\"publishedDate\"",
-      "\"publicationDate\"", "\"createdAt\"", "\"created_at\"",
-      "&quot;datePublished&quot;", "&quot;published_at&quot;", "&quot;createdAt&quot;",
+      "\"datePublished\"",        "\"published_at\"",
+      "\"publishedAt\"",          "\"publishDate\"",
+      "\"publish_date\"",         "\"date_published\"",
+      "\"firstPublishedAt\"",     "\"publishedDate\"",
+      "\"publicationDate\"",      "\"createdAt\"",
+      "\"created_at\"",           "&quot;datePublished&quot;",
+      "&quot;published_at&quot;", "&quot;createdAt&quot;",
       "&quot;created_at&quot;"};
   constexpr size_t kMaxScriptBytes = 4 << 20;
   std::vector<std::string_view> script_texts;  // views into `dom`
@@ -715,8 +869,8 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
     const DomNode& d = dom[i];
     if (d.is_text) {
       GumboTag pt = d.parent >= 0 ? dom[d.parent].tag : GUMBO_TAG_UNKNOWN;
-      if (in_body && body_text.size() < 200000 && pt != GUMBO_TAG_SCRIPT &&
-          pt != GUMBO_TAG_STYLE && pt != GUMBO_TAG_NOSCRIPT) {
+      if (in_body && body_text.size() < 200000 && pt != GUMBO_TAG_SCRIPT && pt != GUMBO_TAG_STYLE &&
+          pt != GUMBO_TAG_NOSCRIPT) {
         body_text += dom.Text(i);
         body_text.push_back(' ');
       }
@@ -730,7 +884,7 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
         t_day_first = !out.lang.empty() &&
                       (out.lang.rfind("en", 0) != 0 ||
                        DayFirstEnglish(!dom.Attr(i, "lang").empty() ? dom.Attr(i, "lang")
-                                                                     : dom.Attr(i, "xml:lang")));
+                                                                    : dom.Attr(i, "xml:lang")));
         break;
       case GUMBO_TAG_BODY:
         in_body = true;
@@ -834,8 +988,8 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
           if (!t.empty() && t.size() < 100) byline = CleanAuthor(t);
         }
         if (class_date.empty() &&
-            HintHas(hint, {"date", "time", "publish", "posted", "datum", "meta", "byline",
-                           "info", "submitted"}) &&
+            HintHas(hint, {"date", "time", "publish", "posted", "datum", "meta", "byline", "info",
+                           "submitted"}) &&
             !HintHas(hint, {"update", "modified", "comment"})) {
           class_date = FindDate(TextOf(dom, i, 300));
         }
@@ -883,9 +1037,9 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   // Author.
   out.author = ld.author;
   if (out.author.empty()) {
-    std::string a = get({"author", "article:author", "dc.creator", "dc.creator.author",
-                         "dcterms.creator", "parsely-author", "sailthru.author", "byl",
-                         "citation_author"});
+    std::string a =
+        get({"author", "article:author", "dc.creator", "dc.creator.author", "dcterms.creator",
+             "parsely-author", "sailthru.author", "byl", "citation_author"});
     if (a.find("http") != 0 && a.find("www.") != 0) out.author = CleanAuthor(a);
   }
   if (out.author.empty()) out.author = itemprop_author;
@@ -897,12 +1051,27 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   // CMSs fill with the page's last change) after the dates the page shows.
   std::string date = ld.published;
   if (date.empty())
-    date = get({"article:published_time", "og:published_time", "article:published",
-                "datepublished", "publishdate", "publish-date", "publish_date", "pubdate",
-                "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime",
-                "date_published", "originalpublicationdate", "article.published",
-                "published_time", "release_date", "citation_publication_date", "pub_date",
-                "citation_date", "dc.date.issued", "dcterms.issued"});
+    date = get({"article:published_time",
+                "og:published_time",
+                "article:published",
+                "datepublished",
+                "publishdate",
+                "publish-date",
+                "publish_date",
+                "pubdate",
+                "sailthru.date",
+                "parsely-pub-date",
+                "cxenseparse:recs:publishtime",
+                "date_published",
+                "originalpublicationdate",
+                "article.published",
+                "published_time",
+                "release_date",
+                "citation_publication_date",
+                "pub_date",
+                "citation_date",
+                "dc.date.issued",
+                "dcterms.issued"});
   if (date.empty()) date = itemprop_date;
   if (date.empty()) date = time_pub;
   if (date.empty()) date = abbr_date;
@@ -911,8 +1080,8 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   if (date.empty()) date = class_date;
   if (date.empty()) date = time_any;
   if (date.empty())
-    date = get({"date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created",
-                "created"});
+    date =
+        get({"date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created", "created"});
   if (date.empty()) {
     std::string script_date[std::size(kScriptDateKeys)];
     for (std::string_view t : script_texts) {
@@ -930,8 +1099,8 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
     }
   }
   if (date.empty()) date = ld.modified;
-  if (date.empty()) date = get({"article:modified_time", "og:updated_time", "dateModified",
-                                "last-modified"});
+  if (date.empty())
+    date = get({"article:modified_time", "og:updated_time", "dateModified", "last-modified"});
   if (!date.empty()) out.published = FindDate(date);
   const std::string visible = Collapse(body_text);
   // The dates the page shows (its first 200), found once when first needed.
@@ -945,8 +1114,9 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   // A page that shows its update date but not its first one is dated by what it
   // shows (the page's own answer to "when is this from").
   std::string modified = ld.modified;
-  if (modified.empty()) modified = get({"article:modified_time", "og:updated_time",
-                                        "datemodified", "last-modified", "lastmod"});
+  if (modified.empty())
+    modified = get(
+        {"article:modified_time", "og:updated_time", "datemodified", "last-modified", "lastmod"});
   modified = FindDate(modified);
   if (!modified.empty() && !out.published.empty() &&
       modified.substr(0, 10) != out.published.substr(0, 10)) {
@@ -977,9 +1147,9 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   // "Published:", "Erschienen am") is the page's own answer.
   {
     static constexpr std::string_view kPubLabels[] = {
-        "veröffentlicht am", "veröffentlicht:", "erschienen am", "published:", "published on",
-        "publié le", "publicado el", "publicado em", "pubblicato il", "opublikowano",
-        "erstellt am"};
+        "veröffentlicht am", "veröffentlicht:", "erschienen am", "published:",
+        "published on",      "publié le",       "publicado el",  "publicado em",
+        "pubblicato il",     "opublikowano",    "erstellt am"};
     const std::string low = LowerAscii(visible);
     size_t best = std::string::npos;
     std::string labelled;
@@ -990,8 +1160,7 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
         at = low.find(label, at + 1);
       if (at == std::string::npos || at >= best) continue;
       size_t again = low.find(label, at + 1);
-      if (again != std::string::npos && low.find(label, again + 1) != std::string::npos)
-        continue;
+      if (again != std::string::npos && low.find(label, again + 1) != std::string::npos) continue;
       std::string_view rest = std::string_view(visible).substr(at + label.size(), 48);
       size_t q = rest.find_first_not_of(" :");
       if (q == std::string_view::npos || q > 3) continue;
@@ -1018,16 +1187,15 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
   if (!out.site.empty() && out.site[0] == '@') out.site = out.site.substr(1);
   if (!ld.site.empty() && (out.site.empty() || out.site.find('@') == 0)) out.site = ld.site;
 
-  if (out.lang.empty()) out.lang = LangCode(get({"content-language", "og:locale", "language",
-                                                 "dc.language"}));
+  if (out.lang.empty())
+    out.lang = LangCode(get({"content-language", "og:locale", "language", "dc.language"}));
   if (out.lang.empty()) out.lang = LangCode(ld.lang);
 
   if (canonical.empty()) canonical = get({"og:url"});
-  if (!canonical.empty() && canonical[0] == '/' && canonical.rfind("//", 0) != 0 &&
-      !url.empty()) {
+  if (!canonical.empty() && canonical[0] == '/' && canonical.rfind("//", 0) != 0 && !url.empty()) {
     size_t scheme = url.find("://");
-    size_t host_end = scheme == std::string_view::npos ? std::string_view::npos
-                                                       : url.find('/', scheme + 3);
+    size_t host_end =
+        scheme == std::string_view::npos ? std::string_view::npos : url.find('/', scheme + 3);
     canonical = std::string(url.substr(0, host_end)) + canonical;
   }
   if (canonical.rfind("http", 0) == 0) out.canonical = canonical;

@@ -18,8 +18,8 @@ struct PageMetadata {
   std::string author;
   std::string published;  // ISO 8601: "YYYY-MM-DD" or the date-time as found
   std::string site;
-  std::string lang;       // ISO 639-1 from the page's markup, "" when not declared
-  std::string canonical;  // absolute URL, "" when not declared
+  std::string lang;         // ISO 639-1 from the page's markup, "" when not declared
+  std::string canonical;    // absolute URL, "" when not declared
   std::string jsonld_body;  // JSON-LD articleBody as given, "" when absent
 };
 

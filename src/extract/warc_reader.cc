@@ -179,11 +179,11 @@ std::string Lower(std::string_view s) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' ||
-                        s.front() == '\n'))
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
     s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                        s.back() == '\n'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
 }
@@ -280,8 +280,8 @@ class WarcReaderImpl : public WarcReader {
           }
         }
       });
-      const std::string name = "WARC record " + std::to_string(number) +
-                               (target.empty() ? "" : " (" + target + ")");
+      const std::string name =
+          "WARC record " + std::to_string(number) + (target.empty() ? "" : " (" + target + ")");
       const size_t block_start = head_end;
       if (length < 0 || bad_length || static_cast<uint64_t>(length) > kMaxRecordBytes) {
         pos_ = block_start;
@@ -295,9 +295,8 @@ class WarcReaderImpl : public WarcReader {
         size_t have = buf_.size() - block_start;
         pos_ = block_start;
         Resync();
-        return Status::Corruption(name + ": truncated: Content-Length " +
-                                  std::to_string(length) + " but only " + std::to_string(have) +
-                                  " bytes follow");
+        return Status::Corruption(name + ": truncated: Content-Length " + std::to_string(length) +
+                                  " but only " + std::to_string(have) + " bytes follow");
       }
       // The block must be followed by CRLF CRLF and then the next record or the end.
       const size_t after = block_end;
@@ -331,13 +330,12 @@ class WarcReaderImpl : public WarcReader {
   uint64_t record_number() const override { return number_; }
 
  private:
-  static bool IsHtmlType(std::string_view ct) {
-    return ct.find("html") != std::string_view::npos;
-  }
+  static bool IsHtmlType(std::string_view ct) { return ct.find("html") != std::string_view::npos; }
 
   static bool SniffHtml(std::string_view body) {
     std::string head = Lower(body.substr(0, 1024));
-    return head.find("<html") != std::string::npos || head.find("<!doctype html") != std::string::npos ||
+    return head.find("<html") != std::string::npos ||
+           head.find("<!doctype html") != std::string::npos ||
            head.find("<head") != std::string::npos || head.find("<body") != std::string::npos;
   }
 
@@ -361,9 +359,12 @@ class WarcReaderImpl : public WarcReader {
     size_t p = eol + 1;
     std::string ctype, te, ce;
     bool headers_done = ParseHeaderLines(block, &p, [&](const std::string& n, std::string_view v) {
-      if (n == "content-type") ctype = std::string(v);
-      else if (n == "transfer-encoding") te = Lower(v);
-      else if (n == "content-encoding") ce = Lower(v);
+      if (n == "content-type")
+        ctype = std::string(v);
+      else if (n == "transfer-encoding")
+        te = Lower(v);
+      else if (n == "content-encoding")
+        ce = Lower(v);
     });
     if (!headers_done) {
       return Status::Corruption(name + ": the HTTP headers do not end (truncated response)");

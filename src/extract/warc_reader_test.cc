@@ -43,14 +43,16 @@ std::string Record(const std::string& type, const std::string& uri, const std::s
 }
 
 std::string HttpHtml(const std::string& body, const std::string& extra_headers = "") {
-  return "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n" + extra_headers +
-         "\r\n" + body;
+  return "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n" + extra_headers + "\r\n" +
+         body;
 }
 
-const char kPage1[] = "<html><body><article><p>First page: the council voted for trams, and "
-                      "the works begin next spring across the city.</p></article></body></html>";
-const char kPage2[] = "<html><body><article><p>Second page: the harbour reopens after two "
-                      "years of repairs, the port authority said.</p></article></body></html>";
+const char kPage1[] =
+    "<html><body><article><p>First page: the council voted for trams, and "
+    "the works begin next spring across the city.</p></article></body></html>";
+const char kPage2[] =
+    "<html><body><article><p>Second page: the harbour reopens after two "
+    "years of repairs, the port authority said.</p></article></body></html>";
 
 // Four records: warcinfo, an HTML response, an image response, an HTML response.
 std::vector<std::string> SampleRecords() {

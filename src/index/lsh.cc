@@ -47,7 +47,10 @@ void SetBit(std::vector<uint64_t>* bits, uint32_t id, bool on) {
     bits->resize(std::max(w + 1, bits->size() * 3 / 2), 0);
   }
   const uint64_t m = uint64_t{1} << (id & 63);
-  if (on) (*bits)[w] |= m; else (*bits)[w] &= ~m;
+  if (on)
+    (*bits)[w] |= m;
+  else
+    (*bits)[w] &= ~m;
 }
 bool GetBit(const std::vector<uint64_t>& bits, uint32_t id) {
   const size_t w = id >> 6;
@@ -111,7 +114,10 @@ void BandKeys(std::span<const uint32_t> sig, LshParams p, uint32_t* keys) {
       uint32_t buf[256];
       std::vector<uint32_t> big;
       uint32_t* dst = buf;
-      if (p.rows > 256) { big.resize(p.rows); dst = big.data(); }
+      if (p.rows > 256) {
+        big.resize(p.rows);
+        dst = big.data();
+      }
       for (int i = 0; i < p.rows; ++i) dst[i] = __builtin_bswap32(row[i]);
       h = XXH3_64bits_withSeed(dst, sizeof(uint32_t) * p.rows, kBandSeed + j);
     }
@@ -279,8 +285,6 @@ Result<LshIndex> LshIndex::Deserialize(std::string_view bytes) {
   return index;
 }
 
-
-
 // ---- CompactLshIndex ---------------------------------------------------------
 
 namespace {
@@ -291,8 +295,7 @@ inline unsigned EmptySlots(const uint32_t* s) {
   unsigned m = 0;
   for (int q = 0; q < 4; ++q) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 4 * q));
-    m |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, z))))
-         << (4 * q);
+    m |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, z)))) << (4 * q);
   }
   return m;
 }
@@ -303,8 +306,8 @@ inline unsigned MatchingSlots(const uint32_t* s, uint32_t known, uint32_t target
   unsigned m = 0;
   for (int q = 0; q < 4; ++q) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 4 * q));
-    const __m128i hit = _mm_andnot_si128(_mm_cmpeq_epi32(v, z),
-                                         _mm_cmpeq_epi32(_mm_and_si128(v, km), tv));
+    const __m128i hit =
+        _mm_andnot_si128(_mm_cmpeq_epi32(v, z), _mm_cmpeq_epi32(_mm_and_si128(v, km), tv));
     m |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(hit))) << (4 * q);
   }
   return m;
@@ -320,8 +323,8 @@ CompactLshIndex::CompactLshIndex(LshParams params, uint32_t max_ids) : params_(p
   const double per_bucket = kCompactMaxLoad * kSlots;
   const size_t final_buckets =
       std::max<size_t>(1, static_cast<size_t>(std::ceil(max_ids / per_bucket)));
-  base_buckets_ = std::max<size_t>(1, (final_buckets + (size_t{1} << max_splits_) - 1) >>
-                                          max_splits_);
+  base_buckets_ =
+      std::max<size_t>(1, (final_buckets + (size_t{1} << max_splits_) - 1) >> max_splits_);
   buckets_ = base_buckets_;
   bands_.resize(params.bands);
 }
@@ -335,9 +338,10 @@ CompactLshIndex::CompactLshIndex(LshParams params, uint32_t max_ids) : params_(p
   size_t b = static_cast<size_t>(y >> 32);
   if (splits_ > 0) b = (b << splits_) | (frac >> (32 - splits_));
   *bucket = b;
-  *fp = fp_bits_ == 0 ? 0
-                      : static_cast<uint32_t>((static_cast<uint64_t>(frac) << splits_) &
-                                              0xFFFFFFFFu) >> (32 - fp_bits_);
+  *fp = fp_bits_ == 0
+            ? 0
+            : static_cast<uint32_t>((static_cast<uint64_t>(frac) << splits_) & 0xFFFFFFFFu) >>
+                  (32 - fp_bits_);
 }
 
 void CompactLshIndex::PutOverflow(Band* b, uint32_t key, uint32_t id1) {

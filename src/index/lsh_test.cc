@@ -100,8 +100,8 @@ TEST(CompactLshIndex, ReportsEveryIdSharingABandAndFewOthers) {
   for (uint32_t id = 0; id < kIds; ++id) {
     for (int j = 0; j < p.bands; ++j) {
       // Some keys shared with an earlier id, so that queries find something.
-      keys[id][j] = (id > 0 && rng() % 50 == 0) ? keys[rng() % id][j]
-                                               : static_cast<uint32_t>(rng());
+      keys[id][j] =
+          (id > 0 && rng() % 50 == 0) ? keys[rng() % id][j] : static_cast<uint32_t>(rng());
     }
   }
   std::vector<uint32_t> want, got;

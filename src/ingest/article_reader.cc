@@ -35,13 +35,20 @@ bool KindFor(std::string_view name, InputKind* kind, size_t* ext_len) {
     InputKind kind;
   };
   static constexpr Ext kExts[] = {
-      {".txt", InputKind::kText},          {".html", InputKind::kHtml},
-      {".htm", InputKind::kHtml},          {".jsonl", InputKind::kJsonl},
-      {".ndjson", InputKind::kJsonl},      {".json", InputKind::kJsonl},
-      {".jsonl.gz", InputKind::kJsonlGz},  {".ndjson.gz", InputKind::kJsonlGz},
-      {".json.gz", InputKind::kJsonlGz},   {".jsonl.zst", InputKind::kJsonlZst},
-      {".ndjson.zst", InputKind::kJsonlZst}, {".json.zst", InputKind::kJsonlZst},
-      {".warc", InputKind::kWarc},         {".warc.gz", InputKind::kWarc},
+      {".txt", InputKind::kText},
+      {".html", InputKind::kHtml},
+      {".htm", InputKind::kHtml},
+      {".jsonl", InputKind::kJsonl},
+      {".ndjson", InputKind::kJsonl},
+      {".json", InputKind::kJsonl},
+      {".jsonl.gz", InputKind::kJsonlGz},
+      {".ndjson.gz", InputKind::kJsonlGz},
+      {".json.gz", InputKind::kJsonlGz},
+      {".jsonl.zst", InputKind::kJsonlZst},
+      {".ndjson.zst", InputKind::kJsonlZst},
+      {".json.zst", InputKind::kJsonlZst},
+      {".warc", InputKind::kWarc},
+      {".warc.gz", InputKind::kWarc},
   };
   for (const Ext& e : kExts) {
     if (EndsWith(name, e.ext)) {
@@ -155,9 +162,12 @@ void AssignIds(std::vector<Candidate>* cands) {
   }
   for (Candidate& c : *cands) {
     if (!IsWholeFile(c.file.kind)) continue;
-    if (stems[c.stem] == 1) c.file.id = c.stem;
-    else if (relatives[c.relative] == 1) c.file.id = c.relative;
-    else c.file.id = c.relative_with_ext;
+    if (stems[c.stem] == 1)
+      c.file.id = c.stem;
+    else if (relatives[c.relative] == 1)
+      c.file.id = c.relative;
+    else
+      c.file.id = c.relative_with_ext;
   }
 }
 

@@ -3,6 +3,8 @@
 // ArticleReader on real text: the seeds in demo/, JSONL in every container,
 // and every kind of bad input INTERFACE.md names.
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -17,12 +19,8 @@
 #include <thread>
 #include <vector>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
-#include "core/test_files.h"
-
 #include "core/json_writer.h"
+#include "core/test_files.h"
 #include "storyline/ingest.h"
 
 namespace storyline {
@@ -153,20 +151,22 @@ TEST(ArticleReader, ReadsTheSeedFolderWithIdsAndTitles) {
   ASSERT_EQ(run.articles.size(), 5u);
   std::vector<std::string> ids;
   for (const Article& a : run.articles) ids.push_back(a.id);
-  EXPECT_THAT(ids, ElementsAre("000_ccb038054484d1e6", "001_c28f1e39ad1e51fe",
-                               "002_fe51a37dbb415eaa", "003_fc802517088b5e08",
-                               "004_a62b8a648886d1d4"));
+  EXPECT_THAT(ids,
+              ElementsAre("000_ccb038054484d1e6", "001_c28f1e39ad1e51fe", "002_fe51a37dbb415eaa",
+                          "003_fc802517088b5e08", "004_a62b8a648886d1d4"));
   // 000 starts with a blank line: the title is the first non-empty line.
   EXPECT_EQ(run.articles[0].title,
             "North Korea Defends Cooperation with Russia, Slams South Korean President\u2019s "
             "Criticism");
   EXPECT_EQ(run.articles[2].title, "North Korea defends Russian cooperation");
-  EXPECT_EQ(run.articles[4].title, "Russia promises to \u201cexpand\u201d its ties with North Korea");
+  EXPECT_EQ(run.articles[4].title,
+            "Russia promises to \u201cexpand\u201d its ties with North Korea");
   EXPECT_THAT(run.articles[2].text, StartsWith("North Korea slammed South Korean President Yoon"));
   // 001 repeats its title as the first lines of the body: kept, for the
   // boilerplate filter to set aside with a reason.
-  EXPECT_THAT(run.articles[1].text,
-              StartsWith("North Korea Defends Relations with Russia Amidst South Korean Criticism"));
+  EXPECT_THAT(
+      run.articles[1].text,
+      StartsWith("North Korea Defends Relations with Russia Amidst South Korean Criticism"));
   for (size_t i = 0; i < run.articles.size(); ++i) {
     EXPECT_EQ(run.articles[i].seq, i);
     EXPECT_EQ(run.articles[i].origin_line, 0u);

@@ -11,7 +11,9 @@
 namespace storyline::ingest {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 void AppendCollapsed(std::string_view s, std::string* out) {
   bool pending_space = false;
@@ -244,8 +246,10 @@ RecordOutcome JsonRecordParser::ParseDocument(const char* data, size_t len, Arti
     bool b = RepairMojibake(&out->text);
     r.mojibake_repaired = a || b;
   }
-  if (!id.empty()) out->id.assign(id);
-  else out->id = ContentId(out->title, out->text);
+  if (!id.empty())
+    out->id.assign(id);
+  else
+    out->id = ContentId(out->title, out->text);
   out->url.assign(url);
   out->source.assign(source);
   out->lang.assign(lang);
@@ -262,8 +266,10 @@ RecordOutcome JsonRecordParser::ParseDocument(const char* data, size_t len, Arti
   } else {
     out->published.assign(published);
     std::optional<Timestamp> ts = ParseDateTime(published);
-    if (ts) out->published_ts = *ts;
-    else r.unparsed_date = true;
+    if (ts)
+      out->published_ts = *ts;
+    else
+      r.unparsed_date = true;
   }
   r.accepted = true;
   *failure = Failure::kNone;

@@ -18,10 +18,10 @@ namespace storyline::ingest {
 // What became of one record.
 struct RecordOutcome {
   bool accepted = false;
-  std::string reason;            // why not, when !accepted
-  bool utf8_repaired = false;    // invalid UTF-8 or a lone surrogate escape was repaired
+  std::string reason;          // why not, when !accepted
+  bool utf8_repaired = false;  // invalid UTF-8 or a lone surrogate escape was repaired
   bool mojibake_repaired = false;
-  bool unparsed_date = false;    // `published` given but not understood
+  bool unparsed_date = false;  // `published` given but not understood
 };
 
 // "h" + 16 lower-case hex digits of Hash64(title + "\n" + text, kContentSeed),

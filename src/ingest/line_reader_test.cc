@@ -1,6 +1,7 @@
 // Copyright storyline authors.
 #include "ingest/line_reader.h"
 
+#include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <fstream>
@@ -8,10 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "core/test_files.h"
-
 #include "ingest/byte_source.h"
 
 namespace storyline::ingest {

@@ -24,7 +24,7 @@ enum class InputKind { kText, kHtml, kJsonl, kJsonlGz, kJsonlZst, kWarc, kStdin,
 struct InputFile {
   std::string path;  // as given (or "-", or the stream's name)
   InputKind kind = InputKind::kJsonl;
-  std::string id;    // for whole-file inputs (.txt, .html): the article id
+  std::string id;  // for whole-file inputs (.txt, .html): the article id
   uint64_t size = 0;
   int fd = -1;       // kFd
   std::string data;  // kBuffer

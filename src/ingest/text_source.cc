@@ -48,7 +48,8 @@ class TextSource final : public RecordSource {
     if (LooksBinary(bytes.substr(0, kSniffBytes))) return "binary file (not text)";
     std::string repaired;
     Utf8Verdict v = RepairUtf8(bytes, &repaired);
-    if (v == Utf8Verdict::kUnrepairable) return "invalid UTF-8 that cannot be repaired (mostly not text)";
+    if (v == Utf8Verdict::kUnrepairable)
+      return "invalid UTF-8 that cannot be repaired (mostly not text)";
     if (v == Utf8Verdict::kRepaired) bytes = repaired;
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
 

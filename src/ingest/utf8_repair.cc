@@ -2,9 +2,9 @@
 #include "ingest/utf8_repair.h"
 
 #include <simdjson.h>
+#include <unicode/uchar.h>
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
-#include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
@@ -136,12 +136,17 @@ bool RepairMojibakeOnce(std::string* s) {
     char bytes[4];
     bytes[0] = static_cast<char>(lead);
     for (int k = 1; ok && k <= need; ++k) {
-      if (j >= n) { ok = false; break; }
+      if (j >= n) {
+        ok = false;
+        break;
+      }
       UChar32 c;
       U8_NEXT(p, j, n, c);
       int b = c < 0 ? -1 : ContinuationByte(static_cast<char32_t>(c));
-      if (b < 0) ok = false;
-      else bytes[k] = static_cast<char>(b);
+      if (b < 0)
+        ok = false;
+      else
+        bytes[k] = static_cast<char>(b);
     }
     if (ok) {
       // The bytes must make one well-formed character (no overlong form, no
@@ -186,8 +191,8 @@ bool DecodeLegacy(std::string_view in, const char* name, std::string* out) {
   out->resize(static_cast<size_t>(n16) * 3 + 1);
   int32_t n8 = 0;
   err = U_ZERO_ERROR;
-  u_strToUTF8WithSub(out->data(), static_cast<int32_t>(out->size()), &n8, u16.data(), n16,
-                     0xFFFD, nullptr, &err);
+  u_strToUTF8WithSub(out->data(), static_cast<int32_t>(out->size()), &n8, u16.data(), n16, 0xFFFD,
+                     nullptr, &err);
   if (U_FAILURE(err)) return false;
   out->resize(static_cast<size_t>(n8));
   return true;
@@ -203,10 +208,10 @@ std::string GuessLegacyCharset(std::string_view in) {
     int32_t min_confidence;
   };
   static constexpr Accepted kAccepted[] = {
-      {"windows-1251", 25}, {"KOI8-R", 25},      {"ISO-8859-5", 25}, {"ISO-8859-7", 25},
-      {"windows-1253", 25}, {"ISO-8859-6", 25},  {"windows-1256", 25}, {"ISO-8859-8", 25},
-      {"windows-1255", 25}, {"ISO-8859-9", 40},  {"windows-1254", 40}, {"Shift_JIS", 25},
-      {"EUC-JP", 25},       {"EUC-KR", 25},      {"GB18030", 25},    {"Big5", 25},
+      {"windows-1251", 25}, {"KOI8-R", 25},       {"ISO-8859-5", 25},   {"ISO-8859-7", 25},
+      {"windows-1253", 25}, {"ISO-8859-6", 25},   {"windows-1256", 25}, {"ISO-8859-8", 25},
+      {"windows-1255", 25}, {"ISO-8859-9", 40},   {"windows-1254", 40}, {"Shift_JIS", 25},
+      {"EUC-JP", 25},       {"EUC-KR", 25},       {"GB18030", 25},      {"Big5", 25},
       {"ISO-8859-2", 60},   {"windows-1250", 60},
   };
   std::string fallback = "windows-1252";
@@ -250,12 +255,17 @@ Utf8Verdict RepairUtf8(std::string_view in, std::string* out) {
   const int64_t n = static_cast<int64_t>(in.size());
   int64_t bad = 0, good_multibyte = 0;
   for (int64_t i = 0; i < n;) {
-    if (static_cast<uint8_t>(p[i]) < 0x80) { ++i; continue; }
+    if (static_cast<uint8_t>(p[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     int64_t start = i;
     UChar32 c;
     U8_NEXT(p, i, n, c);
-    if (c < 0) bad += i - start;
-    else ++good_multibyte;
+    if (c < 0)
+      bad += i - start;
+    else
+      ++good_multibyte;
   }
   // No well-formed multi-byte character at all: text in a legacy charset.
   if (good_multibyte == 0 && DecodeLegacy(in, GuessLegacyCharset(in).c_str(), out)) {
@@ -272,8 +282,10 @@ Utf8Verdict RepairUtf8(std::string_view in, std::string* out) {
     int64_t start = i;
     UChar32 c;
     U8_NEXT(p, i, n, c);
-    if (c < 0) out->append("\xEF\xBF\xBD");
-    else out->append(p + start, static_cast<size_t>(i - start));
+    if (c < 0)
+      out->append("\xEF\xBF\xBD");
+    else
+      out->append(p + start, static_cast<size_t>(i - start));
   }
   return Utf8Verdict::kRepaired;
 }

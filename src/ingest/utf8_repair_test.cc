@@ -1,6 +1,7 @@
 // Copyright storyline authors.
 #include "ingest/utf8_repair.h"
 
+#include <gtest/gtest.h>
 #include <simdjson.h>
 #include <unicode/ucnv.h>
 
@@ -9,8 +10,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/test_files.h"
 
@@ -73,7 +72,8 @@ std::string Damage(std::string_view utf8) {
 }
 
 TEST(RepairMojibake, UndoesCommonDamage) {
-  std::string s = "It\u00e2\u20ac\u2122s a caf\u00c3\u00a9 in M\u00c3\u00bcnchen \u00e2\u20ac\u201d ok";
+  std::string s =
+      "It\u00e2\u20ac\u2122s a caf\u00c3\u00a9 in M\u00c3\u00bcnchen \u00e2\u20ac\u201d ok";
   EXPECT_TRUE(RepairMojibake(&s));
   EXPECT_EQ(s, "It\u2019s a caf\u00e9 in M\u00fcnchen \u2014 ok");
 }
@@ -102,12 +102,11 @@ TEST(RepairMojibake, LeavesTheSeedsAlone) {
 TEST(RepairMojibake, LeavesLatinTextThatOnlyLooksSuspiciousAlone) {
   // A capital A-tilde or A-circumflex followed by something that is not a
   // continuation byte in disguise.
-  for (std::string s :
-       {std::string("S\u00c3O PAULO \u00c2GE"), std::string("N\u00c3O, \u00c3 vista"),
-        std::string("\u00c3\u00c3\u00c3"),
-        // Real: "Could SP\u00d6\u2019s Burgenland win..." (SemEval 1510007629).
-        std::string("SP\u00d6\u2019s win"), std::string("CAF\u00c9\u2019s menu"),
-        std::string("\u201eGR\u00dc\u201d")}) {
+  for (std::string s : {std::string("S\u00c3O PAULO \u00c2GE"),
+                        std::string("N\u00c3O, \u00c3 vista"), std::string("\u00c3\u00c3\u00c3"),
+                        // Real: "Could SP\u00d6\u2019s Burgenland win..." (SemEval 1510007629).
+                        std::string("SP\u00d6\u2019s win"), std::string("CAF\u00c9\u2019s menu"),
+                        std::string("\u201eGR\u00dc\u201d")}) {
     std::string before = s;
     EXPECT_FALSE(RepairMojibake(&s)) << before;
     EXPECT_EQ(s, before);
@@ -125,8 +124,10 @@ TEST(RepairMojibake, RestoresRealMultilingualTextDamagedOnPurpose) {
     std::string damaged = Damage(text);
     ASSERT_NE(damaged, text);
     EXPECT_TRUE(RepairMojibake(&damaged));
-    if (damaged == text) ++restored;
-    else ADD_FAILURE() << "not restored: " << text.substr(0, 120);
+    if (damaged == text)
+      ++restored;
+    else
+      ADD_FAILURE() << "not restored: " << text.substr(0, 120);
   }
   EXPECT_GT(checked, 1000);  // German, Spanish, Turkish, Polish, Chinese, Arabic, Russian...
   EXPECT_EQ(restored, checked);
@@ -134,7 +135,8 @@ TEST(RepairMojibake, RestoresRealMultilingualTextDamagedOnPurpose) {
 
 TEST(RepairUtf8, LeavesValidTextAlone) {
   std::string out = "untouched";
-  for (const std::string& text : SeedTexts()) EXPECT_EQ(RepairUtf8(text, &out), Utf8Verdict::kValid);
+  for (const std::string& text : SeedTexts())
+    EXPECT_EQ(RepairUtf8(text, &out), Utf8Verdict::kValid);
   EXPECT_EQ(out, "untouched");
 }
 

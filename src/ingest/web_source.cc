@@ -52,8 +52,10 @@ bool FromPage(ExtractedPage page, ReaderContext* ctx, Article* out) {
 void ParsePublished(ReaderContext* ctx, Article* a) {
   if (a->published.empty() || a->published_ts != kNoTime) return;
   std::optional<Timestamp> ts = ParseDateTime(a->published);
-  if (ts) a->published_ts = *ts;
-  else ++ctx->stats().unparsed_dates;
+  if (ts)
+    a->published_ts = *ts;
+  else
+    ++ctx->stats().unparsed_dates;
 }
 
 class HtmlSource final : public RecordSource {
@@ -130,8 +132,7 @@ class WarcSource final : public RecordSource {
         continue;
       }
       if (!FromPage(std::move(*page), ctx_, out)) {
-        ctx_->Reject(in_.path, record_.number, "no article text found in the page",
-                     record_.body);
+        ctx_->Reject(in_.path, record_.number, "no article text found in the page", record_.body);
         continue;
       }
       // The URL the page was fetched from names the record; the date it was

@@ -2,17 +2,16 @@
 //
 // HTML pages and WARC archives through ArticleReader (extraction itself is
 // src/extract's; these check ids, URLs, dates and rejections).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include "core/test_files.h"
-
 #include "storyline/ingest.h"
 
 namespace storyline {
@@ -46,8 +45,10 @@ WebRun Read(std::vector<std::string> inputs) {
   IngestOptions opt;
   opt.on_reject = [&run](const Rejection& r) { run.rejections.push_back(r); };
   Result<std::vector<Article>> all = ReadAllArticles(inputs, opt);
-  if (!all.ok()) run.status = all.status();
-  else run.articles = std::move(*all);
+  if (!all.ok())
+    run.status = all.status();
+  else
+    run.articles = std::move(*all);
   return run;
 }
 
@@ -57,17 +58,20 @@ std::string SeedPage(const std::string& seed_file) {
   std::string line, title, body;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
-    if (title.empty()) title = line;
-    else body += "<p>" + line + "</p>\n";
+    if (title.empty())
+      title = line;
+    else
+      body += "<p>" + line + "</p>\n";
   }
   return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + title +
-         "</title></head><body><nav><a href=\"/\">Home</a></nav><article><h1>" + title +
-         "</h1>\n" + body + "</article><footer>Copyright</footer></body></html>";
+         "</title></head><body><nav><a href=\"/\">Home</a></nav><article><h1>" + title + "</h1>\n" +
+         body + "</article><footer>Copyright</footer></body></html>";
 }
 
 std::string WarcResponse(const std::string& uri, const std::string& date, const std::string& html) {
-  std::string http = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
-                     std::to_string(html.size()) + "\r\n\r\n" + html;
+  std::string http =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
+      std::to_string(html.size()) + "\r\n\r\n" + html;
   return "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + uri + "\r\nWARC-Date: " + date +
          "\r\nWARC-Record-ID: <urn:uuid:" + std::to_string(std::hash<std::string>()(uri)) +
          ">\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: " +
@@ -100,7 +104,9 @@ TEST(WebInputs, EmptyAndBinaryPagesAreRejected) {
   REQUIRE_EXTRACT();
   std::string dir = TestDir();
   WriteFile(dir + "/empty.html", "");
-  WriteFile(dir + "/binary.htm", std::string("\x7f" "ELF\0\0\0\x01\x02", 9));
+  WriteFile(dir + "/binary.htm", std::string("\x7f"
+                                             "ELF\0\0\0\x01\x02",
+                                             9));
   WriteFile(dir + "/good.html", SeedPage("004_a62b8a648886d1d4.txt"));
   WebRun run = Read({dir});
   ASSERT_EQ(run.articles.size(), 1u);
@@ -118,7 +124,8 @@ TEST(WebInputs, WarcRecordsBecomeArticlesNamedByTheirUrl) {
   std::string warc =
       "WARC/1.0\r\nWARC-Type: warcinfo\r\nWARC-Date: 2023-09-26T00:00:00Z\r\n"
       "WARC-Record-ID: <urn:uuid:info>\r\nContent-Type: application/warc-fields\r\n"
-      "Content-Length: " + std::to_string(info.size()) + "\r\n\r\n" + info + "\r\n\r\n" +
+      "Content-Length: " +
+      std::to_string(info.size()) + "\r\n\r\n" + info + "\r\n\r\n" +
       WarcResponse("https://bnnbreaking.com/north-korea", "2023-09-25T08:15:00Z",
                    SeedPage("000_ccb038054484d1e6.txt")) +
       WarcResponse("https://www.example.org/expand-ties", "2022-08-16T10:00:00Z",

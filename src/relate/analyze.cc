@@ -58,9 +58,12 @@ bool HasDigit(std::string_view w) {
 std::string NormalizeNumber(std::string_view w) {
   std::string r;
   for (char c : w) {
-    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') r.push_back(c);
-    else if (c == ',' || c == '\'' || c == ' ') continue;
-    else return "";
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.')
+      r.push_back(c);
+    else if (c == ',' || c == '\'' || c == ' ')
+      continue;
+    else
+      return "";
   }
   size_t dot = r.find('.');
   if (dot != std::string::npos) {
@@ -75,17 +78,19 @@ std::string NormalizeNumber(std::string_view w) {
 bool IsAbbrev(std::string_view raw) {
   if (raw.find('.') != std::string_view::npos) return true;  // U.N, U.S
   if (raw.size() == 1 && std::isupper(static_cast<unsigned char>(raw[0]))) return true;
-  static const char* kAbbr[] = {"Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Gen", "Gov", "Sen",
-                                "Rep", "Lt", "Col", "Prof", "Inc", "Corp", "Co", "Ltd", "No",
-                                "vs", "Jan", "Feb", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"};
+  static const char* kAbbr[] = {"Mr",  "Mrs",  "Ms",  "Dr",   "St",  "Jr",  "Sr",
+                                "Gen", "Gov",  "Sen", "Rep",  "Lt",  "Col", "Prof",
+                                "Inc", "Corp", "Co",  "Ltd",  "No",  "vs",  "Jan",
+                                "Feb", "Aug",  "Sep", "Sept", "Oct", "Nov", "Dec"};
   for (const char* a : kAbbr)
     if (raw == a) return true;
   return false;
 }
 
-
 // Arabic letters in UTF-8 are two bytes, lead 0xD8..0xDB.
-inline uint32_t Decode2(unsigned char a, unsigned char b) { return ((a & 0x1Fu) << 6) | (b & 0x3Fu); }
+inline uint32_t Decode2(unsigned char a, unsigned char b) {
+  return ((a & 0x1Fu) << 6) | (b & 0x3Fu);
+}
 void Append2(std::string* out, uint32_t cp) {
   out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
   out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
@@ -106,10 +111,14 @@ bool NormalizeArabic(std::string_view w, std::string* out) {
       i += 2;
       arabic = true;
       if ((cp >= 0x064B && cp <= 0x0652) || cp == 0x0670 || cp == 0x0640) continue;
-      if (cp == 0x0623 || cp == 0x0625 || cp == 0x0622 || cp == 0x0671) cp = 0x0627;
-      else if (cp == 0x0649 || cp == 0x0626) cp = 0x064A;
-      else if (cp == 0x0629) cp = 0x0647;
-      else if (cp == 0x0624) cp = 0x0648;
+      if (cp == 0x0623 || cp == 0x0625 || cp == 0x0622 || cp == 0x0671)
+        cp = 0x0627;
+      else if (cp == 0x0649 || cp == 0x0626)
+        cp = 0x064A;
+      else if (cp == 0x0629)
+        cp = 0x0647;
+      else if (cp == 0x0624)
+        cp = 0x0648;
       cps.push_back(cp);
     } else {
       if (!arabic && i == 0 && c < 0x80) return false;
@@ -120,7 +129,7 @@ bool NormalizeArabic(std::string_view w, std::string* out) {
   if (!arabic) return false;
   static const std::vector<std::vector<uint32_t>> kPrefixes = {
       {0x0648, 0x0627, 0x0644}, {0x0628, 0x0627, 0x0644}, {0x0643, 0x0627, 0x0644},
-      {0x0641, 0x0627, 0x0644}, {0x0644, 0x0644}, {0x0627, 0x0644}};
+      {0x0641, 0x0627, 0x0644}, {0x0644, 0x0644},         {0x0627, 0x0644}};
   size_t skip = 0;
   for (const auto& p : kPrefixes) {
     if (cps.size() >= p.size() + 3 && std::equal(p.begin(), p.end(), cps.begin())) {
@@ -130,12 +139,13 @@ bool NormalizeArabic(std::string_view w, std::string* out) {
   }
   out->clear();
   for (size_t k = skip; k < cps.size(); ++k) {
-    if (cps[k] >= 0x110000) out->push_back(static_cast<char>(cps[k] - 0x110000));
-    else Append2(out, cps[k]);
+    if (cps[k] >= 0x110000)
+      out->push_back(static_cast<char>(cps[k] - 0x110000));
+    else
+      Append2(out, cps[k]);
   }
   return true;
 }
-
 
 // Arabic-Indic digits (٠..٩, U+0660; ۰..۹, U+06F0) with the Arabic decimal and
 // thousands separators: NFKC leaves them alone, so "٢٠٢٠" would not meet "2020".
@@ -152,11 +162,16 @@ bool ArabicIndicNumber(std::string_view w, std::string* out) {
     if ((c != 0xD9 && c != 0xDB) || i + 1 >= w.size()) return false;
     uint32_t cp = Decode2(c, static_cast<unsigned char>(w[i + 1]));
     i += 2;
-    if (cp >= 0x0660 && cp <= 0x0669) out->push_back(static_cast<char>('0' + (cp - 0x0660)));
-    else if (cp >= 0x06F0 && cp <= 0x06F9) out->push_back(static_cast<char>('0' + (cp - 0x06F0)));
-    else if (cp == 0x066B) out->push_back('.');
-    else if (cp == 0x066C) out->push_back(',');
-    else return false;
+    if (cp >= 0x0660 && cp <= 0x0669)
+      out->push_back(static_cast<char>('0' + (cp - 0x0660)));
+    else if (cp >= 0x06F0 && cp <= 0x06F9)
+      out->push_back(static_cast<char>('0' + (cp - 0x06F0)));
+    else if (cp == 0x066B)
+      out->push_back('.');
+    else if (cp == 0x066C)
+      out->push_back(',');
+    else
+      return false;
   }
   return !out->empty() && HasDigit(*out);
 }
@@ -233,12 +248,14 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
       std::string num = NormalizeNumber(digits);
       if (!num.empty() && (num.size() >= 2 || num.find('.') != std::string::npos)) {
         numbers.push_back(Hash64(num, kNumberSeed));
-        if (num.size() == 4 && (num[0] == '1' || num[0] == '2') && num.find('.') == std::string::npos) {
+        if (num.size() == 4 && (num[0] == '1' || num[0] == '2') &&
+            num.find('.') == std::string::npos) {
           int y = std::stoi(num);
           if (y >= 1900 && y <= 2099) f.years.push_back(y);
         }
       }
-    } else if (HasLetter(w) && !IsStopword(w, f.lang) && (w.size() >= 2 || static_cast<unsigned char>(w[0]) >= 0x80)) {
+    } else if (HasLetter(w) && !IsStopword(w, f.lang) &&
+               (w.size() >= 2 || static_cast<unsigned char>(w[0]) >= 0x80)) {
       // Stemming was the largest cost of the analysis (callgrind): words repeat,
       // so the stem of each (language, word) is remembered, keyed by the token hash.
       auto [it, fresh] = stem_cache.try_emplace(th, 0);
@@ -265,7 +282,10 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
         uint64_t t = TermHash(stemmer.Stem(w));
         if (!in_text) {
           ++counts[t];
-          if (head_taken < kHeadWords) { ++head[t]; ++head_taken; }
+          if (head_taken < kHeadWords) {
+            ++head[t];
+            ++head_taken;
+          }
         }
         ++lead[t];
       }
@@ -277,7 +297,10 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
       if (f.stems[i]) {
         ++lead[f.stems[i]];
         ++taken;
-        if (head_taken < kHeadWords) { ++head[f.stems[i]]; ++head_taken; }
+        if (head_taken < kHeadWords) {
+          ++head[f.stems[i]];
+          ++head_taken;
+        }
       }
     auto by_term = [](const TermCount& a, const TermCount& b) { return a.term < b.term; };
     for (const auto& [t, c] : lead) f.lead_terms.push_back({t, c});
@@ -324,8 +347,10 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
       if (!f.stems[i]) continue;
       if (f.token_spans[i].first > 20000) break;
       w = " ";
-      if (f.lang == "ar" && NormalizeArabic(words.word(i), &arabic)) w += arabic;
-      else w += words.word(i);
+      if (f.lang == "ar" && NormalizeArabic(words.word(i), &arabic))
+        w += arabic;
+      else
+        w += words.word(i);
       w += ' ';
       // step over UTF-8 characters
       starts.clear();
@@ -414,9 +439,15 @@ double SentenceSimilarity(std::string_view a, std::string_view b, const TermStat
   for (uint64_t t : tb) sb += stats.Idf(t);
   size_t i = 0, j = 0;
   while (i < ta.size() && j < tb.size()) {
-    if (ta[i] < tb[j]) ++i;
-    else if (tb[j] < ta[i]) ++j;
-    else { shared += stats.Idf(ta[i]); ++i; ++j; }
+    if (ta[i] < tb[j])
+      ++i;
+    else if (tb[j] < ta[i])
+      ++j;
+    else {
+      shared += stats.Idf(ta[i]);
+      ++i;
+      ++j;
+    }
   }
   return relate_internal::SentenceScore(shared, sa, sb);
 }

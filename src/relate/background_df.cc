@@ -16,7 +16,8 @@ __asm__(
     ".global storyline_background_df_begin\n"
     ".hidden storyline_background_df_begin\n"
     "storyline_background_df_begin:\n"
-    ".incbin \"" STORYLINE_BACKGROUND_DF "\"\n"
+    ".incbin \"" STORYLINE_BACKGROUND_DF
+    "\"\n"
     ".global storyline_background_df_end\n"
     ".hidden storyline_background_df_end\n"
     "storyline_background_df_end:\n"

@@ -29,26 +29,26 @@ using relate_internal::Mix;
 using relate_internal::SentenceScore;
 
 // Calibrated thresholds (docs/relations.md).
-constexpr uint32_t kSeedWords = 5;            // shingle length that seeds a verbatim match
-constexpr double kNearDuplicateCover = 0.8;   // both sides mostly shared verbatim
-constexpr double kNearDuplicateJaccard = 0.6; // or shingle Jaccard
+constexpr uint32_t kSeedWords = 5;             // shingle length that seeds a verbatim match
+constexpr double kNearDuplicateCover = 0.8;    // both sides mostly shared verbatim
+constexpr double kNearDuplicateJaccard = 0.6;  // or shingle Jaccard
 constexpr double kSameStory = kSameStoryThreshold;
 constexpr double kRelated = kRelatedThreshold;
-constexpr double kSameStoryNames = 0.45;     // same story: the names a story is about
+constexpr double kSameStoryNames = 0.45;  // same story: the names a story is about
 // Content words from which a text counts as long: there the topic's vocabulary
 // dominates the cosine (the calibration texts are short), so same-story needs
 // specific shared evidence too.
 constexpr uint32_t kLongText = 140;
-constexpr double kRewriteCover = 0.3;         // verbatim share of the smaller side
-constexpr double kRewriteAligned = 0.35;      // aligned sentences share of the smaller side
-constexpr double kRewriteOrder = 0.7;         // agreement of the order of aligned sentences
+constexpr double kRewriteCover = 0.3;     // verbatim share of the smaller side
+constexpr double kRewriteAligned = 0.35;  // aligned sentences share of the smaller side
+constexpr double kRewriteOrder = 0.7;     // agreement of the order of aligned sentences
 // A rewrite padded with its own material: it carries much of its source's sentences,
 // paraphrased, in the source's order, though they are a smaller share of itself.
-constexpr double kRewriteCarried = 0.4;       // aligned share of the larger-share side
-constexpr double kRewriteCarriedFloor = 0.25; // aligned share of the other side
-constexpr double kRewriteCarriedOrder = 0.9;  // near-perfect order agreement
+constexpr double kRewriteCarried = 0.4;        // aligned share of the larger-share side
+constexpr double kRewriteCarriedFloor = 0.25;  // aligned share of the other side
+constexpr double kRewriteCarriedOrder = 0.9;   // near-perfect order agreement
 constexpr size_t kRewriteCarriedSentences = 4;
-constexpr size_t kMaxPostings = 64;           // a term in more sentences says nothing
+constexpr size_t kMaxPostings = 64;  // a term in more sentences says nothing
 
 struct Match {
   uint32_t ai, ae, bi, be;  // token ranges [ai, ae) and [bi, be)
@@ -158,8 +158,8 @@ struct AlignPair {
 
 // Candidate alignments of A's sentences to B's (one to one, or one to two
 // adjacent sentences for splits and merges). `swap` reports them with sides swapped.
-void AlignCandidates(const std::vector<SentTerms>& A, const std::vector<SentTerms>& B,
-                     bool swap, double threshold, std::vector<AlignPair>* out) {
+void AlignCandidates(const std::vector<SentTerms>& A, const std::vector<SentTerms>& B, bool swap,
+                     double threshold, std::vector<AlignPair>* out) {
   std::unordered_map<uint64_t, std::vector<uint32_t>> index;
   for (uint32_t j = 0; j < B.size(); ++j)
     for (uint64_t t : B[j].terms) index[t].push_back(j);
@@ -185,7 +185,10 @@ void AlignCandidates(const std::vector<SentTerms>& A, const std::vector<SentTerm
         AlignPair p = swap ? AlignPair{j, j + 1, i, i + 1, s} : AlignPair{i, i + 1, j, j + 1, s};
         out->push_back(p);
       }
-      if (s > best) { best = s; bj = j; }
+      if (s > best) {
+        best = s;
+        bj = j;
+      }
     }
     if (best < threshold && best > threshold * 0.4) {
       // A split: A[i] said in two adjacent sentences of B.
@@ -209,8 +212,10 @@ size_t Lis(const std::vector<uint32_t>& v) {
   std::vector<uint32_t> tails;
   for (uint32_t x : v) {
     auto it = std::lower_bound(tails.begin(), tails.end(), x);
-    if (it == tails.end()) tails.push_back(x);
-    else *it = x;
+    if (it == tails.end())
+      tails.push_back(x);
+    else
+      *it = x;
   }
   return tails.size();
 }
@@ -225,12 +230,18 @@ std::string Fmt(double v) {
 
 const char* RelationName(Relation r) {
   switch (r) {
-    case Relation::kDuplicate: return "duplicate";
-    case Relation::kNearDuplicate: return "near-duplicate";
-    case Relation::kRewrite: return "rewrite";
-    case Relation::kSameStory: return "same-story";
-    case Relation::kRelated: return "related";
-    case Relation::kUnrelated: return "unrelated";
+    case Relation::kDuplicate:
+      return "duplicate";
+    case Relation::kNearDuplicate:
+      return "near-duplicate";
+    case Relation::kRewrite:
+      return "rewrite";
+    case Relation::kSameStory:
+      return "same-story";
+    case Relation::kRelated:
+      return "related";
+    case Relation::kUnrelated:
+      return "unrelated";
   }
   return "unrelated";
 }
@@ -288,13 +299,22 @@ CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
   std::sort(aligned.begin(), aligned.end(),
             [](const AlignPair& x, const AlignPair& y) { return x.a0 < y.a0; });
   size_t elig_a = 0, elig_b = 0, al_a = 0, al_b = 0;
-  for (size_t s = 0; s < sa.size(); ++s) if (sa[s].terms.size() >= 3) { ++elig_a; al_a += used_a[s]; }
-  for (size_t s = 0; s < sb.size(); ++s) if (sb[s].terms.size() >= 3) { ++elig_b; al_b += used_b[s]; }
+  for (size_t s = 0; s < sa.size(); ++s)
+    if (sa[s].terms.size() >= 3) {
+      ++elig_a;
+      al_a += used_a[s];
+    }
+  for (size_t s = 0; s < sb.size(); ++s)
+    if (sb[s].terms.size() >= 3) {
+      ++elig_b;
+      al_b += used_b[s];
+    }
   double aligned_a = elig_a ? double(al_a) / elig_a : 0;
   double aligned_b = elig_b ? double(al_b) / elig_b : 0;
   std::vector<uint32_t> border;
   for (const AlignPair& p : aligned) border.push_back(p.b0);
-  double order = border.size() >= 2 ? double(Lis(border)) / border.size() : (border.empty() ? 0 : 1);
+  double order =
+      border.size() >= 2 ? double(Lis(border)) / border.size() : (border.empty() ? 0 : 1);
 
   if (options.sentence_alignment) {
     for (const AlignPair& p : aligned) {
@@ -302,7 +322,10 @@ CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
       const SentenceSpan& a1 = a.sentences[p.a1 - 1];
       // Skip sentences the verbatim passages already show.
       uint32_t covered = 0, total = 0;
-      for (uint32_t k = a0.tok_begin; k < a1.tok_end; ++k) { ++total; covered += cov_a[k]; }
+      for (uint32_t k = a0.tok_begin; k < a1.tok_end; ++k) {
+        ++total;
+        covered += cov_a[k];
+      }
       if (total && covered * 2 >= total) continue;
       SharedPassage sp;
       sp.a_start = a0.begin;
@@ -327,11 +350,14 @@ CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
     size_t bj = 0;
     for (size_t j = 0; j < qb.size(); ++j) {
       if (qb[j].empty()) continue;
-      double o = double(relate_internal::CountShared(qa[i], qb[j])) /
-                 std::min(qa[i].size(), qb[j].size());
+      double o =
+          double(relate_internal::CountShared(qa[i], qb[j])) / std::min(qa[i].size(), qb[j].size());
       // a one-word fragment only matches the same one word
       if (std::min(qa[i].size(), qb[j].size()) < 4 && qa[i] != qb[j]) o = 0;
-      if (o > best) { best = o; bj = j; }
+      if (o > best) {
+        best = o;
+        bj = j;
+      }
     }
     if (best < 0.8) continue;
     const Quote& x = a.quotes[i];
@@ -358,12 +384,14 @@ CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
   if (na > 0 && a.content_hash == b.content_hash && na == nb) {
     r.relation = Relation::kDuplicate;
     why = "same words once normalised";
-  } else if (na > 0 && nb > 0 && (cmin >= kNearDuplicateCover || jaccard >= kNearDuplicateJaccard)) {
+  } else if (na > 0 && nb > 0 &&
+             (cmin >= kNearDuplicateCover || jaccard >= kNearDuplicateJaccard)) {
     r.relation = Relation::kNearDuplicate;
     why = "shared verbatim: " + Fmt(cont_a) + " of a, " + Fmt(cont_b) + " of b";
   } else if (na > 0 && nb > 0 && sim.score >= kRelated &&
              (cmax >= kRewriteCover ||
-              (shared_full_quotes >= 1 && (cmax >= 0.1 || amin >= 0.15) && order >= kRewriteOrder) ||
+              (shared_full_quotes >= 1 && (cmax >= 0.1 || amin >= 0.15) &&
+               order >= kRewriteOrder) ||
               (amin >= kRewriteAligned && order >= kRewriteOrder && sim.score >= kSameStory) ||
               (aligned.size() >= kRewriteCarriedSentences && amax >= kRewriteCarried &&
                amin >= kRewriteCarriedFloor && order >= kRewriteCarriedOrder &&
@@ -372,10 +400,9 @@ CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
     why = "derived: " + std::to_string(shared_full_quotes) + " shared quotes, verbatim " +
           Fmt(cmax) + ", aligned sentences " + Fmt(aligned_a) + "/" + Fmt(aligned_b) +
           " in order " + Fmt(order);
-  } else if (sim.score >= kSameStory &&
-             (std::min(a.content_words, b.content_words) < kLongText ||
-              sim.names >= kSameStoryNames || shared_full_quotes > 0 || sim.numbers >= 0.3 ||
-              amin >= 0.2 || sim.lead >= 0.6)) {
+  } else if (sim.score >= kSameStory && (std::min(a.content_words, b.content_words) < kLongText ||
+                                         sim.names >= kSameStoryNames || shared_full_quotes > 0 ||
+                                         sim.numbers >= 0.3 || amin >= 0.2 || sim.lead >= 0.6)) {
     r.relation = Relation::kSameStory;
     why = "story similarity " + Fmt(sim.score) + " >= " + Fmt(kSameStory) +
           " with specific shared evidence (names " + Fmt(sim.names) + ", numbers " +
@@ -383,7 +410,8 @@ CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
   } else if (sim.score >= kRelated) {
     r.relation = Relation::kRelated;
     why = "story similarity " + Fmt(sim.score) + " >= " + Fmt(kRelated);
-    if (sim.score >= kSameStory) why += " but no specific shared evidence (names " + Fmt(sim.names) + ")";
+    if (sim.score >= kSameStory)
+      why += " but no specific shared evidence (names " + Fmt(sim.names) + ")";
   } else {
     r.relation = Relation::kUnrelated;
     why = "story similarity " + Fmt(sim.score) + " < " + Fmt(kRelated);
@@ -440,26 +468,41 @@ CompareResult Compare(const Article& a, const Article& b, const CompareOptions& 
 std::string CompareResultToJson(const CompareResult& r) {
   JsonWriter w;
   w.BeginObject();
-  w.Key("a"); w.String(r.a);
-  w.Key("b"); w.String(r.b);
-  w.Key("relation"); w.String(r.relation_name);
-  w.Key("original"); w.StringOrNull(r.original.empty() ? "" : (r.original == "a" ? r.a : r.b));
-  w.Key("original_side"); w.StringOrNull(r.original);
+  w.Key("a");
+  w.String(r.a);
+  w.Key("b");
+  w.String(r.b);
+  w.Key("relation");
+  w.String(r.relation_name);
+  w.Key("original");
+  w.StringOrNull(r.original.empty() ? "" : (r.original == "a" ? r.a : r.b));
+  w.Key("original_side");
+  w.StringOrNull(r.original);
   w.Key("scores");
   w.BeginObject();
-  for (const auto& [k, v] : r.scores) { w.Key(k); w.Double(v); }
+  for (const auto& [k, v] : r.scores) {
+    w.Key(k);
+    w.Double(v);
+  }
   w.EndObject();
   w.Key("shared_passages");
   w.BeginArray();
   for (const SharedPassage& p : r.shared_passages) {
     w.BeginObject();
-    w.Key("a_start"); w.Int(p.a_start);
-    w.Key("a_end"); w.Int(p.a_end);
-    w.Key("b_start"); w.Int(p.b_start);
-    w.Key("b_end"); w.Int(p.b_end);
-    w.Key("text"); w.String(p.text);
-    w.Key("verbatim"); w.Bool(p.verbatim);
-    w.Key("score"); w.Double(p.score);
+    w.Key("a_start");
+    w.Int(p.a_start);
+    w.Key("a_end");
+    w.Int(p.a_end);
+    w.Key("b_start");
+    w.Int(p.b_start);
+    w.Key("b_end");
+    w.Int(p.b_end);
+    w.Key("text");
+    w.String(p.text);
+    w.Key("verbatim");
+    w.Bool(p.verbatim);
+    w.Key("score");
+    w.Double(p.score);
     w.EndObject();
   }
   w.EndArray();
@@ -467,17 +510,25 @@ std::string CompareResultToJson(const CompareResult& r) {
   w.BeginArray();
   for (const SharedQuote& q : r.quotes) {
     w.BeginObject();
-    w.Key("text"); w.String(q.text);
-    w.Key("speaker"); w.StringOrNull(q.speaker);
-    w.Key("a_start"); w.Int(q.a_begin);
-    w.Key("a_end"); w.Int(q.a_end);
-    w.Key("b_start"); w.Int(q.b_begin);
-    w.Key("b_end"); w.Int(q.b_end);
-    w.Key("overlap"); w.Double(q.overlap);
+    w.Key("text");
+    w.String(q.text);
+    w.Key("speaker");
+    w.StringOrNull(q.speaker);
+    w.Key("a_start");
+    w.Int(q.a_begin);
+    w.Key("a_end");
+    w.Int(q.a_end);
+    w.Key("b_start");
+    w.Int(q.b_begin);
+    w.Key("b_end");
+    w.Int(q.b_end);
+    w.Key("overlap");
+    w.Double(q.overlap);
     w.EndObject();
   }
   w.EndArray();
-  w.Key("reason"); w.String(r.reason);
+  w.Key("reason");
+  w.String(r.reason);
   w.EndObject();
   return w.Take();
 }
@@ -486,7 +537,11 @@ std::vector<Derivation> FindOriginals(const std::vector<const ArticleFeatures*>&
                                       const CompareOptions& options) {
   const size_t n = articles.size();
   std::vector<Derivation> out(n);
-  struct Edge { int from, to; Relation rel; double score; };  // from derives from `to`
+  struct Edge {
+    int from, to;
+    Relation rel;
+    double score;
+  };  // from derives from `to`
   std::vector<Edge> edges;
   std::vector<int> wins(n, 0);
   for (size_t i = 0; i < n; ++i)

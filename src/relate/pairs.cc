@@ -20,7 +20,10 @@ class JsonlPairReader : public PairReader {
  public:
   JsonlPairReader(std::string path, std::unique_ptr<std::istream> owned, std::istream* in,
                   std::function<void(const Reject&)> on_reject)
-      : path_(std::move(path)), owned_(std::move(owned)), in_(in), on_reject_(std::move(on_reject)) {}
+      : path_(std::move(path)),
+        owned_(std::move(owned)),
+        in_(in),
+        on_reject_(std::move(on_reject)) {}
 
   Result<bool> Next(ArticlePair* out) override {
     std::string line;
@@ -51,12 +54,18 @@ class JsonlPairReader : public PairReader {
       simdjson::ondemand::value v;
       if (field.value().get(v)) return "unparsable JSON";
       std::string* dst = nullptr;
-      if (key == "id_a") dst = &out->id_a;
-      else if (key == "id_b") dst = &out->id_b;
-      else if (key == "text_a") dst = &out->text_a;
-      else if (key == "text_b") dst = &out->text_b;
-      else if (key == "lang_a") dst = &out->lang_a;
-      else if (key == "lang_b") dst = &out->lang_b;
+      if (key == "id_a")
+        dst = &out->id_a;
+      else if (key == "id_b")
+        dst = &out->id_b;
+      else if (key == "text_a")
+        dst = &out->text_a;
+      else if (key == "text_b")
+        dst = &out->text_b;
+      else if (key == "lang_a")
+        dst = &out->lang_a;
+      else if (key == "lang_b")
+        dst = &out->lang_b;
       if (!dst) continue;
       simdjson::ondemand::json_type t;
       if (v.type().get(t)) return "unparsable JSON";
@@ -107,7 +116,8 @@ struct PairScorer::Impl {
 };
 
 PairScorer::PairScorer(int threads) : impl_(std::make_unique<Impl>()) {
-  int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int n =
+      threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   impl_->arena = std::make_unique<tbb::task_arena>(n);
 }
 

@@ -15,7 +15,8 @@ namespace {
 
 std::string TempFile(const std::string& content) {
   std::string path = (std::filesystem::temp_directory_path() /
-                      ("relate_pairs_" + std::to_string(::getpid()) + ".jsonl")).string();
+                      ("relate_pairs_" + std::to_string(::getpid()) + ".jsonl"))
+                         .string();
   std::ofstream(path) << content;
   return path;
 }
@@ -26,8 +27,9 @@ const char* kGood2 =
     R"({"id_a":7,"text_a":"Shares in Tokyo fell sharply on Monday as exporters lost ground after the yen strengthened against the dollar and investors sold technology stocks.","id_b":8,"text_b":"The football season starts in August with a match between the champions and the cup winners at the national stadium in the capital."})";
 
 TEST(PairReader, BadLinesAreReportedAndGoodOnesKept) {
-  std::string path = TempFile(std::string(kGood1) + "\nnot json at all\n" +
-                              R"({"id_a":"x","text_a":"","id_b":"y","text_b":"z"})" + "\n" + kGood2 + "\n");
+  std::string path =
+      TempFile(std::string(kGood1) + "\nnot json at all\n" +
+               R"({"id_a":"x","text_a":"","id_b":"y","text_b":"z"})" + "\n" + kGood2 + "\n");
   std::vector<PairReader::Reject> rejects;
   auto r = PairReader::Open(path, [&](const PairReader::Reject& j) { rejects.push_back(j); });
   ASSERT_TRUE(r.ok());
@@ -63,7 +65,8 @@ TEST(PairScorer, SameScoresOnOneAndTwoThreads) {
     p.text_a = std::string("Story ") + std::to_string(i) +
                ": North Korea slammed South Korean President Yoon Suk Yeol for criticising its "
                "cooperation with Moscow following leader Kim Jong Un's visit to Russia.";
-    p.text_b = i % 2 ? p.text_a : "Shares in Tokyo fell sharply on Monday as exporters lost ground.";
+    p.text_b =
+        i % 2 ? p.text_a : "Shares in Tokyo fell sharply on Monday as exporters lost ground.";
     batch.push_back(p);
   }
   PairScorer one(1), two(2);

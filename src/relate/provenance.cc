@@ -13,11 +13,43 @@
 namespace storyline {
 namespace {
 
-constexpr const char* kAgencies[] = {
-    "Reuters", "AP", "AFP", "Bloomberg", "dpa", "DPA", "Xinhua", "UPI", "PTI", "ANI", "IANS",
-    "EFE", "ANSA", "Yonhap", "Kyodo", "TASS", "Interfax", "RIA", "Anadolu", "AA", "APA",
-    "Associated Press", "Agence France-Presse", "KNA", "epd", "Europa Press", "PAP", "CTK",
-    "BNS", "Bernama", "Antara", "CNA", "WAM", "SPA", "IRNA", "KUNA", "MENA"};
+constexpr const char* kAgencies[] = {"Reuters",
+                                     "AP",
+                                     "AFP",
+                                     "Bloomberg",
+                                     "dpa",
+                                     "DPA",
+                                     "Xinhua",
+                                     "UPI",
+                                     "PTI",
+                                     "ANI",
+                                     "IANS",
+                                     "EFE",
+                                     "ANSA",
+                                     "Yonhap",
+                                     "Kyodo",
+                                     "TASS",
+                                     "Interfax",
+                                     "RIA",
+                                     "Anadolu",
+                                     "AA",
+                                     "APA",
+                                     "Associated Press",
+                                     "Agence France-Presse",
+                                     "KNA",
+                                     "epd",
+                                     "Europa Press",
+                                     "PAP",
+                                     "CTK",
+                                     "BNS",
+                                     "Bernama",
+                                     "Antara",
+                                     "CNA",
+                                     "WAM",
+                                     "SPA",
+                                     "IRNA",
+                                     "KUNA",
+                                     "MENA"};
 
 std::string_view Head(std::string_view t, size_t n) { return t.substr(0, std::min(n, t.size())); }
 std::string_view Tail(std::string_view t, size_t n) {
@@ -25,9 +57,10 @@ std::string_view Tail(std::string_view t, size_t n) {
 }
 
 bool ContainsCI(std::string_view hay, std::string_view needle) {
-  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
-                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
-                                                    std::tolower(static_cast<unsigned char>(b)); });
+  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  });
   return it != hay.end();
 }
 
@@ -74,9 +107,9 @@ ProvenanceHint ExtractProvenance(std::string_view text, std::string_view author)
   std::string_view tail = Tail(text, 1500);
   h.dateline = FindDateline(head, &h.agency);
 
-  static constexpr const char* kCredits[] = {"Reporting by", "Writing by", "Editing by",
-                                             "Additional reporting by", "Compiled by",
-                                             "Reporting and writing by"};
+  static constexpr const char* kCredits[] = {"Reporting by", "Writing by",
+                                             "Editing by",   "Additional reporting by",
+                                             "Compiled by",  "Reporting and writing by"};
   for (const char* c : kCredits)
     if (tail.find(c) != std::string_view::npos || head.find(c) != std::string_view::npos)
       h.credit = true;
@@ -101,7 +134,8 @@ ProvenanceHint ExtractProvenance(std::string_view text, std::string_view author)
     size_t e = head.find('\n', pos);
     if (e == std::string_view::npos) e = head.size();
     std::string_view line = head.substr(pos, e - pos);
-    if (line.size() > 4 && line.size() < 80 && (line.substr(0, 3) == "By " || line.substr(0, 3) == "BY ")) {
+    if (line.size() > 4 && line.size() < 80 &&
+        (line.substr(0, 3) == "By " || line.substr(0, 3) == "BY ")) {
       h.byline = std::string(line.substr(3));
       break;
     }
@@ -111,14 +145,11 @@ ProvenanceHint ExtractProvenance(std::string_view text, std::string_view author)
   if (h.byline.empty()) h.byline = std::string(author);
 
   // Attribution to another outlet: the marks of a derived article.
-  static constexpr const char* kAttrib[] = {"according to Reuters", "according to AP",
-                                            "according to AFP",    "as reported by",
-                                            "first reported by",   "originally published",
-                                            "told Reuters",        "Reuters reported",
-                                            "AFP reported",        "AP reported",
-                                            "via Reuters",         "Source:",
-                                            "report by Reuters",   "(Read Also",
-                                            "Read More:",          "Read also"};
+  static constexpr const char* kAttrib[] = {
+      "according to Reuters", "according to AP",      "according to AFP", "as reported by",
+      "first reported by",    "originally published", "told Reuters",     "Reuters reported",
+      "AFP reported",         "AP reported",          "via Reuters",      "Source:",
+      "report by Reuters",    "(Read Also",           "Read More:",       "Read also"};
   for (const char* a : kAttrib)
     if (text.size() < (1u << 22) && text.find(a) != std::string_view::npos) h.attribution = true;
 

@@ -156,7 +156,7 @@ void SentenceAround(std::string_view t, size_t qb, size_t qe, size_t* sb, size_t
     if (t[b - 1] == '\n') break;
     if (b >= 2 && (t[b - 2] == '.' || t[b - 2] == '!' || t[b - 2] == '?') && IsSpace(t[b - 1])) {
       // "U.N. General": an initialism is not a sentence end.
-      if (!(b >= 4 && t[b - 4] == '.' )) break;
+      if (!(b >= 4 && t[b - 4] == '.')) break;
     }
     --b;
   }
@@ -196,8 +196,7 @@ bool AttributionAfter(std::string_view t, size_t qe, size_t se, Attribution* out
   // Must start right after the quote (only punctuation and spaces between).
   for (size_t i = qe; i < w[0].begin; ++i) {
     unsigned char c = t[i];
-    if (!(IsSpace(c) || c == ',' || c == '"' || (c & 0x80) || c == '-' || c == ';'))
-      return false;
+    if (!(IsSpace(c) || c == ',' || c == '"' || (c & 0x80) || c == '-' || c == ';')) return false;
   }
   size_t limit = std::min<size_t>(w.size(), 8);
   for (size_t k = 0; k < limit; ++k) {
@@ -252,9 +251,9 @@ std::vector<Quote> ExtractQuotes(std::string_view text) {
   return relate_internal::ExtractQuotesWithNames(text, names, mentions);
 }
 
-std::vector<Quote> relate_internal::ExtractQuotesWithNames(std::string_view text,
-                                                           const std::vector<Name>& names,
-                                                           const std::vector<NameMention>& mentions) {
+std::vector<Quote> relate_internal::ExtractQuotesWithNames(
+    std::string_view text, const std::vector<Name>& names,
+    const std::vector<NameMention>& mentions) {
   std::vector<Quote> quotes;
   if (text.empty()) return quotes;
 
@@ -352,16 +351,18 @@ std::vector<Quote> relate_internal::ExtractQuotesWithNames(std::string_view text
         size_t vb = aw.back().begin;
         (void)vb;
         if (aw.size() >= 2)
-          first_lower = AsciiLower(
-              text.substr(aw[aw.size() - 2].begin, aw[aw.size() - 2].end - aw[aw.size() - 2].begin));
+          first_lower = AsciiLower(text.substr(aw[aw.size() - 2].begin,
+                                               aw[aw.size() - 2].end - aw[aw.size() - 2].begin));
       }
       if (named >= 0) {
         const Name& nm = names[named];
         q.speaker = nm.text;
         if (!q.fragment()) {
           last_speaker = nm.text;
-          if (nm.kind == "person") last_person = nm.text;
-          else last_thing = nm.text;
+          if (nm.kind == "person")
+            last_person = nm.text;
+          else
+            last_thing = nm.text;
         }
       } else {
         bool person = IsPersonPronoun(first_lower);
@@ -382,20 +383,21 @@ std::vector<Quote> relate_internal::ExtractQuotesWithNames(std::string_view text
               break;
             }
           }
-          if (q.speaker.empty() && !IsPronoun(first_lower) && !aw.empty() &&
-              first_lower != "the") {
+          if (q.speaker.empty() && !IsPronoun(first_lower) && !aw.empty() && first_lower != "the") {
             // The words before the verb ("Officials said" -> "Officials").
             size_t cut = aw.size();
-            while (cut > 0 && IsSpeechVerb(AsciiLower(
-                                  text.substr(aw[cut - 1].begin, aw[cut - 1].end - aw[cut - 1].begin))))
+            while (cut > 0 && IsSpeechVerb(AsciiLower(text.substr(
+                                  aw[cut - 1].begin, aw[cut - 1].end - aw[cut - 1].begin))))
               --cut;
             if (cut > 0 && cut <= 4)
               q.speaker = Trim(text.substr(aw[0].begin, aw[cut - 1].end - aw[0].begin));
           }
         }
         if (!q.speaker.empty() && !q.fragment()) {
-          if (person) last_person = q.speaker;
-          else last_thing = q.speaker;
+          if (person)
+            last_person = q.speaker;
+          else
+            last_thing = q.speaker;
         }
       }
     }

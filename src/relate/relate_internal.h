@@ -24,8 +24,8 @@ struct RawWord {
   bool upper_initial = false;  // first letter is upper or title case
   bool all_upper = false;      // two or more letters, none lower case ("KCNA", "U.N.")
   bool has_letter = false;
-  bool sentence_start = false; // first word of a sentence, paragraph or quote
-  bool break_before = false;   // punctuation (not just spaces) separates it from the previous word
+  bool sentence_start = false;  // first word of a sentence, paragraph or quote
+  bool break_before = false;    // punctuation (not just spaces) separates it from the previous word
 };
 
 // Splits `text` into RawWords. Never fails; invalid UTF-8 bytes are separators.

@@ -1,6 +1,8 @@
 // Copyright storyline authors.
 //
 // Relations on the seed articles (demo/) and on bad input.
+#include "storyline/relate.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,7 +11,6 @@
 #include <sstream>
 #include <string>
 
-#include "storyline/relate.h"
 #include "storyline/text.h"
 
 namespace storyline {
@@ -129,11 +130,15 @@ TEST(Quotes, OffsetsPointAtTheQuotedWords) {
 
 TEST(Quotes, CurlyNestedAndParagraphOpening) {
   std::string t =
-      "He said: \xE2\x80\x9C" "We will not accept \xE2\x80\x98" "any\xE2\x80\x99 terms. Never.\n"
-      "\xE2\x80\x9C" "And we will win,\xE2\x80\x9D the minister added.\n";
+      "He said: \xE2\x80\x9C"
+      "We will not accept \xE2\x80\x98"
+      "any\xE2\x80\x99 terms. Never.\n"
+      "\xE2\x80\x9C"
+      "And we will win,\xE2\x80\x9D the minister added.\n";
   std::vector<Quote> q = ExtractQuotes(t);
   ASSERT_EQ(q.size(), 1u);
-  EXPECT_THAT(q[0].text, HasSubstr("\xE2\x80\x98" "any\xE2\x80\x99 terms. Never."));
+  EXPECT_THAT(q[0].text, HasSubstr("\xE2\x80\x98"
+                                   "any\xE2\x80\x99 terms. Never."));
   EXPECT_THAT(q[0].text, HasSubstr("And we will win,"));
 }
 
@@ -184,8 +189,10 @@ TEST(Names, EventsAndErasAreNotPeople) {
   EXPECT_TRUE(seen);
   for (const Name& n : ExtractNames("Officials met at the Paris Agreement talks. "
                                     "Then John Smith spoke about the Winter Olympics."))
-    if (n.text == "John Smith") EXPECT_EQ(n.kind, "person");
-    else EXPECT_NE(n.kind, "person") << n.text;
+    if (n.text == "John Smith")
+      EXPECT_EQ(n.kind, "person");
+    else
+      EXPECT_NE(n.kind, "person") << n.text;
 }
 
 // 004 writes "During Russia-Ukraine War Russian President Putin": the war is a name,
@@ -199,7 +206,10 @@ TEST(Names, NationalityBeforeATitleIsNotPartOfTheName) {
       war = true;  // one name, however the text hyphenates it
       EXPECT_NE(n.kind, "person");
     }
-    if (n.text.find("Putin") != std::string::npos) { putin = true; EXPECT_EQ(n.kind, "person"); }
+    if (n.text.find("Putin") != std::string::npos) {
+      putin = true;
+      EXPECT_EQ(n.kind, "person");
+    }
   }
   EXPECT_TRUE(war);
   EXPECT_TRUE(putin);
@@ -330,10 +340,10 @@ TEST(TermStats, ALanguagesCommonWordsWeighNothingOnceItsDocumentsAreCounted) {
   // Arabic has no stop-word list: "في" (in) is a content word to the analysis,
   // in every text. Once 20+ Arabic documents are counted it must weigh 0 there,
   // while a word of one document keeps a high weight.
-  const char* kCities[] = {"القاهرة", "الرياض", "بيروت", "دمشق", "بغداد", "عمان",
-                           "الدوحة", "دبي", "تونس", "الجزائر", "الرباط", "طرابلس",
-                           "الخرطوم", "صنعاء", "عدن", "مسقط", "المنامة", "الكويت",
-                           "غزة", "القدس", "حلب", "الموصل", "البصرة", "جدة"};
+  const char* kCities[] = {"القاهرة", "الرياض", "بيروت", "دمشق",    "بغداد",   "عمان",
+                           "الدوحة",  "دبي",    "تونس",  "الجزائر", "الرباط",  "طرابلس",
+                           "الخرطوم", "صنعاء",  "عدن",   "مسقط",    "المنامة", "الكويت",
+                           "غزة",     "القدس",  "حلب",   "الموصل",  "البصرة",  "جدة"};
   TermStats st;
   Stemmer stem("ar");
   uint64_t fi = TermHash(std::string(stem.Stem("في")));
@@ -412,16 +422,19 @@ TEST(Analyze, HeadIsTheTitleThenTheFirstContentWords) {
 TEST(Similarity, GermanEnglishPairIsTranslatedWhenTheDictionaryIsInstalled) {
   Article de, en, other;
   de.lang = "de";
-  de.text = "Die Regierung will die Steuern für Unternehmen senken. Der Finanzminister "
-            "kündigte am Montag an, die Steuer auf Gewinne zu verringern, um die Wirtschaft "
-            "nach der Krise zu stärken.";
+  de.text =
+      "Die Regierung will die Steuern für Unternehmen senken. Der Finanzminister "
+      "kündigte am Montag an, die Steuer auf Gewinne zu verringern, um die Wirtschaft "
+      "nach der Krise zu stärken.";
   en.lang = "en";
-  en.text = "The government wants to cut taxes for companies. The finance minister "
-            "announced on Monday that the tax on profits would be reduced to strengthen the "
-            "economy after the crisis.";
+  en.text =
+      "The government wants to cut taxes for companies. The finance minister "
+      "announced on Monday that the tax on profits would be reduced to strengthen the "
+      "economy after the crisis.";
   other.lang = "en";
-  other.text = "The football club won the cup final on Saturday after a penalty shoot-out. "
-               "The coach praised the goalkeeper, who saved two penalties in front of the fans.";
+  other.text =
+      "The football club won the cup final on Saturday after a penalty shoot-out. "
+      "The coach praised the goalkeeper, who saved two penalties in front of the fans.";
   TermStats st;
   ArticleFeatures fd = AnalyzeArticle(de), fe = AnalyzeArticle(en), fo = AnalyzeArticle(other);
   SimilarityParts same = StorySimilarityParts(fd, fe, st), diff = StorySimilarityParts(fd, fo, st);
@@ -449,8 +462,10 @@ TEST(Similarity, SymmetricAndBounded) {
 TEST(Similarity, SentenceParaphraseScoresAboveUnrelatedSentence) {
   TermStats st;
   double p = SentenceSimilarity(
-      "Amrozi accused his brother, whom he called \"the witness\", of deliberately distorting his evidence.",
-      "Referring to him as only \"the witness\", Amrozi accused his brother of deliberately distorting his evidence.",
+      "Amrozi accused his brother, whom he called \"the witness\", of deliberately distorting his "
+      "evidence.",
+      "Referring to him as only \"the witness\", Amrozi accused his brother of deliberately "
+      "distorting his evidence.",
       st);
   double u = SentenceSimilarity("Amrozi accused his brother of distorting his evidence.",
                                 "Shares of the bank fell 3 percent in early trading.", st);

@@ -33,9 +33,15 @@ std::vector<std::vector<uint64_t>> QuoteTokenSets(const ArticleFeatures& f, uint
 size_t CountShared(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   size_t i = 0, j = 0, n = 0;
   while (i < a.size() && j < b.size()) {
-    if (a[i] < b[j]) ++i;
-    else if (b[j] < a[i]) ++j;
-    else { ++n; ++i; ++j; }
+    if (a[i] < b[j])
+      ++i;
+    else if (b[j] < a[i])
+      ++j;
+    else {
+      ++n;
+      ++i;
+      ++j;
+    }
   }
   return n;
 }
@@ -51,14 +57,16 @@ double QuoteOverlap(const ArticleFeatures& a, const ArticleFeatures& b) {
     if (s.empty()) continue;
     double best = 0;
     for (const auto& t : qb)
-      if (!t.empty()) best = std::max(best, double(CountShared(s, t)) / std::min(s.size(), t.size()));
+      if (!t.empty())
+        best = std::max(best, double(CountShared(s, t)) / std::min(s.size(), t.size()));
     if (best >= 0.6) shared_a += s.size();
   }
   for (const auto& s : qb) {
     if (s.empty()) continue;
     double best = 0;
     for (const auto& t : qa)
-      if (!t.empty()) best = std::max(best, double(CountShared(s, t)) / std::min(s.size(), t.size()));
+      if (!t.empty())
+        best = std::max(best, double(CountShared(s, t)) / std::min(s.size(), t.size()));
     if (best >= 0.6) shared_b += s.size();
   }
   return std::max(shared_a / wa, shared_b / wb) * std::min(1.0, std::min(shared_a, shared_b) / 8.0);
@@ -74,21 +82,36 @@ using relate_internal::CountShared;
 // (TermStats::SmoothIdf, the baseline's) instead of TermStats::Idf.
 double Cosine(const std::vector<TermCount>& at, const std::vector<TermCount>& bt,
               const TermStats& st, std::string_view lang, bool smooth = false) {
-  struct View { const std::vector<TermCount>& terms; } a{at}, b{bt};
+  struct View {
+    const std::vector<TermCount>& terms;
+  } a{at}, b{bt};
   if (a.terms.empty() || b.terms.empty()) return 0;
   // Raw term frequency: on SemEval it beats sublinear (1 + log tf) weighting.
   auto w = [&](const TermCount& t) {
     double tf = t.count;
-    return tf * (smooth ? st.SmoothIdf(t.term, lang) : st.Idf(t.term, lang)); };
+    return tf * (smooth ? st.SmoothIdf(t.term, lang) : st.Idf(t.term, lang));
+  };
   double na = 0, nb = 0, dot = 0;
   size_t i = 0, j = 0;
   std::vector<double> wa(a.terms.size()), wb(b.terms.size());
-  for (size_t k = 0; k < a.terms.size(); ++k) { wa[k] = w(a.terms[k]); na += wa[k] * wa[k]; }
-  for (size_t k = 0; k < b.terms.size(); ++k) { wb[k] = w(b.terms[k]); nb += wb[k] * wb[k]; }
+  for (size_t k = 0; k < a.terms.size(); ++k) {
+    wa[k] = w(a.terms[k]);
+    na += wa[k] * wa[k];
+  }
+  for (size_t k = 0; k < b.terms.size(); ++k) {
+    wb[k] = w(b.terms[k]);
+    nb += wb[k] * wb[k];
+  }
   while (i < a.terms.size() && j < b.terms.size()) {
-    if (a.terms[i].term < b.terms[j].term) ++i;
-    else if (b.terms[j].term < a.terms[i].term) ++j;
-    else { dot += wa[i] * wb[j]; ++i; ++j; }
+    if (a.terms[i].term < b.terms[j].term)
+      ++i;
+    else if (b.terms[j].term < a.terms[i].term)
+      ++j;
+    else {
+      dot += wa[i] * wb[j];
+      ++i;
+      ++j;
+    }
   }
   if (na <= 0 || nb <= 0) return 0;
   return std::clamp(dot / std::sqrt(na * nb), 0.0, 1.0);
@@ -105,9 +128,15 @@ double NameOverlap(const ArticleFeatures& a, const ArticleFeatures& b, const Ter
   for (uint64_t k : b.name_keys) sb += st.Idf(k);
   size_t i = 0, j = 0;
   while (i < a.name_keys.size() && j < b.name_keys.size()) {
-    if (a.name_keys[i] < b.name_keys[j]) ++i;
-    else if (b.name_keys[j] < a.name_keys[i]) ++j;
-    else { shared += st.Idf(a.name_keys[i]); ++i; ++j; }
+    if (a.name_keys[i] < b.name_keys[j])
+      ++i;
+    else if (b.name_keys[j] < a.name_keys[i])
+      ++j;
+    else {
+      shared += st.Idf(a.name_keys[i]);
+      ++i;
+      ++j;
+    }
   }
   return std::clamp(shared / std::sqrt(sa * sb), 0.0, 1.0);
 }
@@ -119,15 +148,24 @@ double NameOverlap(const ArticleFeatures& a, const ArticleFeatures& b, const Ter
 // needs no capital letters, so it works for scripts without case (Arabic).
 double RareOverlap(const ArticleFeatures& a, const ArticleFeatures& b, const TermStats& st,
                    std::string_view lang) {
-  auto weight = [&](uint64_t t) { double i = st.Idf(t, lang); return i * i; };
+  auto weight = [&](uint64_t t) {
+    double i = st.Idf(t, lang);
+    return i * i;
+  };
   double sa = 0, sb = 0, shared = 0;
   for (const TermCount& t : a.terms) sa += weight(t.term);
   for (const TermCount& t : b.terms) sb += weight(t.term);
   size_t i = 0, j = 0;
   while (i < a.terms.size() && j < b.terms.size()) {
-    if (a.terms[i].term < b.terms[j].term) ++i;
-    else if (b.terms[j].term < a.terms[i].term) ++j;
-    else { shared += weight(a.terms[i].term); ++i; ++j; }
+    if (a.terms[i].term < b.terms[j].term)
+      ++i;
+    else if (b.terms[j].term < a.terms[i].term)
+      ++j;
+    else {
+      shared += weight(a.terms[i].term);
+      ++i;
+      ++j;
+    }
   }
   // Numbers: each shared number weighs like a rare word.
   double nw = std::log(double(st.documents()) + 1.0) + 1.0;
@@ -142,7 +180,8 @@ double RareOverlap(const ArticleFeatures& a, const ArticleFeatures& b, const Ter
 double NumberOverlap(const ArticleFeatures& a, const ArticleFeatures& b) {
   if (a.numbers.empty() || b.numbers.empty()) return 0;
   double shared = static_cast<double>(CountShared(a.numbers, b.numbers));
-  return std::clamp(shared / std::sqrt(double(a.numbers.size()) * double(b.numbers.size())), 0.0, 1.0);
+  return std::clamp(shared / std::sqrt(double(a.numbers.size()) * double(b.numbers.size())), 0.0,
+                    1.0);
 }
 
 double TimeFactor(const ArticleFeatures& a, const ArticleFeatures& b) {
@@ -152,7 +191,6 @@ double TimeFactor(const ArticleFeatures& a, const ArticleFeatures& b) {
   // 3 days -> 1, ~2 months -> 0.5, never below 0.5.
   return std::max(0.5, 1.0 - 0.5 * std::log(days / 3.0) / std::log(20.0));
 }
-
 
 }  // namespace
 

@@ -270,7 +270,8 @@ void TermStats::ImportCounts(const Counts& c) {
 
 size_t TermStats::HeapBytes() const {
   size_t b = corpus_.HeapBytes() + lang_corpus_.HeapBytes();
-  for (const auto& [lang, n] : lang_docs_) b += 64 + (lang.size() > 15 ? lang.capacity() : 0);  // a node
+  for (const auto& [lang, n] : lang_docs_)
+    b += 64 + (lang.size() > 15 ? lang.capacity() : 0);  // a node
   return b;
 }
 
@@ -281,7 +282,8 @@ uint64_t TermStats::documents() const {
 size_t TermStats::background_terms() const { return background_ ? background_->t->df.size() : 0; }
 
 double TermStats::Idf(uint64_t term) const {
-  IdfCacheEntry& e = idf_cache[static_cast<size_t>((term * 0x9e3779b97f4a7c15ULL) >> 54) % kIdfCacheSlots];
+  IdfCacheEntry& e =
+      idf_cache[static_cast<size_t>((term * 0x9e3779b97f4a7c15ULL) >> 54) % kIdfCacheSlots];
   if (e.version == version_ && e.term == term) return e.idf;
   double n = static_cast<double>(documents());
   double df = 0;

@@ -30,10 +30,14 @@ std::string StripAnnotations(std::string_view s) {
   int depth = 0;
   bool slash = false;
   for (char c : s) {
-    if (c == '/') slash = !slash;
-    else if (c == '{' || c == '[' || c == '(' || c == '<') ++depth;
-    else if (c == '}' || c == ']' || c == ')' || c == '>') depth = std::max(0, depth - 1);
-    else if (depth == 0 && !slash) out.push_back(c);
+    if (c == '/')
+      slash = !slash;
+    else if (c == '{' || c == '[' || c == '(' || c == '<')
+      ++depth;
+    else if (c == '}' || c == ']' || c == ')' || c == '>')
+      depth = std::max(0, depth - 1);
+    else if (depth == 0 && !slash)
+      out.push_back(c);
   }
   return out;
 }
@@ -97,14 +101,17 @@ Translations Load(const std::string& path, std::string_view from, std::string_vi
       for (size_t j = 0; j < en.size(); ++j) {
         double add = head / (1.0 + j);
         auto it = std::find_if(v.begin(), v.end(), [&](const auto& p) { return p.first == en[j]; });
-        if (it == v.end()) v.emplace_back(en[j], add);
-        else it->second += add;
+        if (it == v.end())
+          v.emplace_back(en[j], add);
+        else
+          it->second += add;
       }
     }
   }
   t.map.reserve(scores.size());
   for (auto& [h, v] : scores) {
-    std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::stable_sort(v.begin(), v.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
     std::vector<uint64_t>& out = t.map[h];
     for (size_t i = 0; i < v.size() && i < kMaxTranslations; ++i) out.push_back(v[i].first);
   }
@@ -139,7 +146,8 @@ std::vector<TermCount> Translate(const std::vector<TermCount>& terms, const Tran
   std::vector<TermCount> v;
   v.reserve(out.size());
   for (const auto& [k, c] : out) v.push_back({k, static_cast<uint32_t>(std::lround(c))});
-  std::sort(v.begin(), v.end(), [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
+  std::sort(v.begin(), v.end(),
+            [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
   return v;
 }
 

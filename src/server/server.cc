@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <simdjson.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,7 +19,6 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
-#include <simdjson.h>
 #include <vector>
 
 #include "core/json_writer.h"
@@ -59,7 +59,7 @@ void RaiseListenBacklog(int port) {
     sockaddr_storage ss{};
     socklen_t sl = sizeof ss;
     if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &sl) != 0) continue;
-    int p = ss.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port)
+    int p = ss.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port)
             : ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port)
                                        : -1;
     if (p == port) listen(fd, SOMAXCONN);
@@ -68,9 +68,12 @@ void RaiseListenBacklog(int port) {
 
 int HttpStatusFor(const Status& s) {
   switch (s.code()) {
-    case Status::Code::kNotFound: return 404;
-    case Status::Code::kInvalidArgument: return 400;
-    default: return 500;
+    case Status::Code::kNotFound:
+      return 404;
+    case Status::Code::kInvalidArgument:
+      return 400;
+    default:
+      return 500;
   }
 }
 
@@ -98,8 +101,8 @@ bool ParseIntParam(const httplib::Request& req, const char* name, int64_t lo, in
   char* end = nullptr;
   long long x = std::strtoll(v.c_str(), &end, 10);
   if (v.empty() || *end != '\0' || x < lo || x > hi) {
-    *error = std::string("bad ") + name + ": '" + v + "' (want an integer " +
-             std::to_string(lo) + ".." + std::to_string(hi) + ")";
+    *error = std::string("bad ") + name + ": '" + v + "' (want an integer " + std::to_string(lo) +
+             ".." + std::to_string(hi) + ")";
     return false;
   }
   *out = x;
@@ -158,11 +161,16 @@ struct Server::Impl {
       if (!c.ok()) return SendError(res, 500, c.status().message());
       JsonWriter w;
       w.BeginObject();
-      w.Key("status"); w.String("ok");
-      w.Key("articles"); w.Int(c->articles);
-      w.Key("stories"); w.Int(c->stories);
-      w.Key("topics"); w.Int(c->topics);
-      w.Key("schema_version"); w.Int(c->schema_version);
+      w.Key("status");
+      w.String("ok");
+      w.Key("articles");
+      w.Int(c->articles);
+      w.Key("stories");
+      w.Int(c->stories);
+      w.Key("topics");
+      w.Int(c->topics);
+      w.Key("schema_version");
+      w.Int(c->schema_version);
       w.EndObject();
       SendJson(res, 200, w.Take());
     });
@@ -192,8 +200,10 @@ struct Server::Impl {
         out += StoryHeaderJson(page->stories[i]);
       }
       out += "],\"next\":";
-      if (page->next.empty()) out += "null";
-      else AppendJsonString(&out, page->next);
+      if (page->next.empty())
+        out += "null";
+      else
+        AppendJsonString(&out, page->next);
       out += '}';
       SendJson(res, 200, std::move(out));
     });
@@ -225,10 +235,12 @@ struct Server::Impl {
   // so the same rules apply (field names, dates, repairs, rejections).
   void PostArticles(const httplib::Request& req, httplib::Response& res) {
     if (req.body.size() > options.max_body_bytes)
-      return SendError(res, 413, "body larger than " + std::to_string(options.max_body_bytes) + " bytes");
+      return SendError(res, 413,
+                       "body larger than " + std::to_string(options.max_body_bytes) + " bytes");
     std::string_view body = req.body;
     size_t first = body.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return SendError(res, 400, "empty body: send a JSON object or JSONL");
+    if (first == std::string_view::npos)
+      return SendError(res, 400, "empty body: send a JSON object or JSONL");
     std::string jsonl;
     if (body[first] == '[') {
       simdjson::dom::parser parser;
@@ -255,7 +267,8 @@ struct Server::Impl {
         if (jsonl.back() != '\n') jsonl += '\n';
       }
     } else {
-      return SendError(res, 400, "body is not JSON: send a JSON object, an array of objects, or JSONL");
+      return SendError(res, 400,
+                       "body is not JSON: send a JSON object, an array of objects, or JSONL");
     }
 
     char path[] = "/tmp/storyline-post-XXXXXX.jsonl";
@@ -304,13 +317,24 @@ struct Server::Impl {
           auto out = ingest->Add(a);
           if (!out.ok()) return out.status();
           items.BeginObject();
-          items.Key("record"); items.Int(static_cast<int64_t>(a.origin_line));
-          items.Key("id"); items.String(a.id);
+          items.Key("record");
+          items.Int(static_cast<int64_t>(a.origin_line));
+          items.Key("id");
+          items.String(a.id);
           items.Key("outcome");
           switch (*out) {
-            case AddOutcome::kAdded: ++added; items.String("added"); break;
-            case AddOutcome::kSameId: ++same_id; items.String("same-id"); break;
-            case AddOutcome::kSameContent: ++same_content; items.String("same-content"); break;
+            case AddOutcome::kAdded:
+              ++added;
+              items.String("added");
+              break;
+            case AddOutcome::kSameId:
+              ++same_id;
+              items.String("same-id");
+              break;
+            case AddOutcome::kSameContent:
+              ++same_content;
+              items.String("same-content");
+              break;
           }
           items.EndObject();
         }
@@ -326,20 +350,29 @@ struct Server::Impl {
     if (!rejects.empty()) {
       std::string msg = "record " + std::to_string(rejects[0].line) + ": " + rejects[0].reason;
       if (rejects.size() > 1) msg += " (and " + std::to_string(rejects.size() - 1) + " more)";
-      w.Key("error"); w.String(msg);
+      w.Key("error");
+      w.String(msg);
     }
-    w.Key("accepted"); w.Int(static_cast<int64_t>(accepted));
-    w.Key("added"); w.Int(static_cast<int64_t>(added));
-    w.Key("same_id"); w.Int(static_cast<int64_t>(same_id));
-    w.Key("same_content"); w.Int(static_cast<int64_t>(same_content));
-    w.Key("rejected"); w.Int(static_cast<int64_t>(rejects.size()));
-    w.Key("articles"); w.Raw(items.str());
+    w.Key("accepted");
+    w.Int(static_cast<int64_t>(accepted));
+    w.Key("added");
+    w.Int(static_cast<int64_t>(added));
+    w.Key("same_id");
+    w.Int(static_cast<int64_t>(same_id));
+    w.Key("same_content");
+    w.Int(static_cast<int64_t>(same_content));
+    w.Key("rejected");
+    w.Int(static_cast<int64_t>(rejects.size()));
+    w.Key("articles");
+    w.Raw(items.str());
     w.Key("rejects");
     w.BeginArray();
     for (const auto& r : rejects) {
       w.BeginObject();
-      w.Key("record"); w.Int(static_cast<int64_t>(r.line));
-      w.Key("reason"); w.String(r.reason);
+      w.Key("record");
+      w.Int(static_cast<int64_t>(r.line));
+      w.Key("reason");
+      w.String(r.reason);
       w.EndObject();
     }
     w.EndArray();
@@ -371,23 +404,23 @@ struct Server::Impl {
     http.Get(R"(/.*)", [this](const auto& q, auto& r) { Static(q, r); });
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
-      std::string msg = res.status == 413 ? "request body too large"
+      std::string msg = res.status == 413   ? "request body too large"
                         : res.status == 404 ? "no route " + req.path
                         : res.status == 405 ? "method not allowed"
-                        : "error " + std::to_string(res.status);
+                                            : "error " + std::to_string(res.status);
       res.set_content(ErrorJson(msg), "application/json; charset=utf-8");
     });
-    http.set_exception_handler([](const httplib::Request&, httplib::Response& res,
-                                  std::exception_ptr ep) {
-      std::string msg = "internal error";
-      try {
-        if (ep) std::rethrow_exception(ep);
-      } catch (const std::exception& e) {
-        msg += std::string(": ") + e.what();
-      } catch (...) {
-      }
-      SendError(res, 500, msg);
-    });
+    http.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+          std::string msg = "internal error";
+          try {
+            if (ep) std::rethrow_exception(ep);
+          } catch (const std::exception& e) {
+            msg += std::string(": ") + e.what();
+          } catch (...) {
+          }
+          SendError(res, 500, msg);
+        });
     if (options.log_requests) {
       http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
         std::fprintf(stderr, "%s %s %d\n", req.method.c_str(), req.path.c_str(), res.status);

@@ -192,9 +192,8 @@ size_t MergeCount(const T* a, size_t i, size_t na, const T* b, size_t j, size_t 
     const __m256i vb4 = _mm256_permute2x128_si256(vb, vb, 1);  // halves swapped
     // Eight rotations of b's block, each from vb or vb4 directly (no chain).
     const __m256i m0 = _mm256_or_si256(_mm256_cmpeq_epi32(va, vb), _mm256_cmpeq_epi32(va, vb4));
-    const __m256i m1 =
-        _mm256_or_si256(_mm256_cmpeq_epi32(va, _mm256_permutevar8x32_epi32(vb, r1)),
-                        _mm256_cmpeq_epi32(va, _mm256_permutevar8x32_epi32(vb, r2)));
+    const __m256i m1 = _mm256_or_si256(_mm256_cmpeq_epi32(va, _mm256_permutevar8x32_epi32(vb, r1)),
+                                       _mm256_cmpeq_epi32(va, _mm256_permutevar8x32_epi32(vb, r2)));
     const __m256i m2 =
         _mm256_or_si256(_mm256_cmpeq_epi32(va, _mm256_permutevar8x32_epi32(vb, r3)),
                         _mm256_cmpeq_epi32(va, _mm256_permutevar8x32_epi32(vb4, r1)));

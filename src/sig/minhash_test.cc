@@ -141,7 +141,8 @@ TEST(CompareSets, ThirtyTwoBitSetsCountAsTheMerge) {
     std::vector<uint32_t> a(sa.begin(), sa.end()), b(sb.begin(), sb.end());
     std::vector<uint64_t> a64(a.begin(), a.end()), b64(b.begin(), b.end());
     const SetOverlap x = CompareSets(std::span<const uint32_t>(a), std::span<const uint32_t>(b));
-    const SetOverlap y = CompareSets(std::span<const uint64_t>(a64), std::span<const uint64_t>(b64));
+    const SetOverlap y =
+        CompareSets(std::span<const uint64_t>(a64), std::span<const uint64_t>(b64));
     ASSERT_EQ(x.intersection, y.intersection) << trial;
     ASSERT_EQ(sig_internal::CommonSse2(a.data(), a.size(), b.data(), b.size()), y.intersection)
         << trial;
@@ -182,7 +183,8 @@ TEST(MinHash, GoldenSignatureOfSeedText) {
   EXPECT_EQ(sig[1], 162420123u);
   EXPECT_EQ(sig[2], 3398102399u);
   EXPECT_EQ(sig[3], 1747838721u);
-  EXPECT_EQ(Hash64(std::string_view(reinterpret_cast<const char*>(sig.data()), 512), 0), 14863851177901252289ULL);
+  EXPECT_EQ(Hash64(std::string_view(reinterpret_cast<const char*>(sig.data()), 512), 0),
+            14863851177901252289ULL);
 }
 
 TEST(MinHash, EmptyInputGivesEmptySignature) {
@@ -243,7 +245,8 @@ TEST(MinHash, EstimatesJaccardOfRealPairsWithinTolerance) {
     auto b = a;
     const double rate = 0.01 * (i % 30);
     for (auto& w : b) {
-      if (std::uniform_real_distribution<double>(0, 1)(rng) < rate) w = "edit" + std::to_string(rng() % 100000);
+      if (std::uniform_real_distribution<double>(0, 1)(rng) < rate)
+        w = "edit" + std::to_string(rng() % 100000);
     }
     for (const auto* other : {&b, &a}) {
       auto sb = other == &a ? SplitLower(texts[(i + 1) % texts.size()]) : *other;

@@ -1,9 +1,9 @@
 #include "store/evidence.h"
 
-#include "store/story_backend.h"
-
 #include <map>
 #include <utility>
+
+#include "store/story_backend.h"
 
 #if STORYLINE_STORE_ENGINE
 #include "core/json_writer.h"

@@ -6,8 +6,8 @@ bool Stmt::Step(Status* status) {
   int rc = sqlite3_step(s_);
   if (rc == SQLITE_ROW) return true;
   if (rc != SQLITE_DONE) {
-    *status = Status::IoError(std::string("sqlite: ") + sqlite3_errmsg(db_) + " in: " +
-                              sqlite3_sql(s_));
+    *status =
+        Status::IoError(std::string("sqlite: ") + sqlite3_errmsg(db_) + " in: " + sqlite3_sql(s_));
   }
   return false;
 }
@@ -20,8 +20,7 @@ Status Stmt::Run() {
   return st;
 }
 
-Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool read_only,
-                                     int busy_timeout_ms) {
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool read_only, int busy_timeout_ms) {
   sqlite3* db = nullptr;
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;  // one connection per thread

@@ -25,10 +25,22 @@ class Stmt {
   Stmt& operator=(const Stmt&) = delete;
 
   // Binding is 1-based, as in SQLite.
-  Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
-  Stmt& Bind(int i, int v) { sqlite3_bind_int64(s_, i, v); return *this; }
-  Stmt& Bind(int i, uint64_t v) { sqlite3_bind_int64(s_, i, static_cast<int64_t>(v)); return *this; }
-  Stmt& Bind(int i, double v) { sqlite3_bind_double(s_, i, v); return *this; }
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, int v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, uint64_t v) {
+    sqlite3_bind_int64(s_, i, static_cast<int64_t>(v));
+    return *this;
+  }
+  Stmt& Bind(int i, double v) {
+    sqlite3_bind_double(s_, i, v);
+    return *this;
+  }
   Stmt& Bind(int i, std::string_view v) {
     sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -39,18 +51,22 @@ class Stmt {
     sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
-  Stmt& BindNull(int i) { sqlite3_bind_null(s_, i); return *this; }
-  // NULL when the timestamp is unknown.
-  Stmt& BindTime(int i, int64_t t, int64_t none) {
-    return t == none ? BindNull(i) : Bind(i, t);
+  Stmt& BindNull(int i) {
+    sqlite3_bind_null(s_, i);
+    return *this;
   }
+  // NULL when the timestamp is unknown.
+  Stmt& BindTime(int i, int64_t t, int64_t none) { return t == none ? BindNull(i) : Bind(i, t); }
   Stmt& BindTextOrNull(int i, std::string_view v) { return v.empty() ? BindNull(i) : Bind(i, v); }
 
   // Steps once: true with a row, false when done. Errors set *status.
   bool Step(Status* status);
   // Runs to completion (for writes) and resets.
   Status Run();
-  void Reset() { sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
+  void Reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
 
   int64_t Int(int c) const { return sqlite3_column_int64(s_, c); }
   double Double(int c) const { return sqlite3_column_double(s_, c); }

@@ -110,18 +110,31 @@ std::vector<std::string> ParseStringArray(std::string_view s) {
   std::vector<std::string> out;
   size_t i = 0;
   while (i < s.size()) {
-    if (s[i] != '"') { ++i; continue; }
+    if (s[i] != '"') {
+      ++i;
+      continue;
+    }
     std::string cur;
     ++i;
     while (i < s.size() && s[i] != '"') {
       if (s[i] == '\\' && i + 1 < s.size()) {
         char c = s[++i];
         switch (c) {
-          case 'n': cur += '\n'; break;
-          case 't': cur += '\t'; break;
-          case 'r': cur += '\r'; break;
-          case 'b': cur += '\b'; break;
-          case 'f': cur += '\f'; break;
+          case 'n':
+            cur += '\n';
+            break;
+          case 't':
+            cur += '\t';
+            break;
+          case 'r':
+            cur += '\r';
+            break;
+          case 'b':
+            cur += '\b';
+            break;
+          case 'f':
+            cur += '\f';
+            break;
           case 'u': {
             if (i + 4 < s.size()) {
               unsigned cp = std::stoul(std::string(s.substr(i + 1, 4)), nullptr, 16);
@@ -132,14 +145,26 @@ std::vector<std::string> ParseStringArray(std::string_view s) {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 i += 6;
               }
-              if (cp < 0x80) cur += static_cast<char>(cp);
-              else if (cp < 0x800) { cur += static_cast<char>(0xC0 | (cp >> 6)); cur += static_cast<char>(0x80 | (cp & 0x3F)); }
-              else if (cp < 0x10000) { cur += static_cast<char>(0xE0 | (cp >> 12)); cur += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); cur += static_cast<char>(0x80 | (cp & 0x3F)); }
-              else { cur += static_cast<char>(0xF0 | (cp >> 18)); cur += static_cast<char>(0x80 | ((cp >> 12) & 0x3F)); cur += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); cur += static_cast<char>(0x80 | (cp & 0x3F)); }
+              if (cp < 0x80)
+                cur += static_cast<char>(cp);
+              else if (cp < 0x800) {
+                cur += static_cast<char>(0xC0 | (cp >> 6));
+                cur += static_cast<char>(0x80 | (cp & 0x3F));
+              } else if (cp < 0x10000) {
+                cur += static_cast<char>(0xE0 | (cp >> 12));
+                cur += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+                cur += static_cast<char>(0x80 | (cp & 0x3F));
+              } else {
+                cur += static_cast<char>(0xF0 | (cp >> 18));
+                cur += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+                cur += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+                cur += static_cast<char>(0x80 | (cp & 0x3F));
+              }
             }
             break;
           }
-          default: cur += c;
+          default:
+            cur += c;
         }
         ++i;
       } else {
@@ -161,8 +186,10 @@ std::string StringArrayJson(const std::vector<std::string>& v) {
 }
 
 void TimeOrNull(JsonWriter* w, Timestamp t) {
-  if (t == kNoTime) w->Null();
-  else w->String(FormatTimestamp(t));
+  if (t == kNoTime)
+    w->Null();
+  else
+    w->String(FormatTimestamp(t));
 }
 
 // Turns free text into an FTS5 query: every word a quoted term, all required, so
@@ -174,15 +201,19 @@ std::string FtsQuery(std::string_view q) {
     if (!out.empty()) out += ' ';
     out += '"';
     for (char c : word) {
-      if (c == '"') out += "\"\"";
-      else out += c;
+      if (c == '"')
+        out += "\"\"";
+      else
+        out += c;
     }
     out += '"';
     word.clear();
   };
   for (char c : q) {
-    if (std::isspace(static_cast<unsigned char>(c))) flush();
-    else word += c;
+    if (std::isspace(static_cast<unsigned char>(c)))
+      flush();
+    else
+      word += c;
   }
   flush();
   return out;
@@ -262,9 +293,9 @@ Result<int> Store::Impl::ReadVersion() {
 }
 
 Status Store::Impl::Migrate() {
-  STORYLINE_RETURN_IF_ERROR(db->Exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
-      "description TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+  STORYLINE_RETURN_IF_ERROR(
+      db->Exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
+               "description TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
   for (const Migration& m : kMigrations) {
     if (m.version <= version) continue;
     // Each migration and its record commit together: a crash leaves the old or the
@@ -281,7 +312,8 @@ Status Store::Impl::Migrate() {
     auto ins = db->Prepare(
         "INSERT INTO schema_migrations(version, description, applied_at) VALUES (?,?,?)");
     if (!ins.ok()) return ins.status();
-    STORYLINE_RETURN_IF_ERROR((*ins)->Bind(1, m.version).Bind(2, m.description).Bind(3, Now()).Run());
+    STORYLINE_RETURN_IF_ERROR(
+        (*ins)->Bind(1, m.version).Bind(2, m.description).Bind(3, Now()).Run());
     STORYLINE_RETURN_IF_ERROR(txn.Commit());
     version = m.version;
   }
@@ -301,8 +333,14 @@ Status Store::Impl::InsertArticle(StoredArticle* a) {
   s.BindTextOrNull(8, ar.published).BindTime(9, ar.published_ts, kNoTime);
   s.BindTextOrNull(10, ar.lang).BindTextOrNull(11, ar.author);
   s.BindTextOrNull(12, ar.origin_file).Bind(13, ar.origin_line).Bind(14, Now());
-  if (a->story >= 0) s.Bind(15, a->story); else s.BindNull(15);
-  if (a->topic >= 0) s.Bind(16, a->topic); else s.BindNull(16);
+  if (a->story >= 0)
+    s.Bind(15, a->story);
+  else
+    s.BindNull(15);
+  if (a->topic >= 0)
+    s.Bind(16, a->topic);
+  else
+    s.BindNull(16);
   s.BindTextOrNull(17, a->relation).BindTextOrNull(18, a->of).Bind(19, a->score);
   STORYLINE_RETURN_IF_ERROR(s.Run());
   a->seq = db->LastInsertRowid();
@@ -312,10 +350,14 @@ Status Store::Impl::InsertArticle(StoredArticle* a) {
         "VALUES (?,?,?,?,?,?)");
     if (!sa.ok()) return sa.status();
     for (const auto& l : a->set_aside) {
-      STORYLINE_RETURN_IF_ERROR((*sa)->Bind(1, a->seq).Bind(2, static_cast<int64_t>(l.line))
+      STORYLINE_RETURN_IF_ERROR((*sa)
+                                    ->Bind(1, a->seq)
+                                    .Bind(2, static_cast<int64_t>(l.line))
                                     .Bind(3, static_cast<int64_t>(l.begin))
                                     .Bind(4, static_cast<int64_t>(l.end))
-                                    .Bind(5, l.text).Bind(6, l.reason).Run());
+                                    .Bind(5, l.text)
+                                    .Bind(6, l.reason)
+                                    .Run());
     }
   }
   return Status::Ok();
@@ -345,8 +387,8 @@ Result<std::optional<std::string>> Store::Impl::IdWithHash(uint64_t hash) {
 }
 
 Status Store::Impl::DeleteStory(int64_t story, int64_t merged_into) {
-  for (const char* t : {"story_members", "story_relations", "story_passages", "story_quotes",
-                        "story_terms"}) {
+  for (const char* t :
+       {"story_members", "story_relations", "story_passages", "story_quotes", "story_terms"}) {
     auto st = db->Prepare(std::string("DELETE FROM ") + t + " WHERE story=?");
     if (!st.ok()) return st.status();
     STORYLINE_RETURN_IF_ERROR((*st)->Bind(1, story).Run());
@@ -371,33 +413,50 @@ Status Store::Impl::WriteStory(const StoryDetail& d) {
       "INSERT INTO stories(id, title, topic, original, first_seen, last_seen, sort_key, "
       "member_count, sources, summary) VALUES (?,?,?,?,?,?,?,?,?,?)");
   if (!st.ok()) return st.status();
-  int64_t sort_key = h.last_seen != kNoTime ? h.last_seen
-                     : h.first_seen != kNoTime ? h.first_seen : kNoTimeSortKey;
+  int64_t sort_key = h.last_seen != kNoTime    ? h.last_seen
+                     : h.first_seen != kNoTime ? h.first_seen
+                                               : kNoTimeSortKey;
   (*st)->Bind(1, h.story).Bind(2, h.title);
-  if (h.topic >= 0) (*st)->Bind(3, h.topic); else (*st)->BindNull(3);
-  (*st)->BindTextOrNull(4, h.original).BindTime(5, h.first_seen, kNoTime)
-      .BindTime(6, h.last_seen, kNoTime).Bind(7, sort_key)
-      .Bind(8, static_cast<int64_t>(h.members.size())).Bind(9, StringArrayJson(h.sources))
+  if (h.topic >= 0)
+    (*st)->Bind(3, h.topic);
+  else
+    (*st)->BindNull(3);
+  (*st)
+      ->BindTextOrNull(4, h.original)
+      .BindTime(5, h.first_seen, kNoTime)
+      .BindTime(6, h.last_seen, kNoTime)
+      .Bind(7, sort_key)
+      .Bind(8, static_cast<int64_t>(h.members.size()))
+      .Bind(9, StringArrayJson(h.sources))
       .Bind(10, StringArrayJson(d.summary));
   STORYLINE_RETURN_IF_ERROR((*st)->Run());
 
   auto mem = db->Prepare(
       "INSERT INTO story_members(story, pos, article_id, relation, of_id, score, time, "
       "date_evidence) VALUES (?,?,?,?,?,?,?,?)");
-  auto upd = db->Prepare(
-      "UPDATE articles SET story=?, topic=?, relation=?, of_id=?, score=? WHERE id=?");
+  auto upd =
+      db->Prepare("UPDATE articles SET story=?, topic=?, relation=?, of_id=?, score=? WHERE id=?");
   if (!mem.ok()) return mem.status();
   if (!upd.ok()) return upd.status();
   int64_t pos = 0;
   for (const StoryMember& m : h.members) {
-    STORYLINE_RETURN_IF_ERROR((*mem)->Bind(1, h.story).Bind(2, pos++).Bind(3, m.id)
-                                  .Bind(4, m.relation).BindTextOrNull(5, m.of).Bind(6, m.score)
+    STORYLINE_RETURN_IF_ERROR((*mem)
+                                  ->Bind(1, h.story)
+                                  .Bind(2, pos++)
+                                  .Bind(3, m.id)
+                                  .Bind(4, m.relation)
+                                  .BindTextOrNull(5, m.of)
+                                  .Bind(6, m.score)
                                   .BindTime(7, m.published, kNoTime)
-                                  .BindTextOrNull(8, m.date_evidence).Run());
+                                  .BindTextOrNull(8, m.date_evidence)
+                                  .Run());
     (*upd)->Bind(1, h.story);
-    if (h.topic >= 0) (*upd)->Bind(2, h.topic); else (*upd)->BindNull(2);
-    STORYLINE_RETURN_IF_ERROR((*upd)->Bind(3, m.relation).BindTextOrNull(4, m.of)
-                                  .Bind(5, m.score).Bind(6, m.id).Run());
+    if (h.topic >= 0)
+      (*upd)->Bind(2, h.topic);
+    else
+      (*upd)->BindNull(2);
+    STORYLINE_RETURN_IF_ERROR(
+        (*upd)->Bind(3, m.relation).BindTextOrNull(4, m.of).Bind(5, m.score).Bind(6, m.id).Run());
   }
   auto rel = db->Prepare(
       "INSERT INTO story_relations(story, pos, a, b, relation, score, scores) "
@@ -405,9 +464,15 @@ Status Store::Impl::WriteStory(const StoryDetail& d) {
   if (!rel.ok()) return rel.status();
   pos = 0;
   for (const StoryRelation& r : d.relations) {
-    STORYLINE_RETURN_IF_ERROR((*rel)->Bind(1, h.story).Bind(2, pos++).Bind(3, r.a).Bind(4, r.b)
-                                  .Bind(5, r.relation).Bind(6, r.score)
-                                  .Bind(7, r.scores_json.empty() ? "{}" : r.scores_json).Run());
+    STORYLINE_RETURN_IF_ERROR((*rel)
+                                  ->Bind(1, h.story)
+                                  .Bind(2, pos++)
+                                  .Bind(3, r.a)
+                                  .Bind(4, r.b)
+                                  .Bind(5, r.relation)
+                                  .Bind(6, r.score)
+                                  .Bind(7, r.scores_json.empty() ? "{}" : r.scores_json)
+                                  .Run());
   }
   auto pas = db->Prepare(
       "INSERT INTO story_passages(story, pos, a, b, a_start, a_end, b_start, b_end, text) "
@@ -415,11 +480,17 @@ Status Store::Impl::WriteStory(const StoryDetail& d) {
   if (!pas.ok()) return pas.status();
   pos = 0;
   for (const StoryPassage& p : d.passages) {
-    STORYLINE_RETURN_IF_ERROR((*pas)->Bind(1, h.story).Bind(2, pos++).Bind(3, p.a).Bind(4, p.b)
+    STORYLINE_RETURN_IF_ERROR((*pas)
+                                  ->Bind(1, h.story)
+                                  .Bind(2, pos++)
+                                  .Bind(3, p.a)
+                                  .Bind(4, p.b)
                                   .Bind(5, static_cast<int64_t>(p.a_start))
                                   .Bind(6, static_cast<int64_t>(p.a_end))
                                   .Bind(7, static_cast<int64_t>(p.b_start))
-                                  .Bind(8, static_cast<int64_t>(p.b_end)).Bind(9, p.text).Run());
+                                  .Bind(8, static_cast<int64_t>(p.b_end))
+                                  .Bind(9, p.text)
+                                  .Run());
   }
   auto quo = db->Prepare(
       "INSERT INTO story_quotes(story, pos, article_id, text, speaker, start_byte, end_byte, "
@@ -427,20 +498,31 @@ Status Store::Impl::WriteStory(const StoryDetail& d) {
   if (!quo.ok()) return quo.status();
   pos = 0;
   for (const StoryQuote& q : d.quotes) {
-    STORYLINE_RETURN_IF_ERROR((*quo)->Bind(1, h.story).Bind(2, pos++).Bind(3, q.article_id)
-                                  .Bind(4, q.text).BindTextOrNull(5, q.speaker)
+    STORYLINE_RETURN_IF_ERROR((*quo)
+                                  ->Bind(1, h.story)
+                                  .Bind(2, pos++)
+                                  .Bind(3, q.article_id)
+                                  .Bind(4, q.text)
+                                  .BindTextOrNull(5, q.speaker)
                                   .Bind(6, static_cast<int64_t>(q.start))
-                                  .Bind(7, static_cast<int64_t>(q.end)).Bind(8, q.shared_by).Run());
+                                  .Bind(7, static_cast<int64_t>(q.end))
+                                  .Bind(8, q.shared_by)
+                                  .Run());
   }
-  auto ter = db->Prepare(
-      "INSERT INTO story_terms(story, pos, term, kind, weight) VALUES (?,?,?,?,?)");
+  auto ter =
+      db->Prepare("INSERT INTO story_terms(story, pos, term, kind, weight) VALUES (?,?,?,?,?)");
   if (!ter.ok()) return ter.status();
   pos = 0;
   for (const auto* list : {&d.key_names, &d.key_terms}) {
     for (const KeyTerm& t : *list) {
       std::string kind = t.kind.empty() ? (list == &d.key_terms ? "term" : "name") : t.kind;
-      STORYLINE_RETURN_IF_ERROR((*ter)->Bind(1, h.story).Bind(2, pos++).Bind(3, t.term)
-                                    .Bind(4, kind).Bind(5, t.weight).Run());
+      STORYLINE_RETURN_IF_ERROR((*ter)
+                                    ->Bind(1, h.story)
+                                    .Bind(2, pos++)
+                                    .Bind(3, t.term)
+                                    .Bind(4, kind)
+                                    .Bind(5, t.weight)
+                                    .Run());
     }
   }
   for (int64_t from : d.merged_from) {
@@ -461,8 +543,8 @@ Status Store::Impl::LoadEvidence(int64_t story, std::vector<StoryRelation>* rela
   if (!rel.ok()) return rel.status();
   (*rel)->Bind(1, story);
   while ((*rel)->Step(&status)) {
-    relations->push_back({(*rel)->Text(0), (*rel)->Text(1), (*rel)->Text(2), (*rel)->Double(3),
-                          (*rel)->Text(4)});
+    relations->push_back(
+        {(*rel)->Text(0), (*rel)->Text(1), (*rel)->Text(2), (*rel)->Double(3), (*rel)->Text(4)});
   }
   (*rel)->Reset();
   auto pas = db->Prepare(
@@ -487,7 +569,8 @@ Status Store::Impl::LoadEvidence(int64_t story, std::vector<StoryRelation>* rela
 
 Status Store::Impl::WriteTopic(int64_t topic, const std::string& label) {
   auto st = db->Prepare(
-      "INSERT INTO topics(id, label) VALUES (?,?) ON CONFLICT(id) DO UPDATE SET label=excluded.label");
+      "INSERT INTO topics(id, label) VALUES (?,?) ON CONFLICT(id) DO UPDATE SET "
+      "label=excluded.label");
   if (!st.ok()) return st.status();
   return (*st)->Bind(1, topic).Bind(2, label).Run();
 }
@@ -590,11 +673,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
   impl->version = *v;
   if (impl->version > kLatestVersion) {
     return Status::Unsupported(path + " has schema version " + std::to_string(impl->version) +
-                               "; this storyline knows up to " +
-                               std::to_string(kLatestVersion));
+                               "; this storyline knows up to " + std::to_string(kLatestVersion));
   }
   if (options.read_only) {
-    if (impl->version == 0) return Status::NotFound(path + " is not a storyline store yet (run ingest)");
+    if (impl->version == 0)
+      return Status::NotFound(path + " is not a storyline store yet (run ingest)");
   } else {
     STORYLINE_RETURN_IF_ERROR(impl->Migrate());
   }
@@ -721,8 +804,8 @@ Result<StoryDetail> Store::GetStory(int64_t story) {
   if (!rel.ok()) return rel.status();
   (*rel)->Bind(1, story);
   while ((*rel)->Step(&status)) {
-    d.relations.push_back({(*rel)->Text(0), (*rel)->Text(1), (*rel)->Text(2), (*rel)->Double(3),
-                           (*rel)->Text(4)});
+    d.relations.push_back(
+        {(*rel)->Text(0), (*rel)->Text(1), (*rel)->Text(2), (*rel)->Double(3), (*rel)->Text(4)});
   }
   (*rel)->Reset();
   auto pas = db->Prepare(
@@ -766,7 +849,8 @@ Result<StoryDetail> Store::GetStory(int64_t story) {
     (t.kind == "term" ? d.key_terms : d.key_names).push_back(std::move(t));
   }
   (*ter)->Reset();
-  auto mer = db->Prepare("SELECT from_story FROM story_merges WHERE into_story=? ORDER BY from_story");
+  auto mer =
+      db->Prepare("SELECT from_story FROM story_merges WHERE into_story=? ORDER BY from_story");
   if (!mer.ok()) return mer.status();
   (*mer)->Bind(1, story);
   while ((*mer)->Step(&status)) d.merged_from.push_back((*mer)->Int(0));
@@ -831,12 +915,12 @@ Result<StoryPage> Store::ListStories(const StoryQuery& query) {
   if (query.from != kNoTime) sql += " AND s.last_seen >= ?3";
   if (query.to != kNoTime) sql += " AND s.first_seen <= ?4";
   if (query.topic >= 0) sql += " AND s.topic = ?5";
-  if (!query.source.empty())
-    sql += " AND s.id IN (SELECT story FROM articles WHERE source = ?6)";
+  if (!query.source.empty()) sql += " AND s.id IN (SELECT story FROM articles WHERE source = ?6)";
   std::string fts = FtsQuery(query.q);
   if (!fts.empty())
-    sql += " AND s.id IN (SELECT a.story FROM articles a WHERE a.seq IN "
-           "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?7))";
+    sql +=
+        " AND s.id IN (SELECT a.story FROM articles a WHERE a.seq IN "
+        "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?7))";
   sql += " ORDER BY s.sort_key DESC, s.id DESC LIMIT ?8";
   auto st = db->Prepare(sql);
   if (!st.ok()) return st.status();
@@ -905,7 +989,10 @@ void WriteHeaderFields(JsonWriter* w, const StoryHeader& h, bool detail) {
   w->Key("title");
   w->String(h.title);
   w->Key("topic");
-  if (h.topic >= 0) w->Int(h.topic); else w->Null();
+  if (h.topic >= 0)
+    w->Int(h.topic);
+  else
+    w->Null();
   w->Key("topic_label");
   w->String(h.topic_label);
   w->Key("original");
@@ -965,11 +1052,16 @@ std::string StoryDetailJson(const StoryDetail& d) {
   w.BeginArray();
   for (const auto& r : d.relations) {
     w.BeginObject();
-    w.Key("a"); w.String(r.a);
-    w.Key("b"); w.String(r.b);
-    w.Key("relation"); w.String(r.relation);
-    w.Key("score"); w.Double(r.score);
-    w.Key("scores"); w.Raw(r.scores_json.empty() ? "{}" : r.scores_json);
+    w.Key("a");
+    w.String(r.a);
+    w.Key("b");
+    w.String(r.b);
+    w.Key("relation");
+    w.String(r.relation);
+    w.Key("score");
+    w.Double(r.score);
+    w.Key("scores");
+    w.Raw(r.scores_json.empty() ? "{}" : r.scores_json);
     w.EndObject();
   }
   w.EndArray();
@@ -977,13 +1069,20 @@ std::string StoryDetailJson(const StoryDetail& d) {
   w.BeginArray();
   for (const auto& p : d.passages) {
     w.BeginObject();
-    w.Key("a"); w.String(p.a);
-    w.Key("b"); w.String(p.b);
-    w.Key("a_start"); w.Int(p.a_start);
-    w.Key("a_end"); w.Int(p.a_end);
-    w.Key("b_start"); w.Int(p.b_start);
-    w.Key("b_end"); w.Int(p.b_end);
-    w.Key("text"); w.String(p.text);
+    w.Key("a");
+    w.String(p.a);
+    w.Key("b");
+    w.String(p.b);
+    w.Key("a_start");
+    w.Int(p.a_start);
+    w.Key("a_end");
+    w.Int(p.a_end);
+    w.Key("b_start");
+    w.Int(p.b_start);
+    w.Key("b_end");
+    w.Int(p.b_end);
+    w.Key("text");
+    w.String(p.text);
     w.EndObject();
   }
   w.EndArray();
@@ -991,12 +1090,18 @@ std::string StoryDetailJson(const StoryDetail& d) {
   w.BeginArray();
   for (const auto& q : d.quotes) {
     w.BeginObject();
-    w.Key("id"); w.String(q.article_id);
-    w.Key("text"); w.String(q.text);
-    w.Key("speaker"); w.StringOrNull(q.speaker);
-    w.Key("start"); w.Int(q.start);
-    w.Key("end"); w.Int(q.end);
-    w.Key("shared_by"); w.Int(q.shared_by);
+    w.Key("id");
+    w.String(q.article_id);
+    w.Key("text");
+    w.String(q.text);
+    w.Key("speaker");
+    w.StringOrNull(q.speaker);
+    w.Key("start");
+    w.Int(q.start);
+    w.Key("end");
+    w.Int(q.end);
+    w.Key("shared_by");
+    w.Int(q.shared_by);
     w.EndObject();
   }
   w.EndArray();
@@ -1004,9 +1109,12 @@ std::string StoryDetailJson(const StoryDetail& d) {
   w.BeginArray();
   for (const auto& t : d.key_names) {
     w.BeginObject();
-    w.Key("name"); w.String(t.term);
-    w.Key("kind"); w.String(t.kind);
-    w.Key("weight"); w.Double(t.weight);
+    w.Key("name");
+    w.String(t.term);
+    w.Key("kind");
+    w.String(t.kind);
+    w.Key("weight");
+    w.Double(t.weight);
     w.EndObject();
   }
   w.EndArray();
@@ -1014,8 +1122,10 @@ std::string StoryDetailJson(const StoryDetail& d) {
   w.BeginArray();
   for (const auto& t : d.key_terms) {
     w.BeginObject();
-    w.Key("term"); w.String(t.term);
-    w.Key("weight"); w.Double(t.weight);
+    w.Key("term");
+    w.String(t.term);
+    w.Key("weight");
+    w.Double(t.weight);
     w.EndObject();
   }
   w.EndArray();
@@ -1027,15 +1137,21 @@ std::string StoryDetailJson(const StoryDetail& d) {
   w.BeginArray();
   for (const auto& p : d.timeline) {
     w.BeginObject();
-    w.Key("date"); TimeOrNull(&w, p.time);
-    w.Key("kind"); w.String(p.kind);
+    w.Key("date");
+    TimeOrNull(&w, p.time);
+    w.Key("kind");
+    w.String(p.kind);
     if (p.kind == "member") {
-      w.Key("id"); w.String(p.article_id);
-      w.Key("relation"); w.String(p.relation);
+      w.Key("id");
+      w.String(p.article_id);
+      w.Key("relation");
+      w.String(p.relation);
     } else {
-      w.Key("story"); w.Int(p.story);
+      w.Key("story");
+      w.Int(p.story);
     }
-    w.Key("label"); w.String(p.label);
+    w.Key("label");
+    w.String(p.label);
     w.EndObject();
   }
   w.EndArray();
@@ -1051,31 +1167,54 @@ std::string StoredArticleJson(const StoredArticle& a) {
   JsonWriter w;
   const Article& ar = a.article;
   w.BeginObject();
-  w.Key("id"); w.String(ar.id);
-  w.Key("seq"); w.Int(a.seq);
-  w.Key("title"); w.String(ar.title);
-  w.Key("url"); w.StringOrNull(ar.url);
-  w.Key("source"); w.StringOrNull(ar.source);
-  w.Key("published"); w.StringOrNull(ar.published);
-  w.Key("lang"); w.StringOrNull(ar.lang);
-  w.Key("author"); w.StringOrNull(ar.author);
+  w.Key("id");
+  w.String(ar.id);
+  w.Key("seq");
+  w.Int(a.seq);
+  w.Key("title");
+  w.String(ar.title);
+  w.Key("url");
+  w.StringOrNull(ar.url);
+  w.Key("source");
+  w.StringOrNull(ar.source);
+  w.Key("published");
+  w.StringOrNull(ar.published);
+  w.Key("lang");
+  w.StringOrNull(ar.lang);
+  w.Key("author");
+  w.StringOrNull(ar.author);
   w.Key("story");
-  if (a.story >= 0) w.Int(a.story); else w.Null();
+  if (a.story >= 0)
+    w.Int(a.story);
+  else
+    w.Null();
   w.Key("topic");
-  if (a.topic >= 0) w.Int(a.topic); else w.Null();
-  w.Key("relation"); w.StringOrNull(a.relation);
-  w.Key("of"); w.StringOrNull(a.of);
-  w.Key("text"); w.String(ar.text);
-  w.Key("cleaned_text"); w.String(a.cleaned_text);
+  if (a.topic >= 0)
+    w.Int(a.topic);
+  else
+    w.Null();
+  w.Key("relation");
+  w.StringOrNull(a.relation);
+  w.Key("of");
+  w.StringOrNull(a.of);
+  w.Key("text");
+  w.String(ar.text);
+  w.Key("cleaned_text");
+  w.String(a.cleaned_text);
   w.Key("set_aside");
   w.BeginArray();
   for (const auto& l : a.set_aside) {
     w.BeginObject();
-    w.Key("line"); w.Int(l.line);
-    w.Key("begin"); w.Int(l.begin);
-    w.Key("end"); w.Int(l.end);
-    w.Key("text"); w.String(l.text);
-    w.Key("reason"); w.String(l.reason);
+    w.Key("line");
+    w.Int(l.line);
+    w.Key("begin");
+    w.Int(l.begin);
+    w.Key("end");
+    w.Int(l.end);
+    w.Key("text");
+    w.String(l.text);
+    w.Key("reason");
+    w.String(l.reason);
     w.EndObject();
   }
   w.EndArray();

@@ -11,8 +11,8 @@
 #include <string>
 #include <utility>
 
-#include "storyline/store.h"
 #include "store/sqlite.h"
+#include "storyline/store.h"
 
 namespace storyline {
 

@@ -8,11 +8,11 @@
 #include <chrono>
 #include <unordered_set>
 
-#include "storyline/store.h"
-#include "storyline/text.h"
 #include "store/evidence.h"
 #include "store/store_impl.h"
 #include "store/story_backend.h"
+#include "storyline/store.h"
+#include "storyline/text.h"
 
 namespace storyline {
 
@@ -32,8 +32,8 @@ struct StoreIngest::Impl {
   std::unordered_set<std::string> pending_ids;
   std::unordered_set<uint64_t> pending_hashes;
   std::chrono::steady_clock::time_point batch_start;
-  int64_t last_seq = 0;           // the store's last seq as this ingest knows it
-  int64_t snapshot_seq = 0;       // seq covered by the last saved snapshot
+  int64_t last_seq = 0;      // the store's last seq as this ingest knows it
+  int64_t snapshot_seq = 0;  // seq covered by the last saved snapshot
 
   // Restores the engine from the snapshot and replays what follows it.
   Status Restore() {
@@ -138,10 +138,16 @@ struct StoreIngest::Impl {
     for (StoredArticle& a : again) {
       auto has = s->HasId(a.article.id);
       if (!has.ok()) return has.status();
-      if (*has) { ++counts.same_id; continue; }
+      if (*has) {
+        ++counts.same_id;
+        continue;
+      }
       auto other = s->IdWithHash(a.content_hash);
       if (!other.ok()) return other.status();
-      if (other->has_value()) { ++counts.same_content; continue; }
+      if (other->has_value()) {
+        ++counts.same_content;
+        continue;
+      }
       pending_ids.insert(a.article.id);
       pending_hashes.insert(a.content_hash);
       staged.push_back(std::move(a));
@@ -174,11 +180,12 @@ struct StoreIngest::Impl {
       std::vector<StoryRelation> old_rel;
       std::vector<StoryPassage> old_pas;
       STORYLINE_RETURN_IF_ERROR(s->LoadEvidence(id, &old_rel, &old_pas));
-      STORYLINE_RETURN_IF_ERROR(AddEvidence(&*d, old_rel, old_pas, [&](const std::string& aid) -> Result<Article> {
-        auto a = store->GetArticle(aid);
-        if (!a.ok()) return a.status();
-        return std::move(a->article);
-      }));
+      STORYLINE_RETURN_IF_ERROR(
+          AddEvidence(&*d, old_rel, old_pas, [&](const std::string& aid) -> Result<Article> {
+            auto a = store->GetArticle(aid);
+            if (!a.ok()) return a.status();
+            return std::move(a->article);
+          }));
       STORYLINE_RETURN_IF_ERROR(s->WriteStory(*d));
     }
     STORYLINE_RETURN_IF_ERROR(txn.Commit());
@@ -215,7 +222,8 @@ StoreIngest::StoreIngest(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 StoreIngest::~StoreIngest() = default;
 
 Result<std::unique_ptr<StoreIngest>> StoreIngest::Begin(Store* store, StoreIngestOptions options) {
-  if (store->impl()->read_only) return Status::InvalidArgument(store->path() + " is open read-only");
+  if (store->impl()->read_only)
+    return Status::InvalidArgument(store->path() + " is open read-only");
   auto impl = std::make_unique<Impl>();
   impl->store = store;
   impl->s = store->impl();

@@ -36,8 +36,8 @@ class StoreTest : public ::testing::Test {
 
   // Writes an article and a one-member story for it.
   void AddArticle(Store* s, const std::string& id, const std::string& title,
-                  const std::string& text, const std::string& source, Timestamp t,
-                  int64_t story, int64_t topic) {
+                  const std::string& text, const std::string& source, Timestamp t, int64_t story,
+                  int64_t topic) {
     StoredArticle a;
     a.article.id = id;
     a.article.title = title;
@@ -84,9 +84,7 @@ TEST_F(StoreTest, CreatesTheLatestSchemaInWalMode) {
 }
 
 TEST_F(StoreTest, MigratesAnOlderSchemaForward) {
-  {
-    auto s = OpenOrDie();
-  }
+  { auto s = OpenOrDie(); }
   // Roll the file back to version 1: drop what migration 2 added.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
@@ -225,8 +223,9 @@ TEST_F(StoreTest, TimelineHoldsTheTopicsOtherStoriesInTimeOrder) {
 TEST_F(StoreTest, ListsNewestFirstAcrossPages) {
   auto s = OpenOrDie();
   for (int i = 1; i <= 7; ++i)
-    AddArticle(s.get(), "id" + std::to_string(i), "T" + std::to_string(i), "text " + std::to_string(i),
-               i % 2 ? "Odd" : "Even", 1600000000 + i * 86400, i, 100 + i % 2);
+    AddArticle(s.get(), "id" + std::to_string(i), "T" + std::to_string(i),
+               "text " + std::to_string(i), i % 2 ? "Odd" : "Even", 1600000000 + i * 86400, i,
+               100 + i % 2);
   StoryQuery q;
   q.limit = 3;
   std::vector<int64_t> seen;

@@ -26,8 +26,10 @@ std::vector<uint64_t> NameWordKeys(const std::vector<Name>& names, bool key_only
     if (key_only && n.count < 2 && n.first >= 400) continue;
     for (char c : n.text) {
       unsigned char u = static_cast<unsigned char>(c);
-      if (u == ' ' || u == '-' || u == '.' || u == '\'' || u == '\n') flush();
-      else w += static_cast<char>(std::tolower(u));
+      if (u == ' ' || u == '-' || u == '.' || u == '\'' || u == '\n')
+        flush();
+      else
+        w += static_cast<char>(std::tolower(u));
     }
     flush();
   }
@@ -50,7 +52,10 @@ StoryDoc AnalyzeForStory(const Article& a) {
   uint32_t lead_end = 0;
   size_t content = 0;
   for (size_t i = 0; i < f.stems.size(); ++i) {
-    if (f.stems[i] && ++content == 40) { lead_end = f.token_spans[i].second; break; }
+    if (f.stems[i] && ++content == 40) {
+      lead_end = f.token_spans[i].second;
+      break;
+    }
   }
   if (content < 40) lead_end = static_cast<uint32_t>(f.text.size());
   std::vector<Name> lead_names;
@@ -63,16 +68,20 @@ StoryDoc AnalyzeForStory(const Article& a) {
     bool digit = false, letter = false;
     for (uint32_t k = b; k < e && k < f.text.size(); ++k) {
       unsigned char c = static_cast<unsigned char>(f.text[k]);
-      if (c >= '0' && c <= '9') digit = true;
-      else if (std::isalpha(c) || c >= 0x80) letter = true;
+      if (c >= '0' && c <= '9')
+        digit = true;
+      else if (std::isalpha(c) || c >= 0x80)
+        letter = true;
     }
     if (!digit || letter) continue;
     d.numbers.push_back(f.tokens[i]);
     if (b < lead_end) d.lead_numbers.push_back(f.tokens[i]);
   }
   static const TermStats* background = new TermStats(true);  // immutable, never freed
-  for (uint64_t k : d.key_name_words) d.key_name_idf.push_back(static_cast<float>(background->Idf(k)));
-  for (uint64_t k : d.lead_name_words) d.lead_name_idf.push_back(static_cast<float>(background->Idf(k)));
+  for (uint64_t k : d.key_name_words)
+    d.key_name_idf.push_back(static_cast<float>(background->Idf(k)));
+  for (uint64_t k : d.lead_name_words)
+    d.lead_name_idf.push_back(static_cast<float>(background->Idf(k)));
   for (auto* v : {&d.numbers, &d.lead_numbers}) {
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
@@ -128,14 +137,16 @@ SparseVec LeadVector(const ArticleFeatures& f, const TermStats& stats) {
   return TermCountVector(f.lead_terms, stats);
 }
 
-void TermAndLeadVectors(const ArticleFeatures& f, const TermStats& stats, SparseVec* tv, SparseVec* lv) {
+void TermAndLeadVectors(const ArticleFeatures& f, const TermStats& stats, SparseVec* tv,
+                        SparseVec* lv) {
   tv->clear();
   tv->reserve(f.terms.size());
   std::vector<double>& idf = idf_scratch();
   idf.clear();
   for (const TermCount& t : f.terms) {
     idf.push_back(stats.Idf(t.term));
-    tv->emplace_back(t.term, static_cast<float>((1.0 + std::log(static_cast<double>(t.count))) * idf.back()));
+    tv->emplace_back(
+        t.term, static_cast<float>((1.0 + std::log(static_cast<double>(t.count))) * idf.back()));
   }
   Normalize(tv);
   // The lead's terms are mostly the text's (both sorted): their idf is taken once.
@@ -145,7 +156,8 @@ void TermAndLeadVectors(const ArticleFeatures& f, const TermStats& stats, Sparse
   for (const TermCount& t : f.lead_terms) {
     while (j < f.terms.size() && f.terms[j].term < t.term) ++j;
     const double w = j < f.terms.size() && f.terms[j].term == t.term ? idf[j] : stats.Idf(t.term);
-    lv->emplace_back(t.term, static_cast<float>((1.0 + std::log(static_cast<double>(t.count))) * w));
+    lv->emplace_back(t.term,
+                     static_cast<float>((1.0 + std::log(static_cast<double>(t.count))) * w));
   }
   Normalize(lv);
 }
@@ -170,8 +182,10 @@ SparseVec SalientNameVector(const ArticleFeatures& f) {
   std::sort(v.begin(), v.end());
   SparseVec merged;
   for (const auto& [k, w] : v) {
-    if (!merged.empty() && merged.back().first == k) merged.back().second += w;
-    else merged.emplace_back(k, w);
+    if (!merged.empty() && merged.back().first == k)
+      merged.back().second += w;
+    else
+      merged.emplace_back(k, w);
   }
   Normalize(&merged);
   return merged;
@@ -216,9 +230,12 @@ template <typename T>
 bool Intersects(const std::vector<T>& a, const std::vector<T>& b) {
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
-    if (a[i] < b[j]) ++i;
-    else if (b[j] < a[i]) ++j;
-    else return true;
+    if (a[i] < b[j])
+      ++i;
+    else if (b[j] < a[i])
+      ++j;
+    else
+      return true;
   }
   return false;
 }
@@ -273,7 +290,8 @@ SpecificConflict CompareSpecifics(const StoryDoc& a, const StoryDoc& b) {
     c.lead_number_min = std::min(x, y);
   }
   if (!a.f.years.empty() && !b.f.years.empty() && !Intersects(a.f.years, b.f.years)) c.year = 1;
-  if (!a.f.numbers.empty() && !b.f.numbers.empty() && !Intersects(a.f.numbers, b.f.numbers)) c.number = 1;
+  if (!a.f.numbers.empty() && !b.f.numbers.empty() && !Intersects(a.f.numbers, b.f.numbers))
+    c.number = 1;
   return c;
 }
 
@@ -313,7 +331,8 @@ namespace {
 // provocation`. Empty when the text has none there.
 std::string SentenceEnd(std::string_view text, size_t end) {
   size_t i = end;
-  while (i < text.size() && (text[i] == '.' || text[i] == '!' || text[i] == '?') && i - end < 3) ++i;
+  while (i < text.size() && (text[i] == '.' || text[i] == '!' || text[i] == '?') && i - end < 3)
+    ++i;
   for (;;) {
     if (i < text.size() && (text[i] == '"' || text[i] == '\'' || text[i] == ')')) {
       ++i;
@@ -363,8 +382,10 @@ std::vector<std::string> Summarize(const std::vector<SummaryInput>& members,
       std::sort(v.begin(), v.end());
       SparseVec merged;
       for (const auto& [k, w] : v) {
-        if (!merged.empty() && merged.back().first == k) merged.back().second += 1.0f;
-        else merged.emplace_back(k, 1.0f);
+        if (!merged.empty() && merged.back().first == k)
+          merged.back().second += 1.0f;
+        else
+          merged.emplace_back(k, 1.0f);
       }
       double n = 0;
       for (auto& [k, w] : merged) {
@@ -388,7 +409,10 @@ std::vector<std::string> Summarize(const std::vector<SummaryInput>& members,
     if (chosen.size() >= 3 && c.score < 0.6 * top) break;
     bool redundant = false;
     for (const Cand* p : chosen) {
-      if (Dot(c.vec, p->vec) > 0.45) { redundant = true; break; }
+      if (Dot(c.vec, p->vec) > 0.45) {
+        redundant = true;
+        break;
+      }
     }
     if (!redundant) chosen.push_back(&c);
   }

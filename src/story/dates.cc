@@ -53,8 +53,15 @@ std::vector<Tok> Scan(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = s[i];
-    if (c == '\n') { at_line_start = true; ++i; continue; }
-    if (c == ' ' || c == '\t' || c == '\r') { ++i; continue; }
+    if (c == '\n') {
+      at_line_start = true;
+      ++i;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') {
+      ++i;
+      continue;
+    }
     Tok t;
     t.begin = static_cast<uint32_t>(i);
     if (std::isalpha(c)) {
@@ -96,8 +103,9 @@ std::vector<Tok> Scan(std::string_view s) {
 }
 
 int MonthOf(const std::string& w) {
-  static const char* kFull[] = {"january", "february", "march",     "april",   "may",      "june",
-                                "july",    "august",   "september", "october", "november", "december"};
+  static const char* kFull[] = {"january",   "february", "march",    "april",
+                                "may",       "june",     "july",     "august",
+                                "september", "october",  "november", "december"};
   static const char* kShort[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                  "jul", "aug", "sep", "oct", "nov", "dec"};
   for (int m = 0; m < 12; ++m) {
@@ -108,7 +116,7 @@ int MonthOf(const std::string& w) {
 }
 
 int WeekdayOf(const std::string& w) {
-  static const char* kDays[] = {"sunday", "monday", "tuesday", "wednesday",
+  static const char* kDays[] = {"sunday",   "monday", "tuesday", "wednesday",
                                 "thursday", "friday", "saturday"};
   for (int d = 0; d < 7; ++d) {
     if (w == kDays[d]) return d;
@@ -136,8 +144,8 @@ bool Prospective(const std::vector<Tok>& t, size_t i) {
   for (size_t k = i >= 3 ? i - 3 : 0; k < i; ++k) {
     const std::string& w = t[k].lower;
     if (w == "by" || w == "until" || w == "till" || w == "next" || w == "before" ||
-        w == "through" || w == "will" || w == "scheduled" || w == "expected" ||
-        w == "planned" || w == "due" || w == "ahead")
+        w == "through" || w == "will" || w == "scheduled" || w == "expected" || w == "planned" ||
+        w == "due" || w == "ahead")
       return true;
   }
   return false;
@@ -145,10 +153,10 @@ bool Prospective(const std::vector<Tok>& t, size_t i) {
 
 // Words after which a bare 4-digit number is a year, not a quantity.
 bool YearContext(const std::string& w) {
-  static const char* kWords[] = {"in",     "since", "of",     "during", "from",  "until", "by",
-                                 "early",  "late",  "mid",    "year",   "summer", "winter",
-                                 "spring", "autumn", "fall",  "end",    "before", "after",
-                                 "around", "circa",  "through"};
+  static const char* kWords[] = {"in",     "since",  "of",     "during", "from", "until",
+                                 "by",     "early",  "late",   "mid",    "year", "summer",
+                                 "winter", "spring", "autumn", "fall",   "end",  "before",
+                                 "after",  "around", "circa",  "through"};
   for (const char* k : kWords) {
     if (w == k) return true;
   }
@@ -263,14 +271,15 @@ std::vector<DateMention> FindDateMentions(std::string_view text) {
     }
     if (a.type != Tok::kWord) continue;
     int m = MonthOf(a.lower);
-    if (m && (a.cap) ) {
+    if (m && (a.cap)) {
       size_t k = i + 1;
       if (is_punct(k, '.')) ++k;
       int d = k < n ? AsInt(t[k]) : -1;
       if (IsDay(d) && t[k].lower.size() <= 2) {
         size_t y = k + 1;
         if (is_punct(y, ',')) ++y;
-        if (y < n && IsYear(AsInt(t[y])) && t[y].lower.size() == 4 && ValidDate(AsInt(t[y]), m, d)) {
+        if (y < n && IsYear(AsInt(t[y])) && t[y].lower.size() == 4 &&
+            ValidDate(AsInt(t[y]), m, d)) {
           emit(DateMention::Kind::kFullDate, i, y, AsInt(t[y]), m, d);
           i = y;
           continue;
@@ -303,9 +312,16 @@ std::vector<DateMention> FindDateMentions(std::string_view text) {
       size_t from = i;
       if (i > 0 && t[i - 1].type == Tok::kWord) {
         const std::string& p = t[i - 1].lower;
-        if (p == "last" || p == "previous") { dm.relative = -1; from = i - 1; }
-        else if (p == "next" || p == "coming") { dm.relative = 1; from = i - 1; dm.prospective = true; }
-        else if (p == "on" || p == "this") { from = i - 1; }
+        if (p == "last" || p == "previous") {
+          dm.relative = -1;
+          from = i - 1;
+        } else if (p == "next" || p == "coming") {
+          dm.relative = 1;
+          from = i - 1;
+          dm.prospective = true;
+        } else if (p == "on" || p == "this") {
+          from = i - 1;
+        }
       }
       dm.begin = t[from].begin;
       dm.end = a.end;

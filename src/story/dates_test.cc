@@ -24,7 +24,8 @@ std::string ReadDemo(const std::string& name) {
 }
 
 TEST(Dates, FindsFullDatesInTheUsualEnglishForms) {
-  auto ms = FindDateMentions("in Amur, Russia, September 13, 2023. On 4 Jan. 2011 and 2013-05-03 too.");
+  auto ms =
+      FindDateMentions("in Amur, Russia, September 13, 2023. On 4 Jan. 2011 and 2013-05-03 too.");
   ASSERT_EQ(ms.size(), 3u);
   EXPECT_EQ(ms[0].kind, DateMention::Kind::kFullDate);
   EXPECT_EQ(ms[0].year, 2023);

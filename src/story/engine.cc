@@ -4,6 +4,9 @@
 // each article is scored against the few active stories an inverted index proposes,
 // joins the best one above the threshold or opens a new story, and its story links
 // to a topic the same way over a longer window.
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -11,9 +14,6 @@
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "story/serial.h"
 #include "story/story_internal.h"
@@ -63,8 +63,10 @@ std::vector<uint64_t> NameTokens(std::string_view name) {
   std::string long_word;
   size_t n = 0;
   auto flush = [&] {
-    if (n > sizeof buf) out.push_back(TermHash(long_word));
-    else if (n >= 2) out.push_back(TermHash(std::string_view(buf, n)));
+    if (n > sizeof buf)
+      out.push_back(TermHash(long_word));
+    else if (n >= 2)
+      out.push_back(TermHash(std::string_view(buf, n)));
     n = 0;
   };
   for (char c : name) {
@@ -74,7 +76,8 @@ std::vector<uint64_t> NameTokens(std::string_view name) {
       continue;
     }
     char l = static_cast<char>(std::tolower(u));
-    if (n < sizeof buf) buf[n] = l;
+    if (n < sizeof buf)
+      buf[n] = l;
     else {
       if (n == sizeof buf) long_word.assign(buf, n);
       long_word += l;
@@ -100,7 +103,7 @@ struct Story {
   double cnorm = 0, nnorm = 0, numnorm = 0;
   Timestamp last_feed = kNoTime;
   Timestamp date_min = kNoTime, date_max = kNoTime;  // over dated members
-  std::vector<uint64_t> posted;  // keys under which the story is in the index
+  std::vector<uint64_t> posted;                      // keys under which the story is in the index
   std::vector<int64_t> merged_from;
   // Stories split from this one or it from them: never merged with it again.
   std::vector<int64_t> split_from;
@@ -146,8 +149,10 @@ void AddInto(CentroidMap* m, const SparseVec& v) {
     for (const auto& [k, w] : v) {
       auto it = std::lower_bound(c.begin(), c.end(), k,
                                  [](const auto& e, uint64_t key) { return e.first < key; });
-      if (it != c.end() && it->first == k) it->second += w;
-      else c.insert(it, {k, 0.0f + w});
+      if (it != c.end() && it->first == k)
+        it->second += w;
+      else
+        c.insert(it, {k, 0.0f + w});
     }
     return;
   }
@@ -155,8 +160,10 @@ void AddInto(CentroidMap* m, const SparseVec& v) {
   size_t i = 0;
   for (const auto& [k, w] : v) {
     while (i < c.size() && c[i].first < k) ++i;
-    if (i < c.size() && c[i].first == k) c[i].second += w;
-    else ++fresh;
+    if (i < c.size() && c[i].first == k)
+      c[i].second += w;
+    else
+      ++fresh;
   }
   if (fresh == 0) return;
   size_t a = c.size(), b = v.size();
@@ -214,7 +221,8 @@ bool Contains(const std::vector<uint64_t>& sorted, uint64_t k) {
 }
 
 bool HasToken(const TokenCounts& c, uint64_t k) {
-  auto it = std::lower_bound(c.begin(), c.end(), k, [](const auto& e, uint64_t key) { return e.first < key; });
+  auto it = std::lower_bound(c.begin(), c.end(), k,
+                             [](const auto& e, uint64_t key) { return e.first < key; });
   return it != c.end() && it->first == k;
 }
 
@@ -223,8 +231,10 @@ void CountTokens(TokenCounts* c, const std::vector<uint64_t>& keys) {
   size_t fresh = 0, i = 0;
   for (uint64_t k : keys) {
     while (i < c->size() && (*c)[i].first < k) ++i;
-    if (i < c->size() && (*c)[i].first == k) ++(*c)[i].second;
-    else ++fresh;
+    if (i < c->size() && (*c)[i].first == k)
+      ++(*c)[i].second;
+    else
+      ++fresh;
   }
   if (fresh == 0) return;
   size_t a = c->size(), b = keys.size();
@@ -261,8 +271,8 @@ struct StoryEngine::Impl {
   Timestamp clock = kNoTime;
   uint64_t seq = 0;
   int64_t next_story = 1, next_topic = 1;
-  std::map<int64_t, Story> stories;  // active
-  std::map<int64_t, Topic> topics;   // active
+  std::map<int64_t, Story> stories;                 // active
+  std::map<int64_t, Topic> topics;                  // active
   std::set<std::pair<Timestamp, int64_t>> by_time;  // (last_feed, story) of active stories
   std::unordered_map<uint64_t, std::vector<int64_t>> postings;        // key -> stories
   std::unordered_map<uint64_t, std::vector<int64_t>> topic_postings;  // key -> topics
@@ -338,7 +348,8 @@ struct StoryEngine::Impl {
   }
 
   NearMember Near(const Member& x, size_t i, const Member& m) const {
-    const double tc = PairDot(m, x, kTermVec), nc = PairDot(m, x, kNameVec), mc = PairDot(m, x, kNumberVec);
+    const double tc = PairDot(m, x, kTermVec), nc = PairDot(m, x, kNameVec),
+                 mc = PairDot(m, x, kNumberVec);
     // As ScoreMember.
     return {opt.term_weight * tc + opt.name_weight * nc + opt.number_weight * mc, i, tc, nc, mc};
   }
@@ -431,7 +442,7 @@ struct StoryEngine::Impl {
         gen_ = 0;
       }
       const size_t mask = cap - 1;  // the first `cap` cells: a small working set
-      if (++gen_ == 0) {  // wrapped: every cell looks fresh again
+      if (++gen_ == 0) {            // wrapped: every cell looks fresh again
         std::fill(table_.begin(), table_.end(), HitCell{});
         gen_ = 1;
       }
@@ -442,7 +453,8 @@ struct StoryEngine::Impl {
       cells_buf_.clear();
       for (const auto& [list, w] : lists_buf_) {
         for (int64_t id : *list) {
-          size_t h = static_cast<size_t>((static_cast<uint64_t>(id) * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
+          size_t h =
+              static_cast<size_t>((static_cast<uint64_t>(id) * 0x9e3779b97f4a7c15ULL) >> 20) & mask;
           while (table[h].gen == gen && table[h].id != id) h = (h + 1) & mask;
           HitCell& c = table[h];
           if (c.gen != gen) {
@@ -500,8 +512,10 @@ struct StoryEngine::Impl {
     }
     if (s->main_names.size() > opt.centroid_terms) {
       for (auto it = s->main_names.begin(); it != s->main_names.end();) {
-        if (it->second.first <= 1) it = s->main_names.erase(it);
-        else ++it;
+        if (it->second.first <= 1)
+          it = s->main_names.erase(it);
+        else
+          ++it;
       }
     }
     // Bounded like the centroid: drop single mentions once the map is large.
@@ -514,7 +528,8 @@ struct StoryEngine::Impl {
 
   // Share (by weight) of the article's main names that the story never names.
   // `mine`: DocNameTokens of the member's doc (empty without one).
-  double MissingMainNames(const Story& s, const Member& m, const std::vector<uint64_t>& mine) const {
+  double MissingMainNames(const Story& s, const Member& m,
+                          const std::vector<uint64_t>& mine) const {
     double miss = 0, total = 0;
     for (const auto& [toks, w] : m.main_names) {
       size_t found = 0;
@@ -545,7 +560,8 @@ struct StoryEngine::Impl {
   // a member whose probability cannot exceed it (by its bound, without the
   // disagreements) is not compared in full; the result is then at most `enough`.
   // `cached`: the members' scores when the member pass already computed them.
-  double SameEvent(const Story& s, const Member& m, double enough, const std::vector<NearMember>* cached) {
+  double SameEvent(const Story& s, const Member& m, double enough,
+                   const std::vector<NearMember>* cached) {
     std::vector<NearMember>& near = near_scratch;
     if (cached) {
       near = *cached;
@@ -562,16 +578,18 @@ struct StoryEngine::Impl {
     }
     if (near.empty() || !m.doc) return 0;
     const size_t k = std::min(near.size(), opt.event_members);
-    std::partial_sort(near.begin(), near.begin() + k, near.end(), [](const NearMember& a, const NearMember& b) {
-      return a.score != b.score ? a.score > b.score : a.i < b.i;
-    });
+    std::partial_sort(near.begin(), near.begin() + k, near.end(),
+                      [](const NearMember& a, const NearMember& b) {
+                        return a.score != b.score ? a.score > b.score : a.i < b.i;
+                      });
     // A copy or rewrite reports nothing its original does not (a rewrite's added
     // background is no evidence of the event): when the original is among the
     // closest members, the members derived from it are not compared (the seeds:
     // the commentary 003 reads like the background paragraphs of the rewrite 000,
     // not like the Reuters story 002).
     bool original_near = false;
-    for (size_t i = 0; i < k && opt.derived_defer_to_original; ++i) original_near |= near[i].i == s.original;
+    for (size_t i = 0; i < k && opt.derived_defer_to_original; ++i)
+      original_near |= near[i].i == s.original;
     double best = 0;
     for (size_t i = 0; i < k; ++i) {
       const Member& x = s.members[near[i].i];
@@ -681,7 +699,8 @@ struct StoryEngine::Impl {
     if (keys) {
       for (uint64_t k : *keys) Post(&postings, k, s->id, opt.posting_cap, &s->posted);
     } else {
-      for (uint64_t k : QueryKeys(m.tv, m.nv, false)) Post(&postings, k, s->id, opt.posting_cap, &s->posted);
+      for (uint64_t k : QueryKeys(m.tv, m.nv, false))
+        Post(&postings, k, s->id, opt.posting_cap, &s->posted);
     }
     if (m.doc) {
       content[m.doc->f.content_hash] = s->id;
@@ -720,7 +739,10 @@ struct StoryEngine::Impl {
       if (!x.doc) continue;
       ++seen;
       double sim = PairDot(*m, x, kTermVec);
-      if (sim > best_sim) { best_sim = sim; best = static_cast<int>(i); }
+      if (sim > best_sim) {
+        best_sim = sim;
+        best = static_cast<int>(i);
+      }
     }
     if (m->doc && orig.doc && m->doc->f.content_hash == orig.doc->f.content_hash) {
       m->relation = "duplicate";
@@ -730,7 +752,8 @@ struct StoryEngine::Impl {
     if (!opt.use_relate || !m->doc) return;
     std::vector<int> targets;
     if (orig.doc) targets.push_back(static_cast<int>(s->original));
-    if (best >= 0 && best != static_cast<int>(s->original) && best_sim >= 0.3) targets.push_back(best);
+    if (best >= 0 && best != static_cast<int>(s->original) && best_sim >= 0.3)
+      targets.push_back(best);
     CompareOptions co;
     co.stats = &stats;
     co.sentence_alignment = true;
@@ -808,10 +831,12 @@ struct StoryEngine::Impl {
     SparseVec tv, nv;
     // The story's current centroid as a sparse vector (normalised).
     tv.reserve(s.centroid.size());
-    for (const auto& [k, w] : s.centroid) tv.emplace_back(k, static_cast<float>(w / (s.cnorm > 0 ? s.cnorm : 1)));
+    for (const auto& [k, w] : s.centroid)
+      tv.emplace_back(k, static_cast<float>(w / (s.cnorm > 0 ? s.cnorm : 1)));
     double snorm = story_internal::Norm(s.salient);
     nv.reserve(s.salient.size());
-    for (const auto& [k, w] : s.salient) nv.emplace_back(k, static_cast<float>(w / (snorm > 0 ? snorm : 1)));
+    for (const auto& [k, w] : s.salient)
+      nv.emplace_back(k, static_cast<float>(w / (snorm > 0 ? snorm : 1)));
     int64_t best = -1;
     double best_score = 0;
     for (int64_t tid : Candidates(topic_postings, tv, nv, true)) {
@@ -865,7 +890,8 @@ struct StoryEngine::Impl {
       const int64_t sid = t->stories[drop];
       if (stories.count(sid)) break;
       auto b = briefs.find(sid);
-      if (b != briefs.end() && (b->second.first_seen == kNoTime || b->second.first_seen >= clock - opt.topic_window))
+      if (b != briefs.end() &&
+          (b->second.first_seen == kNoTime || b->second.first_seen >= clock - opt.topic_window))
         break;
       ++drop;
     }
@@ -915,8 +941,10 @@ struct StoryEngine::Impl {
     }
     (void)base;
     if (from->date_min != kNoTime) {
-      into->date_min = into->date_min == kNoTime ? from->date_min : std::min(into->date_min, from->date_min);
-      into->date_max = into->date_max == kNoTime ? from->date_max : std::max(into->date_max, from->date_max);
+      into->date_min =
+          into->date_min == kNoTime ? from->date_min : std::min(into->date_min, from->date_min);
+      into->date_max =
+          into->date_max == kNoTime ? from->date_max : std::max(into->date_max, from->date_max);
     }
     into->merged_from.push_back(from->id);
     for (int64_t x : from->split_from)
@@ -1024,7 +1052,10 @@ struct StoryEngine::Impl {
       for (size_t j = i + 1; j < n; ++j) {
         if (!alive[j]) continue;
         const double avg = avg_of(i, j);
-        if (avg > rv[i]) { rv[i] = avg; rj[i] = j; }
+        if (avg > rv[i]) {
+          rv[i] = avg;
+          rj[i] = j;
+        }
       }
     };
     for (size_t i = 0; i < n; ++i) rescan(i);
@@ -1033,7 +1064,11 @@ struct StoryEngine::Impl {
       size_t bi = 0, bj = 0;
       for (size_t i = 0; i < n; ++i) {
         if (!alive[i] || rj[i] == n) continue;
-        if (rv[i] > best) { best = rv[i]; bi = i; bj = rj[i]; }
+        if (rv[i] > best) {
+          best = rv[i];
+          bi = i;
+          bj = rj[i];
+        }
       }
       if (best < opt.split_threshold) break;
       // Two groups of some size, each far more alike inside than with the other:
@@ -1059,12 +1094,16 @@ struct StoryEngine::Impl {
           rescan(k);
         } else if (k < bi) {
           const double avg = avg_of(k, bi);
-          if (avg > rv[k] || (avg == rv[k] && avg > -1 && bi < rj[k])) { rv[k] = avg; rj[k] = bi; }
+          if (avg > rv[k] || (avg == rv[k] && avg > -1 && bi < rj[k])) {
+            rv[k] = avg;
+            rj[k] = bi;
+          }
         }
       }
     }
     // Groups leaving: not the original's, large enough.
-    const size_t orig_pos = static_cast<size_t>(std::find(idx.begin(), idx.end(), s->original) - idx.begin());
+    const size_t orig_pos =
+        static_cast<size_t>(std::find(idx.begin(), idx.end(), s->original) - idx.begin());
     std::vector<std::vector<size_t>> leaving;  // member indices, ascending
     for (size_t g = 0; g < n; ++g) {
       if (!alive[g] || groups[g].size() < opt.split_min_group) continue;
@@ -1191,7 +1230,8 @@ struct StoryEngine::Impl {
         bool has_active = false;
         for (int64_t s : it->second.stories) has_active |= stories.count(s) > 0;
         if (!has_active) {
-          if (opt.keep_retired) retired_topics[it->first] = PresentTopic(it->second);
+          if (opt.keep_retired)
+            retired_topics[it->first] = PresentTopic(it->second);
           else
             for (int64_t sid : it->second.stories) briefs.erase(sid);
           Unpost(&topic_postings, it->second.posted, it->first);
@@ -1232,7 +1272,8 @@ struct StoryEngine::Impl {
   Assignment AddDoc(StoryDoc&& doc) {
     ++st.articles;
     const Article& a = doc.meta;
-    if (a.published_ts != kNoTime) clock = clock == kNoTime ? a.published_ts : std::max(clock, a.published_ts);
+    if (a.published_ts != kNoTime)
+      clock = clock == kNoTime ? a.published_ts : std::max(clock, a.published_ts);
     Evict();
 
     Member m;
@@ -1250,7 +1291,8 @@ struct StoryEngine::Impl {
     for (const Name& n : doc.f.names) {
       if (n.count < 2) continue;
       auto toks = NameTokens(n.text);
-      if (!toks.empty()) m.main_names.emplace_back(std::move(toks), 1.0f + std::log(static_cast<float>(n.count)));
+      if (!toks.empty())
+        m.main_names.emplace_back(std::move(toks), 1.0f + std::log(static_cast<float>(n.count)));
     }
     const uint64_t chash = doc.f.content_hash;
     m.doc = std::make_shared<StoryDoc>(std::move(doc));
@@ -1261,9 +1303,11 @@ struct StoryEngine::Impl {
     const std::vector<uint64_t> mine = DocNameTokens(*m.doc);
     std::vector<int64_t> cands = Candidates(postings, query);
     int64_t copy_of = -1;
-    if (auto c = content.find(chash); c != content.end() && !m.tv.empty() && stories.count(c->second)) {
+    if (auto c = content.find(chash);
+        c != content.end() && !m.tv.empty() && stories.count(c->second)) {
       copy_of = c->second;
-      if (std::find(cands.begin(), cands.end(), copy_of) == cands.end()) cands.insert(cands.begin(), copy_of);
+      if (std::find(cands.begin(), cands.end(), copy_of) == cands.end())
+        cands.insert(cands.begin(), copy_of);
     }
     std::vector<std::pair<double, int64_t>> scored;
     for (int64_t id : cands) {
@@ -1354,11 +1398,13 @@ struct StoryEngine::Impl {
         // Below this probability the story stays under the threshold whatever the
         // exact value (then only its bound is taken: same decisions, less work).
         const double enough =
-            tf > 0 ? (opt.join_threshold - (1 - opt.event_weight) * sc) / (opt.event_weight * tf) : 1.0;
+            tf > 0 ? (opt.join_threshold - (1 - opt.event_weight) * sc) / (opt.event_weight * tf)
+                   : 1.0;
         const std::vector<NearMember>* cached = nullptr;
         for (size_t k = 0; k < near_used; ++k)
           if (near_cache[k].story == s.id) cached = &near_cache[k].members;
-        sc = (1 - opt.event_weight) * sc + opt.event_weight * SameEvent(s, m, enough - 1e-9, cached) * tf;
+        sc = (1 - opt.event_weight) * sc +
+             opt.event_weight * SameEvent(s, m, enough - 1e-9, cached) * tf;
       }
       std::sort(scored.begin(), scored.end(), by_score);
     }
@@ -1393,16 +1439,17 @@ struct StoryEngine::Impl {
         Story* t = &stories.at(scored[1].second);
         SparseVec tv;  // centroids are sorted by key
         tv.reserve(t->centroid.size());
-        for (const auto& [k, w] : t->centroid) tv.emplace_back(k, static_cast<float>(w / (t->cnorm > 0 ? t->cnorm : 1)));
+        for (const auto& [k, w] : t->centroid)
+          tv.emplace_back(k, static_cast<float>(w / (t->cnorm > 0 ? t->cnorm : 1)));
         SparseVec nv;
         nv.reserve(t->names.size());
-        for (const auto& [k, w] : t->names) nv.emplace_back(k, static_cast<float>(w / (t->nnorm > 0 ? t->nnorm : 1)));
+        for (const auto& [k, w] : t->names)
+          nv.emplace_back(k, static_cast<float>(w / (t->nnorm > 0 ? t->nnorm : 1)));
         double ss = s->cnorm > 0 ? DotMap(tv, s->centroid) / s->cnorm : 0;
         double sn = s->nnorm > 0 ? DotMap(nv, s->names) / s->nnorm : 0;
         if ((opt.term_weight * ss + opt.name_weight * sn) / (opt.term_weight + opt.name_weight) >=
                 opt.merge_threshold &&
-            StoriesSameEvent(*s, *t) >= opt.merge_event_min &&
-            !SplitApart(*s, *t)) {
+            StoriesSameEvent(*s, *t) >= opt.merge_event_min && !SplitApart(*s, *t)) {
           Story* older = s->id < t->id ? s : t;
           Story* younger = s->id < t->id ? t : s;
           Merge(older, younger, out.id);
@@ -1539,7 +1586,11 @@ StoryView StoryEngine::Impl::Present(const Story& s) const {
     for (const Name& n : f.names) {
       std::string key = story_internal::CleanSpaces(n.text);
       NameAgg& g = names[key];
-      if (g.text.empty()) { g.text = key; g.kind = KindName(n.kind); g.first = order++; }
+      if (g.text.empty()) {
+        g.text = key;
+        g.kind = KindName(n.kind);
+        g.first = order++;
+      }
       if (mine.insert(key).second) ++g.members;
       g.mentions += n.count;
     }
@@ -1581,7 +1632,7 @@ StoryView StoryEngine::Impl::Present(const Story& s) const {
   {
     struct QuoteGroup {
       StoryQuoteView view;
-      std::vector<std::string> words;   // lower-cased words of the longest variant
+      std::vector<std::string> words;     // lower-cased words of the longest variant
       std::unordered_set<uint64_t> runs;  // its 4-word runs, hashed
       std::set<const Member*> members;
       size_t order = 0;
@@ -1628,7 +1679,10 @@ StoryView StoryEngine::Impl::Present(const Story& s) const {
         std::unordered_set<uint64_t> runs = runs_of(w);
         QuoteGroup* g = nullptr;
         for (QuoteGroup& cand : groups)
-          if (same(cand, w, runs)) { g = &cand; break; }
+          if (same(cand, w, runs)) {
+            g = &cand;
+            break;
+          }
         StoryQuoteView qv{m->id, story_internal::CleanSpaces(q.text), q.speaker, q.begin, q.end, 1};
         if (!g) {
           groups.push_back({std::move(qv), std::move(w), std::move(runs), {m}, groups.size()});
@@ -1670,11 +1724,12 @@ StoryView StoryEngine::Impl::Present(const Story& s) const {
       v.timeline.push_back(te);
     }
   }
-  std::stable_sort(v.timeline.begin(), v.timeline.end(), [](const TimelineEntry& a, const TimelineEntry& b) {
-    Timestamp ta = a.time == kNoTime ? INT64_MAX : a.time;
-    Timestamp tb = b.time == kNoTime ? INT64_MAX : b.time;
-    return ta < tb;
-  });
+  std::stable_sort(v.timeline.begin(), v.timeline.end(),
+                   [](const TimelineEntry& a, const TimelineEntry& b) {
+                     Timestamp ta = a.time == kNoTime ? INT64_MAX : a.time;
+                     Timestamp tb = b.time == kNoTime ? INT64_MAX : b.time;
+                     return ta < tb;
+                   });
   return v;
 }
 
@@ -1726,7 +1781,8 @@ TopicView StoryEngine::Impl::PresentTopic(const Topic& t) const {
 
 // ---- StoryEngine ------------------------------------------------------------------
 
-StoryEngine::StoryEngine(StoryOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+StoryEngine::StoryEngine(StoryOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
 StoryEngine::~StoryEngine() = default;
 
 const StoryOptions& StoryEngine::options() const { return impl_->opt; }
@@ -1763,7 +1819,8 @@ std::vector<Assignment> StoryEngine::AddAll(const std::vector<Article>& articles
     size_t end = std::min(order.size(), begin + kBatch);
     std::vector<StoryDoc> docs(end - begin);
     arena.execute([&] {
-      tbb::parallel_for(begin, end, [&](size_t i) { docs[i - begin] = AnalyzeForStory(articles[order[i]]); });
+      tbb::parallel_for(begin, end,
+                        [&](size_t i) { docs[i - begin] = AnalyzeForStory(articles[order[i]]); });
     });
     for (size_t i = 0; i < docs.size(); ++i) {
       impl_->AddDoc(std::move(docs[i]));
@@ -1777,8 +1834,10 @@ std::vector<Assignment> StoryEngine::AddAll(const std::vector<Article>& articles
   out.reserve(articles.size());
   for (const Article& a : articles) {
     auto it = final_by_id.find(a.id);
-    if (it != final_by_id.end()) out.push_back(it->second);
-    else out.push_back(Assignment{a.id, -1, -1, "", "", 0});
+    if (it != final_by_id.end())
+      out.push_back(it->second);
+    else
+      out.push_back(Assignment{a.id, -1, -1, "", "", 0});
   }
   return out;
 }
@@ -1808,7 +1867,8 @@ std::vector<Assignment> StoryEngine::FinalAssignments() const {
 
 std::optional<StoryView> StoryEngine::GetStory(int64_t id) const {
   id = impl_->Resolve(id);
-  if (auto it = impl_->stories.find(id); it != impl_->stories.end()) return impl_->Present(it->second);
+  if (auto it = impl_->stories.find(id); it != impl_->stories.end())
+    return impl_->Present(it->second);
   if (auto it = impl_->retired.find(id); it != impl_->retired.end()) return it->second;
   return std::nullopt;
 }
@@ -1836,7 +1896,9 @@ void StoryEngine::ForEachTopic(const std::function<void(const TopicView&)>& fn) 
 std::vector<MergeRecord> StoryEngine::merges() const { return impl_->merges; }
 std::vector<MoveRecord> StoryEngine::moves() const { return impl_->moves; }
 
-void StoryEngine::set_on_retire(std::function<void(const StoryView&)> fn) { impl_->on_retire = std::move(fn); }
+void StoryEngine::set_on_retire(std::function<void(const StoryView&)> fn) {
+  impl_->on_retire = std::move(fn);
+}
 
 EngineChanges StoryEngine::TakeChanges() {
   EngineChanges c;
@@ -1894,11 +1956,12 @@ uint64_t HeapOf(const StoryDoc& d) {
   b += HeapOf(d.meta);
   b += HeapOf(f.id) + HeapOf(f.title) + HeapOf(f.text) + HeapOf(f.lang);
   b += HeapOf(f.boilerplate) + HeapOf(f.tokens) + HeapOf(f.token_spans) + HeapOf(f.stems) +
-       HeapOf(f.sentences) + HeapOf(f.terms) + HeapOf(f.lead_terms) +
-       HeapOf(f.char_grams) + HeapOf(f.name_keys) + HeapOf(f.names) + HeapOf(f.numbers) +
-       HeapOf(f.years) + HeapOf(f.quotes);
+       HeapOf(f.sentences) + HeapOf(f.terms) + HeapOf(f.lead_terms) + HeapOf(f.char_grams) +
+       HeapOf(f.name_keys) + HeapOf(f.names) + HeapOf(f.numbers) + HeapOf(f.years) +
+       HeapOf(f.quotes);
   for (const Name& n : f.names) b += HeapOf(n.text) + HeapOf(n.kind);
-  for (const Quote& q : f.quotes) b += HeapOf(q.text) + HeapOf(q.speaker) + HeapOf(q.speaker_evidence);
+  for (const Quote& q : f.quotes)
+    b += HeapOf(q.text) + HeapOf(q.speaker) + HeapOf(q.speaker_evidence);
   b += HeapOf(f.provenance.agency) + HeapOf(f.provenance.byline);
   b += HeapOf(d.date.granularity) + HeapOf(d.date.method) + HeapOf(d.date.evidence);
   b += HeapOf(d.salient);
@@ -1907,8 +1970,8 @@ uint64_t HeapOf(const StoryDoc& d) {
 
 uint64_t HeapOf(const Member& m) {
   uint64_t b = HeapOf(m.id) + HeapOf(m.relation) + HeapOf(m.of) + HeapOf(m.date_evidence) +
-               HeapOf(m.tv) + HeapOf(m.nv) + HeapOf(m.numv) + HeapOf(m.lv) + HeapOf(m.sv) + HeapOf(m.main_names) +
-               HeapOf(m.pe);
+               HeapOf(m.tv) + HeapOf(m.nv) + HeapOf(m.numv) + HeapOf(m.lv) + HeapOf(m.sv) +
+               HeapOf(m.main_names) + HeapOf(m.pe);
   for (const auto& [toks, w] : m.main_names) b += HeapOf(toks);
   return b;
 }
@@ -1926,7 +1989,8 @@ uint64_t HeapOf(const StoryView& v) {
   for (const auto& q : v.quotes) b += HeapOf(q.article_id) + HeapOf(q.text) + HeapOf(q.speaker);
   for (const auto& x : v.summary) b += HeapOf(x);
   for (const auto& t : v.timeline)
-    b += HeapOf(t.kind) + HeapOf(t.article_id) + HeapOf(t.label) + HeapOf(t.relation) + HeapOf(t.evidence);
+    b += HeapOf(t.kind) + HeapOf(t.article_id) + HeapOf(t.label) + HeapOf(t.relation) +
+         HeapOf(t.evidence);
   return b;
 }
 
@@ -1951,11 +2015,11 @@ EngineMemory StoryEngine::memory() const {
     }
   }
   r.index = NodesOf(m.postings) + NodesOf(m.content) + TreeNodesOf(m.by_time) +
-            TreeNodesOf(m.changed_stories) + TreeNodesOf(m.changed_topics) +
-            HeapOf(m.table_) + HeapOf(m.lists_buf_) + HeapOf(m.order_buf_) + HeapOf(m.cells_buf_);
+            TreeNodesOf(m.changed_stories) + TreeNodesOf(m.changed_topics) + HeapOf(m.table_) +
+            HeapOf(m.lists_buf_) + HeapOf(m.order_buf_) + HeapOf(m.cells_buf_);
   for (const auto& [k, v] : m.postings) r.index += HeapOf(v);
-  r.topics = TreeNodesOf(m.topics) + NodesOf(m.topic_postings) + NodesOf(m.briefs) + HeapOf(m.merges) +
-             TreeNodesOf(m.merged_into);
+  r.topics = TreeNodesOf(m.topics) + NodesOf(m.topic_postings) + NodesOf(m.briefs) +
+             HeapOf(m.merges) + TreeNodesOf(m.merged_into);
   for (const auto& [k, v] : m.topic_postings) r.topics += HeapOf(v);
   for (const auto& [id, t] : m.topics)
     r.topics += HeapOf(t.centroid) + HeapOf(t.names) + HeapOf(t.stories) + HeapOf(t.posted);
@@ -1980,21 +2044,27 @@ using story_internal::ByteWriter;
 
 void PutVec(ByteWriter* w, const SparseVec& v) {
   w->U64(v.size());
-  for (const auto& [k, x] : v) { w->U64(k); w->F32(x); }
+  for (const auto& [k, x] : v) {
+    w->U64(k);
+    w->F32(x);
+  }
 }
 bool GetVec(ByteReader* r, SparseVec* v) {
   uint64_t n;
   if (!r->U64(&n) || n > (1u << 24)) return false;
   v->resize(n);
-  for (auto& [k, x] : *v) if (!r->U64(&k) || !r->F32(&x)) return false;
+  for (auto& [k, x] : *v)
+    if (!r->U64(&k) || !r->F32(&x)) return false;
   return true;
 }
 void PutMap(ByteWriter* w, const CentroidMap& m) { PutVec(w, m); }  // sorted by key
 bool GetMap(ByteReader* r, CentroidMap* m) {
   if (!GetVec(r, m)) return false;
   if (!StrictlySorted(*m)) {  // a blob not written by PutMap: first entry of a key wins
-    std::stable_sort(m->begin(), m->end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    m->erase(std::unique(m->begin(), m->end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+    std::stable_sort(m->begin(), m->end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    m->erase(std::unique(m->begin(), m->end(),
+                         [](const auto& a, const auto& b) { return a.first == b.first; }),
              m->end());
   }
   return true;
@@ -2007,7 +2077,8 @@ bool GetIds(ByteReader* r, std::vector<int64_t>* v) {
   uint64_t n;
   if (!r->U64(&n) || n > (1u << 26)) return false;
   v->resize(n);
-  for (auto& x : *v) if (!r->I64(&x)) return false;
+  for (auto& x : *v)
+    if (!r->I64(&x)) return false;
   return true;
 }
 void PutKeys(ByteWriter* w, const std::vector<uint64_t>& v) {
@@ -2018,7 +2089,8 @@ bool GetKeys(ByteReader* r, std::vector<uint64_t>* v) {
   uint64_t n;
   if (!r->U64(&n) || n > (1u << 26)) return false;
   v->resize(n);
-  for (auto& x : *v) if (!r->U64(&x)) return false;
+  for (auto& x : *v)
+    if (!r->U64(&x)) return false;
   return true;
 }
 bool GetCounts(ByteReader* r, std::unordered_map<uint64_t, uint32_t>* m) {
@@ -2055,7 +2127,10 @@ void PutPostings(ByteWriter* w, const std::unordered_map<uint64_t, std::vector<i
   for (const auto& [k, v] : p) keys.push_back(k);
   std::sort(keys.begin(), keys.end());
   w->U64(keys.size());
-  for (uint64_t k : keys) { w->U64(k); PutIds(w, p.at(k)); }
+  for (uint64_t k : keys) {
+    w->U64(k);
+    PutIds(w, p.at(k));
+  }
 }
 bool GetPostings(ByteReader* r, std::unordered_map<uint64_t, std::vector<int64_t>>* p) {
   uint64_t n;
@@ -2077,52 +2152,100 @@ std::string StoryEngine::Snapshot() const {
   w.U64(m.seq);
   w.I64(m.next_story);
   w.I64(m.next_topic);
-  w.U64(m.st.articles); w.U64(m.st.stories); w.U64(m.st.retired_stories);
-  w.U64(m.st.topics); w.U64(m.st.merges);
+  w.U64(m.st.articles);
+  w.U64(m.st.stories);
+  w.U64(m.st.retired_stories);
+  w.U64(m.st.topics);
+  w.U64(m.st.merges);
   // Term statistics (what was counted; the background table ships with the code).
   {
     const TermStats::Counts c = m.stats.ExportCounts();
     w.U64(c.added);
     for (const auto* list : {&c.corpus, &c.lang_corpus}) {
       w.U64(list->size());
-      for (const auto& [k, n] : *list) { w.U64(k); w.U64(n); }
+      for (const auto& [k, n] : *list) {
+        w.U64(k);
+        w.U64(n);
+      }
     }
     w.U64(c.lang_docs.size());
-    for (const auto& [lang, n] : c.lang_docs) { w.Str(lang); w.U64(n); }
+    for (const auto& [lang, n] : c.lang_docs) {
+      w.Str(lang);
+      w.U64(n);
+    }
   }
   w.U64(m.stories.size());
   for (const auto& [id, s] : m.stories) {
-    w.I64(s.id); w.I64(s.topic); w.U64(s.original);
-    w.I64(s.last_feed); w.I64(s.date_min); w.I64(s.date_max);
+    w.I64(s.id);
+    w.I64(s.topic);
+    w.U64(s.original);
+    w.I64(s.last_feed);
+    w.I64(s.date_min);
+    w.I64(s.date_max);
     w.U64(s.next_topic_check);
-    PutMap(&w, s.centroid); PutMap(&w, s.names); PutMap(&w, s.numbers); PutMap(&w, s.salient);
+    PutMap(&w, s.centroid);
+    PutMap(&w, s.names);
+    PutMap(&w, s.numbers);
+    PutMap(&w, s.salient);
     {
       w.U64(s.name_tokens.size());  // sorted by token
-      for (auto& [k, c] : s.name_tokens) { w.U64(k); w.U64(c); }
+      for (auto& [k, c] : s.name_tokens) {
+        w.U64(k);
+        w.U64(c);
+      }
       w.U64(s.main_names.size());
-      for (const auto& [toks, e] : s.main_names) { PutKeys(&w, toks); w.U64(e.first); w.F32(e.second); }
+      for (const auto& [toks, e] : s.main_names) {
+        PutKeys(&w, toks);
+        w.U64(e.first);
+        w.F32(e.second);
+      }
     }
     PutKeys(&w, s.posted);
     PutIds(&w, s.merged_from);
     w.U64(s.members.size());
     for (const Member& x : s.members) {
-      w.Str(x.id); w.Str(x.relation); w.Str(x.of); w.F64(x.score); w.U64(x.seq);
-      w.I64(x.time); w.Str(x.date_evidence); w.F64(x.date_confidence);
-      PutVec(&w, x.tv); PutVec(&w, x.nv); PutVec(&w, x.numv); PutVec(&w, x.sv); PutVec(&w, x.lv);
+      w.Str(x.id);
+      w.Str(x.relation);
+      w.Str(x.of);
+      w.F64(x.score);
+      w.U64(x.seq);
+      w.I64(x.time);
+      w.Str(x.date_evidence);
+      w.F64(x.date_confidence);
+      PutVec(&w, x.tv);
+      PutVec(&w, x.nv);
+      PutVec(&w, x.numv);
+      PutVec(&w, x.sv);
+      PutVec(&w, x.lv);
       w.U64(x.main_names.size());
-      for (const auto& [toks, wt] : x.main_names) { PutKeys(&w, toks); w.F32(wt); }
+      for (const auto& [toks, wt] : x.main_names) {
+        PutKeys(&w, toks);
+        w.F32(wt);
+      }
       w.U8(x.doc ? 1 : 0);
       if (x.doc) {
         const Article& a = x.doc->meta;
-        w.Str(a.id); w.Str(a.title); w.Str(a.text); w.Str(a.url); w.Str(a.source);
-        w.Str(a.published); w.I64(a.published_ts); w.Str(a.lang); w.Str(a.author); w.U64(a.seq);
+        w.Str(a.id);
+        w.Str(a.title);
+        w.Str(a.text);
+        w.Str(a.url);
+        w.Str(a.source);
+        w.Str(a.published);
+        w.I64(a.published_ts);
+        w.Str(a.lang);
+        w.Str(a.author);
+        w.U64(a.seq);
       }
     }
   }
   w.U64(m.topics.size());
   for (const auto& [id, t] : m.topics) {
-    w.I64(t.id); PutMap(&w, t.centroid); PutMap(&w, t.names); PutIds(&w, t.stories);
-    w.I64(t.last_feed); PutKeys(&w, t.posted);
+    w.I64(t.id);
+    PutMap(&w, t.centroid);
+    PutMap(&w, t.names);
+    PutIds(&w, t.stories);
+    w.I64(t.last_feed);
+    PutKeys(&w, t.posted);
   }
   PutPostings(&w, m.postings);
   PutPostings(&w, m.topic_postings);
@@ -2133,18 +2256,27 @@ std::string StoryEngine::Snapshot() const {
     std::sort(ids.begin(), ids.end());
     for (int64_t id : ids) {
       const StoryBrief& b = m.briefs.at(id);
-      w.I64(id); w.Str(b.title); w.I64(b.first_seen); w.I64(b.topic);
+      w.I64(id);
+      w.Str(b.title);
+      w.I64(b.first_seen);
+      w.I64(b.topic);
     }
   }
   w.U64(m.merged_into.size());
-  for (const auto& [a, b] : m.merged_into) { w.I64(a); w.I64(b); }
+  for (const auto& [a, b] : m.merged_into) {
+    w.I64(a);
+    w.I64(b);
+  }
   // Splits (a trailer: blobs of builds before the splits end above): the pairs of
   // stories split from each other and the members' cached pair probabilities.
   for (const auto& [id, s] : m.stories) {
     PutIds(&w, s.split_from);
     for (const Member& x : s.members) {
       w.U64(x.pe.size());
-      for (const auto& [q, v] : x.pe) { w.U64(q); w.F32(v); }
+      for (const auto& [q, v] : x.pe) {
+        w.U64(q);
+        w.F32(v);
+      }
     }
   }
   return w.Take();
@@ -2158,9 +2290,11 @@ Status StoryEngine::Restore(std::string_view blob) {
   auto bad = [] { return Status::Corruption("story engine snapshot is damaged or truncated"); };
   if (!r.Str(&fmt)) return bad();
   if (fmt != kSnapshotFormat)
-    return Status::Corruption("story engine snapshot has format '" + fmt + "', expected " + kSnapshotFormat);
+    return Status::Corruption("story engine snapshot has format '" + fmt + "', expected " +
+                              kSnapshotFormat);
   uint64_t u;
-  if (!r.I64(&m.clock) || !r.U64(&m.seq) || !r.I64(&m.next_story) || !r.I64(&m.next_topic)) return bad();
+  if (!r.I64(&m.clock) || !r.U64(&m.seq) || !r.I64(&m.next_story) || !r.I64(&m.next_topic))
+    return bad();
   if (!r.U64(&m.st.articles) || !r.U64(&m.st.stories) || !r.U64(&m.st.retired_stories) ||
       !r.U64(&m.st.topics) || !r.U64(&m.st.merges))
     return bad();
@@ -2195,8 +2329,8 @@ Status StoryEngine::Restore(std::string_view blob) {
     s.next_topic_check = static_cast<uint32_t>(ntc);
     if (!GetMap(&r, &s.centroid) || !GetMap(&r, &s.names) || !GetMap(&r, &s.numbers) ||
         !GetMap(&r, &s.salient) || !GetCounts(&r, &s.name_tokens) ||
-        !GetMainNames(&r, &s.main_names) ||
-        !GetKeys(&r, &s.posted) || !GetIds(&r, &s.merged_from) || !r.U64(&nm))
+        !GetMainNames(&r, &s.main_names) || !GetKeys(&r, &s.posted) ||
+        !GetIds(&r, &s.merged_from) || !r.U64(&nm))
       return bad();
     for (uint64_t j = 0; j < nm; ++j) {
       Member x;

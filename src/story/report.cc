@@ -33,7 +33,8 @@ namespace {
 std::string Day(Timestamp t) { return t == kNoTime ? "undated" : FormatDate(t); }
 
 std::string OneLine(std::string s) {
-  for (char& c : s) if (c == '\n' || c == '\r') c = ' ';
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
   return s;
 }
 
@@ -56,8 +57,8 @@ std::string StoryReportMarkdown(const StoryEngine& engine) {
     if (in.empty()) return;
     o << "## Topic " << t.id;
     if (!t.label.empty()) o << ": " << t.label;
-    o << "\n\n" << in.size() << " stories, " << Day(t.first_seen) << " to " << Day(t.last_seen)
-      << ".\n\n";
+    o << "\n\n"
+      << in.size() << " stories, " << Day(t.first_seen) << " to " << Day(t.last_seen) << ".\n\n";
     for (const StoryView* s : in) {
       o << "- " << Day(s->first_seen) << " — story " << s->id << ": " << OneLine(s->title) << " ("
         << s->members.size() << " articles)\n";
@@ -101,8 +102,8 @@ std::string StoryReportMarkdown(const StoryEngine& engine) {
       if (!s.quotes.empty()) {
         o << "**Quotes:**\n\n";
         for (const auto& q : s.quotes) {
-          o << "- \"" << OneLine(q.text) << "\" — " << (q.speaker.empty() ? "unattributed" : q.speaker)
-            << " (`" << q.article_id << "`";
+          o << "- \"" << OneLine(q.text) << "\" — "
+            << (q.speaker.empty() ? "unattributed" : q.speaker) << " (`" << q.article_id << "`";
           if (q.shared_by > 1) o << ", in " << q.shared_by << " members";
           o << ")\n";
         }

@@ -77,7 +77,8 @@ SparseVec SalientNameVector(const ArticleFeatures& f);
 SparseVec LeadVector(const ArticleFeatures& f, const TermStats& stats);
 // Both at once (the same values as TermVector and LeadVector; the idf of a term
 // in both is looked up once).
-void TermAndLeadVectors(const ArticleFeatures& f, const TermStats& stats, SparseVec* tv, SparseVec* lv);
+void TermAndLeadVectors(const ArticleFeatures& f, const TermStats& stats, SparseVec* tv,
+                        SparseVec* lv);
 // Binary vector of numbers and years, L2-normalised.
 SparseVec NumberVector(const ArticleFeatures& f);
 

@@ -113,7 +113,8 @@ TEST_F(SeedStories, KeyNamesAreThePeoplePlacesAndOrganisations) {
   StoryView s = StoryOf(k002);
   std::string all;
   for (const auto& n : s.key_names) all += n.term + "|";
-  for (const char* want : {"Kim Jong Un", "Vladimir Putin", "Yoon Suk Yeol", "KCNA", "Security Council"}) {
+  for (const char* want :
+       {"Kim Jong Un", "Vladimir Putin", "Yoon Suk Yeol", "KCNA", "Security Council"}) {
     EXPECT_THAT(all, HasSubstr(want));
   }
 }
@@ -234,9 +235,13 @@ TEST(StoryEngine, LookAlikeEventsStayApartOnEcbPlus) {
   for (size_t i = 0; i < as.size(); ++i) {
     for (size_t j = i + 1; j < as.size(); ++j) {
       bool together = as[i].story == as[j].story;
-      if (fed_gold[i] == fed_gold[j]) { ++same; same_ok += together; }
-      else if (fed_gold[i].substr(0, fed_gold[i].find('_')) == fed_gold[j].substr(0, fed_gold[j].find('_'))) {
-        ++diff; diff_bad += together;
+      if (fed_gold[i] == fed_gold[j]) {
+        ++same;
+        same_ok += together;
+      } else if (fed_gold[i].substr(0, fed_gold[i].find('_')) ==
+                 fed_gold[j].substr(0, fed_gold[j].find('_'))) {
+        ++diff;
+        diff_bad += together;
       }
     }
   }
@@ -303,14 +308,17 @@ TEST(SameEventCheck, LeadNamesAndFiguresTellLookAlikesApart) {
   std::string ecb = kRoot + "/../shared/data/ecbplus/train-dev.jsonl";
   if (!std::filesystem::exists(ecb)) GTEST_SKIP() << ecb << " absent";
   EcbDocs e;
-  LoadEcbDocs(ecb, {"28_7ecbplus", "28_4ecbplus", "28_1ecb", "29_10ecb", "29_2ecb", "29_4ecbplus"}, &e);
+  LoadEcbDocs(ecb, {"28_7ecbplus", "28_4ecbplus", "28_1ecb", "29_10ecb", "29_2ecb", "29_4ecbplus"},
+              &e);
   if (HasFatalFailure()) return;
   auto& docs = e.docs;
   using story_internal::CompareSpecifics;
-  EXPECT_GT(CompareSpecifics(docs["28_7ecbplus"], docs["28_1ecb"]).lead_name_max, 0.5) << "LaRue vs Felt";
+  EXPECT_GT(CompareSpecifics(docs["28_7ecbplus"], docs["28_1ecb"]).lead_name_max, 0.5)
+      << "LaRue vs Felt";
   EXPECT_LT(CompareSpecifics(docs["28_7ecbplus"], docs["28_4ecbplus"]).lead_name_max,
             CompareSpecifics(docs["28_7ecbplus"], docs["28_1ecb"]).lead_name_max);
-  EXPECT_GT(CompareSpecifics(docs["29_10ecb"], docs["29_4ecbplus"]).lead_number_max, 0.5) << "31-24 vs 20-13";
+  EXPECT_GT(CompareSpecifics(docs["29_10ecb"], docs["29_4ecbplus"]).lead_number_max, 0.5)
+      << "31-24 vs 20-13";
   EXPECT_LT(CompareSpecifics(docs["29_10ecb"], docs["29_2ecb"]).lead_number_max,
             CompareSpecifics(docs["29_10ecb"], docs["29_4ecbplus"]).lead_number_max);
   auto p = [&](const std::string& x, const std::string& y) { return e.P(x, y); };
@@ -334,7 +342,8 @@ TEST(StoryEngine, CommentaryIsComparedWithTheOriginalNotItsRewrites) {
   };
   auto with = run(true), without = run(false);
   EXPECT_NE(with[k003].story, with[k002].story);
-  EXPECT_EQ(without[k003].story, without[k002].story) << "the rule no longer decides the seeds: retune";
+  EXPECT_EQ(without[k003].story, without[k002].story)
+      << "the rule no longer decides the seeds: retune";
 }
 
 // Two Indian-navy piracy operations (ECB+ topic 12: 23 pirates, 2008, undated
@@ -352,7 +361,9 @@ TEST(StoryEngine, OneMemberStoryNeedsAMarginOnEcbPlus) {
   ASSERT_GT(arts.size(), 20u);
   std::vector<story_internal::StoryDoc> docs;  // analysed once
   for (const Article& a : arts) docs.push_back(story_internal::AnalyzeForStory(a));
-  auto plus = [](const std::string& id) { return id.size() > 4 && id.compare(id.size() - 4, 4, "plus") == 0; };
+  auto plus = [](const std::string& id) {
+    return id.size() > 4 && id.compare(id.size() - 4, 4, "plus") == 0;
+  };
   // Over every ordered pair: how often the second text joins the first's story.
   auto joins = [&](double margin, size_t* same, size_t* cross) {
     *same = *cross = 0;
@@ -364,8 +375,10 @@ TEST(StoryEngine, OneMemberStoryNeedsAMarginOnEcbPlus) {
       for (size_t j = 0; j < arts.size(); ++j) {
         if (i == j) continue;
         StoryEngine engine(o);
-        const int64_t first = engine.AddPrepared(PreparedArticlePtr(new PreparedArticle{docs[i]})).story;
-        const bool joined = engine.AddPrepared(PreparedArticlePtr(new PreparedArticle{docs[j]})).story == first;
+        const int64_t first =
+            engine.AddPrepared(PreparedArticlePtr(new PreparedArticle{docs[i]})).story;
+        const bool joined =
+            engine.AddPrepared(PreparedArticlePtr(new PreparedArticle{docs[j]})).story == first;
         (plus(arts[i].id) == plus(arts[j].id) ? *same : *cross) += joined;
       }
   };
@@ -373,7 +386,7 @@ TEST(StoryEngine, OneMemberStoryNeedsAMarginOnEcbPlus) {
   joins(0, &same0, &cross0);
   joins(0.10, &same1, &cross1);
   RecordProperty("joins", std::to_string(same0) + "/" + std::to_string(cross0) + " -> " +
-                             std::to_string(same1) + "/" + std::to_string(cross1));
+                              std::to_string(same1) + "/" + std::to_string(cross1));
   EXPECT_LT(cross1, cross0) << "a text of the other operation joins a one-member story";
   EXPECT_GT(same1, same0 / 2) << "texts of one operation must still join";
 }
@@ -403,17 +416,22 @@ std::vector<Article> LookAlikeFeed(std::vector<std::string>* gold) {
 
 // Pairs of the two look-alike events of one topic put in one story, over all
 // such pairs; and pairs of one event put in one story, over all such pairs.
-std::pair<double, double> TogetherShares(const std::vector<Assignment>& as, const std::vector<std::string>& gold) {
+std::pair<double, double> TogetherShares(const std::vector<Assignment>& as,
+                                         const std::vector<std::string>& gold) {
   size_t same_ok = 0, same = 0, diff_bad = 0, diff = 0;
   for (size_t i = 0; i < as.size(); ++i)
     for (size_t j = i + 1; j < as.size(); ++j) {
       const bool together = as[i].story == as[j].story;
-      if (gold[i] == gold[j]) { ++same; same_ok += together; }
-      else if (gold[i].substr(0, gold[i].find('_')) == gold[j].substr(0, gold[j].find('_'))) {
-        ++diff; diff_bad += together;
+      if (gold[i] == gold[j]) {
+        ++same;
+        same_ok += together;
+      } else if (gold[i].substr(0, gold[i].find('_')) == gold[j].substr(0, gold[j].find('_'))) {
+        ++diff;
+        diff_bad += together;
       }
     }
-  return {diff ? static_cast<double>(diff_bad) / diff : 0, same ? static_cast<double>(same_ok) / same : 0};
+  return {diff ? static_cast<double>(diff_bad) / diff : 0,
+          same ? static_cast<double>(same_ok) / same : 0};
 }
 
 // A look-alike text that joins a story early no longer drags the other event's
@@ -452,7 +470,9 @@ TEST(StoryEngine, StoriesOfTwoLookAlikeEventsSplitOnEcbPlus) {
   size_t moved = 0;
   for (size_t i = 0; i < final_as.size(); ++i) {
     int64_t s = at_arrival[i].story;
-    auto resolve = [&] { for (auto it = merged.find(s); it != merged.end(); it = merged.find(s)) s = it->second; };
+    auto resolve = [&] {
+      for (auto it = merged.find(s); it != merged.end(); it = merged.find(s)) s = it->second;
+    };
     resolve();
     for (const MoveRecord& m : moves_of[final_as[i].id]) {
       EXPECT_EQ(m.from, s) << final_as[i].id << " moved from a story it was not in";
@@ -498,7 +518,9 @@ Article Synthetic(int i, Timestamp t) {
   auto word = [&](int syl) {
     std::string w;
     for (int k = 0; k < syl; ++k) {
-      x ^= x >> 29; x *= 0xbf58476d1ce4e5b9ULL; x ^= x >> 32;
+      x ^= x >> 29;
+      x *= 0xbf58476d1ce4e5b9ULL;
+      x ^= x >> 32;
       w += kSyl[x % 20];
     }
     return w;
@@ -510,8 +532,9 @@ Article Synthetic(int i, Timestamp t) {
   a.id = "s" + std::to_string(i);
   a.title = person + " " + word(3) + " " + thing + " in " + place;
   a.text = person + " " + word(3) + " the " + thing + " in " + place + " on Tuesday. " + "The " +
-           word(4) + " " + word(3) + " " + word(4) + " " + thing + ", " + person + " said. " + place +
-           " " + word(3) + " " + word(4) + " " + word(3) + " " + thing + " " + word(4) + ".";
+           word(4) + " " + word(3) + " " + word(4) + " " + thing + ", " + person + " said. " +
+           place + " " + word(3) + " " + word(4) + " " + word(3) + " " + thing + " " + word(4) +
+           ".";
   a.published_ts = t;
   a.published = FormatTimestamp(t);
   return a;

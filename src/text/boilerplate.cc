@@ -39,7 +39,8 @@ bool IsSpaceAt(std::string_view s, size_t i, size_t* len) {
     return true;
   }
   if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-      (static_cast<unsigned char>(s[i + 2]) == 0x8B || static_cast<unsigned char>(s[i + 2]) == 0xAF)) {
+      (static_cast<unsigned char>(s[i + 2]) == 0x8B ||
+       static_cast<unsigned char>(s[i + 2]) == 0xAF)) {
     *len = 3;  // ZERO WIDTH SPACE, NARROW NO-BREAK SPACE
     return true;
   }
@@ -92,9 +93,9 @@ constexpr AsciiFoldTable kAsciiFold;
 struct Popcount8Table {
   uint8_t n[256];
   constexpr Popcount8Table() : n() {
-    for (int i = 0; i < 256; ++i) n[i] = static_cast<uint8_t>((i & 1) + (i >> 1 & 1) + (i >> 2 & 1) +
-                                                              (i >> 3 & 1) + (i >> 4 & 1) + (i >> 5 & 1) +
-                                                              (i >> 6 & 1) + (i >> 7 & 1));
+    for (int i = 0; i < 256; ++i)
+      n[i] = static_cast<uint8_t>((i & 1) + (i >> 1 & 1) + (i >> 2 & 1) + (i >> 3 & 1) +
+                                  (i >> 4 & 1) + (i >> 5 & 1) + (i >> 6 & 1) + (i >> 7 & 1));
   }
   uint8_t operator[](uint32_t i) const { return n[i]; }
 };
@@ -176,7 +177,7 @@ size_t FoldInto(std::string_view s, char* out, int* words = nullptr) {
         uint64_t x;
         std::memcpy(&x, s.data() + i, 8);
         constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-        if ((x & kHigh) != 0) break;                        // non-ASCII
+        if ((x & kHigh) != 0) break;                                // non-ASCII
         if (((x + kOnes * (0x80 - 0x21)) & kHigh) != kHigh) break;  // a byte <= ' '
         uint64_t ge_a = x + kOnes * (0x80 - 'A');
         uint64_t gt_z = x + kOnes * (0x80 - 'Z' - 1);
@@ -198,7 +199,8 @@ size_t FoldInto(std::string_view s, char* out, int* words = nullptr) {
     w += (space || n == 0);
     space = false;
     if (c == 0xC3 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
-        static_cast<unsigned char>(s[i + 1]) <= 0x9E && static_cast<unsigned char>(s[i + 1]) != 0x97) {
+        static_cast<unsigned char>(s[i + 1]) <= 0x9E &&
+        static_cast<unsigned char>(s[i + 1]) != 0x97) {
       out[n++] = s[i];
       out[n++] = static_cast<char>(s[i + 1] + 0x20);
       i += 2;
@@ -243,7 +245,9 @@ bool StartsWithPhrase(std::string_view s, std::string_view p) {
   return s.size() == p.size() || !IsAsciiLetter(s[p.size()]) || !IsAsciiLetter(p.back());
 }
 
-bool Contains(std::string_view s, std::string_view p) { return s.find(p) != std::string_view::npos; }
+bool Contains(std::string_view s, std::string_view p) {
+  return s.find(p) != std::string_view::npos;
+}
 
 [[gnu::always_inline]] inline bool EndsWith(std::string_view s, std::string_view p) {
   return s.size() >= p.size() &&
@@ -339,7 +343,8 @@ class PhraseSet {
     if (!(bits_[b >> 6] >> (b & 63) & 1)) return false;
     for (uint16_t id : buckets_[b]) {
       std::string_view p = phrases_[id];
-      if (s.size() >= p.size() && std::memcmp(s.data(), p.data(), p.size()) == 0 && f(p)) return true;
+      if (s.size() >= p.size() && std::memcmp(s.data(), p.data(), p.size()) == 0 && f(p))
+        return true;
     }
     return false;
   }
@@ -422,26 +427,29 @@ bool IsUrlLine(std::string_view f, std::string_view t) {
 // ---- Per-line rules --------------------------------------------------------------
 
 constexpr std::array<std::string_view, 14> kSubscribeStarts = {
-    "subscribe to",  "subscribe now",    "subscribe for",      "subscribe today",
-    "sign up for our", "sign up to our", "sign up for the",   "sign up now",
+    "subscribe to",       "subscribe now",       "subscribe for",      "subscribe today",
+    "sign up for our",    "sign up to our",      "sign up for the",    "sign up now",
     "sign up to receive", "join our newsletter", "get our newsletter", "newsletter abonnieren",
-    "abonnez-vous",  "suscríbete"};
+    "abonnez-vous",       "suscríbete"};
 constexpr std::array<std::string_view, 8> kSubscribeContains = {
-    "our newsletter", "our daily newsletter", "our weekly newsletter", "free newsletter",
-    "in your inbox",  "straight to your inbox", "jetzt abonnieren", "à notre newsletter"};
+    "our newsletter", "our daily newsletter",   "our weekly newsletter", "free newsletter",
+    "in your inbox",  "straight to your inbox", "jetzt abonnieren",      "à notre newsletter"};
 
 // "Read also"-style markers in several languages. After the marker comes
 // punctuation, a URL, a headline in brackets, or nothing.
 constexpr std::array<std::string_view, 36> kReadAlso = {
-    "read also",       "read more",        "also read",        "read next",
-    "see also",        "check also",       "also check",       "related articles",
-    "related stories", "related news",     "related posts",    "related content",
-    "related",         "recommended",      "more on this",     "more from",
-    "you may also like", "you might also like", "also see",   "don't miss",
-    "click here to read", "lesen sie auch", "lesen sie mehr",  "mehr zum thema",
-    "auch interessant", "lire aussi",      "à lire aussi",     "a lire aussi",
-    "voir aussi",      "leer más",         "lea también",      "leia também",
-    "leggi anche",     "lees ook",         "читайте также",    "watch:"};
+    "read also",        "read more",         "also read",
+    "read next",        "see also",          "check also",
+    "also check",       "related articles",  "related stories",
+    "related news",     "related posts",     "related content",
+    "related",          "recommended",       "more on this",
+    "more from",        "you may also like", "you might also like",
+    "also see",         "don't miss",        "click here to read",
+    "lesen sie auch",   "lesen sie mehr",    "mehr zum thema",
+    "auch interessant", "lire aussi",        "à lire aussi",
+    "a lire aussi",     "voir aussi",        "leer más",
+    "lea también",      "leia também",       "leggi anche",
+    "lees ook",         "читайте также",     "watch:"};
 
 // What may follow a read-also marker for the line to be a link line.
 bool MarkerTailIsLink(std::string_view rest) {
@@ -477,16 +485,39 @@ int ReadAlsoKind(std::string_view folded, int words) {
   return kind;
 }
 
-constexpr std::array<std::string_view, 33> kCommentLines = {
-    "comments",          "comment",            "leave a reply",        "leave a comment",
-    "post a comment",    "add a comment",      "write a comment",      "show comments",
-    "view comments",     "load comments",      "hide comments",        "join the discussion",
-    "join the conversation", "cancel reply",   "reply",                "comments are closed.",
-    "comments are closed", "kommentare",       "kommentar schreiben",  "kommentieren",
-    "commentaires",      "laisser un commentaire", "comentarios",      "deja un comentario",
-    "dejar un comentario", "commenti",         "lascia un commento",   "reacties",
-    "be the first to comment", "no comments yet", "discussion",        "comments (0)",
-    "0 comments"};
+constexpr std::array<std::string_view, 33> kCommentLines = {"comments",
+                                                            "comment",
+                                                            "leave a reply",
+                                                            "leave a comment",
+                                                            "post a comment",
+                                                            "add a comment",
+                                                            "write a comment",
+                                                            "show comments",
+                                                            "view comments",
+                                                            "load comments",
+                                                            "hide comments",
+                                                            "join the discussion",
+                                                            "join the conversation",
+                                                            "cancel reply",
+                                                            "reply",
+                                                            "comments are closed.",
+                                                            "comments are closed",
+                                                            "kommentare",
+                                                            "kommentar schreiben",
+                                                            "kommentieren",
+                                                            "commentaires",
+                                                            "laisser un commentaire",
+                                                            "comentarios",
+                                                            "deja un comentario",
+                                                            "dejar un comentario",
+                                                            "commenti",
+                                                            "lascia un commento",
+                                                            "reacties",
+                                                            "be the first to comment",
+                                                            "no comments yet",
+                                                            "discussion",
+                                                            "comments (0)",
+                                                            "0 comments"};
 constexpr std::array<std::string_view, 9> kCommentContains = {
     "your email address will not be published",
     "required fields are marked",
@@ -498,31 +529,52 @@ constexpr std::array<std::string_view, 9> kCommentContains = {
     "log in to comment",
     "comments are moderated"};
 
-constexpr std::array<std::string_view, 20> kShareLines = {
-    "share",          "share this",        "share this article", "share this story",
-    "share this post", "share on facebook", "share on twitter",  "share on whatsapp",
-    "share via email", "tweet",            "print",              "email",
-    "facebook twitter", "follow us",       "teilen",             "partager",
-    "compartir",      "condividi",          "click to share",    "share article"};
+constexpr std::array<std::string_view, 20> kShareLines = {"share",
+                                                          "share this",
+                                                          "share this article",
+                                                          "share this story",
+                                                          "share this post",
+                                                          "share on facebook",
+                                                          "share on twitter",
+                                                          "share on whatsapp",
+                                                          "share via email",
+                                                          "tweet",
+                                                          "print",
+                                                          "email",
+                                                          "facebook twitter",
+                                                          "follow us",
+                                                          "teilen",
+                                                          "partager",
+                                                          "compartir",
+                                                          "condividi",
+                                                          "click to share",
+                                                          "share article"};
 
-constexpr std::array<std::string_view, 9> kDonateContains = {
-    "button below to contribute", "button below to donate", "support our journalism",
-    "support independent journalism", "become a patron", "donate now", "make a donation",
-    "buy me a coffee", "patreon"};
+constexpr std::array<std::string_view, 9> kDonateContains = {"button below to contribute",
+                                                             "button below to donate",
+                                                             "support our journalism",
+                                                             "support independent journalism",
+                                                             "become a patron",
+                                                             "donate now",
+                                                             "make a donation",
+                                                             "buy me a coffee",
+                                                             "patreon"};
 
 constexpr std::array<std::string_view, 12> kDateLineStarts = {
-    "published on", "published:", "published", "updated on", "updated:", "last updated",
-    "first published", "posted on", "veröffentlicht", "publié le", "publicado", "pubblicato"};
+    "published on",    "published:", "published",      "updated on", "updated:",  "last updated",
+    "first published", "posted on",  "veröffentlicht", "publié le",  "publicado", "pubblicato"};
 
 constexpr std::array<std::string_view, 29> kAgencies = {
-    "reuters", "afp",     "ap",       "getty",    "epa",    "sputnik",  "xinhua",  "yonhap",
-    "kcna",    "tass",    "ria",      "anadolu",  "shutterstock", "istock", "alamy", "pool",
-    "dpa",     "efe",     "ansa",     "bloomberg", "unsplash", "wikimedia", "handout",
-    "images",  "photo",   "photos",   "imago",    "picture-alliance", "kyodo"};
+    "reuters",   "afp",     "ap",     "getty", "epa",     "sputnik",      "xinhua",
+    "yonhap",    "kcna",    "tass",   "ria",   "anadolu", "shutterstock", "istock",
+    "alamy",     "pool",    "dpa",    "efe",   "ansa",    "bloomberg",    "unsplash",
+    "wikimedia", "handout", "images", "photo", "photos",  "imago",        "picture-alliance",
+    "kyodo"};
 
 constexpr std::array<std::string_view, 14> kCreditStarts = {
-    "photo:", "photo by", "photo credit", "photograph:", "photos:", "image:", "image credit",
-    "image source", "picture:", "credit:", "foto:", "bild:", "crédit photo", "file photo"};
+    "photo:", "photo by",     "photo credit", "photograph:", "photos:",
+    "image:", "image credit", "image source", "picture:",    "credit:",
+    "foto:",  "bild:",        "crédit photo", "file photo"};
 
 // Phrases a line must contain for the rules that search anywhere in it; one
 // pass over the line finds them all.
@@ -567,8 +619,10 @@ uint32_t Hints(std::string_view f) {
     for (std::string_view p : kDonateContains) v.push_back({p, kHintDonate});
     v.push_back({"paypal", kHintPaypal});
     v.push_back({"all rights reserved", kHintRights});
-    for (std::string_view p : {"photo", "image", "picture", "credit", "cr\xC3\xA9" "dit", "foto", "bild",
-                               "via "})
+    for (std::string_view p : {"photo", "image", "picture", "credit",
+                               "cr\xC3\xA9"
+                               "dit",
+                               "foto", "bild", "via "})
       v.push_back({p, kHintCredit});
     return new PhraseSet(std::move(v));
   }();
@@ -643,9 +697,9 @@ struct LineInfo {
   uint32_t hints = 0;       // Hints(folded), set by Clean
   int words = 0;
   bool blank = true;
-  bool prose = false;  // looks like a sentence of the article
-  int8_t continuation = -1;  // IsContinuation(), computed once (-1: not yet)
-  int8_t read_also = -1;     // ReadAlsoKind(folded, words), computed once
+  bool prose = false;            // looks like a sentence of the article
+  int8_t continuation = -1;      // IsContinuation(), computed once (-1: not yet)
+  int8_t read_also = -1;         // ReadAlsoKind(folded, words), computed once
   const char* reason = nullptr;  // static text, or in CleanInto's reason_texts
 };
 static_assert(std::is_trivially_copyable_v<LineInfo>);
@@ -681,9 +735,10 @@ const char* PerLineReason(LineInfo& l) {
       return "share prompt";
   }
   if (l.words <= 40 && (l.hints & kHintComment)) return "comment prompt";
-  if (l.words <= 40 && ((l.hints & kHintDonate) ||
-                        ((l.hints & kHintPaypal) && (Contains(f, "please") || Contains(f, "button") ||
-                                                     Contains(f, "donate")))))
+  if (l.words <= 40 &&
+      ((l.hints & kHintDonate) ||
+       ((l.hints & kHintPaypal) &&
+        (Contains(f, "please") || Contains(f, "button") || Contains(f, "donate")))))
     return "donation prompt";
   if (l.words <= 10 && !EndsWith(f, ".")) {
     static const PhraseSet date_starts(kDateLineStarts);
@@ -712,9 +767,9 @@ bool IsTagLike(std::string_view t, int words) {
     if (i >= t.size()) break;
     unsigned char c = static_cast<unsigned char>(t[i]);
     bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '&' || c == '|' ||
-              c == '#' || (c == 0xC3 && i + 1 < t.size() &&
-                           static_cast<unsigned char>(t[i + 1]) >= 0x80 &&
-                           static_cast<unsigned char>(t[i + 1]) <= 0x9E);
+              c == '#' ||
+              (c == 0xC3 && i + 1 < t.size() && static_cast<unsigned char>(t[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(t[i + 1]) <= 0x9E);
     if (!ok) return false;
     while (i < t.size() && t[i] != ' ') ++i;
   }
@@ -890,10 +945,10 @@ Scratch& ThreadScratch() {
 // together), with the number of distinct articles each was seen in. Capped:
 // when it fills up, lines seen once are dropped.
 struct BoilerplateFilter::Impl {
-  static constexpr size_t kCapacity = 1 << 20;  // 16 MiB
+  static constexpr size_t kCapacity = 1 << 20;        // 16 MiB
   static constexpr uint32_t kMinArticles = 3;         // above or below the prose
   static constexpr uint32_t kMinArticlesInside = 10;  // between sentences
-  std::vector<uint64_t> keys;     // 0 = empty
+  std::vector<uint64_t> keys;                         // 0 = empty
   std::vector<uint32_t> counts;
   size_t used = 0;
   std::unordered_set<uint64_t> seen_texts;  // exact copies count once (capped)
@@ -1047,7 +1102,8 @@ bool BoilerplateFilter::CleanInto(const Article& article, CleanedText* cleaned) 
   // Photo credits, and the bare caption a credited caption repeats.
   for (size_t i = 0; i < lines.size(); ++i) {
     LineInfo& l = lines[i];
-    if (l.blank || l.folded.empty() || l.reason || i == keep_title || IsContinuation(lines, i)) continue;
+    if (l.blank || l.folded.empty() || l.reason || i == keep_title || IsContinuation(lines, i))
+      continue;
     if (!(l.hints & kHintCredit)) continue;
     size_t at = PhotoCreditStart(l.folded);
     if (at == std::string_view::npos) continue;
@@ -1063,9 +1119,7 @@ bool BoilerplateFilter::CleanInto(const Article& article, CleanedText* cleaned) 
 
   // Lists under a bare "Check also;" / "Related:" header.
   for (size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].blank || lines[i].folded.empty() ||
-        LineReadAlsoKind(lines[i]) != 2)
-      continue;
+    if (lines[i].blank || lines[i].folded.empty() || LineReadAlsoKind(lines[i]) != 2) continue;
     for (size_t j = i + 1, taken = 0; j < lines.size() && taken < 10; ++j) {
       LineInfo& l = lines[j];
       if (l.blank) continue;
@@ -1116,7 +1170,8 @@ bool BoilerplateFilter::CleanInto(const Article& article, CleanedText* cleaned) 
       reason_texts.resize(hits.size());  // never resized again: the pointers stay
       for (size_t h = 0; h < hits.size(); ++h) {
         LineInfo& l = lines[hits[h]];
-        reason_texts[h] = "repeated across " + std::to_string(counts[h]) + " articles of " + article.source;
+        reason_texts[h] =
+            "repeated across " + std::to_string(counts[h]) + " articles of " + article.source;
         l.reason = reason_texts[h].c_str();
       }
     }

@@ -36,7 +36,9 @@ Article LoadSeed(const std::string& name, uint32_t* skipped = nullptr) {
   std::string file = ReadFile(std::string(STORYLINE_SOURCE_DIR) + "/demo/" + name + ".txt");
   std::vector<std::string> lines = SplitLines(file);
   size_t i = 0;
-  auto blank = [](const std::string& l) { return l.find_first_not_of(" \t\r") == std::string::npos; };
+  auto blank = [](const std::string& l) {
+    return l.find_first_not_of(" \t\r") == std::string::npos;
+  };
   while (i < lines.size() && blank(lines[i])) ++i;
   a.title = lines[i++];
   while (i < lines.size() && blank(lines[i])) ++i;
@@ -61,45 +63,58 @@ struct SeedCase {
 const std::vector<SeedCase>& SeedCases() {
   static const std::vector<SeedCase> cases = {
       {"000_ccb038054484d1e6",
-       {{5, "(Read Also: Russian Armed Forces’ Surgical Strikes: An Analysis of Their Impact on Ukraine)",
+       {{5,
+         "(Read Also: Russian Armed Forces’ Surgical Strikes: An Analysis of Their Impact on "
+         "Ukraine)",
          "read-also link"},
-        {8, "(Read Also: Breakthrough in the Battlefield: Ukrainian Forces Overcome Russian Defense)",
+        {8,
+         "(Read Also: Breakthrough in the Battlefield: Ukrainian Forces Overcome Russian Defense)",
          "read-also link"},
         {13, "Subscribe to BNN Breaking", "subscribe prompt"},
         {14, "Sign up for our daily newsletter covering global breaking news around the world.",
          "subscribe prompt"},
         {15, "Comments", "comment prompt"}}},
       {"001_c28f1e39ad1e51fe",
-       {{3, "North Korea Defends Relations with Russia Amidst South Korean Criticism", "repeated title"},
-        {4, "North Korea Defends Relations with Russia Amidst South Korean Criticism © Getty Images "
-            "News/Chung Sung-Jun",
+       {{3, "North Korea Defends Relations with Russia Amidst South Korean Criticism",
+         "repeated title"},
+        {4,
+         "North Korea Defends Relations with Russia Amidst South Korean Criticism © Getty Images "
+         "News/Chung Sung-Jun",
          "photo credit"},
         {26, "Russia South Korean", "tag line at end"}}},
       {"002_fe51a37dbb415eaa",
-       {{3, "Russian and North Korean flags fly at the Vostochny Сosmodrome, the venue of the meeting "
-            "between Russia's President Vladimir Putin and North Korea's leader Kim Jong Un, in the "
-            "far eastern Amur region, Russia, September 13, 2023.",
+       {{3,
+         "Russian and North Korean flags fly at the Vostochny Сosmodrome, the venue of the meeting "
+         "between Russia's President Vladimir Putin and North Korea's leader Kim Jong Un, in the "
+         "far eastern Amur region, Russia, September 13, 2023.",
          "photo caption"},
-        {4, "Russian and North Korean flags fly at the Vostochny Сosmodrome, the venue of the meeting "
-            "between Russia's President Vladimir Putin and North Korea's leader Kim Jong Un, in the "
-            "far eastern Amur region, Russia, September 13, 2023. Sputnik/Artem Geodakyan/Pool via "
-            "REUTERS",
+        {4,
+         "Russian and North Korean flags fly at the Vostochny Сosmodrome, the venue of the meeting "
+         "between Russia's President Vladimir Putin and North Korea's leader Kim Jong Un, in the "
+         "far eastern Amur region, Russia, September 13, 2023. Sputnik/Artem Geodakyan/Pool via "
+         "REUTERS",
          "photo credit"},
         {5, "Published on", "date line"},
         {25, "The NRI Nation", "site name at end"},
         {26, "www.mynrination.com", "URL line"}}},
       {"003_fc802517088b5e08",
        {{16, "Check also;", "read-also link"},
-        {17, "- Russia Foils Ukrainian Attempts To Cross Dnipro River In Kherson Region", "read-also link"},
+        {17, "- Russia Foils Ukrainian Attempts To Cross Dnipro River In Kherson Region",
+         "read-also link"},
         {18, "- US And Taiwan Announce Formalized Bilateral Trade Talks", "read-also link"},
-        {19, "Please use the button below to contribute to Newslex Point, Inc. using a credit card or "
-             "via PayPal.",
+        {19,
+         "Please use the button below to contribute to Newslex Point, Inc. using a credit card or "
+         "via PayPal.",
          "donation prompt"}}},
       {"004_a62b8a648886d1d4",
-       {{12, "Read More:\u00a0https://youthdiplomacyforum.com/2022/08/09/moscow-slams-kyivs-travel-ban-proposal/",
+       {{12,
+         "Read "
+         "More:\u00a0https://youthdiplomacyforum.com/2022/08/09/"
+         "moscow-slams-kyivs-travel-ban-proposal/",
          "read-also link"},
-        {20, "Read More:\u00a0https://thediplomat.com/2022/07/"
-             "sanctions-cyber-and-crypto-how-pyongyang-can-exploit-the-war-in-ukraine/",
+        {20,
+         "Read More:\u00a0https://thediplomat.com/2022/07/"
+         "sanctions-cyber-and-crypto-how-pyongyang-can-exploit-the-war-in-ukraine/",
          "read-also link"},
         {32, "Leave a Reply", "comment prompt"},
         {34, "Your email address will not be published. Required fields are marked *",
@@ -136,7 +151,8 @@ TEST(BoilerplateFilter, KeepsEverySentenceOfTheSeeds) {
       bool listed = false;
       for (const Expected& e : c.removed) listed |= e.line == i + skipped;
       if (listed || lines[i].find_first_not_of(" \t") == std::string::npos) continue;
-      EXPECT_NE(out.text.find(lines[i]), std::string::npos) << c.name << ":" << i << ": " << lines[i];
+      EXPECT_NE(out.text.find(lines[i]), std::string::npos)
+          << c.name << ":" << i << ": " << lines[i];
     }
   }
 }
@@ -151,7 +167,9 @@ TEST(BoilerplateFilter, SetAsideLinesCarryExactOffsets) {
       EXPECT_EQ(a.text.substr(s.begin, s.end - s.begin), s.text) << c.name;
     }
     // Kept text plus set-aside lines account for every line.
-    auto count_lines = [](const std::string& t) { return std::count(t.begin(), t.end(), '\n') + 1; };
+    auto count_lines = [](const std::string& t) {
+      return std::count(t.begin(), t.end(), '\n') + 1;
+    };
     EXPECT_EQ(count_lines(out.text) + static_cast<long>(out.removed.size()), count_lines(a.text))
         << c.name;
   }
@@ -197,7 +215,8 @@ TEST(BoilerplateFilter, ReadAlsoMarkersInOtherLanguages) {
   BoilerplateFilter filter;
   Article a;
   a.text =
-      "Die Regierung hat am Montag ein neues Gesetz beschlossen, das im Sommer in Kraft treten soll.\n"
+      "Die Regierung hat am Montag ein neues Gesetz beschlossen, das im Sommer in Kraft treten "
+      "soll.\n"
       "Lesen Sie auch: Was das neue Gesetz für Mieter bedeutet\n"
       "Lire aussi : Le gouvernement adopte une nouvelle loi\n"
       "Leer más: El Gobierno aprueba una nueva ley\n"
@@ -241,9 +260,11 @@ TEST(BoilerplateFilter, CopiesOfOneArticleDoNotMakeItsSentencesBoilerplate) {
   for (int i = 0; i < 4; ++i) {
     Article a;
     a.source = "Wire";
-    a.text = "The ministry said exports rose 4% in March from a year earlier.\n\n"
-             "Imports fell 2%, leaving a surplus of $3bn, the largest since 2019.\n\n"
-             "Economists had expected a smaller surplus. (edit " + std::to_string(i) + ")";
+    a.text =
+        "The ministry said exports rose 4% in March from a year earlier.\n\n"
+        "Imports fell 2%, leaving a surplus of $3bn, the largest since 2019.\n\n"
+        "Economists had expected a smaller surplus. (edit " +
+        std::to_string(i) + ")";
     articles.push_back(a);
   }
   for (const Article& a : articles) filter.Observe(a);

@@ -1,7 +1,9 @@
 // Copyright storyline authors.
 //
 // Language detection with CLD2.
-#include <cstdio>  // compact_lang_det.h uses FILE without including it
+// clang-format off
+#include <cstdio>  // first: compact_lang_det.h uses FILE without including it
+// clang-format on
 
 #include <cld2/public/compact_lang_det.h>
 #include <cld2/public/encodings.h>

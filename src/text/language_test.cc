@@ -13,7 +13,8 @@ namespace {
 
 TEST(DetectLanguage, SeedsAreEnglish) {
   int n = 0;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(STORYLINE_SOURCE_DIR) + "/demo")) {
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(STORYLINE_SOURCE_DIR) + "/demo")) {
     if (e.path().extension() != ".txt") continue;
     std::ifstream in(e.path(), std::ios::binary);
     std::stringstream ss;
@@ -29,16 +30,18 @@ TEST(DetectLanguage, GermanAndFrenchSentences) {
                            "Zusammenarbeit mit Russland scharf zurückgewiesen und erklärt, enge "
                            "Beziehungen zu Nachbarländern seien ganz natürlich."),
             "de");
-  EXPECT_EQ(DetectLanguage("La Corée du Nord a vivement critiqué le président sud-coréen, qui "
-                           "avait dénoncé sa coopération avec la Russie, en affirmant qu'il est "
-                           "tout à fait naturel d'entretenir des relations étroites avec ses voisins."),
-            "fr");
+  EXPECT_EQ(
+      DetectLanguage("La Corée du Nord a vivement critiqué le président sud-coréen, qui "
+                     "avait dénoncé sa coopération avec la Russie, en affirmant qu'il est "
+                     "tout à fait naturel d'entretenir des relations étroites avec ses voisins."),
+      "fr");
 }
 
 TEST(DetectLanguage, ChineseIsZhWithoutScriptSuffix) {
-  EXPECT_EQ(DetectLanguage("朝鲜周一抨击韩国总统尹锡悦批评其与莫斯科的合作，称邻国之间保持密切关系是"
-                           "自然和正常的。金正恩上周结束了对俄罗斯为期一周的访问。"),
-            "zh");
+  EXPECT_EQ(
+      DetectLanguage("朝鲜周一抨击韩国总统尹锡悦批评其与莫斯科的合作，称邻国之间保持密切关系是"
+                     "自然和正常的。金正恩上周结束了对俄罗斯为期一周的访问。"),
+      "zh");
 }
 
 TEST(DetectLanguage, TooShortOrEmptyIsUnknown) {

@@ -17,13 +17,13 @@ struct LangName {
 };
 // ISO 639-1 codes of the Snowball stemmers Debian's libstemmer ships.
 constexpr LangName kStemmers[] = {
-    {"ar", "arabic"},     {"hy", "armenian"},   {"eu", "basque"},     {"ca", "catalan"},
-    {"da", "danish"},     {"nl", "dutch"},      {"en", "english"},    {"fi", "finnish"},
-    {"fr", "french"},     {"de", "german"},     {"el", "greek"},      {"hi", "hindi"},
-    {"hu", "hungarian"},  {"id", "indonesian"}, {"ga", "irish"},      {"it", "italian"},
-    {"lt", "lithuanian"}, {"ne", "nepali"},     {"no", "norwegian"},  {"nb", "norwegian"},
-    {"nn", "norwegian"},  {"pt", "portuguese"}, {"ro", "romanian"},   {"ru", "russian"},
-    {"sr", "serbian"},    {"es", "spanish"},    {"sv", "swedish"},    {"ta", "tamil"},
+    {"ar", "arabic"},     {"hy", "armenian"},   {"eu", "basque"},    {"ca", "catalan"},
+    {"da", "danish"},     {"nl", "dutch"},      {"en", "english"},   {"fi", "finnish"},
+    {"fr", "french"},     {"de", "german"},     {"el", "greek"},     {"hi", "hindi"},
+    {"hu", "hungarian"},  {"id", "indonesian"}, {"ga", "irish"},     {"it", "italian"},
+    {"lt", "lithuanian"}, {"ne", "nepali"},     {"no", "norwegian"}, {"nb", "norwegian"},
+    {"nn", "norwegian"},  {"pt", "portuguese"}, {"ro", "romanian"},  {"ru", "russian"},
+    {"sr", "serbian"},    {"es", "spanish"},    {"sv", "swedish"},   {"ta", "tamil"},
     {"tr", "turkish"},    {"yi", "yiddish"},
 };
 
@@ -65,8 +65,9 @@ Stemmer::~Stemmer() {
 
 std::string_view Stemmer::Stem(std::string_view word) {
   if (impl_ == nullptr || word.empty()) return word;
-  const sb_symbol* r = sb_stemmer_stem(
-      impl_->stemmer, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+  const sb_symbol* r =
+      sb_stemmer_stem(impl_->stemmer, reinterpret_cast<const sb_symbol*>(word.data()),
+                      static_cast<int>(word.size()));
   if (r == nullptr) return word;  // out of memory: the word itself is the safest answer
   return std::string_view(reinterpret_cast<const char*>(r),
                           static_cast<size_t>(sb_stemmer_length(impl_->stemmer)));

@@ -34,9 +34,9 @@ TEST(Stemmer, StemsRussianInUtf8) {
 }
 
 TEST(Stemmer, EveryListedIsoCodeHasAStemmer) {
-  for (const char* code : {"ar", "hy", "eu", "ca", "da", "nl", "en", "fi", "fr", "de", "el", "hi",
-                           "hu", "id", "ga", "it", "lt", "ne", "no", "pt", "ro", "ru", "sr", "es",
-                           "sv", "ta", "tr", "yi"}) {
+  for (const char* code :
+       {"ar", "hy", "eu", "ca", "da", "nl", "en", "fi", "fr", "de", "el", "hi", "hu", "id",
+        "ga", "it", "lt", "ne", "no", "pt", "ro", "ru", "sr", "es", "sv", "ta", "tr", "yi"}) {
     EXPECT_TRUE(Stemmer(code).available()) << code;
   }
 }
@@ -50,7 +50,8 @@ TEST(Stemmer, LanguageWithoutStemmerReturnsWordUnchanged) {
 TEST(IsStopword, KnowsEnglishFunctionWords) {
   for (const char* w : {"the", "of", "and", "it's", "would", "between", "its"})
     EXPECT_TRUE(IsStopword(w, "en")) << w;
-  for (const char* w : {"korea", "russia", "missile", "kim"}) EXPECT_FALSE(IsStopword(w, "en")) << w;
+  for (const char* w : {"korea", "russia", "missile", "kim"})
+    EXPECT_FALSE(IsStopword(w, "en")) << w;
   EXPECT_TRUE(IsStopword("the", ""));
 }
 

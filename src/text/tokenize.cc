@@ -11,12 +11,11 @@
 // The fast path gives up (returns false) on the first character it does not
 // know, and the whole text goes through ICU. docs/text.md states the rules;
 // they are part of the signature format.
+#include <emmintrin.h>
 #include <unicode/brkiter.h>
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/utext.h>
-
-#include <emmintrin.h>
 
 #include <cstring>
 #include <memory>
@@ -28,13 +27,13 @@ namespace storyline {
 namespace {
 
 enum Kind : uint8_t {
-  kSep = 0,     // space, punctuation, symbols: not part of a word
-  kLetter,      // UAX #29 ALetter
-  kDigit,       // UAX #29 Numeric (ASCII digits only here)
-  kExtend,      // ExtendNumLet: '_' joins whatever it touches
-  kMidNumLet,   // . ' and U+2018/U+2019: join letter-letter and digit-digit
-  kMidNum,      // , ; join digit-digit
-  kFallback,    // not handled by the fast path
+  kSep = 0,    // space, punctuation, symbols: not part of a word
+  kLetter,     // UAX #29 ALetter
+  kDigit,      // UAX #29 Numeric (ASCII digits only here)
+  kExtend,     // ExtendNumLet: '_' joins whatever it touches
+  kMidNumLet,  // . ' and U+2018/U+2019: join letter-letter and digit-digit
+  kMidNum,     // , ; join digit-digit
+  kFallback,   // not handled by the fast path
 };
 
 struct AsciiTable {
@@ -87,7 +86,7 @@ Kind ClassifyNonAscii(uint32_t cp) {
     return kSep;
   }
   if (cp <= 0x24F) return (cp == 0xD7 || cp == 0xF7) ? kSep : kLetter;  // Latin
-  if (cp >= 0x370 && cp <= 0x3FF) {  // Greek
+  if (cp >= 0x370 && cp <= 0x3FF) {                                     // Greek
     if (cp == 0x386 || (cp >= 0x388 && cp <= 0x38A) || cp == 0x38C ||
         (cp >= 0x38E && cp <= 0x3A1) || (cp >= 0x3A3 && cp <= 0x3F5) ||
         (cp >= 0x3F7 && cp <= 0x3FF))
@@ -101,10 +100,9 @@ Kind ClassifyNonAscii(uint32_t cp) {
   if (cp >= 0x2000 && cp <= 0x206F) {  // General Punctuation
     if (cp <= 0x200B) return kSep;
     if (cp == 0x2018 || cp == 0x2019) return kMidNumLet;
-    if ((cp >= 0x2010 && cp <= 0x2017) || (cp >= 0x201A && cp <= 0x2023) ||
-        cp == 0x2025 || cp == 0x2026 || cp == 0x2028 || cp == 0x2029 ||
-        (cp >= 0x2030 && cp <= 0x203E) || (cp >= 0x2041 && cp <= 0x2053) ||
-        (cp >= 0x2055 && cp <= 0x205F))
+    if ((cp >= 0x2010 && cp <= 0x2017) || (cp >= 0x201A && cp <= 0x2023) || cp == 0x2025 ||
+        cp == 0x2026 || cp == 0x2028 || cp == 0x2029 || (cp >= 0x2030 && cp <= 0x203E) ||
+        (cp >= 0x2041 && cp <= 0x2053) || (cp >= 0x2055 && cp <= 0x205F))
       return kSep;
     return kFallback;
   }
@@ -126,8 +124,8 @@ void AppendNormalizedWord(std::string_view word, std::string* out) {
   size_t from = out->size();
   UErrorCode st = U_ZERO_ERROR;
   icu::StringByteSink<std::string> sink(out);
-  Nfkc()->normalizeUTF8(0, icu::StringPiece(word.data(), static_cast<int32_t>(word.size())),
-                        sink, nullptr, st);
+  Nfkc()->normalizeUTF8(0, icu::StringPiece(word.data(), static_cast<int32_t>(word.size())), sink,
+                        nullptr, st);
   if (U_FAILURE(st)) {
     out->resize(from);
     out->append(word);
@@ -305,8 +303,8 @@ bool TokenizeFast(std::string_view text, Words* out) {
       if (pos == nstart) continue;
     }
     out->spans.push_back(WordSpan{static_cast<uint32_t>(nstart),
-                                  static_cast<uint32_t>(pos - nstart),
-                                  static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+                                  static_cast<uint32_t>(pos - nstart), static_cast<uint32_t>(start),
+                                  static_cast<uint32_t>(end)});
     // One space after each word: a word's source is followed by a separator
     // (but the last), so the output still stays within n + 1 bytes, and pos
     // stays <= i at the start of each word.
@@ -361,8 +359,8 @@ std::string NormalizeText(std::string_view text) {
   out.reserve(text.size());
   UErrorCode st = U_ZERO_ERROR;
   icu::StringByteSink<std::string> sink(&out);
-  Nfkc()->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())),
-                        sink, nullptr, st);
+  Nfkc()->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink,
+                        nullptr, st);
   if (U_FAILURE(st)) return std::string(text);
   return out;
 }

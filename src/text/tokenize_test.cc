@@ -31,7 +31,8 @@ std::string ReadFile(const std::string& path) {
 
 std::vector<std::string> SeedPaths() {
   std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(std::string(STORYLINE_SOURCE_DIR) + "/demo"))
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(STORYLINE_SOURCE_DIR) + "/demo"))
     if (e.path().extension() == ".txt") out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
@@ -49,13 +50,15 @@ TEST(NormalizeText, ComposesCombiningMarks) {
 }
 
 TEST(Tokenize, AsciiSplitsOnPunctuationAndLowercases) {
-  EXPECT_THAT(WordsOf("SEOUL (Reuters) - North Korea on Monday slammed..."),
-              testing::ElementsAre("seoul", "reuters", "north", "korea", "on", "monday", "slammed"));
+  EXPECT_THAT(
+      WordsOf("SEOUL (Reuters) - North Korea on Monday slammed..."),
+      testing::ElementsAre("seoul", "reuters", "north", "korea", "on", "monday", "slammed"));
 }
 
 TEST(Tokenize, NumbersAreWords) {
-  EXPECT_THAT(WordsOf("rose 3.5% in 2023 to 1,750 tonnes; 5.93 mln."),
-              testing::ElementsAre("rose", "3.5", "in", "2023", "to", "1,750", "tonnes", "5.93", "mln"));
+  EXPECT_THAT(
+      WordsOf("rose 3.5% in 2023 to 1,750 tonnes; 5.93 mln."),
+      testing::ElementsAre("rose", "3.5", "in", "2023", "to", "1,750", "tonnes", "5.93", "mln"));
 }
 
 TEST(Tokenize, KeepsApostrophesInsideWordsAndUnifiesThem) {
@@ -111,8 +114,8 @@ TEST(Tokenize, OffsetsPointAtTheWordInTheSource) {
   Tokenize(text, &w);
   ASSERT_GT(w.size(), 3u);
   for (size_t i = 0; i < w.size(); ++i) {
-    std::string_view src = std::string_view(text).substr(w.span(i).src_begin,
-                                                         w.span(i).src_end - w.span(i).src_begin);
+    std::string_view src =
+        std::string_view(text).substr(w.span(i).src_begin, w.span(i).src_end - w.span(i).src_begin);
     std::string n = NormalizeText(src);
     for (size_t p; (p = n.find("’")) != std::string::npos;) n.replace(p, 3, "'");
     EXPECT_EQ(n, w.word(i)) << "word " << i;
@@ -173,8 +176,10 @@ TEST(Tokenize, FastPathAgreesWithIcuAtEveryDistanceFromTheEnd) {
   for (size_t len = 1; len <= run.size(); ++len) {
     texts.push_back(run.substr(0, len));
     texts.push_back("x " + run.substr(0, len) + ".");
-    texts.push_back(run.substr(0, len) + "'s " + run.substr(0, len) + "_x 1,5" + run.substr(0, len));
-    texts.push_back(run.substr(0, len) + "\xC3\xA9t\xC3\xA9 " + run.substr(0, len) + "[`{ " + run.substr(0, len) + "[Z`");
+    texts.push_back(run.substr(0, len) + "'s " + run.substr(0, len) + "_x 1,5" +
+                    run.substr(0, len));
+    texts.push_back(run.substr(0, len) + "\xC3\xA9t\xC3\xA9 " + run.substr(0, len) + "[`{ " +
+                    run.substr(0, len) + "[Z`");
   }
   Words fast, icu;
   for (const std::string& text : texts) {

@@ -38,13 +38,11 @@ double CpuSeconds() {
 }
 
 double WallSeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 // Parses each page of [first, end) with gumbo alone; returns CPU seconds.
-double TimeFloor(const std::vector<std::string>& pages, size_t first, size_t end,
-                 size_t* nodes) {
+double TimeFloor(const std::vector<std::string>& pages, size_t first, size_t end, size_t* nodes) {
   const double c0 = CpuSeconds();
   for (size_t i = first; i < end; ++i) {
     const std::string& html = pages[i];
@@ -56,8 +54,8 @@ double TimeFloor(const std::vector<std::string>& pages, size_t first, size_t end
 }
 
 // Extracts each page of [first, end); returns CPU seconds.
-double TimeExtract(const std::vector<std::string>& pages, size_t first, size_t end,
-                   size_t* chars, size_t* failed) {
+double TimeExtract(const std::vector<std::string>& pages, size_t first, size_t end, size_t* chars,
+                   size_t* failed) {
   const storyline::ExtractOptions opt;
   const double c0 = CpuSeconds();
   for (size_t i = first; i < end; ++i) {

@@ -131,7 +131,8 @@ int main(int argc, char** argv) {
       dump << "== " << id << (page.ok() ? "" : " ERROR " + page.status().message()) << "\n"
            << "url: " << ep.url << "\ntitle: " << ep.title << "\nauthor: " << ep.author
            << "\npublished: " << ep.published << "\nsite: " << ep.site << "\nlang: " << ep.lang
-           << "\n" << ep.text << "\n";
+           << "\n"
+           << ep.text << "\n";
     }
     std::vector<std::string> missing, found_bad;
     simdjson::dom::array with, without;

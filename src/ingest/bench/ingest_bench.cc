@@ -20,8 +20,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs;
   int repeat = 3;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) repeat = std::atoi(argv[++i]);
-    else inputs.push_back(argv[i]);
+    if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
+      repeat = std::atoi(argv[++i]);
+    else
+      inputs.push_back(argv[i]);
   }
   if (inputs.empty()) {
     std::fprintf(stderr, "usage: ingest_bench INPUT... [--repeat N]\n");
@@ -80,10 +82,11 @@ int main(int argc, char** argv) {
               bytes / 1e6 / best_cpu);
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  std::printf("ingest: utf8 repaired %llu, mojibake repaired %llu, unparsed dates %llu; "
-              "peak memory %.1f MB\n",
-              static_cast<unsigned long long>(stats.utf8_repaired),
-              static_cast<unsigned long long>(stats.mojibake_repaired),
-              static_cast<unsigned long long>(stats.unparsed_dates), ru.ru_maxrss / 1024.0);
+  std::printf(
+      "ingest: utf8 repaired %llu, mojibake repaired %llu, unparsed dates %llu; "
+      "peak memory %.1f MB\n",
+      static_cast<unsigned long long>(stats.utf8_repaired),
+      static_cast<unsigned long long>(stats.mojibake_repaired),
+      static_cast<unsigned long long>(stats.unparsed_dates), ru.ru_maxrss / 1024.0);
   return 0;
 }

@@ -61,10 +61,12 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<std::pair<std::string, uint32_t>> v(df.begin(), df.end());
-  v.erase(std::remove_if(v.begin(), v.end(), [](const auto& p) {
-            return p.second < 2 || p.first.find('\t') != std::string::npos ||
-                   p.first.find('\n') != std::string::npos;
-          }), v.end());
+  v.erase(std::remove_if(v.begin(), v.end(),
+                         [](const auto& p) {
+                           return p.second < 2 || p.first.find('\t') != std::string::npos ||
+                                  p.first.find('\n') != std::string::npos;
+                         }),
+          v.end());
   std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });

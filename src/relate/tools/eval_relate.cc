@@ -15,8 +15,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -56,18 +56,25 @@ bool ReadPairs(const std::string& path, std::vector<Pair>* out) {
       auto val = field.value();
       if (key == "label") {
         double d;
-        if (!val.get_double().get(d)) p.label = d;
+        if (!val.get_double().get(d))
+          p.label = d;
         else {
           int64_t i;
           if (!val.get_int64().get(i)) p.label = double(i);
         }
       } else if (val.get_string().get(v) == simdjson::SUCCESS) {
-        if (key == "id_a") p.id_a = v;
-        else if (key == "id_b") p.id_b = v;
-        else if (key == "text_a") p.text_a = v;
-        else if (key == "text_b") p.text_b = v;
-        else if (key == "lang_a") p.lang_a = v;
-        else if (key == "lang_b") p.lang_b = v;
+        if (key == "id_a")
+          p.id_a = v;
+        else if (key == "id_b")
+          p.id_b = v;
+        else if (key == "text_a")
+          p.text_a = v;
+        else if (key == "text_b")
+          p.text_b = v;
+        else if (key == "lang_a")
+          p.lang_a = v;
+        else if (key == "lang_b")
+          p.lang_b = v;
       } else {
         int64_t i;
         if (!val.get_int64().get(i)) {
@@ -85,16 +92,20 @@ bool ReadPairs(const std::string& path, std::vector<Pair>* out) {
 bool ToArticles(const std::vector<Pair>& pairs, std::vector<sl::Article>* a,
                 std::vector<sl::Article>* b) {
   std::string tmp = (std::filesystem::temp_directory_path() /
-                     ("eval_relate_" + std::to_string(::getpid()) + ".jsonl")).string();
+                     ("eval_relate_" + std::to_string(::getpid()) + ".jsonl"))
+                        .string();
   {
     std::ofstream out(tmp);
     for (size_t i = 0; i < pairs.size(); ++i)
       for (int side = 0; side < 2; ++side) {
         sl::JsonWriter w;
         w.BeginObject();
-        w.Key("id"); w.String(std::to_string(i) + (side ? "b" : "a"));
-        w.Key("text"); w.String(side ? pairs[i].text_b : pairs[i].text_a);
-        w.Key("lang"); w.String(side ? pairs[i].lang_b : pairs[i].lang_a);
+        w.Key("id");
+        w.String(std::to_string(i) + (side ? "b" : "a"));
+        w.Key("text");
+        w.String(side ? pairs[i].text_b : pairs[i].text_a);
+        w.Key("lang");
+        w.String(side ? pairs[i].lang_b : pairs[i].lang_a);
         w.EndObject();
         out << w.str() << "\n";
       }
@@ -119,8 +130,12 @@ double Pearson(const std::vector<double>& x, const std::vector<double>& y) {
   size_t n = x.size();
   if (n < 2) return 0;
   double mx = 0, my = 0;
-  for (size_t i = 0; i < n; ++i) { mx += x[i]; my += y[i]; }
-  mx /= n; my /= n;
+  for (size_t i = 0; i < n; ++i) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= n;
+  my /= n;
   double sxy = 0, sxx = 0, syy = 0;
   for (size_t i = 0; i < n; ++i) {
     sxy += (x[i] - mx) * (y[i] - my);
@@ -142,7 +157,8 @@ std::vector<double> Fit(const std::vector<std::vector<double>>& X, const std::ve
   for (size_t i = 1; i < k; ++i) A[i][i] += 1e-3 * X.size();
   for (size_t c = 0; c < k; ++c) {
     size_t piv = c;
-    for (size_t r = c + 1; r < k; ++r) if (std::fabs(A[r][c]) > std::fabs(A[piv][c])) piv = r;
+    for (size_t r = c + 1; r < k; ++r)
+      if (std::fabs(A[r][c]) > std::fabs(A[piv][c])) piv = r;
     std::swap(A[c], A[piv]);
     if (std::fabs(A[c][c]) < 1e-12) continue;
     for (size_t r = 0; r < k; ++r) {
@@ -156,7 +172,6 @@ std::vector<double> Fit(const std::vector<std::vector<double>>& X, const std::ve
   return w;
 }
 
-
 // The shipped formula's inputs (similarity.cc): within a language the head
 // cosine, across languages the rarer-token overlap (within a language it adds
 // nothing the cosine has not; across languages the heads share too few words).
@@ -166,9 +181,12 @@ std::vector<double> Fit(const std::vector<std::vector<double>>& X, const std::ve
 std::vector<double> Features(const sl::SimilarityParts& p) {
   if (p.cross_lingual && p.has_dictionary)
     return {1.0, std::sqrt(p.chars), p.numbers, p.rare, p.translated};
-  std::vector<double> v = {1.0, std::sqrt(p.cosine), std::sqrt(p.lead), std::sqrt(p.chars), p.numbers, p.quotes};
-  if (p.cross_lingual) v.push_back(p.rare);
-  else v.push_back(std::sqrt(p.head));
+  std::vector<double> v = {
+      1.0, std::sqrt(p.cosine), std::sqrt(p.lead), std::sqrt(p.chars), p.numbers, p.quotes};
+  if (p.cross_lingual)
+    v.push_back(p.rare);
+  else
+    v.push_back(std::sqrt(p.head));
   return v;
 }
 
@@ -189,8 +207,14 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
   // The corpus at hand: every distinct article once.
   std::unordered_map<std::string, bool> seen;
   for (size_t i = 0; i < pairs.size(); ++i) {
-    if (!seen[pairs[i].id_a]) { seen[pairs[i].id_a] = true; stats.Add(FA[i]); }
-    if (!seen[pairs[i].id_b]) { seen[pairs[i].id_b] = true; stats.Add(FB[i]); }
+    if (!seen[pairs[i].id_a]) {
+      seen[pairs[i].id_a] = true;
+      stats.Add(FA[i]);
+    }
+    if (!seen[pairs[i].id_b]) {
+      seen[pairs[i].id_b] = true;
+      stats.Add(FB[i]);
+    }
   }
   std::vector<double> score, base, gold;
   std::map<std::string, std::vector<size_t>> by_lang;
@@ -206,10 +230,12 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
     for (size_t i = 0; i < pairs.size(); ++i) {
       if (dump != "all" && pairs[i].lang_a + "-" + pairs[i].lang_b != dump) continue;
       const sl::SimilarityParts& p = parts[i];
-      std::printf("dump %zu %s-%s label %.1f score %.3f base %.3f cos %.3f lead %.3f head %.3f chars %.3f names %.3f num %.3f q %.3f rare %.3f tr %.3f words %u/%u\n",
-                  i, pairs[i].lang_a.c_str(), pairs[i].lang_b.c_str(), pairs[i].label, p.score, base[i], p.cosine, p.lead, p.head, p.chars, p.names, p.numbers,
-                  p.quotes, p.rare, p.translated, FA[i].content_words, FB[i].content_words);
-
+      std::printf(
+          "dump %zu %s-%s label %.1f score %.3f base %.3f cos %.3f lead %.3f head %.3f chars %.3f "
+          "names %.3f num %.3f q %.3f rare %.3f tr %.3f words %u/%u\n",
+          i, pairs[i].lang_a.c_str(), pairs[i].lang_b.c_str(), pairs[i].label, p.score, base[i],
+          p.cosine, p.lead, p.head, p.chars, p.names, p.numbers, p.quotes, p.rare, p.translated,
+          FA[i].content_words, FB[i].content_words);
     }
   }
   std::printf("semeval2022-task8 train: %zu pairs, %zu distinct articles\n", pairs.size(),
@@ -221,23 +247,31 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
               "95% CI (bootstrap)");
   auto row = [&](const std::string& name, const std::vector<size_t>& idx) {
     std::vector<double> s, b, g;
-    for (size_t i : idx) { s.push_back(score[i]); b.push_back(base[i]); g.push_back(gold[i]); }
+    for (size_t i : idx) {
+      s.push_back(score[i]);
+      b.push_back(base[i]);
+      g.push_back(gold[i]);
+    }
     double ps = Pearson(s, g), pb = Pearson(b, g);
     std::mt19937_64 rng(20221);
     std::uniform_int_distribution<size_t> pick(0, idx.size() - 1);
     std::vector<double> diffs;
     std::vector<double> rs, rb, rg;
     for (int k = 0; k < 1000; ++k) {
-      rs.clear(); rb.clear(); rg.clear();
+      rs.clear();
+      rb.clear();
+      rg.clear();
       for (size_t j = 0; j < idx.size(); ++j) {
         size_t r = pick(rng);
-        rs.push_back(s[r]); rb.push_back(b[r]); rg.push_back(g[r]);
+        rs.push_back(s[r]);
+        rb.push_back(b[r]);
+        rg.push_back(g[r]);
       }
       diffs.push_back(Pearson(rs, rg) - Pearson(rb, rg));
     }
     std::sort(diffs.begin(), diffs.end());
-    std::printf("  %-8s %6zu %12.3f %12.3f %+8.3f   [%+.3f, %+.3f]\n", name.c_str(), idx.size(), ps, pb,
-                ps - pb, diffs[25], diffs[974]);
+    std::printf("  %-8s %6zu %12.3f %12.3f %+8.3f   [%+.3f, %+.3f]\n", name.c_str(), idx.size(), ps,
+                pb, ps - pb, diffs[25], diffs[974]);
   };
   {
     std::vector<size_t> all(pairs.size());
@@ -247,10 +281,12 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
   for (const auto& [lang, idx] : by_lang) row(lang, idx);
   // Each part's own Pearson per language pair (where the evidence is).
   {
-    const char* names[] = {"cosine", "lead", "head", "chars", "names", "numbers", "quotes", "rare", "transl"};
+    const char* names[] = {"cosine",  "lead",   "head", "chars", "names",
+                           "numbers", "quotes", "rare", "transl"};
     auto part = [&](size_t i, int k) {
       const sl::SimilarityParts& p = parts[i];
-      double v[] = {p.cosine, p.lead, p.head, p.chars, p.names, p.numbers, p.quotes, p.rare, p.translated};
+      double v[] = {p.cosine,  p.lead,   p.head, p.chars,     p.names,
+                    p.numbers, p.quotes, p.rare, p.translated};
       return v[k];
     };
     std::printf("  parts:   ");
@@ -260,7 +296,10 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
       std::printf("  %-8s ", lang.c_str());
       for (int k = 0; k < 9; ++k) {
         std::vector<double> s, g;
-        for (size_t i : idx) { s.push_back(part(i, k)); g.push_back(gold[i]); }
+        for (size_t i : idx) {
+          s.push_back(part(i, k));
+          g.push_back(gold[i]);
+        }
         std::printf(" %8.3f", Pearson(s, g));
       }
       std::printf("\n");
@@ -281,10 +320,15 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
   double best = 0, bts = 0, btr = 0;
   for (double ts = 0.2; ts <= 0.9; ts += 0.02)
     for (double tr = 0.02; tr < ts; tr += 0.02)
-      if (acc_at(ts, tr) > best) { best = acc_at(ts, tr); bts = ts; btr = tr; }
-  std::printf("  3-way (same-story <=2 / related <=3 / unrelated): accuracy %.3f at the shipped "
-              "thresholds; best %.3f at same-story >= %.2f, related >= %.2f\n",
-              acc_at(sl::kSameStoryThreshold, sl::kRelatedThreshold), best, bts, btr);
+      if (acc_at(ts, tr) > best) {
+        best = acc_at(ts, tr);
+        bts = ts;
+        btr = tr;
+      }
+  std::printf(
+      "  3-way (same-story <=2 / related <=3 / unrelated): accuracy %.3f at the shipped "
+      "thresholds; best %.3f at same-story >= %.2f, related >= %.2f\n",
+      acc_at(sl::kSameStoryThreshold, sl::kRelatedThreshold), best, bts, btr);
 
   // The labels Compare gives (derived relations count as same story).
   {
@@ -296,7 +340,8 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
       sl::CompareResult r = sl::Compare(FA[i], FB[i], co);
       ++hist[r.relation_name];
       int c = sl::IsDerived(r.relation) || r.relation == sl::Relation::kSameStory
-                  ? 0 : (r.relation == sl::Relation::kRelated ? 1 : 2);
+                  ? 0
+                  : (r.relation == sl::Relation::kRelated ? 1 : 2);
       ok += c == cls(pairs[i].label);
     }
     std::printf("  Compare's relation labels, 3-way accuracy %.3f (", double(ok) / pairs.size());
@@ -308,7 +353,9 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
     // StorySimilarityParts finishes its combination: the CV figure to compare
     // with the in-sample Pearson above.
     std::vector<double> oof(pairs.size(), 0.0);
-    auto group = [](const sl::SimilarityParts& p) { return !p.cross_lingual ? 0 : (p.has_dictionary ? 2 : 1); };
+    auto group = [](const sl::SimilarityParts& p) {
+      return !p.cross_lingual ? 0 : (p.has_dictionary ? 2 : 1);
+    };
     const char* kGroups[] = {"same language", "cross-lingual", "cross-lingual, dictionary"};
     for (int cross = 0; cross < 3; ++cross) {
       std::vector<std::vector<double>> X;
@@ -330,7 +377,10 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
         std::vector<std::vector<double>> Xt;
         std::vector<double> yt;
         for (size_t r = 0; r < X.size(); ++r)
-          if (int(r % 5) != fold) { Xt.push_back(X[r]); yt.push_back(y[r]); }
+          if (int(r % 5) != fold) {
+            Xt.push_back(X[r]);
+            yt.push_back(y[r]);
+          }
         std::vector<double> wf = Fit(Xt, yt);
         for (size_t r = 0; r < X.size(); ++r)
           if (int(r % 5) == fold) {
@@ -338,9 +388,11 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
             for (size_t k = 0; k < wf.size(); ++k) s += wf[k] * X[r][k];
             cvp[r] = s;
             size_t i = idx[r];
-            double evidence = std::min(1.0, std::min(FA[i].content_words, FB[i].content_words) / 12.0);
+            double evidence =
+                std::min(1.0, std::min(FA[i].content_words, FB[i].content_words) / 12.0);
             oof[i] = FA[i].tokens.empty() || FB[i].tokens.empty()
-                         ? 0.0 : std::clamp(s, 0.0, 1.0) * parts[i].time * evidence;
+                         ? 0.0
+                         : std::clamp(s, 0.0, 1.0) * parts[i].time * evidence;
           }
       }
       std::printf("; 5-fold CV Pearson %.3f\n", Pearson(cvp, y));
@@ -348,7 +400,10 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
     std::printf("  5-fold CV, both models, pooled: overall %.3f;", Pearson(oof, gold));
     for (const auto& [lang, idx] : by_lang) {
       std::vector<double> s, g;
-      for (size_t i : idx) { s.push_back(oof[i]); g.push_back(gold[i]); }
+      for (size_t i : idx) {
+        s.push_back(oof[i]);
+        g.push_back(gold[i]);
+      }
       std::printf(" %s %.3f", lang.c_str(), Pearson(s, g));
     }
     std::printf("\n");
@@ -396,20 +451,26 @@ void EvalMrpc(const std::string& path) {
     for (double t = 0.05; t < 0.95; t += 0.01) {
       double a, f;
       metrics(s, t, &a, &f);
-      if (a > *bacc) { *bacc = a; *bf1 = f; *bt = t; }
+      if (a > *bacc) {
+        *bacc = a;
+        *bf1 = f;
+        *bt = t;
+      }
     }
   };
   double a, f, t, ba, bf, bt;
   metrics(ours, sl::kSameContentThreshold, &a, &f);
   std::printf("mrpc train: %zu sentence pairs (%.1f%% paraphrases)\n", pairs.size(),
-              100.0 * std::count_if(pairs.begin(), pairs.end(), [](const Pair& p) { return p.label >= 0.5; }) /
-                  pairs.size());
+              100.0 * std::count_if(pairs.begin(), pairs.end(), [](const Pair& p) {
+                return p.label >= 0.5;
+              }) / pairs.size());
   std::printf("  storyline same-content (score >= %.2f): accuracy %.3f, F1 %.3f\n",
               sl::kSameContentThreshold, a, f);
   best(ours, &t, &ba, &bf);
   std::printf("  storyline, best threshold %.2f:          accuracy %.3f, F1 %.3f\n", t, ba, bf);
   best(base, &bt, &ba, &bf);
-  std::printf("  tf-idf cosine baseline, best threshold %.2f: accuracy %.3f, F1 %.3f\n", bt, ba, bf);
+  std::printf("  tf-idf cosine baseline, best threshold %.2f: accuracy %.3f, F1 %.3f\n", bt, ba,
+              bf);
 }
 
 }  // namespace
@@ -420,9 +481,12 @@ int main(int argc, char** argv) {
   std::string dump;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--data" && i + 1 < argc) data = argv[++i];
-    else if (arg == "--fit") fit = true;
-    else if (arg == "--dump" && i + 1 < argc) dump = argv[++i];
+    if (arg == "--data" && i + 1 < argc)
+      data = argv[++i];
+    else if (arg == "--fit")
+      fit = true;
+    else if (arg == "--dump" && i + 1 < argc)
+      dump = argv[++i];
     else {
       std::cerr << "usage: eval_relate [--data DIR] [--fit] [--dump LANG-LANG]\n";
       return 1;

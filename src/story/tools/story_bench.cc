@@ -114,18 +114,19 @@ std::string AssignmentLine(const Assignment& a) {
 std::string MemoryLine(const EngineMemory& m, uint64_t active) {
   auto mb = [](uint64_t b) { return b / 1048576.0; };
   char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "engine state %.1f MB: stories %.1f MB (%llu members), live analyses %.1f MB (%llu), "
-                "index %.1f MB, topics %.1f MB (%llu topics, %llu briefs), statistics %.1f MB; "
-                "per active story %.0f bytes "
-                "(%.0f without live analyses), per member %.0f, per live analysis %.0f",
-                mb(m.total), mb(m.stories), (unsigned long long)m.members, mb(m.live_docs),
-                (unsigned long long)m.live_members, mb(m.index), mb(m.topics),
-                (unsigned long long)m.topics_held, (unsigned long long)m.briefs, mb(m.statistics),
-                active ? double(m.stories + m.live_docs + m.index) / active : 0.0,
-                active ? double(m.stories + m.index) / active : 0.0,
-                m.members ? double(m.stories) / m.members : 0.0,
-                m.live_members ? double(m.live_docs) / m.live_members : 0.0);
+  std::snprintf(
+      buf, sizeof buf,
+      "engine state %.1f MB: stories %.1f MB (%llu members), live analyses %.1f MB (%llu), "
+      "index %.1f MB, topics %.1f MB (%llu topics, %llu briefs), statistics %.1f MB; "
+      "per active story %.0f bytes "
+      "(%.0f without live analyses), per member %.0f, per live analysis %.0f",
+      mb(m.total), mb(m.stories), (unsigned long long)m.members, mb(m.live_docs),
+      (unsigned long long)m.live_members, mb(m.index), mb(m.topics),
+      (unsigned long long)m.topics_held, (unsigned long long)m.briefs, mb(m.statistics),
+      active ? double(m.stories + m.live_docs + m.index) / active : 0.0,
+      active ? double(m.stories + m.index) / active : 0.0,
+      m.members ? double(m.stories) / m.members : 0.0,
+      m.live_members ? double(m.live_docs) / m.live_members : 0.0);
   return buf;
 }
 
@@ -140,16 +141,22 @@ int main(int argc, char** argv) {
   size_t slowest = 0;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--million" && i + 1 < argc) million = std::stoull(argv[++i]);
-    else if (a == "--dump" && i + 1 < argc) dump_path = argv[++i];
-    else if (a == "--limit" && i + 1 < argc) limit = std::stoull(argv[++i]);
-    else if (a == "--slowest" && i + 1 < argc) slowest = std::stoull(argv[++i]);
-    else path = a;
+    if (a == "--million" && i + 1 < argc)
+      million = std::stoull(argv[++i]);
+    else if (a == "--dump" && i + 1 < argc)
+      dump_path = argv[++i];
+    else if (a == "--limit" && i + 1 < argc)
+      limit = std::stoull(argv[++i]);
+    else if (a == "--slowest" && i + 1 < argc)
+      slowest = std::stoull(argv[++i]);
+    else
+      path = a;
   }
   IngestOptions io;
   auto read = ReadAllArticles({path}, io);
   if (!read.ok() || read->empty()) {
-    std::fprintf(stderr, "story_bench: cannot read %s: %s\n", path.c_str(), read.status().ToString().c_str());
+    std::fprintf(stderr, "story_bench: cannot read %s: %s\n", path.c_str(),
+                 read.status().ToString().c_str());
     return 1;
   }
   std::vector<Article> arts = std::move(*read);
@@ -229,22 +236,25 @@ int main(int argc, char** argv) {
               arts.size() / prep_s, Pct(prep_us, 0.5), Pct(prep_us, 0.99));
   double clus_cpu_s = 0;
   for (double x : clus_cpu) clus_cpu_s += x / 1e6;
-  std::printf("clustering step:            %.0f articles/s, p50 %.0f us, p99 %.0f us, max %.0f us "
-              "(CPU time of the engine's thread)\n",
-              arts.size() / clus_cpu_s, Pct(clus_cpu, 0.5), Pct(clus_cpu, 0.99),
-              *std::max_element(clus_cpu.begin(), clus_cpu.end()));
-  std::printf("clustering step, wall time: %.0f articles/s, p50 %.0f us, p99 %.0f us (incl. time the "
-              "core ran other processes)\n",
-              arts.size() / clus_s, Pct(clus_us, 0.5), Pct(clus_us, 0.99));
-  std::printf("stories %llu, active after the stream %llu, merges %llu, splits %llu (%llu checks, "
-              "%llu pairs), relate compares %llu, "
-              "candidates scored/article %.1f; RSS %.0f MB (before clustering %.0f MB, "
-              "incl. the analysed stream kept for part 2)\n",
-              (unsigned long long)st.stories, (unsigned long long)st.active_stories,
-              (unsigned long long)st.merges, (unsigned long long)st.splits,
-              (unsigned long long)st.split_checks, (unsigned long long)st.split_pairs,
-              (unsigned long long)st.relate_compares,
-              (double)st.candidates_scored / arts.size(), RssMb(), rss0);
+  std::printf(
+      "clustering step:            %.0f articles/s, p50 %.0f us, p99 %.0f us, max %.0f us "
+      "(CPU time of the engine's thread)\n",
+      arts.size() / clus_cpu_s, Pct(clus_cpu, 0.5), Pct(clus_cpu, 0.99),
+      *std::max_element(clus_cpu.begin(), clus_cpu.end()));
+  std::printf(
+      "clustering step, wall time: %.0f articles/s, p50 %.0f us, p99 %.0f us (incl. time the "
+      "core ran other processes)\n",
+      arts.size() / clus_s, Pct(clus_us, 0.5), Pct(clus_us, 0.99));
+  std::printf(
+      "stories %llu, active after the stream %llu, merges %llu, splits %llu (%llu checks, "
+      "%llu pairs), relate compares %llu, "
+      "candidates scored/article %.1f; RSS %.0f MB (before clustering %.0f MB, "
+      "incl. the analysed stream kept for part 2)\n",
+      (unsigned long long)st.stories, (unsigned long long)st.active_stories,
+      (unsigned long long)st.merges, (unsigned long long)st.splits,
+      (unsigned long long)st.split_checks, (unsigned long long)st.split_pairs,
+      (unsigned long long)st.relate_compares, (double)st.candidates_scored / arts.size(), RssMb(),
+      rss0);
   std::printf("%s\n", MemoryLine(engine.memory(), st.active_stories).c_str());
   if (slowest) {
     std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.us > b.us; });
@@ -268,8 +278,10 @@ int main(int argc, char** argv) {
 
   // 2. The long stream.
   const int kVariants = 2;
-  std::printf("\nlong stream: %zu articles from %zu bases x %d variants (the text, an edited copy), passes 240 days apart\n",
-              million, base.size(), kVariants);
+  std::printf(
+      "\nlong stream: %zu articles from %zu bases x %d variants (the text, an edited copy), passes "
+      "240 days apart\n",
+      million, base.size(), kVariants);
   std::vector<std::vector<story_internal::StoryDoc>> variants(kVariants);
   t0 = Clock::now();
   for (int v = 0; v < kVariants; ++v) {
@@ -304,8 +316,8 @@ int main(int argc, char** argv) {
         PreparedArticlePtr p(new PreparedArticle{src});
         Article& m = p->doc.meta;
         m.id = std::to_string(pass) + "-" + std::to_string(i) + (copy ? "c" : "");
-        m.published_ts = (src.meta.published_ts == kNoTime ? t_first : src.meta.published_ts) + shift +
-                         copy * 7200;
+        m.published_ts = (src.meta.published_ts == kNoTime ? t_first : src.meta.published_ts) +
+                         shift + copy * 7200;
         p->doc.f.id = m.id;
         p->doc.f.published_ts = m.published_ts;
         double c0 = CpuUs();
@@ -320,11 +332,13 @@ int main(int argc, char** argv) {
           total_s += sum / 1e6;
           EngineStats bs = big.stats();
           EngineMemory mem = big.memory();
-          std::printf("  %8zu articles: clustering %.0f articles/s CPU (%.0f wall incl. copying), p50 %.0f us, p99 %.0f us; "
-                      "active stories %llu; engine state %.0f MB (topics %.0f MB, %llu); RSS %.0f MB\n",
-                      done, lat.size() / (sum / 1e6), lat.size() / secs, Pct(lat, 0.5), Pct(lat, 0.99),
-                      (unsigned long long)bs.active_stories, mem.total / 1048576.0, mem.topics / 1048576.0,
-                      (unsigned long long)mem.topics_held, RssMb());
+          std::printf(
+              "  %8zu articles: clustering %.0f articles/s CPU (%.0f wall incl. copying), p50 %.0f "
+              "us, p99 %.0f us; "
+              "active stories %llu; engine state %.0f MB (topics %.0f MB, %llu); RSS %.0f MB\n",
+              done, lat.size() / (sum / 1e6), lat.size() / secs, Pct(lat, 0.5), Pct(lat, 0.99),
+              (unsigned long long)bs.active_stories, mem.total / 1048576.0, mem.topics / 1048576.0,
+              (unsigned long long)mem.topics_held, RssMb());
           all_p99.push_back(Pct(lat, 0.99));
           lat.clear();
           chunk_start = Clock::now();
@@ -334,14 +348,18 @@ int main(int argc, char** argv) {
   }
   if (dump) {
     std::string snap = big.Snapshot();
-    std::fprintf(dump, "long stream: %zu decisions, digest %016llx; snapshot %zu bytes, digest %016llx\n",
-                 done, (unsigned long long)digest, snap.size(), (unsigned long long)Hash64(snap, 1));
+    std::fprintf(
+        dump, "long stream: %zu decisions, digest %016llx; snapshot %zu bytes, digest %016llx\n",
+        done, (unsigned long long)digest, snap.size(), (unsigned long long)Hash64(snap, 1));
     std::fclose(dump);
   }
   EngineStats bs = big.stats();
   std::printf("%s\n", MemoryLine(big.memory(), bs.active_stories).c_str());
-  std::printf("long stream: %zu articles, clustering %.0f articles/s overall (CPU time), %llu stories, %llu active at the end, "
-              "RSS %.0f MB\n",
-              done, done / total_s, (unsigned long long)bs.stories, (unsigned long long)bs.active_stories, RssMb());
+  std::printf(
+      "long stream: %zu articles, clustering %.0f articles/s overall (CPU time), %llu stories, "
+      "%llu active at the end, "
+      "RSS %.0f MB\n",
+      done, done / total_s, (unsigned long long)bs.stories, (unsigned long long)bs.active_stories,
+      RssMb());
   return 0;
 }

@@ -65,11 +65,16 @@ bool Load(const std::string& path, std::vector<Doc>* out) {
       if (f.unescaped_key().get(k)) return false;
       simdjson::ondemand::value v = f.value();
       std::string_view s;
-      if (k == "id" && !v.get_string().get(s)) doc.a.id = s;
-      else if (k == "title" && !v.get_string().get(s)) doc.a.title = s;
-      else if (k == "text" && !v.get_string().get(s)) doc.a.text = s;
-      else if (k == "cluster" && !v.get_string().get(s)) doc.cluster = s;
-      else if (k == "split" && !v.get_string().get(s)) doc.split = s;
+      if (k == "id" && !v.get_string().get(s))
+        doc.a.id = s;
+      else if (k == "title" && !v.get_string().get(s))
+        doc.a.title = s;
+      else if (k == "text" && !v.get_string().get(s))
+        doc.a.text = s;
+      else if (k == "cluster" && !v.get_string().get(s))
+        doc.cluster = s;
+      else if (k == "split" && !v.get_string().get(s))
+        doc.split = s;
     }
     doc.a.lang = "en";
     doc.a.seq = seq++;
@@ -88,7 +93,10 @@ Scores Score(const std::vector<std::string>& gold, const std::vector<int64_t>& p
   const size_t n = gold.size();
   std::map<std::string, std::vector<size_t>> g;
   std::map<int64_t, std::vector<size_t>> p;
-  for (size_t i = 0; i < n; ++i) { g[gold[i]].push_back(i); p[pred[i]].push_back(i); }
+  for (size_t i = 0; i < n; ++i) {
+    g[gold[i]].push_back(i);
+    p[pred[i]].push_back(i);
+  }
   std::map<std::pair<std::string, int64_t>, double> both;
   for (size_t i = 0; i < n; ++i) both[{gold[i], pred[i]}] += 1;
   Scores s;
@@ -114,7 +122,8 @@ Scores Score(const std::vector<std::string>& gold, const std::vector<int64_t>& p
 
 std::vector<Doc> Split(const std::vector<Doc>& all, const std::string& split, uint64_t seed) {
   std::vector<Doc> out;
-  for (const Doc& d : all) if (d.split == split) out.push_back(d);
+  for (const Doc& d : all)
+    if (d.split == split) out.push_back(d);
   // Fisher-Yates with mt19937_64 (portable, unlike std::shuffle's distribution).
   std::mt19937_64 rng(seed);
   for (size_t i = out.size(); i > 1; --i) {
@@ -124,7 +133,8 @@ std::vector<Doc> Split(const std::vector<Doc>& all, const std::string& split, ui
   for (size_t i = 0; i < out.size(); ++i) {
     out[i].a.seq = i;
     if (!out[i].prepared)
-      out[i].prepared = std::make_shared<const story_internal::StoryDoc>(story_internal::AnalyzeForStory(out[i].a));
+      out[i].prepared = std::make_shared<const story_internal::StoryDoc>(
+          story_internal::AnalyzeForStory(out[i].a));
   }
   return out;
 }
@@ -165,16 +175,22 @@ bool g_trace = false;
 // --trace: each join to a story whose members are mostly of another gold event
 // (a wrong join; "first" when the story was pure until then) and each article
 // that opened a story while a story mostly of its event was active (a missed join).
-void Trace(const Doc& d, const Assignment& as, std::map<int64_t, std::map<std::string, int>>* held) {
+void Trace(const Doc& d, const Assignment& as,
+           std::map<int64_t, std::map<std::string, int>>* held) {
   auto majority = [](const std::map<std::string, int>& m) {
     std::string best;
     int n = -1;
-    for (auto& [c, k] : m) if (k > n) { n = k; best = c; }
+    for (auto& [c, k] : m)
+      if (k > n) {
+        n = k;
+        best = c;
+      }
     return best;
   };
   auto snippet = [](const Doc& x) {
     std::string t = x.a.title.empty() ? x.a.text.substr(0, 90) : x.a.title;
-    for (char& c : t) if (c == '\n') c = ' ';
+    for (char& c : t)
+      if (c == '\n') c = ' ';
     return t.substr(0, 90);
   };
   static std::map<int64_t, std::string> ids;  // members of each story (trace runs only)
@@ -182,15 +198,15 @@ void Trace(const Doc& d, const Assignment& as, std::map<int64_t, std::map<std::s
   if (as.relation == kOriginal && story.empty()) {
     for (auto& [id, m] : *held)
       if (id != as.story && majority(m) == d.cluster)
-        std::printf("    MISS  %-14s %-12s opened %lld; story %lld holds %d of its event | %s\n", d.a.id.c_str(),
-                    d.cluster.c_str(), static_cast<long long>(as.story), static_cast<long long>(id), m[d.cluster],
-                    snippet(d).c_str());
+        std::printf("    MISS  %-14s %-12s opened %lld; story %lld holds %d of its event | %s\n",
+                    d.a.id.c_str(), d.cluster.c_str(), static_cast<long long>(as.story),
+                    static_cast<long long>(id), m[d.cluster], snippet(d).c_str());
   } else if (!story.empty() && majority(story) != d.cluster) {
     std::string held_s;
     for (auto& [c, k] : story) held_s += " " + c + "=" + std::to_string(k);
-    std::printf("    WRONG %-14s %-12s -> %lld score %.3f %s [%s ] | %s\n", d.a.id.c_str(), d.cluster.c_str(),
-                static_cast<long long>(as.story), as.score, story.size() == 1 ? "FIRST" : "", held_s.c_str(),
-                snippet(d).c_str());
+    std::printf("    WRONG %-14s %-12s -> %lld score %.3f %s [%s ] | %s\n", d.a.id.c_str(),
+                d.cluster.c_str(), static_cast<long long>(as.story), as.score,
+                story.size() == 1 ? "FIRST" : "", held_s.c_str(), snippet(d).c_str());
     if (story.size() == 1) std::printf("      members:%s\n", ids[as.story].c_str());
   }
   ids[as.story] += " " + d.a.id;
@@ -209,8 +225,9 @@ Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
         std::string a, b;
         for (auto& [c, n] : held[mr[k].from]) a += " " + c + "=" + std::to_string(n);
         for (auto& [c, n] : held[mr[k].into]) b += " " + c + "=" + std::to_string(n);
-        std::printf("    MERGE by %-14s %-12s: %lld [%s ] into %lld [%s ]\n", d.a.id.c_str(), d.cluster.c_str(),
-                    static_cast<long long>(mr[k].from), a.c_str(), static_cast<long long>(mr[k].into), b.c_str());
+        std::printf("    MERGE by %-14s %-12s: %lld [%s ] into %lld [%s ]\n", d.a.id.c_str(),
+                    d.cluster.c_str(), static_cast<long long>(mr[k].from), a.c_str(),
+                    static_cast<long long>(mr[k].into), b.c_str());
         for (auto& [c, n] : held[mr[k].from]) held[mr[k].into][c] += n;
         held.erase(mr[k].from);
       }
@@ -220,7 +237,10 @@ Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
   std::vector<Assignment> as = engine.FinalAssignments();
   std::vector<std::string> gold;
   std::vector<int64_t> pred;
-  for (size_t i = 0; i < docs.size(); ++i) { gold.push_back(docs[i].cluster); pred.push_back(as[i].story); }
+  for (size_t i = 0; i < docs.size(); ++i) {
+    gold.push_back(docs[i].cluster);
+    pred.push_back(as[i].story);
+  }
   for (const Assignment& a : as) {
     g_digest = Hash64(a.id + " " + std::to_string(a.story) + " " + std::to_string(a.topic) + " " +
                           a.relation + " " + a.of,
@@ -244,7 +264,8 @@ Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
         tr[pred[i]] += b;
       }
       for (auto& [sid, t] : tr)
-        if (m[sid].size() > 1) std::printf("  trace %lld:%s\n", static_cast<long long>(sid), t.c_str());
+        if (m[sid].size() > 1)
+          std::printf("  trace %lld:%s\n", static_cast<long long>(sid), t.c_str());
     }
     // Per ECB+ topic ("12" of "12_ecb"/"12_ecbplus"): pairs of the two sub-events put
     // in one story (merged), pairs of one event put in different stories (split),
@@ -255,11 +276,15 @@ Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
       for (size_t j = i + 1; j < docs.size(); ++j) {
         bool same_pred = pred[i] == pred[j];
         std::string ti = topic_of(gold[i]), tj = topic_of(gold[j]);
-        if (gold[i] == gold[j] && !same_pred) conf[ti][1] += 1;
-        else if (gold[i] != gold[j] && same_pred) conf[ti == tj ? ti : ti + "/" + tj][ti == tj ? 0 : 2] += 1;
+        if (gold[i] == gold[j] && !same_pred)
+          conf[ti][1] += 1;
+        else if (gold[i] != gold[j] && same_pred)
+          conf[ti == tj ? ti : ti + "/" + tj][ti == tj ? 0 : 2] += 1;
       }
     for (auto& [t, c] : conf)
-      if (c[0] + c[1] + c[2] > 0) std::printf("  topic %-8s merged %4.0f split %4.0f cross %4.0f\n", t.c_str(), c[0], c[1], c[2]);
+      if (c[0] + c[1] + c[2] > 0)
+        std::printf("  topic %-8s merged %4.0f split %4.0f cross %4.0f\n", t.c_str(), c[0], c[1],
+                    c[2]);
   }
   return Score(gold, pred);
 }
@@ -281,7 +306,11 @@ std::vector<int64_t> Agglomerate(const std::vector<std::vector<double>>& sim, do
       for (size_t j = i + 1; j < n; ++j) {
         if (!alive[j]) continue;
         double avg = s[i][j] / (static_cast<double>(size[i]) * size[j]);
-        if (avg > best) { best = avg; bi = i; bj = j; }
+        if (avg > best) {
+          best = avg;
+          bi = i;
+          bj = j;
+        }
       }
     }
     if (best < threshold) break;
@@ -292,7 +321,8 @@ std::vector<int64_t> Agglomerate(const std::vector<std::vector<double>>& sim, do
     }
     size[bi] += size[bj];
     alive[bj] = false;
-    for (size_t k = 0; k < n; ++k) if (label[k] == static_cast<int64_t>(bj)) label[k] = static_cast<int64_t>(bi);
+    for (size_t k = 0; k < n; ++k)
+      if (label[k] == static_cast<int64_t>(bj)) label[k] = static_cast<int64_t>(bi);
   }
   return label;
 }
@@ -309,8 +339,9 @@ std::vector<std::vector<double>> TfIdfMatrix(const std::vector<Doc>& docs) {
 }
 
 void Print(const char* what, const Scores& s) {
-  std::printf("%-44s BCubed P %.3f R %.3f F1 %.3f | pairwise P %.3f R %.3f F1 %.3f | %zu clusters\n",
-              what, s.bp, s.br, s.bf, s.pp, s.pr, s.pf, s.clusters);
+  std::printf(
+      "%-44s BCubed P %.3f R %.3f F1 %.3f | pairwise P %.3f R %.3f F1 %.3f | %zu clusters\n", what,
+      s.bp, s.br, s.bf, s.pp, s.pr, s.pf, s.clusters);
 }
 
 }  // namespace
@@ -322,11 +353,16 @@ int main(int argc, char** argv) {
   bool quick = false, dump = false, trace = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--seed" && i + 1 < argc) seed = std::stoull(argv[++i]);
-    else if (a == "--quick") quick = true;
-    else if (a == "--dump") dump = true;
-    else if (a == "--trace") trace = true;
-    else path = a;
+    if (a == "--seed" && i + 1 < argc)
+      seed = std::stoull(argv[++i]);
+    else if (a == "--quick")
+      quick = true;
+    else if (a == "--dump")
+      dump = true;
+    else if (a == "--trace")
+      trace = true;
+    else
+      path = a;
   }
   std::vector<Doc> all;
   if (!Load(path, &all) || all.empty()) {
@@ -352,12 +388,15 @@ int main(int argc, char** argv) {
         auto tj = train[j].cluster.substr(0, train[j].cluster.find('_'));
         if (ti != tj) continue;
         auto c = story_internal::CompareSpecifics(*train[i].prepared, *train[j].prepared);
-        std::printf("%s %s %d %.3f %.3f %.3f %.3f %.3f %.0f %.0f %zu %zu %.3f %.3f %.3f %.3f %.3f %zu %zu\n", train[i].a.id.c_str(), train[j].a.id.c_str(),
-                    train[i].cluster == train[j].cluster, story_internal::Dot(tv[i], tv[j]), story_internal::Dot(nv[i], nv[j]),
-                    story_internal::Dot(mv[i], mv[j]), c.date, c.name, c.year, c.number,
-                    train[i].prepared->f.terms.size(), train[j].prepared->f.terms.size(),
-                    story_internal::Dot(lv[i], lv[j]), c.lead_name_max, c.lead_name_min, c.lead_number_max,
-                    c.lead_number_min, mv[i].size(), mv[j].size());
+        std::printf(
+            "%s %s %d %.3f %.3f %.3f %.3f %.3f %.0f %.0f %zu %zu %.3f %.3f %.3f %.3f %.3f %zu "
+            "%zu\n",
+            train[i].a.id.c_str(), train[j].a.id.c_str(), train[i].cluster == train[j].cluster,
+            story_internal::Dot(tv[i], tv[j]), story_internal::Dot(nv[i], nv[j]),
+            story_internal::Dot(mv[i], mv[j]), c.date, c.name, c.year, c.number,
+            train[i].prepared->f.terms.size(), train[j].prepared->f.terms.size(),
+            story_internal::Dot(lv[i], lv[j]), c.lead_name_max, c.lead_name_min, c.lead_number_max,
+            c.lead_number_min, mv[i].size(), mv[j].size());
       }
     return 0;
   }
@@ -378,8 +417,11 @@ int main(int argc, char** argv) {
       t[k] = RunEngine(k == 0 ? train : Split(all, "train", seed + k), o);
       mean += t[k].bf / 5;
     }
-    std::printf("train t=%.2f e=%.2f: seed F1 %.3f (P %.3f R %.3f) orders %.3f %.3f %.3f %.3f | mean %.4f\n",
-                o.join_threshold, o.event_weight, t[0].bf, t[0].bp, t[0].br, t[1].bf, t[2].bf, t[3].bf, t[4].bf, mean);
+    std::printf(
+        "train t=%.2f e=%.2f: seed F1 %.3f (P %.3f R %.3f) orders %.3f %.3f %.3f %.3f | mean "
+        "%.4f\n",
+        o.join_threshold, o.event_weight, t[0].bf, t[0].bp, t[0].br, t[1].bf, t[2].bf, t[3].bf,
+        t[4].bf, mean);
     // STORY_REPORT=N: also the means over N orders from --seed of train and dev,
     // for reporting fixed options (e.g. the previous ones) next to the eval's
     // figures; never for choosing options.
@@ -403,13 +445,18 @@ int main(int argc, char** argv) {
   // term/name balance, then the margin for one-member stories.
   StoryOptions best_opt;
   double best_f = -1;
-  struct Weights { double term, name, event; };
+  struct Weights {
+    double term, name, event;
+  };
   // (Other term/name balances, 0.45/0.35 and 0.40/0.40, never won on train.)
   std::vector<Weights> weights = {{0.55, 0.35, 0.7}, {0.55, 0.35, 0.5}, {0.55, 0.35, 0.85}};
   bool no_baseline = getenv("STORY_NOBASE") != nullptr;
-  const std::vector<Doc> train2 = Split(all, "train", seed + 1), train3 = Split(all, "train", seed + 2),
-                         train4 = Split(all, "train", seed + 3), train5 = Split(all, "train", seed + 4);
-  const std::vector<const std::vector<Doc>*> train_orders = {&train, &train2, &train3, &train4, &train5};
+  const std::vector<Doc> train2 = Split(all, "train", seed + 1),
+                         train3 = Split(all, "train", seed + 2),
+                         train4 = Split(all, "train", seed + 3),
+                         train5 = Split(all, "train", seed + 4);
+  const std::vector<const std::vector<Doc>*> train_orders = {&train, &train2, &train3, &train4,
+                                                             &train5};
   if (quick) weights.resize(1);
   for (const Weights& w : weights) {
     for (int i = 15; i <= 38; i += quick ? 2 : 1) {
@@ -435,7 +482,10 @@ int main(int argc, char** argv) {
       // should not choose the parameters.
       double f = 0;
       for (const auto* t : train_orders) f += RunEngine(*t, o).bf / train_orders.size();
-      if (f > best_f) { best_f = f; best_opt = o; }
+      if (f > best_f) {
+        best_f = f;
+        best_opt = o;
+      }
     }
   }
   // Tries `tweak` on best_opt at each join threshold 0.02 * [lo, hi] (merge
@@ -450,7 +500,10 @@ int main(int argc, char** argv) {
       tweak(&o);
       double f = 0;
       for (const auto* t : train_orders) f += RunEngine(*t, o).bf / train_orders.size();
-      if (f > best_f) { best_f = f; best_opt = o; }
+      if (f > best_f) {
+        best_f = f;
+        best_opt = o;
+      }
     }
   };
   // Then, with the chosen weights, over the same thresholds: the check deferring
@@ -466,7 +519,8 @@ int main(int argc, char** argv) {
   // Then the split's floor and gap (splits on by default, 0.5 / 0.3:
   // docs/stories.md), over the lower thresholds (splits let joins be looser).
   for (auto [floor, gap] : {std::pair{0.3, 0.3}, std::pair{0.6, 0.3}, std::pair{0.5, 0.25}}) {
-    if (quick || getenv("STORY_GAP") || getenv("STORY_SPLIT") || best_opt.split_threshold <= 0) break;
+    if (quick || getenv("STORY_GAP") || getenv("STORY_SPLIT") || best_opt.split_threshold <= 0)
+      break;
     sweep(15, 25, [floor = floor, gap = gap](StoryOptions* o) {
       o->split_threshold = floor;
       o->split_gap = gap;
@@ -475,28 +529,30 @@ int main(int argc, char** argv) {
   char buf[240];
   // STORY_TRAINONLY: the tuning result on train only (for iterating; dev unseen).
   if (getenv("STORY_TRAINONLY")) {
-    std::printf("train: t=%.2f e=%.2f m1=%.2f dd=%d, mean of %zu orders BCubed F1 %.4f\n", best_opt.join_threshold,
-                best_opt.event_weight, best_opt.single_member_margin, best_opt.derived_defer_to_original ? 1 : 0,
-                train_orders.size(), best_f);
+    std::printf("train: t=%.2f e=%.2f m1=%.2f dd=%d, mean of %zu orders BCubed F1 %.4f\n",
+                best_opt.join_threshold, best_opt.event_weight, best_opt.single_member_margin,
+                best_opt.derived_defer_to_original ? 1 : 0, train_orders.size(), best_f);
     return 0;
   }
   g_dump = dump;
   g_trace = trace;
-  std::printf("tuned on the mean of %zu train orders: BCubed F1 %.4f\n", train_orders.size(), best_f);
+  std::printf("tuned on the mean of %zu train orders: BCubed F1 %.4f\n", train_orders.size(),
+              best_f);
   std::snprintf(buf, sizeof buf,
-                "storyline online, train (tuned: t=%.2f w=%.2f/%.2f/%.2f e=%.2f m1=%.2f dd=%d split %.2f/gap %.2f/min %zu)",
+                "storyline online, train (tuned: t=%.2f w=%.2f/%.2f/%.2f e=%.2f m1=%.2f dd=%d "
+                "split %.2f/gap %.2f/min %zu)",
                 best_opt.join_threshold, best_opt.term_weight, best_opt.name_weight,
                 best_opt.number_weight, best_opt.event_weight, best_opt.single_member_margin,
-                best_opt.derived_defer_to_original ? 1 : 0, best_opt.split_threshold, best_opt.split_gap,
-                best_opt.split_min_group);
+                best_opt.derived_defer_to_original ? 1 : 0, best_opt.split_threshold,
+                best_opt.split_gap, best_opt.split_min_group);
   Print(buf, RunEngine(train, best_opt));
   g_trace = false;
   Print("storyline online, dev (tuned on train)", RunEngine(dev, best_opt));
   g_dump = false;
   StoryOptions def;
   ApplyEnv(&def);
-  std::snprintf(buf, sizeof buf, "storyline online, dev (shipped defaults t=%.2f e=%.2f dd=%d)", def.join_threshold,
-                def.event_weight, def.derived_defer_to_original ? 1 : 0);
+  std::snprintf(buf, sizeof buf, "storyline online, dev (shipped defaults t=%.2f e=%.2f dd=%d)",
+                def.join_threshold, def.event_weight, def.derived_defer_to_original ? 1 : 0);
   Print(buf, RunEngine(dev, def));
   // Order sensitivity: more shuffles of dev, each printed, and the mean over the
   // fixed seed and the next four (an online pass depends on the order; the mean is
@@ -508,12 +564,17 @@ int main(int argc, char** argv) {
     Scores d = RunEngine(k == 0 ? dev : Split(all, "dev", s2), best_opt);
     Scores t = RunEngine(k == 0 ? train : Split(all, "train", s2), best_opt);
     if (k > 0) {
-      std::snprintf(buf, sizeof buf, "storyline online, dev, seed %llu", static_cast<unsigned long long>(s2));
+      std::snprintf(buf, sizeof buf, "storyline online, dev, seed %llu",
+                    static_cast<unsigned long long>(s2));
       Print(buf, d);
     }
     for (auto [m, x] : {std::pair{&mean_dev, &d}, std::pair{&mean_train, &t}}) {
-      m->bp += x->bp / kShuffles; m->br += x->br / kShuffles; m->bf += x->bf / kShuffles;
-      m->pp += x->pp / kShuffles; m->pr += x->pr / kShuffles; m->pf += x->pf / kShuffles;
+      m->bp += x->bp / kShuffles;
+      m->br += x->br / kShuffles;
+      m->bf += x->bf / kShuffles;
+      m->pp += x->pp / kShuffles;
+      m->pr += x->pr / kShuffles;
+      m->pf += x->pf / kShuffles;
       m->clusters += x->clusters;
     }
   }
@@ -532,17 +593,23 @@ int main(int argc, char** argv) {
       const uint64_t s2 = seed + static_cast<uint64_t>(k);
       const double t = RunEngine(Split(all, "train", s2), best_opt).bf;
       const double d = RunEngine(Split(all, "dev", s2), best_opt).bf;
-      ft += t / kMore; fd += d / kMore;
-      lo_t = std::min(lo_t, t); hi_t = std::max(hi_t, t);
-      lo_d = std::min(lo_d, d); hi_d = std::max(hi_d, d);
+      ft += t / kMore;
+      fd += d / kMore;
+      lo_t = std::min(lo_t, t);
+      hi_t = std::max(hi_t, t);
+      lo_d = std::min(lo_d, d);
+      hi_d = std::max(hi_d, d);
     }
-    std::printf("storyline online, %d more orders (seeds +%d..+%d): train BCubed F1 mean %.3f (%.3f-%.3f), "
-                "dev mean %.3f (%.3f-%.3f)\n", kMore, kShuffles, kShuffles + kMore - 1, ft, lo_t, hi_t, fd, lo_d, hi_d);
+    std::printf(
+        "storyline online, %d more orders (seeds +%d..+%d): train BCubed F1 mean %.3f (%.3f-%.3f), "
+        "dev mean %.3f (%.3f-%.3f)\n",
+        kMore, kShuffles, kShuffles + kMore - 1, ft, lo_t, hi_t, fd, lo_d, hi_d);
   }
 
   if (no_baseline) {
     std::printf("decisions: %llu assignments over all engine runs, digest %016llx\n",
-                static_cast<unsigned long long>(g_assignments), static_cast<unsigned long long>(g_digest));
+                static_cast<unsigned long long>(g_assignments),
+                static_cast<unsigned long long>(g_digest));
     return 0;
   }
   // Baseline: TF-IDF + average-link agglomerative, threshold tuned on train.
@@ -553,13 +620,17 @@ int main(int argc, char** argv) {
   double bt = 0, bf = -1;
   for (double th = 0.02; th <= 0.5; th += 0.01) {
     Scores s = Score(gt, Agglomerate(mt, th));
-    if (s.bf > bf) { bf = s.bf; bt = th; }
+    if (s.bf > bf) {
+      bf = s.bf;
+      bt = th;
+    }
   }
   std::snprintf(buf, sizeof buf, "baseline TF-IDF+agglomerative, train (t=%.2f)", bt);
   Print(buf, Score(gt, Agglomerate(mt, bt)));
   Print("baseline TF-IDF+agglomerative, dev", Score(gd, Agglomerate(md, bt)));
   std::printf("decisions: %llu assignments over all engine runs, digest %016llx\n",
-              static_cast<unsigned long long>(g_assignments), static_cast<unsigned long long>(g_digest));
+              static_cast<unsigned long long>(g_assignments),
+              static_cast<unsigned long long>(g_digest));
   std::printf("elapsed %.1f s\n",
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return 0;

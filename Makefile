@@ -4,7 +4,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 CTEST_ARGS ?=
 
-.PHONY: all deps configure build demo test eval bench fuzz clean
+.PHONY: all deps configure build demo test eval bench fuzz style cross-arm64 clean
 
 all: build
 
@@ -36,6 +36,15 @@ bench: build
 
 fuzz: deps
 	@scripts/fuzz
+
+# clang-format and function sizes, as CI checks them.
+style:
+	@scripts/check-style
+
+# Every library and CLI source compiled for arm64 with Debian's cross compiler (the
+# scalar paths of src/core/simd.h); installs the cross compiler when missing.
+cross-arm64: configure
+	@scripts/cross-arm64 $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

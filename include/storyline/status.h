@@ -4,9 +4,15 @@
 // throws; every fallible call returns one of these, and the front ends (CLI, HTTP,
 // Python) turn them into exit codes, HTTP statuses and exceptions.
 //
-//   storyline::Result<Article> r = reader.Next();
-//   if (!r.ok()) { std::cerr << r.status().ToString(); return 1; }
-//   Use(*r);
+//   auto reader = storyline::ArticleReader::Open({"feed.jsonl"}, options);
+//   if (!reader.ok()) { std::cerr << reader.status().ToString() << "\n"; return 1; }
+//   storyline::Article article;
+//   for (;;) {
+//     storyline::Result<bool> more = (*reader)->Next(&article);
+//     if (!more.ok()) { std::cerr << more.status().ToString() << "\n"; return 1; }
+//     if (!*more) break;
+//     Use(article);
+//   }
 #ifndef STORYLINE_STATUS_H_
 #define STORYLINE_STATUS_H_
 

@@ -563,7 +563,7 @@ py::tuple ExtractWarc(const std::string& path, bool include_comments) {
           rejections.push_back({path, rec.number, page.status().message(), ""});
           continue;
         }
-        if (page->published.empty() && !rec.warc_date.empty()) page->published = rec.warc_date;
+        UseWarcDateIfUndated(rec, &*page);
         pages.emplace_back(path + "#" + std::to_string(rec.number), std::move(*page));
       }
     }

@@ -123,9 +123,7 @@ int Run(const ExtractCmd& cmd) {
           ++bad;
           continue;
         }
-        if (page->published.empty() && !rec.warc_date.empty()) {
-          page->published = rec.warc_date;
-        }
+        UseWarcDateIfUndated(rec, &*page);
         Print(out, cmd.jsonl, path, *page);
         ++ok;
       }

@@ -1,13 +1,22 @@
 // Copyright storyline authors.
 //
-// Dates read from an article's text, for articles that come without `published`
-// (and for the timeline of a story): datelines ("SEOUL (Reuters) -",
-// "SALVADOR, Feb 26 -"), full dates ("September 13, 2023", "13 Sep 2023",
-// "2023-09-13", a dated URL ".../2022/08/09/..."), month-years ("September 2017"),
-// years in context ("in 2022"), month-days with the year inferred ("Aug 15"),
-// weekdays relative to a known date ("on Monday") and relative phrases ("earlier
-// this year", "last week"). Every estimate keeps its evidence (the words it rests
-// on) and states its confidence and granularity, so a timeline can say how sure it is.
+// Dates, in one module. Two layers:
+//
+// 1. Calendar arithmetic and the pieces every date reader in the library is built
+//    from (src/core/dates.cc): days from a civil date and back, month names,
+//    numbers read from text, and how a slashed date "03/05/2022" is read. Page
+//    metadata (src/extract) and text dates (below) both use them, so a month name
+//    or a day count means the same everywhere.
+//
+// 2. Dates read from an article's text (src/story/dates.cc), for articles that
+//    come without `published` (and for the timeline of a story): datelines
+//    ("SEOUL (Reuters) -", "SALVADOR, Feb 26 -"), full dates ("September 13, 2023",
+//    "13 Sep 2023", "2023-09-13", a dated URL ".../2022/08/09/..."), month-years
+//    ("September 2017"), years in context ("in 2022"), month-days with the year
+//    inferred ("Aug 15"), weekdays relative to a known date ("on Monday") and
+//    relative phrases ("earlier this year", "last week"). Every estimate keeps its
+//    evidence (the words it rests on) and states its confidence and granularity,
+//    so a timeline can say how sure it is.
 //
 //   storyline::DateEstimate d = storyline::EstimateDate(article);
 //   if (d.time != storyline::kNoTime) Print(FormatDate(d.time), d.evidence);
@@ -17,10 +26,13 @@
 // the past sense (not "by 2030", "until", "next") is a lower bound of its
 // publication; a weekday ("on Monday") after that anchor moves the estimate to the
 // first such weekday on or after it; a dated dateline gives month and day.
-// Everything here is pure and thread-safe.
+// Everything here is pure and thread-safe (no hidden state: the reading order of
+// slashed dates is a parameter).
 #ifndef STORYLINE_DATES_H_
 #define STORYLINE_DATES_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +40,56 @@
 #include "storyline/article.h"
 
 namespace storyline {
+
+// ---- Calendar arithmetic and parsing primitives (src/core/dates.cc) ------------
+
+// Days since 1970-01-01 of a civil date (proleptic Gregorian), and back. Month
+// 1..12; a day past the month's end counts on into the next month.
+int64_t DaysFromCivil(int year, int month, int day);
+void CivilFromDays(int64_t days, int* year, int* month, int* day);
+
+// Whether `day` is a day of `month` (1..12) in some year: February has 29 days.
+// Callers add their own range of plausible years.
+bool ValidMonthDay(int month, int day);
+
+// "YYYY-MM-DD" from its parts (zero-padded; no validation).
+std::string FormatCivilDate(int year, int month, int day);
+
+// Which names MonthFromName knows.
+enum class MonthNames {
+  kEnglish,  // "january".."december", "jan".."dec" and "sept"
+  kAll,      // English, German, French, Spanish, Portuguese, Italian, Dutch,
+             // Polish, Russian and Ukrainian names and abbreviations
+};
+
+// The month (1..12) that the whole of `word` names, 0 when it names none. ASCII
+// letters and "Ä" compare case-insensitively; other bytes as the lower-case
+// names are written. Never allocates (it runs on every word that may start a date).
+int MonthFromName(std::string_view word, MonthNames names);
+
+// Reads the run of digits at s[*pos] (advancing *pos over at most max_digits + 1
+// of them) and sets *ndigits to the number read. Returns the value, or -1 when
+// no digit is there or the run is longer than max_digits.
+int ReadNumber(std::string_view s, size_t* pos, int max_digits, int* ndigits);
+
+// How the first two numbers of a slashed date are read when both could be a
+// month: "03/05/2022" is March 5 month-first (American usage) and 3 May
+// day-first. The caller decides (from the page's language, a label, ...).
+enum class DateOrder { kMonthFirst, kDayFirst };
+
+// The day and month of a numeric date whose first two numbers are `first` and
+// `second`, written with separator `sep` ('/', '.', '-'). Dotted and dashed
+// dates are day-first; a slashed date with both numbers <= 12 follows `order`;
+// a second number over 12 (when the first is not) is the day whatever the order.
+// No validation beyond that.
+void DayAndMonth(int first, int second, char sep, DateOrder order, int* day, int* month);
+
+// Days since 1970-01-01 of the "YYYY-MM-DD" that `s` starts with; -1 when `s`
+// does not start with four digits, '-', two digits, '-', two digits. Digits
+// are not range-checked (pass a valid date).
+int64_t IsoDayNumber(std::string_view s);
+
+// ---- Dates in news text (src/story/dates.cc) -------------------------------------
 
 // One date expression found in a text.
 struct DateMention {
@@ -70,10 +132,6 @@ std::vector<DateMention> FindDateMentions(std::string_view text);
 // title and text as the header describes. time == kNoTime (confidence 0) when the
 // text has no usable date.
 DateEstimate EstimateDate(const Article& article);
-
-// Days since 1970-01-01 of a civil date (proleptic Gregorian), and back.
-int64_t DaysFromCivil(int year, int month, int day);
-void CivilFromDays(int64_t days, int* year, int* month, int* day);
 
 }  // namespace storyline
 

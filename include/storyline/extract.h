@@ -48,6 +48,15 @@ struct WarcRecord {
   std::string body;          // the HTTP body (de-chunked, decompressed)
 };
 
+// The WARC-Date fallback: when `page` has no published date and `record` has a
+// WARC-Date, page->published becomes that WARC-Date as the record writes it
+// (ISO 8601) and page->published_ts stays kNoTime (parse it with ParseDateTime
+// when a time is needed). The date the page was fetched stands in for the date
+// it was published: a page is never published after it was fetched. Otherwise
+// *page is left unchanged. Every reader of WARC pages (the ingest source,
+// `storyline extract`, the Python module) applies it the same way.
+void UseWarcDateIfUndated(const WarcRecord& record, ExtractedPage* page);
+
 // Streams the HTML response records of a .warc or .warc.gz file, one gzip member
 // at a time (memory does not grow with the file). Non-HTML and non-response
 // records are skipped. Not thread-safe; not copyable (owns the file).

@@ -405,19 +405,22 @@ TEST(Dates, UrlDateIsUsedWhenThePageHasNone) {
 }
 
 TEST(Dates, TextDatesInManyLanguagesAreFound) {
-  EXPECT_EQ(internal::FindDate("Veröffentlicht am 25. September 2023 um 8 Uhr"), "2023-09-25");
-  EXPECT_EQ(internal::FindDate("Posted on September 25, 2023 by Jane"), "2023-09-25");
-  EXPECT_EQ(internal::FindDate("am 03.10.2022"), "2022-10-03");
-  EXPECT_EQ(internal::FindDate("publié le 5 mars 2021"), "2021-03-05");
-  EXPECT_EQ(internal::FindDate("12 de octubre de 2020"), "2020-10-12");
-  EXPECT_EQ(internal::FindDate("7 września 2019"), "2019-09-07");
-  EXPECT_EQ(internal::FindDate("no date here, only 42 and 2023"), "");
-  EXPECT_EQ(internal::FindDate("31.02.2020"), "");  // not a day
+  EXPECT_EQ(
+      internal::FindDate("Veröffentlicht am 25. September 2023 um 8 Uhr", DateOrder::kMonthFirst),
+      "2023-09-25");
+  EXPECT_EQ(internal::FindDate("Posted on September 25, 2023 by Jane", DateOrder::kMonthFirst),
+            "2023-09-25");
+  EXPECT_EQ(internal::FindDate("am 03.10.2022", DateOrder::kMonthFirst), "2022-10-03");
+  EXPECT_EQ(internal::FindDate("publié le 5 mars 2021", DateOrder::kMonthFirst), "2021-03-05");
+  EXPECT_EQ(internal::FindDate("12 de octubre de 2020", DateOrder::kMonthFirst), "2020-10-12");
+  EXPECT_EQ(internal::FindDate("7 września 2019", DateOrder::kMonthFirst), "2019-09-07");
+  EXPECT_EQ(internal::FindDate("no date here, only 42 and 2023", DateOrder::kMonthFirst), "");
+  EXPECT_EQ(internal::FindDate("31.02.2020", DateOrder::kMonthFirst), "");  // not a day
 }
 
 TEST(Dates, RussianAndUkrainianMonthNamesAreRead) {
-  EXPECT_EQ(internal::FindDate("15 августа 2016, 13:43"), "2016-08-15");
-  EXPECT_EQ(internal::FindDate("3 листопада 2021"), "2021-11-03");
+  EXPECT_EQ(internal::FindDate("15 августа 2016, 13:43", DateOrder::kMonthFirst), "2016-08-15");
+  EXPECT_EQ(internal::FindDate("3 листопада 2021", DateOrder::kMonthFirst), "2021-11-03");
 }
 
 TEST(Dates, UrlDatesWithMonthNamesOrDayFirstAreRead) {

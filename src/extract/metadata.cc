@@ -1,12 +1,14 @@
 // Copyright storyline authors.
+//
+// ExtractMetadata in two stages: one walk over the page collects every
+// candidate by source (<meta>, JSON-LD, <time>, itemprop, bylines, class hints,
+// scripts, the visible text); then each field is chosen from the most trusted
+// source that has it.
 #include "extract/metadata.h"
 
 #include <simdjson.h>
-#include <unicode/utf8.h>
 
 #include <algorithm>
-#include <array>
-#include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -14,12 +16,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "storyline/article.h"
+#include "extract/jsonld.h"
+#include "extract/page_dates.h"
+#include "storyline/dates.h"
 
 namespace storyline::internal {
-namespace {
 
-std::string Collapse(std::string_view s) {
+std::string CollapseWhitespace(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   bool space = false;
@@ -41,6 +44,8 @@ std::string Collapse(std::string_view s) {
   return out;
 }
 
+namespace {
+
 void AppendLower(std::string* out, std::string_view s) {
   for (char c : s) out->push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c);
 }
@@ -57,560 +62,10 @@ std::string TextOf(const Dom& dom, size_t i, size_t limit = 4096) {
       raw.push_back(' ');
     }
   }
-  return Collapse(raw);
+  return CollapseWhitespace(raw);
 }
 
-// ---- Dates ------------------------------------------------------------------
-
-struct MonthName {
-  std::string_view name;
-  int month;
-};
-
-constexpr MonthName kMonths[] = {
-    {"january", 1},
-    {"february", 2},
-    {"march", 3},
-    {"april", 4},
-    {"may", 5},
-    {"june", 6},
-    {"july", 7},
-    {"august", 8},
-    {"september", 9},
-    {"october", 10},
-    {"november", 11},
-    {"december", 12},
-    {"jan", 1},
-    {"feb", 2},
-    {"mar", 3},
-    {"apr", 4},
-    {"jun", 6},
-    {"jul", 7},
-    {"aug", 8},
-    {"sep", 9},
-    {"sept", 9},
-    {"oct", 10},
-    {"nov", 11},
-    {"dec", 12},
-    // German
-    {"januar", 1},
-    {"jänner", 1},
-    {"februar", 2},
-    {"märz", 3},
-    {"maerz", 3},
-    {"mär", 3},
-    {"mrz", 3},
-    {"mai", 5},
-    {"juni", 6},
-    {"juli", 7},
-    {"oktober", 10},
-    {"okt", 10},
-    {"dezember", 12},
-    {"dez", 12},
-    // French
-    {"janvier", 1},
-    {"février", 2},
-    {"fevrier", 2},
-    {"mars", 3},
-    {"avril", 4},
-    {"juin", 6},
-    {"juillet", 7},
-    {"août", 8},
-    {"aout", 8},
-    {"septembre", 9},
-    {"octobre", 10},
-    {"novembre", 11},
-    {"décembre", 12},
-    {"decembre", 12},
-    {"janv", 1},
-    {"févr", 2},
-    {"avr", 4},
-    {"juil", 7},
-    // Spanish, Portuguese, Italian
-    {"enero", 1},
-    {"febrero", 2},
-    {"marzo", 3},
-    {"abril", 4},
-    {"mayo", 5},
-    {"junio", 6},
-    {"julio", 7},
-    {"agosto", 8},
-    {"septiembre", 9},
-    {"setiembre", 9},
-    {"octubre", 10},
-    {"noviembre", 11},
-    {"diciembre", 12},
-    {"janeiro", 1},
-    {"fevereiro", 2},
-    {"março", 3},
-    {"maio", 5},
-    {"junho", 6},
-    {"julho", 7},
-    {"setembro", 9},
-    {"outubro", 10},
-    {"novembro", 11},
-    {"dezembro", 12},
-    {"gennaio", 1},
-    {"febbraio", 2},
-    {"aprile", 4},
-    {"maggio", 5},
-    {"giugno", 6},
-    {"luglio", 7},
-    {"settembre", 9},
-    {"ottobre", 10},
-    {"dicembre", 12},
-    // Dutch
-    {"januari", 1},
-    {"februari", 2},
-    {"maart", 3},
-    {"mei", 5},
-    {"augustus", 8},
-    // Polish (genitive and nominative)
-    {"stycznia", 1},
-    {"lutego", 2},
-    {"marca", 3},
-    {"kwietnia", 4},
-    {"maja", 5},
-    {"czerwca", 6},
-    {"lipca", 7},
-    {"sierpnia", 8},
-    {"września", 9},
-    {"października", 10},
-    {"listopada", 11},
-    {"grudnia", 12},
-    {"styczeń", 1},
-    {"luty", 2},
-    {"marzec", 3},
-    {"kwiecień", 4},
-    {"maj", 5},
-    {"czerwiec", 6},
-    {"lipiec", 7},
-    {"sierpień", 8},
-    {"wrzesień", 9},
-    {"październik", 10},
-    {"listopad", 11},
-    {"grudzień", 12},
-    // Russian and Ukrainian (genitive, as in "15 августа 2016")
-    {"января", 1},
-    {"февраля", 2},
-    {"марта", 3},
-    {"апреля", 4},
-    {"мая", 5},
-    {"июня", 6},
-    {"июля", 7},
-    {"августа", 8},
-    {"сентября", 9},
-    {"октября", 10},
-    {"ноября", 11},
-    {"декабря", 12},
-    {"січня", 1},
-    {"лютого", 2},
-    {"березня", 3},
-    {"квітня", 4},
-    {"травня", 5},
-    {"червня", 6},
-    {"липня", 7},
-    {"серпня", 8},
-    {"вересня", 9},
-    {"жовтня", 10},
-    {"листопада", 11},
-    {"грудня", 12},
-};
-
-// kMonths indexed by first byte and length, so a word is compared with the
-// one or two names that could equal it. Built once; read-only afterwards.
-class MonthTable {
- public:
-  static constexpr size_t kMaxBytes = 24;  // no month name is longer
-  static const MonthTable& Get() {
-    static const MonthTable table;
-    return table;
-  }
-  // The month of lower-cased `w` (1..12), 0 when it names none.
-  int Find(std::string_view w) const {
-    for (uint16_t k = start_[Slot(w)]; k < start_[Slot(w) + 1]; ++k) {
-      if (kMonths[order_[k]].name == w) return kMonths[order_[k]].month;
-    }
-    return 0;
-  }
-
- private:
-  static size_t Slot(std::string_view w) {
-    return static_cast<unsigned char>(w[0]) * (kMaxBytes + 1) + w.size();
-  }
-  MonthTable() {
-    std::vector<uint16_t> count(kSlots + 1, 0);
-    for (const MonthName& m : kMonths) ++count[Slot(m.name) + 1];
-    for (size_t k = 0; k < kSlots; ++k) count[k + 1] += count[k];
-    start_ = count;
-    order_.resize(std::size(kMonths));
-    for (size_t i = 0; i < std::size(kMonths); ++i) {
-      order_[count[Slot(kMonths[i].name)]++] = static_cast<uint16_t>(i);
-    }
-  }
-  static constexpr size_t kSlots = 256 * (kMaxBytes + 1);
-  std::vector<uint16_t> start_;  // slot -> first index in order_ (kSlots + 1 entries)
-  std::vector<uint16_t> order_;  // indexes into kMonths, grouped by slot
-};
-
-int MonthOf(std::string_view word) {
-  // Called for every word that might start a date, so it must not allocate;
-  // most words fail on length.
-  constexpr size_t kMaxMonthBytes = MonthTable::kMaxBytes;
-  if (word.size() < 3 || word.size() > kMaxMonthBytes) return 0;
-  char buf[kMaxMonthBytes];
-  size_t n = 0;
-  for (size_t i = 0; i < word.size(); ++i) {
-    // Upper-case umlauts in German month names ("MÄRZ"): Ä (C3 84) -> ä (C3 A4).
-    if (word[i] == '\xC3' && i + 1 < word.size() && word[i + 1] == '\x84') {
-      buf[n++] = '\xC3';
-      buf[n++] = '\xA4';
-      ++i;
-      continue;
-    }
-    const char c = word[i];
-    buf[n++] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
-  }
-  return MonthTable::Get().Find(std::string_view(buf, n));
-}
-
-bool ValidYmd(int y, int m, int d) {
-  static constexpr std::array<int, 12> kDays = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return y >= 1990 && y <= 2035 && m >= 1 && m <= 12 && d >= 1 && d <= kDays[m - 1];
-}
-
-std::string Ymd(int y, int m, int d) {
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
-  return buf;
-}
-
-// True while ExtractMetadata reads a page whose language writes the day
-// first in slashed dates (set from <html lang>; English pages stay false).
-thread_local bool t_day_first = false;
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Whether a language tag names English of a country that writes the day first
-// ("en-GB", "en_AU", ...).
-bool DayFirstEnglish(std::string_view tag) {
-  if (tag.size() < 5 || (tag[2] != '-' && tag[2] != '_')) return false;
-  std::string region;
-  for (char c : tag.substr(3, 2)) region.push_back(static_cast<char>(c | 0x20));
-  for (const char* r : {"gb", "uk", "au", "nz", "ie", "in", "za"}) {
-    if (region == r) return true;
-  }
-  return false;
-}
-bool IsLetterByte(char c) {  // an ASCII letter or any byte of a multi-byte character
-  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (static_cast<unsigned char>(c) & 0x80);
-}
-
-// Reads 1..max digits at *p; returns -1 when none.
-int ReadNum(std::string_view s, size_t* p, int max_digits, int* ndigits) {
-  int v = 0, k = 0;
-  while (*p < s.size() && IsDigit(s[*p]) && k < max_digits + 1) {
-    v = v * 10 + (s[*p] - '0');
-    ++*p;
-    ++k;
-  }
-  *ndigits = k;
-  if (k == 0 || k > max_digits) return -1;
-  return v;
-}
-
-void SkipSpaces(std::string_view s, size_t* p) {
-  while (*p < s.size() && (s[*p] == ' ' || s[*p] == ',' || s[*p] == '\t' || s[*p] == '\n')) ++*p;
-}
-
-std::string_view ReadWord(std::string_view s, size_t* p) {
-  size_t b = *p;
-  while (*p < s.size() && IsLetterByte(s[*p])) ++*p;
-  return s.substr(b, *p - b);
-}
-
-// Tries a date starting at `start`; returns "" when none starts there.
-std::string DateAt(std::string_view s, size_t start) {
-  size_t p = start;
-  int nd = 0;
-  if (IsDigit(s[p])) {
-    int a = ReadNum(s, &p, 4, &nd);
-    if (a < 0) return "";
-    if (nd == 4 && p + 1 < s.size() && (s[p] == '-' || s[p] == '/' || s[p] == '.')) {
-      char sep = s[p++];
-      int nd2, nd3;
-      int m = ReadNum(s, &p, 2, &nd2);
-      if (m < 0 || p >= s.size() || s[p] != sep) return "";
-      ++p;
-      int d = ReadNum(s, &p, 2, &nd3);
-      if (d < 0 || !ValidYmd(a, m, d)) return "";
-      if (p < s.size() && IsDigit(s[p])) return "";
-      std::string date = Ymd(a, m, d);
-      if (sep == '-' && p < s.size() && (s[p] == 'T' || s[p] == ' ')) {
-        // A date-time: keep it when it parses.
-        size_t e = p + 1;
-        while (e < s.size() && (IsDigit(s[e]) || s[e] == ':' || s[e] == '.' || s[e] == '+' ||
-                                s[e] == '-' || s[e] == 'Z'))
-          ++e;
-        std::string dt = date + "T" + std::string(s.substr(p + 1, e - p - 1));
-        if (e - p > 5 && ParseDateTime(dt)) return dt;
-      }
-      return date;
-    }
-    if (nd <= 2) {
-      int d = a;
-      if (p < s.size() && (s[p] == '.' || s[p] == '/' || s[p] == '-') && p + 1 < s.size() &&
-          IsDigit(s[p + 1])) {
-        char sep = s[p++];
-        int nd2, nd3;
-        int m = ReadNum(s, &p, 2, &nd2);
-        if (m < 0 || p >= s.size() || s[p] != sep) return "";
-        ++p;
-        while (sep == '.' && p < s.size() && s[p] == ' ') ++p;
-        int y = ReadNum(s, &p, 4, &nd3);
-        if (y < 0 || (p < s.size() && IsDigit(s[p]))) return "";
-        if (nd3 == 2)
-          y += y < 50 ? 2000 : 1900;
-        else if (nd3 != 4)
-          return "";
-        if (sep == '/' && m <= 12 && d <= 12 && !t_day_first) {
-          // Ambiguous d/m vs m/d: slashes are American more often than not.
-          std::swap(d, m);
-        } else if (m > 12 && d <= 12) {
-          std::swap(d, m);
-        }
-        if (!ValidYmd(y, m, d)) return "";
-        return Ymd(y, m, d);
-      }
-      // "25. September 2023", "25 de septiembre de 2023", "5th March 2023"
-      if (p < s.size() && s[p] == '.') ++p;
-      if (p + 1 < s.size() && (s.compare(p, 2, "st") == 0 || s.compare(p, 2, "nd") == 0 ||
-                               s.compare(p, 2, "rd") == 0 || s.compare(p, 2, "th") == 0))
-        p += 2;
-      SkipSpaces(s, &p);
-      if (s.compare(p, 3, "de ") == 0) p += 3;
-      std::string_view w = ReadWord(s, &p);
-      int m = MonthOf(w);
-      if (m == 0) return "";
-      if (p < s.size() && s[p] == '.') ++p;
-      SkipSpaces(s, &p);
-      if (s.compare(p, 3, "de ") == 0) p += 3;
-      int y = ReadNum(s, &p, 4, &nd);
-      if (nd != 4 || !ValidYmd(y, m, d)) return "";
-      return Ymd(y, m, d);
-    }
-    return "";
-  }
-  // "September 25, 2023", "Sep. 25th 2023"
-  std::string_view w = ReadWord(s, &p);
-  int m = MonthOf(w);
-  if (m == 0) return "";
-  if (p < s.size() && s[p] == '.') ++p;
-  SkipSpaces(s, &p);
-  int d = ReadNum(s, &p, 2, &nd);
-  if (d < 0) return "";
-  if (p + 1 < s.size() && (s.compare(p, 2, "st") == 0 || s.compare(p, 2, "nd") == 0 ||
-                           s.compare(p, 2, "rd") == 0 || s.compare(p, 2, "th") == 0))
-    p += 2;
-  SkipSpaces(s, &p);
-  int y = ReadNum(s, &p, 4, &nd);
-  if (nd != 4 || !ValidYmd(y, m, d)) return "";
-  return Ymd(y, m, d);
-}
-
-// ---- JSON-LD ------------------------------------------------------------------
-
-struct JsonLdMeta {
-  std::string title, author, published, modified, site, lang, body;
-  bool found_article = false;
-};
-
-void AppendUtf8(std::string* out, uint32_t cp) {
-  // ICU's encoder; cp is a scalar value the caller decoded (surrogate pairs joined).
-  char buf[U8_MAX_LENGTH];
-  int32_t n = 0;
-  U8_APPEND_UNSAFE(buf, n, cp);
-  out->append(buf, static_cast<size_t>(n));
-}
-
-// Decodes the character references CMSs leave in JSON-LD strings ("&#8211;",
-// "&#x00E4;", "&amp;", "&quot;", ...); other text is copied.
-std::string DecodeEntities(std::string_view s) {
-  if (s.find('&') == std::string_view::npos) return std::string(s);
-  static constexpr std::pair<std::string_view, uint32_t> kNamed[] = {
-      {"amp", '&'},   {"quot", '"'},     {"apos", '\''},    {"lt", '<'},       {"gt", '>'},
-      {"nbsp", 0xA0}, {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026}};
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '&') {
-      out.push_back(s[i]);
-      continue;
-    }
-    const size_t semi = s.find(';', i + 1);
-    if (semi == std::string_view::npos || semi - i > 10) {
-      out.push_back('&');
-      continue;
-    }
-    std::string_view ref = s.substr(i + 1, semi - i - 1);
-    uint32_t cp = 0;
-    bool ok = false;
-    if (ref.size() >= 2 && ref[0] == '#') {
-      const bool hex = ref[1] == 'x' || ref[1] == 'X';
-      ok = ref.size() > (hex ? 2u : 1u);
-      for (char c : ref.substr(hex ? 2 : 1)) {
-        int v = IsDigit(c)                                        ? c - '0'
-                : (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') ? (c | 0x20) - 'a' + 10
-                                                                  : -1;
-        if (v < 0 || cp > 0x10FFFF) {
-          ok = false;
-          break;
-        }
-        cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(v);
-      }
-      ok = ok && cp > 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
-    } else {
-      for (const auto& [name, value] : kNamed) {
-        if (ref == name) {
-          cp = value;
-          ok = true;
-        }
-      }
-    }
-    if (!ok) {
-      out.push_back('&');
-      continue;
-    }
-    AppendUtf8(&out, cp);
-    i = semi;
-  }
-  return out;
-}
-
-std::string JsonString(simdjson::dom::element e) {
-  std::string_view sv;
-  if (e.get_string().get(sv) == simdjson::SUCCESS) return Collapse(DecodeEntities(sv));
-  return "";
-}
-
-// The name(s) in an author value: a string, {"name":...}, or an array of either.
-std::string AuthorNames(simdjson::dom::element e) {
-  std::string out;
-  auto add = [&](std::string name) {
-    if (name.empty() || name.find("http") == 0) return;
-    if (out.find(name) != std::string::npos) return;
-    if (!out.empty()) out += "; ";
-    out += name;
-  };
-  auto one = [&](simdjson::dom::element x) {
-    if (x.is_string()) {
-      add(JsonString(x));
-    } else if (x.is_object()) {
-      simdjson::dom::element n;
-      if (x["name"].get(n) == simdjson::SUCCESS) {
-        if (n.is_string()) add(JsonString(n));
-      }
-    }
-  };
-  if (e.is_array()) {
-    for (simdjson::dom::element x : e.get_array()) one(x);
-  } else {
-    one(e);
-  }
-  return out;
-}
-
-bool IsArticleType(simdjson::dom::element obj) {
-  simdjson::dom::element t;
-  if (obj["@type"].get(t) != simdjson::SUCCESS) return false;
-  auto check = [](std::string_view s) {
-    return s.find("Article") != std::string_view::npos || s == "BlogPosting" || s == "Report" ||
-           s == "LiveBlogPosting" || s == "Review" || s == "WebPage" || s == "ItemPage" ||
-           s == "Posting" || s == "SocialMediaPosting";
-  };
-  std::string_view sv;
-  if (t.get_string().get(sv) == simdjson::SUCCESS) return check(sv);
-  if (t.is_array()) {
-    for (simdjson::dom::element x : t.get_array()) {
-      if (x.get_string().get(sv) == simdjson::SUCCESS && check(sv)) return true;
-    }
-  }
-  return false;
-}
-
-void ReadJsonLd(std::string_view json, simdjson::dom::parser* parser, JsonLdMeta* m) {
-  simdjson::padded_string padded(json);
-  simdjson::dom::element root;
-  if (parser->parse(padded).get(root) != simdjson::SUCCESS) return;
-  // Iterative walk over objects and arrays.
-  std::vector<simdjson::dom::element> stack{root};
-  size_t visited = 0;
-  while (!stack.empty() && ++visited < 10000) {
-    simdjson::dom::element e = stack.back();
-    stack.pop_back();
-    if (e.is_array()) {
-      auto arr = e.get_array();
-      std::vector<simdjson::dom::element> items(arr.begin(), arr.end());
-      for (auto it = items.rbegin(); it != items.rend(); ++it) stack.push_back(*it);
-      continue;
-    }
-    if (!e.is_object()) continue;
-    simdjson::dom::object obj = e.get_object();
-    simdjson::dom::element v;
-    const bool article = IsArticleType(e);
-    std::string_view type;
-    if (obj["@type"].get_string().get(type) != simdjson::SUCCESS) type = {};
-    if (article) {
-      bool page = type == "WebPage" || type == "ItemPage";
-      if (!page || !m->found_article) {
-        if (!page) m->found_article = true;
-        if (m->title.empty() || !page) {
-          if (obj["headline"].get(v) == simdjson::SUCCESS) {
-            std::string t = JsonString(v);
-            if (!t.empty() && (m->title.empty() || !page)) m->title = t;
-          } else if (m->title.empty() && obj["name"].get(v) == simdjson::SUCCESS && !page) {
-            m->title = JsonString(v);
-          }
-        }
-        if (obj["author"].get(v) == simdjson::SUCCESS) {
-          std::string a = AuthorNames(v);
-          if (!a.empty() && (m->author.empty() || !page)) m->author = a;
-        }
-        if (obj["datePublished"].get(v) == simdjson::SUCCESS) {
-          std::string d = JsonString(v);
-          if (!d.empty() && (m->published.empty() || !page)) m->published = d;
-        } else if (obj["dateCreated"].get(v) == simdjson::SUCCESS && m->published.empty()) {
-          m->published = JsonString(v);
-        }
-        if (obj["articleBody"].get(v) == simdjson::SUCCESS && m->body.empty()) {
-          std::string_view b;
-          if (v.get_string().get(b) == simdjson::SUCCESS) m->body = std::string(b);
-        }
-        if (obj["dateModified"].get(v) == simdjson::SUCCESS && m->modified.empty()) {
-          m->modified = JsonString(v);
-        }
-        if (obj["inLanguage"].get(v) == simdjson::SUCCESS && m->lang.empty()) {
-          m->lang = JsonString(v);
-        }
-        if (obj["publisher"].get(v) == simdjson::SUCCESS && m->site.empty()) {
-          simdjson::dom::element n;
-          if (v.is_object() && v["name"].get(n) == simdjson::SUCCESS) m->site = JsonString(n);
-        }
-      }
-    } else if ((type == "Organization" || type == "NewsMediaOrganization" || type == "WebSite") &&
-               m->site.empty()) {
-      if (obj["name"].get(v) == simdjson::SUCCESS) m->site = JsonString(v);
-    }
-    for (auto field : obj) {
-      if (field.value.is_object() || field.value.is_array()) {
-        if (field.key == "author" || field.key == "publisher") continue;
-        stack.push_back(field.value);
-      }
-    }
-  }
-}
-
-// ---- Title ----------------------------------------------------------------------
+// ---- Title, author, language -------------------------------------------------------
 
 // "<headline> | Site" -> "<headline>": the longest part around a separator.
 std::string CleanTitle(const std::string& title, const std::string& site) {
@@ -646,7 +101,7 @@ std::string CleanTitle(const std::string& title, const std::string& site) {
 }
 
 std::string CleanAuthor(std::string a) {
-  a = Collapse(a);
+  a = CollapseWhitespace(a);
   static const char* kPrefixes[] = {"Post author ",
                                     "Posted by ",
                                     "posted by ",
@@ -727,129 +182,269 @@ bool HintHas(std::string_view hint, std::initializer_list<const char*> words) {
   return false;
 }
 
-}  // namespace
-
-// Days since 1970-01-01 of a "YYYY-MM-DD" prefix; -1 when it is not one.
-static long DayNumber(std::string_view ymd) {
-  if (ymd.size() < 10 || ymd[4] != '-' || ymd[7] != '-') return -1;
-  int y = 0, m = 0, d = 0;
-  for (int i = 0; i < 4; ++i) {
-    if (!IsDigit(ymd[i])) return -1;
-    y = y * 10 + (ymd[i] - '0');
+// Whether a language tag names English of a country that writes the day first
+// ("en-GB", "en_AU", ...).
+bool DayFirstEnglish(std::string_view tag) {
+  if (tag.size() < 5 || (tag[2] != '-' && tag[2] != '_')) return false;
+  std::string region;
+  for (char c : tag.substr(3, 2)) region.push_back(static_cast<char>(c | 0x20));
+  for (const char* r : {"gb", "uk", "au", "nz", "ie", "in", "za"}) {
+    if (region == r) return true;
   }
-  for (int i = 5; i < 7; ++i) {
-    if (!IsDigit(ymd[i])) return -1;
-    m = m * 10 + (ymd[i] - '0');
-  }
-  for (int i = 8; i < 10; ++i) {
-    if (!IsDigit(ymd[i])) return -1;
-    d = d * 10 + (ymd[i] - '0');
-  }
-  // Howard Hinnant's days_from_civil.
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const long yoe = y - era * 400;
-  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  return false;
 }
 
-std::string FindDate(std::string_view text) {
-  for (size_t p = 0; p < text.size(); ++p) {
-    // A candidate starts at a digit or a letter that begins a word/number.
-    char c = text[p];
-    bool starts = IsDigit(c)        ? (p == 0 || !IsDigit(text[p - 1]))
-                  : IsLetterByte(c) ? (p == 0 || !IsLetterByte(text[p - 1]))
-                                    : false;
-    if (!starts) continue;
-    std::string d = DateAt(text, p);
-    if (!d.empty()) return d;
-  }
-  return "";
-}
+// ---- Collect: one walk over the page, every candidate by source ----------------
 
-std::vector<std::string> FindAllDates(std::string_view text, size_t limit) {
-  std::vector<std::string> out;
-  for (size_t p = 0; p < text.size() && out.size() < limit; ++p) {
-    char c = text[p];
-    bool starts = IsDigit(c)        ? (p == 0 || !IsDigit(text[p - 1]))
-                  : IsLetterByte(c) ? (p == 0 || !IsLetterByte(text[p - 1]))
-                                    : false;
-    if (!starts) continue;
-    std::string d = DateAt(text, p);
-    if (!d.empty()) out.push_back(d.substr(0, 10));
-  }
-  return out;
-}
-
-std::string DateFromUrl(std::string_view url) {
-  // /YYYY/MM/DD/ or /YYYY-MM-DD or /YYYYMMDD, or a path segment /DD-MM-YYYY
-  for (size_t p = 0; p + 8 <= url.size(); ++p) {
-    if (!(p > 0 && (url[p - 1] == '/' || url[p - 1] == '-' || url[p - 1] == '_'))) continue;
-    size_t q = p;
-    int nd;
-    int y = ReadNum(url, &q, 4, &nd);
-    if (nd == 2 && url[p - 1] == '/' && q < url.size() && url[q] == '-') {
-      const int d = y;
-      ++q;
-      int nm = 0, ny = 0;
-      const int m = ReadNum(url, &q, 2, &nm);
-      if (nm != 2 || q >= url.size() || url[q] != '-') continue;
-      ++q;
-      const int yy = ReadNum(url, &q, 4, &ny);
-      if (ny != 4 || (q < url.size() && IsDigit(url[q])) || !ValidYmd(yy, m, d)) continue;
-      return Ymd(yy, m, d);
-    }
-    if (nd != 4) continue;
-    if (q + 1 < url.size() && url[q] == '/' && IsLetterByte(url[q + 1])) {
-      // /YYYY/oct/02/
-      size_t r = q + 1;
-      const int m = MonthOf(ReadWord(url, &r));
-      if (m > 0 && r < url.size() && url[r] == '/') {
-        ++r;
-        int nd2 = 0;
-        const int d = ReadNum(url, &r, 2, &nd2);
-        if (d > 0 && (r >= url.size() || !IsDigit(url[r])) && ValidYmd(y, m, d))
-          return Ymd(y, m, d);
-      }
-    }
-    if (q < url.size() && (url[q] == '/' || url[q] == '-' || url[q] == '_')) {
-      char sep = url[q++];
-      int m = ReadNum(url, &q, 2, &nd);
-      if (m < 0 || q >= url.size() || url[q] != sep) continue;
-      ++q;
-      int d = ReadNum(url, &q, 2, &nd);
-      if (d < 0 || !ValidYmd(y, m, d)) continue;
-      if (q < url.size() && IsDigit(url[q])) continue;
-      return Ymd(y, m, d);
-    }
-    if (q + 4 <= url.size()) {
-      // YYYYMMDD
-      size_t r = p;
-      int v = ReadNum(url, &r, 8, &nd);
-      if (nd == 8 && (r >= url.size() || !IsDigit(url[r]))) {
-        int yy = v / 10000, mm = v / 100 % 100, dd = v % 100;
-        if (ValidYmd(yy, mm, dd)) return Ymd(yy, mm, dd);
-      }
-    }
-  }
-  return "";
-}
-
-PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
-  PageMetadata out;
+// Everything the walk finds, before any choice between sources.
+struct Collected {
   std::unordered_map<std::string, std::string> meta;  // name/property -> content (first)
-  std::string title_tag, first_h1, canonical, og_url;
+  std::string html_lang;                              // ISO 639-1 from <html lang> / xml:lang
+  // Slashed dates as the page's language writes them; month-first until <html>
+  // says otherwise (dates read before it use month-first).
+  DateOrder order = DateOrder::kMonthFirst;
+  std::string title_tag, first_h1, canonical;
   std::vector<std::string> headings;  // h1-h3 texts in page order
-  std::string body_text;              // visible text, for a date of last resort
   int h1_count = 0;
+  std::string body_text;  // visible text, for a date of last resort
   std::vector<std::string> jsonld;
-  struct DayFirstReset {
-    ~DayFirstReset() { t_day_first = false; }
-  } day_first_reset;
+  std::vector<std::string_view> script_texts;  // views into the Dom
+  size_t script_bytes = 0;
   std::string time_pub, time_any, itemprop_date, itemprop_author, rel_author, byline, class_date,
       abbr_date;
-  // Keys of a publication date in script data, most specific first.
+  bool in_body = false;
+  std::string hint;  // scratch: lower-cased "class id" of an element in the body
+};
+
+// Outside English, and in British English, 03/05/2022 is the 3rd of May.
+void CollectHtml(const Dom& dom, size_t i, Collected* c) {
+  if (c->html_lang.empty()) c->html_lang = LangCode(dom.Attr(i, "lang"));
+  if (c->html_lang.empty()) c->html_lang = LangCode(dom.Attr(i, "xml:lang"));
+  const std::string_view tag =
+      !dom.Attr(i, "lang").empty() ? dom.Attr(i, "lang") : dom.Attr(i, "xml:lang");
+  const bool day_first =
+      !c->html_lang.empty() && (c->html_lang.rfind("en", 0) != 0 || DayFirstEnglish(tag));
+  c->order = day_first ? DateOrder::kDayFirst : DateOrder::kMonthFirst;
+}
+
+void CollectMeta(const Dom& dom, size_t i, Collected* c) {
+  std::string_view content = dom.Attr(i, "content");
+  for (const char* key : {"property", "name", "itemprop", "http-equiv"}) {
+    std::string_view k = dom.Attr(i, key);
+    if (!k.empty() && !content.empty()) {
+      c->meta.emplace(LowerAscii(k), CollapseWhitespace(content));
+    }
+  }
+}
+
+// The name of an itemprop="author" element: a nested itemprop="name", else its
+// own content or text.
+std::string ItempropAuthor(const Dom& dom, size_t i) {
+  for (size_t k = i + 1; k < static_cast<size_t>(dom[i].end); ++k) {
+    if (!dom[k].is_text && dom.Attr(k, "itemprop") == "name") {
+      std::string_view c = dom.Attr(k, "content");
+      std::string name = c.empty() ? TextOf(dom, k, 200) : CollapseWhitespace(c);
+      if (!name.empty()) return name;
+      break;
+    }
+  }
+  std::string_view c = dom.Attr(i, "content");
+  return c.empty() ? TextOf(dom, i, 200) : CollapseWhitespace(c);
+}
+
+void CollectItemprop(const Dom& dom, size_t i, Collected* c) {
+  std::string_view itemprop = dom.Attr(i, "itemprop");
+  if (itemprop == "datePublished" && c->itemprop_date.empty()) {
+    std::string_view v = dom.Attr(i, "content");
+    if (v.empty()) v = dom.Attr(i, "datetime");
+    c->itemprop_date = v.empty() ? FindDate(TextOf(dom, i, 256), c->order) : std::string(v);
+  } else if (itemprop == "author" && c->itemprop_author.empty()) {
+    c->itemprop_author = CleanAuthor(ItempropAuthor(dom, i));
+  }
+}
+
+// JSON-LD scripts, and the text of every script: pages rendered by scripts
+// carry their dates in the script's data (and JSON-LD that does not parse still
+// names its date); read only when no other date is found.
+void CollectScript(const Dom& dom, size_t i, Collected* c) {
+  constexpr size_t kMaxScriptBytes = 4 << 20;
+  const size_t end = static_cast<size_t>(dom[i].end);
+  std::string type = LowerAscii(dom.Attr(i, "type"));
+  if (type.find("ld+json") != std::string::npos && c->jsonld.size() < 8) {
+    std::string body;
+    for (size_t k = i + 1; k < end; ++k) {
+      if (dom[k].is_text) body += dom.Text(k);
+    }
+    c->jsonld.push_back(std::move(body));
+  }
+  if (c->script_bytes < kMaxScriptBytes) {
+    for (size_t k = i + 1; k < end; ++k) {
+      if (!dom[k].is_text) continue;
+      c->script_texts.push_back(dom.Text(k));
+      c->script_bytes += c->script_texts.back().size();
+    }
+  }
+}
+
+void CollectHeading(const Dom& dom, size_t i, Collected* c) {
+  std::string h = TextOf(dom, i, 512);
+  if (dom[i].tag == GUMBO_TAG_H1) {
+    ++c->h1_count;
+    if (c->first_h1.empty()) c->first_h1 = h;
+  }
+  if (c->headings.size() < 40 && !h.empty()) c->headings.push_back(h);
+}
+
+void CollectTime(const Dom& dom, size_t i, Collected* c) {
+  std::string_view dt = dom.Attr(i, "datetime");
+  std::string v = dt.empty() ? FindDate(TextOf(dom, i, 256), c->order) : FindDate(dt, c->order);
+  std::string cls = LowerAscii(dom.Attr(i, "class"));
+  bool pub = gumbo_get_attribute(&dom[i].g->v.element.attributes, "pubdate") != nullptr ||
+             HintHas(cls, {"publish", "entry-date", "post-date", "posted"});
+  if (!v.empty() && pub && c->time_pub.empty()) c->time_pub = v;
+  if (!v.empty() && c->time_any.empty() && !HintHas(cls, {"updated", "modified"})) c->time_any = v;
+}
+
+void CollectAbbr(const Dom& dom, size_t i, Collected* c) {
+  std::string cls = LowerAscii(dom.Attr(i, "class"));
+  if (cls.find("published") != std::string::npos) {
+    std::string_view t = dom.Attr(i, "title");
+    c->abbr_date = FindDate(t.empty() ? TextOf(dom, i, 200) : std::string(t), c->order);
+  }
+}
+
+// A byline or a date in an element of the body whose class or id says so.
+void CollectClassHints(const Dom& dom, size_t i, Collected* c) {
+  std::string_view cls = dom.Attr(i, "class");
+  std::string_view id = dom.Attr(i, "id");
+  if (cls.empty() && id.empty()) return;
+  std::string& hint = c->hint;
+  hint.clear();
+  AppendLower(&hint, cls);
+  hint.push_back(' ');
+  AppendLower(&hint, id);
+  if (c->byline.empty() && HintHas(hint, {"author", "byline", "autor", "verfasser"}) &&
+      !HintHas(hint, {"comment", "avatar", "bio", "box", "description"})) {
+    std::string t = TextOf(dom, i, 200);
+    if (!t.empty() && t.size() < 100) c->byline = CleanAuthor(t);
+  }
+  if (c->class_date.empty() &&
+      HintHas(hint, {"date", "time", "publish", "posted", "datum", "meta", "byline", "info",
+                     "submitted"}) &&
+      !HintHas(hint, {"update", "modified", "comment"})) {
+    c->class_date = FindDate(TextOf(dom, i, 300), c->order);
+  }
+}
+
+// The candidates of the element at i that are read by tag.
+void CollectByTag(const Dom& dom, size_t i, Collected* c) {
+  const GumboTag tag = dom[i].tag;
+  if (tag == GUMBO_TAG_LINK) {
+    std::string rel = LowerAscii(dom.Attr(i, "rel"));
+    if (rel == "canonical" && c->canonical.empty()) c->canonical = std::string(dom.Attr(i, "href"));
+  } else if (tag == GUMBO_TAG_SCRIPT) {
+    CollectScript(dom, i, c);
+  } else if (tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3) {
+    CollectHeading(dom, i, c);
+  } else if (tag == GUMBO_TAG_TIME) {
+    CollectTime(dom, i, c);
+  } else if (tag == GUMBO_TAG_A && c->rel_author.empty()) {
+    if (LowerAscii(dom.Attr(i, "rel")) == "author")
+      c->rel_author = CleanAuthor(TextOf(dom, i, 200));
+  } else if (tag == GUMBO_TAG_ABBR && c->abbr_date.empty()) {
+    CollectAbbr(dom, i, c);
+  }
+}
+
+void CollectElement(const Dom& dom, size_t i, Collected* c) {
+  switch (dom[i].tag) {
+    case GUMBO_TAG_HTML:
+      CollectHtml(dom, i, c);
+      break;
+    case GUMBO_TAG_BODY:
+      c->in_body = true;
+      break;
+    case GUMBO_TAG_TITLE:
+      if (c->title_tag.empty() && !c->in_body) c->title_tag = TextOf(dom, i);
+      break;
+    case GUMBO_TAG_META:
+      CollectMeta(dom, i, c);
+      if (!c->in_body) break;
+      [[fallthrough]];
+    default:
+      CollectItemprop(dom, i, c);
+      break;
+  }
+  CollectByTag(dom, i, c);
+  if (c->in_body && (c->byline.empty() || c->class_date.empty())) CollectClassHints(dom, i, c);
+}
+
+Collected CollectCandidates(const Dom& dom) {
+  Collected c;
+  for (size_t i = 0; i < dom.size(); ++i) {
+    const DomNode& d = dom[i];
+    if (!d.is_text) {
+      CollectElement(dom, i, &c);
+      continue;
+    }
+    GumboTag pt = d.parent >= 0 ? dom[d.parent].tag : GUMBO_TAG_UNKNOWN;
+    if (c.in_body && c.body_text.size() < 200000 && pt != GUMBO_TAG_SCRIPT &&
+        pt != GUMBO_TAG_STYLE && pt != GUMBO_TAG_NOSCRIPT) {
+      c.body_text += dom.Text(i);
+      c.body_text.push_back(' ');
+    }
+  }
+  return c;
+}
+
+// ---- Choose: each field from the best source that has it -------------------------
+
+// The first non-empty <meta> value of `keys`, in their order.
+std::string MetaValue(const Collected& c, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    auto it = c.meta.find(k);
+    if (it != c.meta.end() && !it->second.empty()) return it->second;
+  }
+  return "";
+}
+
+// The article's heading when the page title names it, else the page title
+// without the site name.
+std::string ChooseTitle(const Collected& c, const JsonLdMeta& ld) {
+  if (!ld.title.empty()) return ld.title;
+  std::string page_title = MetaValue(c, {"og:title", "twitter:title", "dc.title", "title"});
+  if (page_title.empty()) page_title = c.title_tag;
+  const std::string site_guess = MetaValue(c, {"og:site_name", "application-name"});
+  const std::string low_page = LowerAscii(page_title) + " " + LowerAscii(c.title_tag);
+  for (const std::string& h : c.headings) {
+    if (h.size() >= 4 && low_page.find(LowerAscii(h)) != std::string::npos &&
+        LowerAscii(h) != LowerAscii(site_guess))
+      return h;
+  }
+  if (c.h1_count == 1 && c.first_h1.size() >= 4 && LowerAscii(c.first_h1) != LowerAscii(site_guess))
+    return c.first_h1;
+  std::string title;
+  if (!page_title.empty()) title = CleanTitle(page_title, site_guess);
+  if (title.empty()) title = c.first_h1;
+  return title;
+}
+
+std::string ChooseAuthor(const Collected& c, const JsonLdMeta& ld) {
+  if (!ld.author.empty()) return ld.author;
+  std::string author;
+  std::string a = MetaValue(
+      c, {"author", "article:author", "dc.creator", "dc.creator.author", "dcterms.creator",
+          "parsely-author", "sailthru.author", "byl", "citation_author"});
+  if (a.find("http") != 0 && a.find("www.") != 0) author = CleanAuthor(a);
+  if (author.empty()) author = c.itemprop_author;
+  if (author.empty()) author = c.rel_author;
+  if (author.empty()) author = c.byline;
+  return author;
+}
+
+// A publication date in the data of the page's scripts: the first key of
+// kScriptDateKeys (most specific first) that some script names with a date.
+std::string DateInScripts(const Collected& c) {
   static constexpr std::string_view kScriptDateKeys[] = {
       "\"datePublished\"",        "\"published_at\"",
       "\"publishedAt\"",          "\"publishDate\"",
@@ -859,346 +454,238 @@ PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
       "\"created_at\"",           "&quot;datePublished&quot;",
       "&quot;published_at&quot;", "&quot;createdAt&quot;",
       "&quot;created_at&quot;"};
-  constexpr size_t kMaxScriptBytes = 4 << 20;
-  std::vector<std::string_view> script_texts;  // views into `dom`
-  size_t script_bytes = 0;
-  const size_t n = dom.size();
-  bool in_body = false;
-  std::string hint;  // lower-cased "class id" of an element in the body
-  for (size_t i = 0; i < n; ++i) {
-    const DomNode& d = dom[i];
-    if (d.is_text) {
-      GumboTag pt = d.parent >= 0 ? dom[d.parent].tag : GUMBO_TAG_UNKNOWN;
-      if (in_body && body_text.size() < 200000 && pt != GUMBO_TAG_SCRIPT && pt != GUMBO_TAG_STYLE &&
-          pt != GUMBO_TAG_NOSCRIPT) {
-        body_text += dom.Text(i);
-        body_text.push_back(' ');
-      }
-      continue;
-    }
-    switch (d.tag) {
-      case GUMBO_TAG_HTML:
-        if (out.lang.empty()) out.lang = LangCode(dom.Attr(i, "lang"));
-        if (out.lang.empty()) out.lang = LangCode(dom.Attr(i, "xml:lang"));
-        // Outside English, and in British English, 03/05/2022 is the 3rd of May.
-        t_day_first = !out.lang.empty() &&
-                      (out.lang.rfind("en", 0) != 0 ||
-                       DayFirstEnglish(!dom.Attr(i, "lang").empty() ? dom.Attr(i, "lang")
-                                                                    : dom.Attr(i, "xml:lang")));
-        break;
-      case GUMBO_TAG_BODY:
-        in_body = true;
-        break;
-      case GUMBO_TAG_TITLE:
-        if (title_tag.empty() && !in_body) title_tag = TextOf(dom, i);
-        break;
-      case GUMBO_TAG_META: {
-        std::string_view content = dom.Attr(i, "content");
-        for (const char* key : {"property", "name", "itemprop", "http-equiv"}) {
-          std::string_view k = dom.Attr(i, key);
-          if (!k.empty() && !content.empty()) {
-            meta.emplace(LowerAscii(k), Collapse(content));
-          }
-        }
-        if (!in_body) break;
-        [[fallthrough]];
-      }
-      default: {
-        std::string_view itemprop = dom.Attr(i, "itemprop");
-        if (itemprop == "datePublished" && itemprop_date.empty()) {
-          std::string_view v = dom.Attr(i, "content");
-          if (v.empty()) v = dom.Attr(i, "datetime");
-          itemprop_date = v.empty() ? FindDate(TextOf(dom, i, 256)) : std::string(v);
-        } else if (itemprop == "author" && itemprop_author.empty()) {
-          // The name may be a nested itemprop="name".
-          std::string name;
-          for (size_t k = i + 1; k < static_cast<size_t>(d.end); ++k) {
-            if (!dom[k].is_text && dom.Attr(k, "itemprop") == "name") {
-              std::string_view c = dom.Attr(k, "content");
-              name = c.empty() ? TextOf(dom, k, 200) : Collapse(c);
-              break;
-            }
-          }
-          if (name.empty()) {
-            std::string_view c = dom.Attr(i, "content");
-            name = c.empty() ? TextOf(dom, i, 200) : Collapse(c);
-          }
-          itemprop_author = CleanAuthor(name);
-        }
-        break;
-      }
-    }
-    if (d.tag == GUMBO_TAG_LINK) {
-      std::string rel = LowerAscii(dom.Attr(i, "rel"));
-      if (rel == "canonical" && canonical.empty()) canonical = std::string(dom.Attr(i, "href"));
-    } else if (d.tag == GUMBO_TAG_SCRIPT) {
-      std::string type = LowerAscii(dom.Attr(i, "type"));
-      if (type.find("ld+json") != std::string::npos && jsonld.size() < 8) {
-        std::string body;
-        for (size_t k = i + 1; k < static_cast<size_t>(d.end); ++k) {
-          if (dom[k].is_text) body += dom.Text(k);
-        }
-        jsonld.push_back(std::move(body));
-      }
-      if (script_bytes < kMaxScriptBytes) {
-        // Pages rendered by scripts carry their dates in the script's data
-        // (and JSON-LD that does not parse still names its date); read only
-        // when no other date is found.
-        for (size_t k = i + 1; k < static_cast<size_t>(d.end); ++k) {
-          if (!dom[k].is_text) continue;
-          script_texts.push_back(dom.Text(k));
-          script_bytes += script_texts.back().size();
-        }
-      }
-    } else if (d.tag == GUMBO_TAG_H1 || d.tag == GUMBO_TAG_H2 || d.tag == GUMBO_TAG_H3) {
-      std::string h = TextOf(dom, i, 512);
-      if (d.tag == GUMBO_TAG_H1) {
-        ++h1_count;
-        if (first_h1.empty()) first_h1 = h;
-      }
-      if (headings.size() < 40 && !h.empty()) headings.push_back(h);
-    } else if (d.tag == GUMBO_TAG_TIME) {
-      std::string_view dt = dom.Attr(i, "datetime");
-      std::string v = dt.empty() ? FindDate(TextOf(dom, i, 256)) : FindDate(dt);
-      std::string cls = LowerAscii(dom.Attr(i, "class"));
-      bool pub = gumbo_get_attribute(&d.g->v.element.attributes, "pubdate") != nullptr ||
-                 HintHas(cls, {"publish", "entry-date", "post-date", "posted"});
-      if (!v.empty() && pub && time_pub.empty()) time_pub = v;
-      if (!v.empty() && time_any.empty() && !HintHas(cls, {"updated", "modified"})) time_any = v;
-    } else if (d.tag == GUMBO_TAG_A && rel_author.empty()) {
-      if (LowerAscii(dom.Attr(i, "rel")) == "author") rel_author = CleanAuthor(TextOf(dom, i, 200));
-    } else if (d.tag == GUMBO_TAG_ABBR && abbr_date.empty()) {
-      std::string cls = LowerAscii(dom.Attr(i, "class"));
-      if (cls.find("published") != std::string::npos) {
-        std::string_view t = dom.Attr(i, "title");
-        abbr_date = FindDate(t.empty() ? TextOf(dom, i, 200) : std::string(t));
-      }
-    }
-    if (in_body && (byline.empty() || class_date.empty())) {
-      std::string_view cls = dom.Attr(i, "class");
-      std::string_view id = dom.Attr(i, "id");
-      if (!cls.empty() || !id.empty()) {
-        hint.clear();
-        AppendLower(&hint, cls);
-        hint.push_back(' ');
-        AppendLower(&hint, id);
-        if (byline.empty() && HintHas(hint, {"author", "byline", "autor", "verfasser"}) &&
-            !HintHas(hint, {"comment", "avatar", "bio", "box", "description"})) {
-          std::string t = TextOf(dom, i, 200);
-          if (!t.empty() && t.size() < 100) byline = CleanAuthor(t);
-        }
-        if (class_date.empty() &&
-            HintHas(hint, {"date", "time", "publish", "posted", "datum", "meta", "byline", "info",
-                           "submitted"}) &&
-            !HintHas(hint, {"update", "modified", "comment"})) {
-          class_date = FindDate(TextOf(dom, i, 300));
-        }
-      }
+  std::string script_date[std::size(kScriptDateKeys)];
+  for (std::string_view t : c.script_texts) {
+    for (size_t key = 0; key < std::size(kScriptDateKeys); ++key) {
+      if (!script_date[key].empty()) continue;
+      size_t at = t.find(kScriptDateKeys[key]);
+      if (at == std::string_view::npos) continue;
+      std::string_view rest = t.substr(at + kScriptDateKeys[key].size(), 48);
+      size_t q = rest.find_first_of("0123456789");
+      if (q != std::string_view::npos && q <= 12)
+        script_date[key] = FindDate(rest.substr(q), c.order);
     }
   }
-
-  JsonLdMeta ld;
-  if (!jsonld.empty()) {
-    simdjson::dom::parser parser;
-    for (const std::string& j : jsonld) ReadJsonLd(j, &parser, &ld);
+  for (const std::string& d : script_date) {
+    if (!d.empty()) return d;
   }
-  auto get = [&](std::initializer_list<const char*> keys) -> std::string {
-    for (const char* k : keys) {
-      auto it = meta.find(k);
-      if (it != meta.end() && !it->second.empty()) return it->second;
-    }
-    return "";
-  };
+  return "";
+}
 
-  out.jsonld_body = std::move(ld.body);
-
-  // Title: the article's heading when the page title names it, else the page
-  // title without the site name.
-  std::string page_title = get({"og:title", "twitter:title", "dc.title", "title"});
-  if (page_title.empty()) page_title = title_tag;
-  std::string site_guess = get({"og:site_name", "application-name"});
-  out.title = ld.title;
-  if (out.title.empty()) {
-    std::string low_page = LowerAscii(page_title) + " " + LowerAscii(title_tag);
-    for (const std::string& h : headings) {
-      if (h.size() >= 4 && low_page.find(LowerAscii(h)) != std::string::npos &&
-          LowerAscii(h) != LowerAscii(site_guess)) {
-        out.title = h;
-        break;
-      }
-    }
-  }
-  if (out.title.empty() && h1_count == 1 && first_h1.size() >= 4 &&
-      LowerAscii(first_h1) != LowerAscii(site_guess))
-    out.title = first_h1;
-  if (out.title.empty() && !page_title.empty()) out.title = CleanTitle(page_title, site_guess);
-  if (out.title.empty()) out.title = first_h1;
-
-  // Author.
-  out.author = ld.author;
-  if (out.author.empty()) {
-    std::string a =
-        get({"author", "article:author", "dc.creator", "dc.creator.author", "dcterms.creator",
-             "parsely-author", "sailthru.author", "byl", "citation_author"});
-    if (a.find("http") != 0 && a.find("www.") != 0) out.author = CleanAuthor(a);
-  }
-  if (out.author.empty()) out.author = itemprop_author;
-  if (out.author.empty()) out.author = rel_author;
-  if (out.author.empty()) out.author = byline;
-
-  // Published date.
-  // Specific publication dates first; generic <meta name="date"> (which many
-  // CMSs fill with the page's last change) after the dates the page shows.
+// The date value of the most trusted source that has one, as written. Specific
+// publication dates first; generic <meta name="date"> (which many CMSs fill with
+// the page's last change) after the dates the page shows; modification dates last.
+std::string DateCandidate(const Collected& c, const JsonLdMeta& ld, std::string_view url) {
   std::string date = ld.published;
   if (date.empty())
-    date = get({"article:published_time",
-                "og:published_time",
-                "article:published",
-                "datepublished",
-                "publishdate",
-                "publish-date",
-                "publish_date",
-                "pubdate",
-                "sailthru.date",
-                "parsely-pub-date",
-                "cxenseparse:recs:publishtime",
-                "date_published",
-                "originalpublicationdate",
-                "article.published",
-                "published_time",
-                "release_date",
-                "citation_publication_date",
-                "pub_date",
-                "citation_date",
-                "dc.date.issued",
-                "dcterms.issued"});
-  if (date.empty()) date = itemprop_date;
-  if (date.empty()) date = time_pub;
-  if (date.empty()) date = abbr_date;
+    date = MetaValue(c, {"article:published_time",
+                         "og:published_time",
+                         "article:published",
+                         "datepublished",
+                         "publishdate",
+                         "publish-date",
+                         "publish_date",
+                         "pubdate",
+                         "sailthru.date",
+                         "parsely-pub-date",
+                         "cxenseparse:recs:publishtime",
+                         "date_published",
+                         "originalpublicationdate",
+                         "article.published",
+                         "published_time",
+                         "release_date",
+                         "citation_publication_date",
+                         "pub_date",
+                         "citation_date",
+                         "dc.date.issued",
+                         "dcterms.issued"});
+  if (date.empty()) date = c.itemprop_date;
+  if (date.empty()) date = c.time_pub;
+  if (date.empty()) date = c.abbr_date;
   if (date.empty()) date = DateFromUrl(url);
-  if (date.empty() && !canonical.empty()) date = DateFromUrl(canonical);
-  if (date.empty()) date = class_date;
-  if (date.empty()) date = time_any;
+  if (date.empty() && !c.canonical.empty()) date = DateFromUrl(c.canonical);
+  if (date.empty()) date = c.class_date;
+  if (date.empty()) date = c.time_any;
   if (date.empty())
-    date =
-        get({"date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created", "created"});
-  if (date.empty()) {
-    std::string script_date[std::size(kScriptDateKeys)];
-    for (std::string_view t : script_texts) {
-      for (size_t key = 0; key < std::size(kScriptDateKeys); ++key) {
-        if (!script_date[key].empty()) continue;
-        size_t at = t.find(kScriptDateKeys[key]);
-        if (at == std::string_view::npos) continue;
-        std::string_view rest = t.substr(at + kScriptDateKeys[key].size(), 48);
-        size_t q = rest.find_first_of("0123456789");
-        if (q != std::string_view::npos && q <= 12) script_date[key] = FindDate(rest.substr(q));
-      }
-    }
-    for (const std::string& d : script_date) {
-      if (date.empty()) date = d;
-    }
-  }
+    date = MetaValue(
+        c, {"date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created", "created"});
+  if (date.empty()) date = DateInScripts(c);
   if (date.empty()) date = ld.modified;
   if (date.empty())
-    date = get({"article:modified_time", "og:updated_time", "dateModified", "last-modified"});
-  if (!date.empty()) out.published = FindDate(date);
-  const std::string visible = Collapse(body_text);
-  // The dates the page shows (its first 200), found once when first needed.
-  std::vector<std::string> shown_dates;
-  bool shown_found = false;
-  auto ShownDates = [&]() -> const std::vector<std::string>& {
-    if (!shown_found) shown_dates = FindAllDates(visible, 200);
-    shown_found = true;
-    return shown_dates;
-  };
-  // A page that shows its update date but not its first one is dated by what it
-  // shows (the page's own answer to "when is this from").
+    date =
+        MetaValue(c, {"article:modified_time", "og:updated_time", "dateModified", "last-modified"});
+  return date;
+}
+
+// The "YYYY-MM-DD" of the dates the visible text shows (its first 200), found
+// once when first needed.
+class ShownDates {
+ public:
+  ShownDates(const std::string& visible, DateOrder order) : visible_(visible), order_(order) {}
+  const std::vector<std::string>& Get() {
+    if (!found_) dates_ = FindAllDates(visible_, 200, order_);
+    found_ = true;
+    return dates_;
+  }
+  // Whether the day of ISO date `d` is shown.
+  bool Shows(const std::string& d) {
+    const std::vector<std::string>& shown = Get();
+    return std::find(shown.begin(), shown.end(), d.substr(0, 10)) != shown.end();
+  }
+
+ private:
+  const std::string& visible_;
+  DateOrder order_;
+  std::vector<std::string> dates_;
+  bool found_ = false;
+};
+
+// A page that shows its update date but not its first one is dated by what it
+// shows (the page's own answer to "when is this from").
+void PreferShownModified(const Collected& c, const JsonLdMeta& ld, ShownDates* shown,
+                         std::string* published) {
   std::string modified = ld.modified;
   if (modified.empty())
-    modified = get(
-        {"article:modified_time", "og:updated_time", "datemodified", "last-modified", "lastmod"});
-  modified = FindDate(modified);
-  if (!modified.empty() && !out.published.empty() &&
-      modified.substr(0, 10) != out.published.substr(0, 10)) {
-    const std::vector<std::string>& shown = ShownDates();
-    auto shows = [&](const std::string& d) {
-      return std::find(shown.begin(), shown.end(), d.substr(0, 10)) != shown.end();
-    };
-    if (shows(modified) && !shows(out.published)) out.published = modified;
+    modified = MetaValue(c, {"article:modified_time", "og:updated_time", "datemodified",
+                             "last-modified", "lastmod"});
+  modified = FindDate(modified, c.order);
+  if (!modified.empty() && !published->empty() &&
+      modified.substr(0, 10) != published->substr(0, 10)) {
+    if (shown->Shows(modified) && !shown->Shows(*published)) *published = modified;
   }
-  // A timestamp written in UTC (or converted to it) can fall on the day before
-  // or after the calendar date the page shows its readers; when the page shows
-  // the neighbouring day and not the stamped one, the shown day is the date.
-  if (!out.published.empty()) {
-    const std::vector<std::string>& shown = ShownDates();
-    const std::string day = out.published.substr(0, 10);
-    if (std::find(shown.begin(), shown.end(), day) == shown.end()) {
-      const long base = DayNumber(day);
-      for (const std::string& s : shown) {
-        long n = DayNumber(s);
-        if (base >= 0 && n >= 0 && (n == base - 1 || n == base + 1)) {
-          out.published = s;
-          break;
-        }
-      }
+}
+
+// A timestamp written in UTC (or converted to it) can fall on the day before or
+// after the calendar date the page shows its readers; when the page shows the
+// neighbouring day and not the stamped one, the shown day is the date.
+void PreferShownNeighbourDay(ShownDates* shown, std::string* published) {
+  if (published->empty()) return;
+  const std::string day = published->substr(0, 10);
+  if (shown->Shows(day)) return;
+  const int64_t base = IsoDayNumber(day);
+  for (const std::string& s : shown->Get()) {
+    int64_t n = IsoDayNumber(s);
+    if (base >= 0 && n >= 0 && (n == base - 1 || n == base + 1)) {
+      *published = s;
+      return;
     }
   }
-  // A date the page labels as its publication date ("Veröffentlicht am",
-  // "Published:", "Erschienen am") is the page's own answer.
-  {
-    static constexpr std::string_view kPubLabels[] = {
-        "veröffentlicht am", "veröffentlicht:", "erschienen am", "published:",
-        "published on",      "publié le",       "publicado el",  "publicado em",
-        "pubblicato il",     "opublikowano",    "erstellt am"};
-    const std::string low = LowerAscii(visible);
-    size_t best = std::string::npos;
-    std::string labelled;
-    for (std::string_view label : kPubLabels) {
-      size_t at = low.find(label);
-      // A whole word, once or twice (more often it labels a list of teasers).
-      while (at != std::string::npos && at > 0 && IsLetterByte(low[at - 1]))
-        at = low.find(label, at + 1);
-      if (at == std::string::npos || at >= best) continue;
-      size_t again = low.find(label, at + 1);
-      if (again != std::string::npos && low.find(label, again + 1) != std::string::npos) continue;
-      std::string_view rest = std::string_view(visible).substr(at + label.size(), 48);
-      size_t q = rest.find_first_not_of(" :");
-      if (q == std::string_view::npos || q > 3) continue;
-      std::string d = DateAt(rest, q);
-      if (d.empty()) continue;
-      // Outside English a slashed date is day/month/year.
-      int dd = 0, mm = 0, yy = 0, nd = 0;
-      size_t r = q;
-      if (label.rfind("published", 0) != 0 && (dd = ReadNum(rest, &r, 2, &nd)) > 0 &&
-          r < rest.size() && rest[r] == '/' && (++r, (mm = ReadNum(rest, &r, 2, &nd)) > 0) &&
-          r < rest.size() && rest[r] == '/' && (++r, (yy = ReadNum(rest, &r, 4, &nd)) > 0) &&
-          nd == 4 && ValidYmd(yy, mm, dd))
-        d = Ymd(yy, mm, dd);
-      best = at;
-      labelled = d;
-    }
-    if (!labelled.empty() &&
-        (out.published.empty() || labelled.substr(0, 10) != out.published.substr(0, 10)))
-      out.published = labelled;
+}
+
+// Where `label` first occurs in `low` as a whole word; npos when nowhere, or when
+// it occurs three times or more (then it labels a list of teasers).
+size_t LabelPosition(const std::string& low, std::string_view label) {
+  size_t at = low.find(label);
+  while (at != std::string::npos && at > 0 && IsLetterByte(low[at - 1]))
+    at = low.find(label, at + 1);
+  if (at == std::string::npos) return at;
+  size_t again = low.find(label, at + 1);
+  if (again != std::string::npos && low.find(label, again + 1) != std::string::npos)
+    return std::string::npos;
+  return at;
+}
+
+// Whether s[p] starts "DD/MM/YYYY" that is a valid date read day-first.
+bool DayFirstSlashedDate(std::string_view s, size_t p) {
+  int nd = 0;
+  const int d = ReadNumber(s, &p, 2, &nd);
+  if (d <= 0 || p >= s.size() || s[p] != '/') return false;
+  ++p;
+  const int m = ReadNumber(s, &p, 2, &nd);
+  if (m <= 0 || p >= s.size() || s[p] != '/') return false;
+  ++p;
+  const int y = ReadNumber(s, &p, 4, &nd);
+  return y > 0 && nd == 4 && y >= 1990 && y <= 2035 && ValidMonthDay(m, d);
+}
+
+// The date right after the first label of kPubLabels in the visible text
+// ("Veröffentlicht am 3.5.2022", "Published: May 3, 2022"), "" when none: a
+// date the page labels as its publication date is the page's own answer.
+std::string LabelledDate(const std::string& visible, DateOrder order) {
+  static constexpr std::string_view kPubLabels[] = {
+      "veröffentlicht am", "veröffentlicht:", "erschienen am", "published:",
+      "published on",      "publié le",       "publicado el",  "publicado em",
+      "pubblicato il",     "opublikowano",    "erstellt am"};
+  const std::string low = LowerAscii(visible);
+  size_t best = std::string::npos;
+  std::string labelled;
+  for (std::string_view label : kPubLabels) {
+    const size_t at = LabelPosition(low, label);
+    if (at == std::string::npos || at >= best) continue;
+    std::string_view rest = std::string_view(visible).substr(at + label.size(), 48);
+    size_t q = rest.find_first_not_of(" :");
+    if (q == std::string_view::npos || q > 3) continue;
+    // After a label that is not English a slashed date with a four-digit year
+    // is day/month/year.
+    const bool day_first = label.rfind("published", 0) != 0 && DayFirstSlashedDate(rest, q);
+    std::string d = DateAt(rest, q, day_first ? DateOrder::kDayFirst : order);
+    if (d.empty()) continue;
+    best = at;
+    labelled = d;
   }
-  if (out.published.empty()) out.published = FindDate(visible);
+  return labelled;
+}
 
-  out.site = get({"og:site_name", "application-name", "twitter:site"});
-  if (!out.site.empty() && out.site[0] == '@') out.site = out.site.substr(1);
-  if (!ld.site.empty() && (out.site.empty() || out.site.find('@') == 0)) out.site = ld.site;
+std::string ChoosePublished(const Collected& c, const JsonLdMeta& ld, std::string_view url) {
+  const std::string date = DateCandidate(c, ld, url);
+  std::string published;
+  if (!date.empty()) published = FindDate(date, c.order);
+  const std::string visible = CollapseWhitespace(c.body_text);
+  ShownDates shown(visible, c.order);
+  PreferShownModified(c, ld, &shown, &published);
+  PreferShownNeighbourDay(&shown, &published);
+  const std::string labelled = LabelledDate(visible, c.order);
+  if (!labelled.empty() && (published.empty() || labelled.substr(0, 10) != published.substr(0, 10)))
+    published = labelled;
+  if (published.empty()) published = FindDate(visible, c.order);
+  return published;
+}
 
-  if (out.lang.empty())
-    out.lang = LangCode(get({"content-language", "og:locale", "language", "dc.language"}));
-  if (out.lang.empty()) out.lang = LangCode(ld.lang);
+std::string ChooseSite(const Collected& c, const JsonLdMeta& ld) {
+  std::string site = MetaValue(c, {"og:site_name", "application-name", "twitter:site"});
+  if (!site.empty() && site[0] == '@') site = site.substr(1);
+  if (!ld.site.empty() && (site.empty() || site.find('@') == 0)) site = ld.site;
+  return site;
+}
 
-  if (canonical.empty()) canonical = get({"og:url"});
+std::string ChooseLang(const Collected& c, const JsonLdMeta& ld) {
+  std::string lang = c.html_lang;
+  if (lang.empty())
+    lang = LangCode(MetaValue(c, {"content-language", "og:locale", "language", "dc.language"}));
+  if (lang.empty()) lang = LangCode(ld.lang);
+  return lang;
+}
+
+// The canonical URL, made absolute against `url`; "" when not an http(s) URL.
+std::string ChooseCanonical(const Collected& c, std::string_view url) {
+  std::string canonical = c.canonical;
+  if (canonical.empty()) canonical = MetaValue(c, {"og:url"});
   if (!canonical.empty() && canonical[0] == '/' && canonical.rfind("//", 0) != 0 && !url.empty()) {
     size_t scheme = url.find("://");
     size_t host_end =
         scheme == std::string_view::npos ? std::string_view::npos : url.find('/', scheme + 3);
     canonical = std::string(url.substr(0, host_end)) + canonical;
   }
-  if (canonical.rfind("http", 0) == 0) out.canonical = canonical;
+  return canonical.rfind("http", 0) == 0 ? canonical : "";
+}
+
+}  // namespace
+
+PageMetadata ExtractMetadata(const Dom& dom, std::string_view url) {
+  const Collected c = CollectCandidates(dom);
+  JsonLdMeta ld;
+  if (!c.jsonld.empty()) {
+    simdjson::dom::parser parser;
+    for (const std::string& j : c.jsonld) ReadJsonLd(j, &parser, &ld);
+  }
+  PageMetadata out;
+  out.jsonld_body = std::move(ld.body);
+  out.title = ChooseTitle(c, ld);
+  out.author = ChooseAuthor(c, ld);
+  out.published = ChoosePublished(c, ld, url);
+  out.site = ChooseSite(c, ld);
+  out.lang = ChooseLang(c, ld);
+  out.canonical = ChooseCanonical(c, url);
   return out;
 }
 

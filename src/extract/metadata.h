@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "extract/dom.h"
+#include "extract/page_dates.h"  // FindDate, DateFromUrl
 
 namespace storyline::internal {
 
@@ -24,18 +25,13 @@ struct PageMetadata {
 };
 
 // Reads the metadata of a parsed page. `url` (may be empty) gives a date from
-// its path when nothing better is found.
+// its path when nothing better is found. Slashed dates are read day-first when
+// the page's <html lang> says so (any language but English, and English of
+// countries that write the day first), month-first otherwise.
 PageMetadata ExtractMetadata(const Dom& dom, std::string_view url);
 
-// A date in free text or an attribute value: ISO ("2023-09-25", with or without
-// time), "25.09.2023", "25. September 2023", "September 25, 2023", "25 Sep 2023",
-// month names in English, German, French, Spanish, Italian, Dutch, Polish and
-// Portuguese. Returns the normalised ISO string ("YYYY-MM-DD", or the ISO
-// date-time when one was given) or "" when none is found.
-std::string FindDate(std::string_view text);
-
-// A date in a URL path (/2023/09/25/, /2023-09-25-, /20230925/), "" when none.
-std::string DateFromUrl(std::string_view url);
+// White space runs (and U+00A0) become one space; leading and trailing ones go.
+std::string CollapseWhitespace(std::string_view s);
 
 }  // namespace storyline::internal
 

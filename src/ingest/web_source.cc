@@ -131,17 +131,13 @@ class WarcSource final : public RecordSource {
                      record_.body);
         continue;
       }
+      UseWarcDateIfUndated(record_, &*page);
       if (!FromPage(std::move(*page), ctx_, out)) {
         ctx_->Reject(in_.path, record_.number, "no article text found in the page", record_.body);
         continue;
       }
-      // The URL the page was fetched from names the record; the date it was
-      // fetched stands in for a publication date the page does not give.
+      // The URL the page was fetched from names the record.
       if (!record_.target_uri.empty()) out->url = record_.target_uri;
-      if (out->published.empty() && !record_.warc_date.empty()) {
-        out->published = record_.warc_date;
-        out->published_ts = kNoTime;
-      }
       ParsePublished(ctx_, out);
       out->id = out->url.empty() ? ContentId(out->title, out->text) : out->url;
       out->origin_file = in_.path;

@@ -10,31 +10,6 @@
 
 namespace storyline {
 
-int64_t DaysFromCivil(int y, int m, int d) {
-  // Howard Hinnant's days_from_civil.
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-void CivilFromDays(int64_t z, int* year, int* month, int* day) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  *year = static_cast<int>(y + (m <= 2));
-  *month = static_cast<int>(m);
-  *day = static_cast<int>(d);
-}
-
 namespace {
 
 struct Tok {
@@ -102,18 +77,7 @@ std::vector<Tok> Scan(std::string_view s) {
   return out;
 }
 
-int MonthOf(const std::string& w) {
-  static const char* kFull[] = {"january",   "february", "march",    "april",
-                                "may",       "june",     "july",     "august",
-                                "september", "october",  "november", "december"};
-  static const char* kShort[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                 "jul", "aug", "sep", "oct", "nov", "dec"};
-  for (int m = 0; m < 12; ++m) {
-    if (w == kFull[m] || w == kShort[m]) return m + 1;
-  }
-  if (w == "sept") return 9;
-  return 0;
-}
+int MonthOf(const std::string& w) { return MonthFromName(w, MonthNames::kEnglish); }
 
 int WeekdayOf(const std::string& w) {
   static const char* kDays[] = {"sunday",   "monday", "tuesday", "wednesday",
@@ -131,12 +95,6 @@ int AsInt(const Tok& t) {
 
 bool IsYear(int v) { return v >= 1900 && v <= 2099; }
 bool IsDay(int v) { return v >= 1 && v <= 31; }
-
-bool ValidDate(int y, int m, int d) {
-  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
-  static const int kLen[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return d <= kLen[m - 1];
-}
 
 // Words before a year or date that make it forward-looking: not a lower bound of
 // the publication date.
@@ -163,206 +121,374 @@ bool YearContext(const std::string& w) {
   return false;
 }
 
-}  // namespace
+// Finds the date mentions of one text: one pass over its tokens, each step a
+// kind of expression. The steps that match consume their tokens (move the index
+// to the last one).
+class MentionFinder {
+ public:
+  explicit MentionFinder(std::string_view text) : text_(text), t_(Scan(text)), n_(t_.size()) {}
 
-std::vector<DateMention> FindDateMentions(std::string_view text) {
-  std::vector<Tok> t = Scan(text);
-  std::vector<DateMention> out;
-  auto emit = [&](DateMention::Kind kind, size_t from, size_t to_incl, int y, int m, int d) {
+  std::vector<DateMention> Run() {
+    for (size_t i = 0; i < n_; ++i) {
+      if (Dateline(&i)) continue;
+      if (t_[i].type == Tok::kNum) {
+        Number(&i);
+        continue;
+      }
+      if (t_[i].type != Tok::kWord) continue;
+      if (MonthWord(&i) || Weekday(i) || Relative(&i)) continue;
+      TodayOrYesterday(i);
+    }
+    return std::move(out_);
+  }
+
+ private:
+  bool IsPunct(size_t k, char c) const {
+    return k < n_ && t_[k].type == Tok::kPunct && t_[k].lower[0] == c;
+  }
+
+  // Appends `dm` spanning tokens from..to_incl.
+  void Push(DateMention dm, size_t from, size_t to_incl) {
+    dm.begin = t_[from].begin;
+    dm.end = t_[to_incl].end;
+    dm.text.assign(text_.substr(dm.begin, dm.end - dm.begin));
+    out_.push_back(std::move(dm));
+  }
+
+  // An absolute date (or a part of one) over tokens from..to_incl.
+  void Emit(DateMention::Kind kind, size_t from, size_t to_incl, int y, int m, int d) {
     DateMention dm;
     dm.kind = kind;
     dm.year = y;
     dm.month = m;
     dm.day = d;
-    dm.begin = t[from].begin;
-    dm.end = t[to_incl].end;
-    dm.text.assign(text.substr(dm.begin, dm.end - dm.begin));
-    dm.prospective = Prospective(t, from);
-    out.push_back(std::move(dm));
-  };
-  auto is_punct = [&](size_t k, char c) {
-    return k < t.size() && t[k].type == Tok::kPunct && t[k].lower[0] == c;
-  };
-  const size_t n = t.size();
-  for (size_t i = 0; i < n; ++i) {
-    const Tok& a = t[i];
-    // Datelines: "SEOUL (Reuters) -" or "SALVADOR, Feb 26 -" at a line start.
-    if (a.line_start && a.type == Tok::kWord && a.cap) {
-      size_t k = i;
-      // An upper-case place of up to 4 words.
-      while (k < n && k < i + 4 && t[k].type == Tok::kWord &&
-             std::isupper(static_cast<unsigned char>(text[t[k].begin])) &&
-             (t[k].end - t[k].begin < 2 ||
-              std::isupper(static_cast<unsigned char>(text[t[k].begin + 1]))))
-        ++k;
-      if (k > i) {
-        if (is_punct(k, '(') && k + 2 < n && t[k + 1].type == Tok::kWord && is_punct(k + 2, ')') &&
-            (is_punct(k + 3, '-') || (k + 3 < n && t[k + 3].type == Tok::kPunct))) {
-          DateMention dm;
-          dm.kind = DateMention::Kind::kDateline;
-          dm.begin = t[i].begin;
-          dm.end = t[k + 2].end;
-          dm.text.assign(text.substr(dm.begin, dm.end - dm.begin));
-          out.push_back(std::move(dm));
-        } else if (is_punct(k, ',') && k + 3 < n && t[k + 1].type == Tok::kWord &&
-                   MonthOf(t[k + 1].lower) && IsDay(AsInt(t[k + 2])) && is_punct(k + 3, '-')) {
-          DateMention dm;
-          dm.kind = DateMention::Kind::kDateline;
-          dm.month = MonthOf(t[k + 1].lower);
-          dm.day = AsInt(t[k + 2]);
-          dm.begin = t[i].begin;
-          dm.end = t[k + 2].end;
-          dm.text.assign(text.substr(dm.begin, dm.end - dm.begin));
-          out.push_back(std::move(dm));
-          i = k + 3;
-          continue;
-        }
-      }
+    dm.prospective = Prospective(t_, from);
+    Push(std::move(dm), from, to_incl);
+  }
+
+  // The end of an upper-case place of up to 4 words starting at token i.
+  size_t PlaceEnd(size_t i) const {
+    size_t k = i;
+    while (k < n_ && k < i + 4 && t_[k].type == Tok::kWord &&
+           std::isupper(static_cast<unsigned char>(text_[t_[k].begin])) &&
+           (t_[k].end - t_[k].begin < 2 ||
+            std::isupper(static_cast<unsigned char>(text_[t_[k].begin + 1]))))
+      ++k;
+    return k;
+  }
+
+  // Datelines at a line start: "SEOUL (Reuters) -" (recorded; the tokens are
+  // read on) or "SALVADOR, Feb 26 -" (consumed, returns true).
+  bool Dateline(size_t* i) {
+    const Tok& a = t_[*i];
+    if (!a.line_start || a.type != Tok::kWord || !a.cap) return false;
+    const size_t k = PlaceEnd(*i);
+    if (k == *i) return false;
+    DateMention dm;
+    dm.kind = DateMention::Kind::kDateline;
+    if (IsPunct(k, '(') && k + 2 < n_ && t_[k + 1].type == Tok::kWord && IsPunct(k + 2, ')') &&
+        (IsPunct(k + 3, '-') || (k + 3 < n_ && t_[k + 3].type == Tok::kPunct))) {
+      Push(std::move(dm), *i, k + 2);
+      return false;
     }
-    if (a.type == Tok::kNum) {
-      int v = AsInt(a);
-      // ISO date 2023-09-13 or URL path /2022/08/09/ or /2022/07/.
-      if (IsYear(v) && i + 2 < n && t[i + 1].type == Tok::kPunct &&
-          (t[i + 1].lower == "-" || t[i + 1].lower == "/") && t[i + 2].type == Tok::kNum &&
-          t[i + 2].lower.size() == 2) {
-        char sep = t[i + 1].lower[0];
-        int m = AsInt(t[i + 2]);
-        bool url = sep == '/' && i > 0 && is_punct(i - 1, '/');
-        if (m >= 1 && m <= 12) {
-          if (i + 4 < n && is_punct(i + 3, sep) && t[i + 4].type == Tok::kNum &&
-              t[i + 4].lower.size() == 2 && ValidDate(v, m, AsInt(t[i + 4]))) {
-            emit(url ? DateMention::Kind::kUrlDate : DateMention::Kind::kFullDate, i, i + 4, v, m,
-                 AsInt(t[i + 4]));
-            i += 4;
-            continue;
-          }
-          if (url) {
-            emit(DateMention::Kind::kUrlDate, i, i + 2, v, m, 0);
-            i += 2;
-            continue;
-          }
-        }
-      }
-      // "13 September 2023", "13 Sep"
-      if (IsDay(v) && a.lower.size() <= 2 && i + 1 < n && t[i + 1].type == Tok::kWord &&
-          MonthOf(t[i + 1].lower) && (t[i + 1].cap || t[i + 1].lower.size() > 3)) {
-        int m = MonthOf(t[i + 1].lower);
-        size_t k = i + 2;
-        if (is_punct(k, '.')) ++k;
-        if (is_punct(k, ',')) ++k;
-        if (k < n && IsYear(AsInt(t[k])) && ValidDate(AsInt(t[k]), m, v)) {
-          emit(DateMention::Kind::kFullDate, i, k, AsInt(t[k]), m, v);
-          i = k;
-          continue;
-        }
-        if (t[i + 1].cap && t[i + 1].lower != "may" && t[i + 1].lower != "march") {
-          emit(DateMention::Kind::kMonthDay, i, i + 1, 0, m, v);
-          i += 1;
-          continue;
-        }
-      }
-      // A bare year after a context word: "in 2022", "since 1945".
-      if (IsYear(v) && a.lower.size() == 4 && i > 0 && t[i - 1].type == Tok::kWord &&
-          YearContext(t[i - 1].lower)) {
-        emit(DateMention::Kind::kYear, i, i, v, 0, 0);
-        continue;
-      }
-      continue;
+    if (IsPunct(k, ',') && k + 3 < n_ && t_[k + 1].type == Tok::kWord && MonthOf(t_[k + 1].lower) &&
+        IsDay(AsInt(t_[k + 2])) && IsPunct(k + 3, '-')) {
+      dm.month = MonthOf(t_[k + 1].lower);
+      dm.day = AsInt(t_[k + 2]);
+      Push(std::move(dm), *i, k + 2);
+      *i = k + 3;
+      return true;
     }
-    if (a.type != Tok::kWord) continue;
-    int m = MonthOf(a.lower);
-    if (m && (a.cap)) {
-      size_t k = i + 1;
-      if (is_punct(k, '.')) ++k;
-      int d = k < n ? AsInt(t[k]) : -1;
-      if (IsDay(d) && t[k].lower.size() <= 2) {
-        size_t y = k + 1;
-        if (is_punct(y, ',')) ++y;
-        if (y < n && IsYear(AsInt(t[y])) && t[y].lower.size() == 4 &&
-            ValidDate(AsInt(t[y]), m, d)) {
-          emit(DateMention::Kind::kFullDate, i, y, AsInt(t[y]), m, d);
-          i = y;
-          continue;
-        }
-        if (ValidDate(2000, m, d)) {
-          emit(DateMention::Kind::kMonthDay, i, k, 0, m, d);
-          i = k;
-          continue;
-        }
-      }
-      if (IsYear(d) && t[k].lower.size() == 4) {
-        emit(DateMention::Kind::kMonthYear, i, k, d, m, 0);
-        i = k;
-        continue;
-      }
-      continue;
-    }
-    int wd = WeekdayOf(a.lower);
-    if (wd >= 0) {
-      // Part of "Monday, September 25, 2023"? Then the full date follows.
-      size_t k = i + 1;
-      if (is_punct(k, ',')) ++k;
-      if (k < n && t[k].type == Tok::kWord && MonthOf(t[k].lower)) continue;
-      if (k < n && t[k].type == Tok::kNum && IsDay(AsInt(t[k])) && k + 1 < n &&
-          MonthOf(t[k + 1].lower))
-        continue;
-      DateMention dm;
-      dm.kind = DateMention::Kind::kWeekday;
-      dm.weekday = wd;
-      size_t from = i;
-      if (i > 0 && t[i - 1].type == Tok::kWord) {
-        const std::string& p = t[i - 1].lower;
-        if (p == "last" || p == "previous") {
-          dm.relative = -1;
-          from = i - 1;
-        } else if (p == "next" || p == "coming") {
-          dm.relative = 1;
-          from = i - 1;
-          dm.prospective = true;
-        } else if (p == "on" || p == "this") {
-          from = i - 1;
-        }
-      }
-      dm.begin = t[from].begin;
-      dm.end = a.end;
-      dm.text.assign(text.substr(dm.begin, dm.end - dm.begin));
-      out.push_back(std::move(dm));
-      continue;
-    }
-    // Relative phrases: "(earlier|later) this year", "last year", "last week",
-    // "last month", "yesterday", "today".
-    if ((a.lower == "this" || a.lower == "last" || a.lower == "next") && i + 1 < n &&
-        t[i + 1].type == Tok::kWord &&
-        (t[i + 1].lower == "year" || t[i + 1].lower == "week" || t[i + 1].lower == "month")) {
-      DateMention dm;
-      dm.kind = DateMention::Kind::kRelative;
-      dm.relative = a.lower == "this" ? 0 : a.lower == "last" ? -1 : 1;
-      dm.prospective = dm.relative > 0;
-      size_t from = i;
-      if (i > 0 && (t[i - 1].lower == "earlier" || t[i - 1].lower == "later")) from = i - 1;
-      dm.begin = t[from].begin;
-      dm.end = t[i + 1].end;
-      dm.text.assign(text.substr(dm.begin, dm.end - dm.begin));
-      out.push_back(std::move(dm));
-      ++i;
-      continue;
-    }
-    if (a.lower == "yesterday" || a.lower == "today") {
-      DateMention dm;
-      dm.kind = DateMention::Kind::kRelative;
-      dm.relative = a.lower == "yesterday" ? -1 : 0;
-      dm.begin = a.begin;
-      dm.end = a.end;
-      dm.text.assign(text.substr(a.begin, a.end - a.begin));
-      out.push_back(std::move(dm));
+    return false;
+  }
+
+  // A number: an ISO or URL date, a day-month, or a year after a context word.
+  void Number(size_t* i) {
+    const int v = AsInt(t_[*i]);
+    if (IsoOrUrlDate(i, v) || DayMonth(i, v)) return;
+    // A bare year after a context word: "in 2022", "since 1945".
+    if (IsYear(v) && t_[*i].lower.size() == 4 && *i > 0 && t_[*i - 1].type == Tok::kWord &&
+        YearContext(t_[*i - 1].lower)) {
+      Emit(DateMention::Kind::kYear, *i, *i, v, 0, 0);
     }
   }
-  return out;
+
+  // ISO date 2023-09-13 or URL path /2022/08/09/ or /2022/07/ at year `v`.
+  bool IsoOrUrlDate(size_t* i, int v) {
+    const size_t k = *i;
+    if (!IsYear(v) || k + 2 >= n_ || t_[k + 1].type != Tok::kPunct ||
+        (t_[k + 1].lower != "-" && t_[k + 1].lower != "/") || t_[k + 2].type != Tok::kNum ||
+        t_[k + 2].lower.size() != 2)
+      return false;
+    const char sep = t_[k + 1].lower[0];
+    const int m = AsInt(t_[k + 2]);
+    const bool url = sep == '/' && k > 0 && IsPunct(k - 1, '/');
+    if (m < 1 || m > 12) return false;
+    if (k + 4 < n_ && IsPunct(k + 3, sep) && t_[k + 4].type == Tok::kNum &&
+        t_[k + 4].lower.size() == 2 && ValidMonthDay(m, AsInt(t_[k + 4]))) {
+      Emit(url ? DateMention::Kind::kUrlDate : DateMention::Kind::kFullDate, k, k + 4, v, m,
+           AsInt(t_[k + 4]));
+      *i = k + 4;
+      return true;
+    }
+    if (url) {
+      Emit(DateMention::Kind::kUrlDate, k, k + 2, v, m, 0);
+      *i = k + 2;
+      return true;
+    }
+    return false;
+  }
+
+  // "13 September 2023", "13 Sep" at day `v`.
+  bool DayMonth(size_t* i, int v) {
+    const size_t k0 = *i;
+    if (!IsDay(v) || t_[k0].lower.size() > 2 || k0 + 1 >= n_ || t_[k0 + 1].type != Tok::kWord)
+      return false;
+    const Tok& month = t_[k0 + 1];
+    const int m = MonthOf(month.lower);
+    if (!m || !(month.cap || month.lower.size() > 3)) return false;
+    size_t k = k0 + 2;
+    if (IsPunct(k, '.')) ++k;
+    if (IsPunct(k, ',')) ++k;
+    if (k < n_ && IsYear(AsInt(t_[k])) && ValidMonthDay(m, v)) {
+      Emit(DateMention::Kind::kFullDate, k0, k, AsInt(t_[k]), m, v);
+      *i = k;
+      return true;
+    }
+    if (month.cap && month.lower != "may" && month.lower != "march") {
+      Emit(DateMention::Kind::kMonthDay, k0, k0 + 1, 0, m, v);
+      *i = k0 + 1;
+      return true;
+    }
+    return false;
+  }
+
+  // A capitalised month name: "September 13, 2023", "Aug 15", "September 2017".
+  // Returns true for every capitalised month name (matched or not).
+  bool MonthWord(size_t* i) {
+    const size_t i0 = *i;
+    const int m = MonthOf(t_[i0].lower);
+    if (!m || !t_[i0].cap) return false;
+    size_t k = i0 + 1;
+    if (IsPunct(k, '.')) ++k;
+    const int d = k < n_ ? AsInt(t_[k]) : -1;
+    if (IsDay(d) && t_[k].lower.size() <= 2) {
+      size_t y = k + 1;
+      if (IsPunct(y, ',')) ++y;
+      if (y < n_ && IsYear(AsInt(t_[y])) && t_[y].lower.size() == 4 && ValidMonthDay(m, d)) {
+        Emit(DateMention::Kind::kFullDate, i0, y, AsInt(t_[y]), m, d);
+        *i = y;
+        return true;
+      }
+      if (ValidMonthDay(m, d)) {
+        Emit(DateMention::Kind::kMonthDay, i0, k, 0, m, d);
+        *i = k;
+        return true;
+      }
+    }
+    if (IsYear(d) && t_[k].lower.size() == 4) {
+      Emit(DateMention::Kind::kMonthYear, i0, k, d, m, 0);
+      *i = k;
+    }
+    return true;
+  }
+
+  // "on Monday", "last Friday", "next Tuesday". Returns true for every weekday
+  // name (one that starts a full date, "Monday, September 25, 2023", is skipped).
+  bool Weekday(size_t i) {
+    const int wd = WeekdayOf(t_[i].lower);
+    if (wd < 0) return false;
+    size_t k = i + 1;
+    if (IsPunct(k, ',')) ++k;
+    if (k < n_ && t_[k].type == Tok::kWord && MonthOf(t_[k].lower)) return true;
+    if (k < n_ && t_[k].type == Tok::kNum && IsDay(AsInt(t_[k])) && k + 1 < n_ &&
+        MonthOf(t_[k + 1].lower))
+      return true;
+    DateMention dm;
+    dm.kind = DateMention::Kind::kWeekday;
+    dm.weekday = wd;
+    size_t from = i;
+    if (i > 0 && t_[i - 1].type == Tok::kWord) {
+      const std::string& p = t_[i - 1].lower;
+      if (p == "last" || p == "previous") {
+        dm.relative = -1;
+        from = i - 1;
+      } else if (p == "next" || p == "coming") {
+        dm.relative = 1;
+        from = i - 1;
+        dm.prospective = true;
+      } else if (p == "on" || p == "this") {
+        from = i - 1;
+      }
+    }
+    Push(std::move(dm), from, i);
+    return true;
+  }
+
+  // Relative phrases: "(earlier|later) this year", "last year", "last week",
+  // "next month".
+  bool Relative(size_t* i) {
+    const size_t k = *i;
+    const std::string& w = t_[k].lower;
+    if ((w != "this" && w != "last" && w != "next") || k + 1 >= n_ ||
+        t_[k + 1].type != Tok::kWord ||
+        (t_[k + 1].lower != "year" && t_[k + 1].lower != "week" && t_[k + 1].lower != "month"))
+      return false;
+    DateMention dm;
+    dm.kind = DateMention::Kind::kRelative;
+    dm.relative = w == "this" ? 0 : w == "last" ? -1 : 1;
+    dm.prospective = dm.relative > 0;
+    size_t from = k;
+    if (k > 0 && (t_[k - 1].lower == "earlier" || t_[k - 1].lower == "later")) from = k - 1;
+    Push(std::move(dm), from, k + 1);
+    *i = k + 1;
+    return true;
+  }
+
+  void TodayOrYesterday(size_t i) {
+    const std::string& w = t_[i].lower;
+    if (w != "yesterday" && w != "today") return;
+    DateMention dm;
+    dm.kind = DateMention::Kind::kRelative;
+    dm.relative = w == "yesterday" ? -1 : 0;
+    Push(std::move(dm), i, i);
+  }
+
+  std::string_view text_;
+  std::vector<Tok> t_;
+  size_t n_;
+  std::vector<DateMention> out_;
+};
+
+}  // namespace
+
+std::vector<DateMention> FindDateMentions(std::string_view text) {
+  return MentionFinder(text).Run();
 }
 
 namespace {
 
 std::string Quote(const std::string& s) { return "\"" + s + "\""; }
+
+// Granularity of an anchor: the finest unit its date names.
+enum Gran { kNone = 0, kYearGran = 1, kMonthGran = 2, kDayGran = 3 };
+
+// The latest absolute date a text reports (a lower bound of its publication), at
+// the finest granularity available for that date.
+struct Anchor {
+  int64_t day = INT64_MIN;
+  int gran = kNone;
+  const DateMention* mention = nullptr;
+};
+
+// The first day and the granularity of an absolute mention; false for the other
+// kinds (weekdays, relative phrases, datelines, month-days without a year).
+bool AbsoluteDay(const DateMention& m, int64_t* day, int* gran) {
+  switch (m.kind) {
+    case DateMention::Kind::kFullDate:
+    case DateMention::Kind::kUrlDate:
+      *day = DaysFromCivil(m.year, m.month, m.day ? m.day : 1);
+      *gran = m.day ? kDayGran : kMonthGran;
+      return true;
+    case DateMention::Kind::kMonthYear:
+      *day = DaysFromCivil(m.year, m.month, 1);
+      *gran = kMonthGran;
+      return true;
+    case DateMention::Kind::kYear:
+      *day = DaysFromCivil(m.year, 1, 1);
+      *gran = kYearGran;
+      return true;
+    default:
+      return false;
+  }
+}
+
+Anchor LatestAbsoluteDate(const std::vector<DateMention>& ms) {
+  Anchor a;
+  for (const DateMention& m : ms) {
+    if (m.prospective) continue;
+    int64_t day;
+    int gran;
+    if (!AbsoluteDay(m, &day, &gran)) continue;
+    // A coarser mention of a later period wins ("in 2023" beats "May 2, 2022");
+    // a finer one of the same period refines.
+    if (day > a.day || (day == a.day && gran > a.gran)) {
+      // Keep a finer date when the later mention only names its year/month.
+      if (a.mention && a.gran > gran) {
+        int y, mo, d;
+        CivilFromDays(a.day, &y, &mo, &d);
+        if ((gran == kYearGran && m.year == y) ||
+            (gran == kMonthGran && m.year == y && m.month == mo))
+          continue;
+      }
+      a = Anchor{day, gran, &m};
+    }
+  }
+  return a;
+}
+
+// The first dateline, past-or-present weekday and "this year" phrase of a text.
+struct Cues {
+  const DateMention* dateline = nullptr;
+  const DateMention* weekday = nullptr;
+  const DateMention* this_year = nullptr;
+};
+
+Cues FindCues(const std::vector<DateMention>& ms) {
+  Cues c;
+  for (const DateMention& m : ms) {
+    if (m.kind == DateMention::Kind::kDateline && !c.dateline) c.dateline = &m;
+    if (m.kind == DateMention::Kind::kWeekday && m.relative <= 0 && !c.weekday) c.weekday = &m;
+    if (m.kind == DateMention::Kind::kRelative && m.relative == 0 && !c.this_year &&
+        m.text.find("year") != std::string::npos)
+      c.this_year = &m;
+  }
+  return c;
+}
+
+// The estimate from the anchor, refined by a dateline or a weekday and supported
+// by "this year".
+DateEstimate FromAnchor(const Anchor& a, const Cues& cues) {
+  int64_t day = a.day;
+  std::string evidence = Quote(a.mention->text);
+  std::string method = "text: latest date mentioned";
+  double conf = a.gran == kDayGran ? 0.5 : a.gran == kMonthGran ? 0.4 : 0.3;
+  const char* gran = a.gran == kDayGran ? "day" : a.gran == kMonthGran ? "month" : "year";
+  int ay, am, ad;
+  CivilFromDays(a.day, &ay, &am, &ad);
+  const DateMention* dateline = cues.dateline;
+  // A dateline "CITY, Feb 26 -" in the anchor's year fixes month and day.
+  if (dateline && dateline->month) {
+    int64_t dl = DaysFromCivil(ay, dateline->month, dateline->day);
+    if (dl >= a.day || a.gran < kDayGran) {
+      day = dl;
+      gran = "day";
+      conf = 0.6;
+      method = "text: dateline, year from the latest date";
+      evidence += "; " + Quote(dateline->text);
+    }
+  } else if (cues.weekday && a.gran == kDayGran) {
+    // "on Monday" reported after the anchor: the first such weekday on or after it.
+    int wd_anchor = static_cast<int>(((a.day % 7) + 7 + 4) % 7);  // 1970-01-01 was Thu
+    int delta = (cues.weekday->weekday - wd_anchor + 7) % 7;
+    day = a.day + delta;
+    conf = 0.6;
+    method = "text: weekday on or after the latest date";
+    evidence += "; " + Quote(cues.weekday->text);
+  }
+  if (cues.this_year) {
+    evidence += "; " + Quote(cues.this_year->text) + " (the same year)";
+    conf = std::min(0.7, conf + 0.1);
+  }
+  if (dateline && !dateline->month) evidence += "; dateline " + Quote(dateline->text);
+  DateEstimate est;
+  est.time = day * 86400;
+  est.granularity = gran;
+  est.confidence = conf;
+  est.method = method;
+  est.evidence = evidence;
+  return est;
+}
 
 }  // namespace
 
@@ -381,110 +507,16 @@ DateEstimate EstimateDate(const Article& article) {
   all += article.title;
   all += '\n';
   all += article.text;
-  std::vector<DateMention> ms = FindDateMentions(all);
-
-  // The anchor: the latest absolute date the text reports (a lower bound of its
-  // publication), at the finest granularity available for that date.
-  int64_t best_day = INT64_MIN;
-  int best_gran = 0;  // 3 day, 2 month, 1 year
-  const DateMention* anchor = nullptr;
-  for (const DateMention& m : ms) {
-    if (m.prospective) continue;
-    int64_t day;
-    int gran;
-    switch (m.kind) {
-      case DateMention::Kind::kFullDate:
-      case DateMention::Kind::kUrlDate:
-        if (m.day) {
-          day = DaysFromCivil(m.year, m.month, m.day);
-          gran = 3;
-        } else {
-          day = DaysFromCivil(m.year, m.month, 1);
-          gran = 2;
-        }
-        break;
-      case DateMention::Kind::kMonthYear:
-        day = DaysFromCivil(m.year, m.month, 1);
-        gran = 2;
-        break;
-      case DateMention::Kind::kYear:
-        day = DaysFromCivil(m.year, 1, 1);
-        gran = 1;
-        break;
-      default:
-        continue;
-    }
-    // A coarser mention of a later period wins ("in 2023" beats "May 2, 2022");
-    // a finer one of the same period refines.
-    if (day > best_day || (day == best_day && gran > best_gran)) {
-      // Keep a finer date when the later mention only names its year/month.
-      if (anchor && best_gran > gran) {
-        int y, mo, d;
-        CivilFromDays(best_day, &y, &mo, &d);
-        if ((gran == 1 && m.year == y) || (gran == 2 && m.year == y && m.month == mo)) continue;
-      }
-      best_day = day;
-      best_gran = gran;
-      anchor = &m;
-    }
+  const std::vector<DateMention> ms = FindDateMentions(all);
+  const Anchor anchor = LatestAbsoluteDate(ms);
+  const Cues cues = FindCues(ms);
+  if (anchor.mention) return FromAnchor(anchor, cues);
+  if (cues.dateline && cues.dateline->month) {
+    est.granularity = "month-day";
+    est.method = "dateline without year";
+    est.evidence = Quote(cues.dateline->text);
+    est.confidence = 0.1;  // no year: not placeable on a timeline
   }
-  const DateMention* dateline = nullptr;
-  const DateMention* weekday = nullptr;
-  const DateMention* this_year = nullptr;
-  for (const DateMention& m : ms) {
-    if (m.kind == DateMention::Kind::kDateline && !dateline) dateline = &m;
-    if (m.kind == DateMention::Kind::kWeekday && m.relative <= 0 && !weekday) weekday = &m;
-    if (m.kind == DateMention::Kind::kRelative && m.relative == 0 && !this_year &&
-        m.text.find("year") != std::string::npos)
-      this_year = &m;
-  }
-  if (!anchor) {
-    if (dateline && dateline->month) {
-      est.granularity = "month-day";
-      est.method = "dateline without year";
-      est.evidence = Quote(dateline->text);
-      est.confidence = 0.1;  // no year: not placeable on a timeline
-    }
-    return est;
-  }
-  int64_t day = best_day;
-  std::string evidence = Quote(anchor->text);
-  std::string method = "text: latest date mentioned";
-  double conf = best_gran == 3 ? 0.5 : best_gran == 2 ? 0.4 : 0.3;
-  const char* gran = best_gran == 3 ? "day" : best_gran == 2 ? "month" : "year";
-  int ay, am, ad;
-  CivilFromDays(best_day, &ay, &am, &ad);
-  // A dateline "CITY, Feb 26 -" in the anchor's year fixes month and day.
-  if (dateline && dateline->month) {
-    int64_t dl = DaysFromCivil(ay, dateline->month, dateline->day);
-    if (dl >= best_day || best_gran < 3) {
-      day = dl;
-      gran = "day";
-      conf = 0.6;
-      method = "text: dateline, year from the latest date";
-      evidence += "; " + Quote(dateline->text);
-    }
-  } else if (weekday && best_gran == 3) {
-    // "on Monday" reported after the anchor: the first such weekday on or after it.
-    int wd_anchor = static_cast<int>(((best_day % 7) + 7 + 4) % 7);  // 1970-01-01 was Thu
-    int delta = (weekday->weekday - wd_anchor + 7) % 7;
-    day = best_day + delta;
-    conf = 0.6;
-    method = "text: weekday on or after the latest date";
-    evidence += "; " + Quote(weekday->text);
-  }
-  if (this_year) {
-    int y, mo, d;
-    CivilFromDays(day, &y, &mo, &d);
-    evidence += "; " + Quote(this_year->text) + " (the same year)";
-    conf = std::min(0.7, conf + 0.1);
-  }
-  if (dateline && !dateline->month) evidence += "; dateline " + Quote(dateline->text);
-  est.time = day * 86400;
-  est.granularity = gran;
-  est.confidence = conf;
-  est.method = method;
-  est.evidence = evidence;
   return est;
 }
 

@@ -302,8 +302,8 @@ double StorySimilarity(const ArticleFeatures& a, const ArticleFeatures& b, const
 double TfIdfCosine(const ArticleFeatures& a, const ArticleFeatures& b, const TermStats& stats);
 
 // Sentence-level "same content" score in [0,1] of two short texts (one sentence
-// each), as the alignment uses it; SameContent() is the decision
-// (score >= kSameContentThreshold). Calibrated on MRPC.
+// each), as the alignment uses it; two sentences say the same thing when the
+// score reaches kSameContentThreshold (calibrated on MRPC).
 double SentenceSimilarity(std::string_view a, std::string_view b, const TermStats& stats,
                           std::string_view lang = "en");
 inline constexpr double kSameContentThreshold = 0.5;

@@ -96,6 +96,28 @@ void Append2(std::string* out, uint32_t cp) {
   out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
 }
 
+// An Arabic code point folded for matching: alef forms (أ إ آ ٱ) to ا, ى and ئ
+// to ي, ة to ه, ؤ to و; 0 for diacritics and tatweel (dropped).
+uint32_t FoldArabic(uint32_t cp) {
+  if ((cp >= 0x064B && cp <= 0x0652) || cp == 0x0670 || cp == 0x0640) return 0;
+  if (cp == 0x0623 || cp == 0x0625 || cp == 0x0622 || cp == 0x0671) return 0x0627;
+  if (cp == 0x0649 || cp == 0x0626) return 0x064A;
+  if (cp == 0x0629) return 0x0647;
+  if (cp == 0x0624) return 0x0648;
+  return cp;
+}
+
+// The length of the article and the particles fused before it (ال، وال، بال،
+// كال، فال، لل) at the start of `cps`, when 3+ letters remain; else 0.
+size_t ArticlePrefix(const std::vector<uint32_t>& cps) {
+  static const std::vector<std::vector<uint32_t>> kPrefixes = {
+      {0x0648, 0x0627, 0x0644}, {0x0628, 0x0627, 0x0644}, {0x0643, 0x0627, 0x0644},
+      {0x0641, 0x0627, 0x0644}, {0x0644, 0x0644},         {0x0627, 0x0644}};
+  for (const auto& p : kPrefixes)
+    if (cps.size() >= p.size() + 3 && std::equal(p.begin(), p.end(), cps.begin())) return p.size();
+  return 0;
+}
+
 // Light normalisation of an Arabic word for its character n-grams (the
 // stemmer does its own): diacritics and tatweel dropped, alef forms (أ إ آ ٱ)
 // to ا, ى to ي, ة to ه, ؤ to و, ئ to ي, then the article and the particles
@@ -107,19 +129,10 @@ bool NormalizeArabic(std::string_view w, std::string* out) {
   for (size_t i = 0; i < w.size();) {
     unsigned char c = static_cast<unsigned char>(w[i]);
     if (c >= 0xD8 && c <= 0xDB && i + 1 < w.size()) {
-      uint32_t cp = Decode2(c, static_cast<unsigned char>(w[i + 1]));
+      uint32_t cp = FoldArabic(Decode2(c, static_cast<unsigned char>(w[i + 1])));
       i += 2;
       arabic = true;
-      if ((cp >= 0x064B && cp <= 0x0652) || cp == 0x0670 || cp == 0x0640) continue;
-      if (cp == 0x0623 || cp == 0x0625 || cp == 0x0622 || cp == 0x0671)
-        cp = 0x0627;
-      else if (cp == 0x0649 || cp == 0x0626)
-        cp = 0x064A;
-      else if (cp == 0x0629)
-        cp = 0x0647;
-      else if (cp == 0x0624)
-        cp = 0x0648;
-      cps.push_back(cp);
+      if (cp != 0) cps.push_back(cp);
     } else {
       if (!arabic && i == 0 && c < 0x80) return false;
       cps.push_back(0x110000 + c);  // a byte kept as is
@@ -127,18 +140,8 @@ bool NormalizeArabic(std::string_view w, std::string* out) {
     }
   }
   if (!arabic) return false;
-  static const std::vector<std::vector<uint32_t>> kPrefixes = {
-      {0x0648, 0x0627, 0x0644}, {0x0628, 0x0627, 0x0644}, {0x0643, 0x0627, 0x0644},
-      {0x0641, 0x0627, 0x0644}, {0x0644, 0x0644},         {0x0627, 0x0644}};
-  size_t skip = 0;
-  for (const auto& p : kPrefixes) {
-    if (cps.size() >= p.size() + 3 && std::equal(p.begin(), p.end(), cps.begin())) {
-      skip = p.size();
-      break;
-    }
-  }
   out->clear();
-  for (size_t k = skip; k < cps.size(); ++k) {
+  for (size_t k = ArticlePrefix(cps); k < cps.size(); ++k) {
     if (cps[k] >= 0x110000)
       out->push_back(static_cast<char>(cps[k] - 0x110000));
     else
@@ -176,6 +179,248 @@ bool ArabicIndicNumber(std::string_view w, std::string* out) {
   return !out->empty() && HasDigit(*out);
 }
 
+// Blanks the boilerplate lines of f->text out in a same-length copy (each
+// removed line becomes a newline and spaces) and records them in f->boilerplate.
+// `src` is f->text: the article's text, perhaps cut.
+std::string MaskBoilerplate(const Article& article, std::string_view src,
+                            const AnalyzeOptions& options, ArticleFeatures* f) {
+  std::string masked = f->text;
+  const BoilerplateFilter& filter = options.filter ? *options.filter : DefaultFilter();
+  CleanedText cleaned;
+  if (src.size() == article.text.size()) {
+    cleaned = filter.Clean(article);
+  } else {
+    Article cut = article;
+    cut.text = f->text;
+    cleaned = filter.Clean(cut);
+  }
+  for (const SetAsideLine& l : cleaned.removed) {
+    uint32_t b = std::min<uint32_t>(l.begin, masked.size());
+    uint32_t e = std::min<uint32_t>(l.end, masked.size());
+    if (b >= e) continue;
+    f->boilerplate.emplace_back(b, e);
+    for (uint32_t i = b; i < e; ++i)
+      if (masked[i] != '\n') masked[i] = ' ';
+    masked[b] = '\n';
+  }
+  std::sort(f->boilerplate.begin(), f->boilerplate.end());
+  return masked;
+}
+
+// Records the number a word of digits is (numbers of 2+ characters or with a
+// decimal point; years 1900-2099 also in *years).
+void NoteNumber(std::string_view digits, std::vector<uint64_t>* numbers, std::vector<int>* years) {
+  std::string num = NormalizeNumber(digits);
+  if (num.empty() || (num.size() < 2 && num.find('.') == std::string::npos)) return;
+  numbers->push_back(Hash64(num, kNumberSeed));
+  if (num.size() == 4 && (num[0] == '1' || num[0] == '2') && num.find('.') == std::string::npos) {
+    int y = std::stoi(num);
+    if (y >= 1900 && y <= 2099) years->push_back(y);
+  }
+}
+
+// The stems (TermHash) remembered on this thread for a language, keyed by the
+// token hash (words repeat); emptied past 2^20 entries (bounded memory).
+std::unordered_map<uint64_t, uint64_t>& StemCache(const std::string& lang) {
+  thread_local std::unordered_map<std::string, std::unordered_map<uint64_t, uint64_t>> stem_caches;
+  auto& stem_cache = stem_caches[lang];
+  if (stem_cache.size() > (1u << 20)) stem_cache.clear();
+  return stem_cache;
+}
+
+// Tokens, their spans, stems (0 for numbers and stop words), the content hash,
+// numbers and years of the words; counts the stems in *counts.
+void ReadTokens(const Words& words, Stemmer& stemmer, ArticleFeatures* f,
+                std::unordered_map<uint64_t, uint32_t>* counts, std::vector<uint64_t>* numbers) {
+  const size_t n = words.size();
+  f->tokens.reserve(n);
+  f->token_spans.reserve(n);
+  f->stems.reserve(n);
+  counts->reserve(n);
+  auto& stem_cache = StemCache(f->lang);
+  std::string arabic_number;
+  uint64_t content = 0x1234'5678'9abc'def0ULL;
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view w = words.word(i);
+    const WordSpan& sp = words.span(i);
+    uint64_t th = Hash64(w, kTokenSeed);
+    f->tokens.push_back(th);
+    f->token_spans.emplace_back(sp.src_begin, sp.src_end);
+    content = relate_internal::Mix(content, th);
+    uint64_t stem = 0;
+    std::string_view digits = w;
+    unsigned char w0 = static_cast<unsigned char>(w[0]);
+    if ((w0 == 0xD9 || w0 == 0xDB) && ArabicIndicNumber(w, &arabic_number)) digits = arabic_number;
+    if (HasDigit(digits) && !HasLetter(digits)) {
+      NoteNumber(digits, numbers, &f->years);
+    } else if (HasLetter(w) && !IsStopword(w, f->lang) &&
+               (w.size() >= 2 || static_cast<unsigned char>(w[0]) >= 0x80)) {
+      auto [it, fresh] = stem_cache.try_emplace(th, 0);
+      if (fresh) it->second = TermHash(stemmer.Stem(w));
+      stem = it->second;
+      ++(*counts)[stem];
+    }
+    f->stems.push_back(stem);
+  }
+  f->content_hash = n ? content : 0;
+}
+
+// The lead (title and the first 60 content words of the text) and the head
+// (the first kHeadWords of them). Title words count as terms too when the text
+// does not start with the title.
+void LeadAndHead(const Article& article, std::string_view masked, Stemmer& stemmer,
+                 ArticleFeatures* f, std::unordered_map<uint64_t, uint32_t>* counts) {
+  std::unordered_map<uint64_t, uint32_t> lead, head;
+  size_t head_taken = 0;
+  if (!article.title.empty()) {
+    bool in_text = masked.substr(0, 1000).find(article.title) != std::string_view::npos;
+    Words tw;
+    Tokenize(article.title, &tw);
+    for (size_t i = 0; i < tw.size(); ++i) {
+      std::string_view w = tw.word(i);
+      if (!HasLetter(w) || IsStopword(w, f->lang) || w.size() < 2) continue;
+      uint64_t t = TermHash(stemmer.Stem(w));
+      if (!in_text) {
+        ++(*counts)[t];
+        if (head_taken < kHeadWords) {
+          ++head[t];
+          ++head_taken;
+        }
+      }
+      ++lead[t];
+    }
+  }
+  size_t taken = 0;
+  for (size_t i = 0; i < f->stems.size() && taken < 60; ++i)
+    if (f->stems[i]) {
+      ++lead[f->stems[i]];
+      ++taken;
+      if (head_taken < kHeadWords) {
+        ++head[f->stems[i]];
+        ++head_taken;
+      }
+    }
+  auto by_term = [](const TermCount& a, const TermCount& b) { return a.term < b.term; };
+  for (const auto& [t, c] : lead) f->lead_terms.push_back({t, c});
+  std::sort(f->lead_terms.begin(), f->lead_terms.end(), by_term);
+  for (const auto& [t, c] : head) f->head_terms.push_back({t, c});
+  std::sort(f->head_terms.begin(), f->head_terms.end(), by_term);
+}
+
+// True when a sentence ends after token i: at a newline, or at . ! ? before a
+// word that is not lower case (a dot after an abbreviation ends none).
+bool SentenceEndsAfter(const ArticleFeatures& f, std::string_view masked, size_t i) {
+  if (i + 1 == f.token_spans.size()) return true;
+  uint32_t ge = f.token_spans[i].second, gb = f.token_spans[i + 1].first;
+  std::string_view gap = masked.substr(ge, gb - ge);
+  if (gap.find('\n') != std::string_view::npos) return true;
+  if (gap.find_first_of(".!?") == std::string_view::npos) return false;
+  std::string_view raw = std::string_view(f.text).substr(
+      f.token_spans[i].first, f.token_spans[i].second - f.token_spans[i].first);
+  unsigned char next = static_cast<unsigned char>(f.text[gb]);
+  return !(gap[0] == '.' && IsAbbrev(raw)) && !std::islower(next);
+}
+
+void SplitSentences(std::string_view masked, ArticleFeatures* f) {
+  const size_t n = f->token_spans.size();
+  uint32_t start = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!SentenceEndsAfter(*f, masked, i)) continue;
+    SentenceSpan s;
+    s.tok_begin = start;
+    s.tok_end = static_cast<uint32_t>(i + 1);
+    s.begin = f->token_spans[start].first;
+    s.end = f->token_spans[i].second;
+    f->sentences.push_back(s);
+    start = static_cast<uint32_t>(i + 1);
+  }
+}
+
+// Character 4-grams of the content words in the first 20,000 bytes, with word
+// boundaries marked (Arabic words normalised first); a word of 3 characters or
+// fewer is one gram.
+void CharGrams(const Words& words, ArticleFeatures* f) {
+  const size_t n = words.size();
+  std::unordered_map<uint64_t, uint32_t> grams;
+  grams.reserve(4 * n);
+  // Buffers reused across words.
+  std::string w, gram, arabic;
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < n; ++i) {
+    if (!f->stems[i]) continue;
+    if (f->token_spans[i].first > 20000) break;
+    w = " ";
+    if (f->lang == "ar" && NormalizeArabic(words.word(i), &arabic))
+      w += arabic;
+    else
+      w += words.word(i);
+    w += ' ';
+    // step over UTF-8 characters
+    starts.clear();
+    for (size_t k = 0; k < w.size(); ++k)
+      if ((static_cast<unsigned char>(w[k]) & 0xC0) != 0x80) starts.push_back(k);
+    starts.push_back(w.size());
+    if (starts.size() <= 4) {
+      gram = "#";
+      gram += w;
+      ++grams[TermHash(gram)];
+      continue;
+    }
+    for (size_t k = 0; k + 4 < starts.size(); ++k) {
+      gram = "#";
+      gram.append(w, starts[k], starts[k + 4] - starts[k]);
+      ++grams[TermHash(gram)];
+    }
+  }
+  f->char_grams.reserve(grams.size());
+  for (const auto& [t, c] : grams) f->char_grams.push_back({t, c});
+  std::sort(f->char_grams.begin(), f->char_grams.end(),
+            [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
+}
+
+// The term vector and content word count from the stem counts; numbers and
+// years sorted and unique.
+void FinishTerms(const std::unordered_map<uint64_t, uint32_t>& counts,
+                 std::vector<uint64_t> numbers, ArticleFeatures* f) {
+  f->terms.reserve(counts.size());
+  for (const auto& [t, c] : counts) {
+    f->terms.push_back({t, c});
+    f->content_words += c;
+  }
+  std::sort(f->terms.begin(), f->terms.end(),
+            [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
+  std::sort(numbers.begin(), numbers.end());
+  numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+  f->numbers = std::move(numbers);
+  std::sort(f->years.begin(), f->years.end());
+  f->years.erase(std::unique(f->years.begin(), f->years.end()), f->years.end());
+}
+
+// Names (most mentioned first), quotes with their speakers, and the name keys
+// (the names' content words, dots dropped, as terms).
+void NamesAndQuotes(std::string_view masked, std::string_view title, ArticleFeatures* f) {
+  std::vector<relate_internal::NameMention> mentions;
+  relate_internal::ExtractNamesAndMentions(masked, &f->names, &mentions, title);
+  f->quotes = relate_internal::ExtractQuotesWithNames(masked, f->names, mentions);
+  std::stable_sort(f->names.begin(), f->names.end(), [](const Name& a, const Name& b) {
+    if (a.count != b.count) return a.count > b.count;
+    return a.first < b.first;
+  });
+  Words nw;
+  for (const Name& nm : f->names) {
+    Tokenize(nm.text, &nw);
+    for (size_t i = 0; i < nw.size(); ++i) {
+      std::string_view w = nw.word(i);
+      if (!HasLetter(w) || IsStopword(w, f->lang)) continue;
+      std::string key(w);
+      key.erase(std::remove(key.begin(), key.end(), '.'), key.end());
+      if (!key.empty()) f->name_keys.push_back(TermHash(key));
+    }
+  }
+  std::sort(f->name_keys.begin(), f->name_keys.end());
+  f->name_keys.erase(std::unique(f->name_keys.begin(), f->name_keys.end()), f->name_keys.end());
+}
+
 }  // namespace
 
 ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& options) {
@@ -189,31 +434,7 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
     f.lang = article.lang;
     return f;
   }
-
-  // Boilerplate: blank the lines out in a same-length copy.
-  std::string masked = f.text;
-  {
-    const BoilerplateFilter& filter = options.filter ? *options.filter : DefaultFilter();
-    CleanedText cleaned;
-    if (src.size() == article.text.size()) {
-      cleaned = filter.Clean(article);
-    } else {
-      Article cut = article;
-      cut.text = f.text;
-      cleaned = filter.Clean(cut);
-    }
-    for (const SetAsideLine& l : cleaned.removed) {
-      uint32_t b = std::min<uint32_t>(l.begin, masked.size());
-      uint32_t e = std::min<uint32_t>(l.end, masked.size());
-      if (b >= e) continue;
-      f.boilerplate.emplace_back(b, e);
-      for (uint32_t i = b; i < e; ++i)
-        if (masked[i] != '\n') masked[i] = ' ';
-      masked[b] = '\n';
-    }
-    std::sort(f.boilerplate.begin(), f.boilerplate.end());
-  }
-
+  std::string masked = MaskBoilerplate(article, src, options, &f);
   f.lang = article.lang;
   if (f.lang.empty()) f.lang = DetectLanguage(CutUtf8(masked, 20000));
   Stemmer& stemmer = StemmerFor(f.lang);
@@ -221,194 +442,14 @@ ArticleFeatures AnalyzeArticle(const Article& article, const AnalyzeOptions& opt
 
   thread_local Words words;
   Tokenize(masked, &words);
-  const size_t n = words.size();
-  f.tokens.reserve(n);
-  f.token_spans.reserve(n);
-  f.stems.reserve(n);
   std::unordered_map<uint64_t, uint32_t> counts;
-  counts.reserve(n);
-  thread_local std::unordered_map<std::string, std::unordered_map<uint64_t, uint64_t>> stem_caches;
-  auto& stem_cache = stem_caches[f.lang];
-  if (stem_cache.size() > (1u << 20)) stem_cache.clear();  // bounded memory
   std::vector<uint64_t> numbers;
-  std::string arabic_number;
-  uint64_t content = 0x1234'5678'9abc'def0ULL;
-  for (size_t i = 0; i < n; ++i) {
-    std::string_view w = words.word(i);
-    const WordSpan& sp = words.span(i);
-    uint64_t th = Hash64(w, kTokenSeed);
-    f.tokens.push_back(th);
-    f.token_spans.emplace_back(sp.src_begin, sp.src_end);
-    content = relate_internal::Mix(content, th);
-    uint64_t stem = 0;
-    std::string_view digits = w;
-    unsigned char w0 = static_cast<unsigned char>(w[0]);
-    if ((w0 == 0xD9 || w0 == 0xDB) && ArabicIndicNumber(w, &arabic_number)) digits = arabic_number;
-    if (HasDigit(digits) && !HasLetter(digits)) {
-      std::string num = NormalizeNumber(digits);
-      if (!num.empty() && (num.size() >= 2 || num.find('.') != std::string::npos)) {
-        numbers.push_back(Hash64(num, kNumberSeed));
-        if (num.size() == 4 && (num[0] == '1' || num[0] == '2') &&
-            num.find('.') == std::string::npos) {
-          int y = std::stoi(num);
-          if (y >= 1900 && y <= 2099) f.years.push_back(y);
-        }
-      }
-    } else if (HasLetter(w) && !IsStopword(w, f.lang) &&
-               (w.size() >= 2 || static_cast<unsigned char>(w[0]) >= 0x80)) {
-      // Stemming was the largest cost of the analysis (callgrind): words repeat,
-      // so the stem of each (language, word) is remembered, keyed by the token hash.
-      auto [it, fresh] = stem_cache.try_emplace(th, 0);
-      if (fresh) it->second = TermHash(stemmer.Stem(w));
-      stem = it->second;
-      ++counts[stem];
-    }
-    f.stems.push_back(stem);
-  }
-  f.content_hash = n ? content : 0;
-
-  // The lead: title and first content words; the head: the first 10 of them.
-  std::unordered_map<uint64_t, uint32_t> lead, head;
-  size_t head_taken = 0;
-  // Title words count as terms when the text does not start with the title.
-  if (!article.title.empty()) {
-    bool in_text =
-        std::string_view(masked).substr(0, 1000).find(article.title) != std::string_view::npos;
-    Words tw;
-    Tokenize(article.title, &tw);
-    for (size_t i = 0; i < tw.size(); ++i) {
-      std::string_view w = tw.word(i);
-      if (HasLetter(w) && !IsStopword(w, f.lang) && w.size() >= 2) {
-        uint64_t t = TermHash(stemmer.Stem(w));
-        if (!in_text) {
-          ++counts[t];
-          if (head_taken < kHeadWords) {
-            ++head[t];
-            ++head_taken;
-          }
-        }
-        ++lead[t];
-      }
-    }
-  }
-  {
-    size_t taken = 0;
-    for (size_t i = 0; i < n && taken < 60; ++i)
-      if (f.stems[i]) {
-        ++lead[f.stems[i]];
-        ++taken;
-        if (head_taken < kHeadWords) {
-          ++head[f.stems[i]];
-          ++head_taken;
-        }
-      }
-    auto by_term = [](const TermCount& a, const TermCount& b) { return a.term < b.term; };
-    for (const auto& [t, c] : lead) f.lead_terms.push_back({t, c});
-    std::sort(f.lead_terms.begin(), f.lead_terms.end(), by_term);
-    for (const auto& [t, c] : head) f.head_terms.push_back({t, c});
-    std::sort(f.head_terms.begin(), f.head_terms.end(), by_term);
-  }
-
-  // Sentences: a break at a newline, or at . ! ? before a word that is not lower case.
-  uint32_t start = 0;
-  for (size_t i = 0; i < n; ++i) {
-    bool boundary = i + 1 == n;
-    if (!boundary) {
-      uint32_t ge = f.token_spans[i].second, gb = f.token_spans[i + 1].first;
-      std::string_view gap = std::string_view(masked).substr(ge, gb - ge);
-      if (gap.find('\n') != std::string_view::npos) {
-        boundary = true;
-      } else if (gap.find_first_of(".!?") != std::string_view::npos) {
-        std::string_view raw = std::string_view(f.text).substr(
-            f.token_spans[i].first, f.token_spans[i].second - f.token_spans[i].first);
-        unsigned char next = static_cast<unsigned char>(f.text[gb]);
-        boundary = !(gap[0] == '.' && IsAbbrev(raw)) && !std::islower(next);
-      }
-    }
-    if (boundary) {
-      SentenceSpan s;
-      s.tok_begin = start;
-      s.tok_end = static_cast<uint32_t>(i + 1);
-      s.begin = f.token_spans[start].first;
-      s.end = f.token_spans[i].second;
-      f.sentences.push_back(s);
-      start = static_cast<uint32_t>(i + 1);
-    }
-  }
-
-  // Character 4-grams of content words, with word boundaries marked.
-  {
-    std::unordered_map<uint64_t, uint32_t> grams;
-    grams.reserve(4 * n);
-    // Buffers reused across words (allocation per word was a visible cost).
-    std::string w, gram, arabic;
-    std::vector<size_t> starts;
-    for (size_t i = 0; i < n; ++i) {
-      if (!f.stems[i]) continue;
-      if (f.token_spans[i].first > 20000) break;
-      w = " ";
-      if (f.lang == "ar" && NormalizeArabic(words.word(i), &arabic))
-        w += arabic;
-      else
-        w += words.word(i);
-      w += ' ';
-      // step over UTF-8 characters
-      starts.clear();
-      for (size_t k = 0; k < w.size(); ++k)
-        if ((static_cast<unsigned char>(w[k]) & 0xC0) != 0x80) starts.push_back(k);
-      starts.push_back(w.size());
-      if (starts.size() <= 4) {
-        gram = "#";
-        gram += w;
-        ++grams[TermHash(gram)];
-        continue;
-      }
-      for (size_t k = 0; k + 4 < starts.size(); ++k) {
-        gram = "#";
-        gram.append(w, starts[k], starts[k + 4] - starts[k]);
-        ++grams[TermHash(gram)];
-      }
-    }
-    f.char_grams.reserve(grams.size());
-    for (const auto& [t, c] : grams) f.char_grams.push_back({t, c});
-    std::sort(f.char_grams.begin(), f.char_grams.end(),
-              [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
-  }
-
-  f.terms.reserve(counts.size());
-  for (const auto& [t, c] : counts) {
-    f.terms.push_back({t, c});
-    f.content_words += c;
-  }
-  std::sort(f.terms.begin(), f.terms.end(),
-            [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
-  std::sort(numbers.begin(), numbers.end());
-  numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
-  f.numbers = std::move(numbers);
-  std::sort(f.years.begin(), f.years.end());
-  f.years.erase(std::unique(f.years.begin(), f.years.end()), f.years.end());
-
-  std::vector<relate_internal::NameMention> mentions;
-  relate_internal::ExtractNamesAndMentions(masked, &f.names, &mentions, article.title);
-  f.quotes = relate_internal::ExtractQuotesWithNames(masked, f.names, mentions);
-  std::stable_sort(f.names.begin(), f.names.end(), [](const Name& a, const Name& b) {
-    if (a.count != b.count) return a.count > b.count;
-    return a.first < b.first;
-  });
-  Words nw;
-  for (const Name& nm : f.names) {
-    Tokenize(nm.text, &nw);
-    for (size_t i = 0; i < nw.size(); ++i) {
-      std::string_view w = nw.word(i);
-      if (!HasLetter(w) || IsStopword(w, f.lang)) continue;
-      std::string key(w);
-      key.erase(std::remove(key.begin(), key.end(), '.'), key.end());
-      if (!key.empty()) f.name_keys.push_back(TermHash(key));
-    }
-  }
-  std::sort(f.name_keys.begin(), f.name_keys.end());
-  f.name_keys.erase(std::unique(f.name_keys.begin(), f.name_keys.end()), f.name_keys.end());
-
+  ReadTokens(words, stemmer, &f, &counts, &numbers);
+  LeadAndHead(article, masked, stemmer, &f, &counts);
+  SplitSentences(masked, &f);
+  CharGrams(words, &f);
+  FinishTerms(counts, std::move(numbers), &f);
+  NamesAndQuotes(masked, article.title, &f);
   f.provenance = ExtractProvenance(f.text, article.author);
   return f;
 }

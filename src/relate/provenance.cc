@@ -56,14 +56,6 @@ std::string_view Tail(std::string_view t, size_t n) {
   return t.size() <= n ? t : t.substr(t.size() - n);
 }
 
-bool ContainsCI(std::string_view hay, std::string_view needle) {
-  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) ==
-           std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != hay.end();
-}
-
 // "SEOUL (Reuters) -", "WASHINGTON, Sept 25 (AP) —", "PARIS (AFP) -": an upper-case
 // place at the start of a line, then the agency in parentheses, then a dash.
 bool FindDateline(std::string_view head, std::string* agency) {
@@ -99,35 +91,30 @@ bool FindDateline(std::string_view head, std::string* agency) {
   return false;
 }
 
-}  // namespace
-
-ProvenanceHint ExtractProvenance(std::string_view text, std::string_view author) {
-  ProvenanceHint h;
-  std::string_view head = Head(text, 3000);
-  std::string_view tail = Tail(text, 1500);
-  h.dateline = FindDateline(head, &h.agency);
-
+// Wire credits ("Reporting by", "Editing by") in the head or the tail; without a
+// dateline agency, a "(Reuters)" or "/AFP" sign-off in the tail names the agency.
+void FindCredit(std::string_view head, std::string_view tail, ProvenanceHint* h) {
   static constexpr const char* kCredits[] = {"Reporting by", "Writing by",
                                              "Editing by",   "Additional reporting by",
                                              "Compiled by",  "Reporting and writing by"};
   for (const char* c : kCredits)
     if (tail.find(c) != std::string_view::npos || head.find(c) != std::string_view::npos)
-      h.credit = true;
-  if (h.agency.empty()) {
-    // "-- Reuters" / "/AFP" sign-offs at the end
-    for (const char* ag : kAgencies) {
-      std::string a1 = std::string("(") + ag + ")";
-      std::string a2 = std::string("/") + ag;
-      if (tail.find(a1) != std::string_view::npos || tail.find(a2) != std::string_view::npos) {
-        h.agency = ag;
-        h.credit = true;
-        break;
-      }
+      h->credit = true;
+  if (!h->agency.empty()) return;
+  for (const char* ag : kAgencies) {
+    std::string a1 = std::string("(") + ag + ")";
+    std::string a2 = std::string("/") + ag;
+    if (tail.find(a1) != std::string_view::npos || tail.find(a2) != std::string_view::npos) {
+      h->agency = ag;
+      h->credit = true;
+      return;
     }
   }
-  if (h.credit && h.agency.empty() && ContainsCI(tail, "reporting by")) h.agency = "";
+}
 
-  // Byline: "By Jane Doe" on a line of its own near the top.
+// Byline: "By Jane Doe" on a line of its own among the first 8 lines; empty
+// when none.
+std::string FindByline(std::string_view head) {
   size_t pos = 0;
   int lines = 0;
   while (pos < head.size() && lines < 8) {
@@ -135,23 +122,38 @@ ProvenanceHint ExtractProvenance(std::string_view text, std::string_view author)
     if (e == std::string_view::npos) e = head.size();
     std::string_view line = head.substr(pos, e - pos);
     if (line.size() > 4 && line.size() < 80 &&
-        (line.substr(0, 3) == "By " || line.substr(0, 3) == "BY ")) {
-      h.byline = std::string(line.substr(3));
-      break;
-    }
+        (line.substr(0, 3) == "By " || line.substr(0, 3) == "BY "))
+      return std::string(line.substr(3));
     pos = e + 1;
     ++lines;
   }
-  if (h.byline.empty()) h.byline = std::string(author);
+  return "";
+}
 
-  // Attribution to another outlet: the marks of a derived article.
+// Attribution to another outlet: the marks of a derived article.
+bool HasAttribution(std::string_view text) {
   static constexpr const char* kAttrib[] = {
       "according to Reuters", "according to AP",      "according to AFP", "as reported by",
       "first reported by",    "originally published", "told Reuters",     "Reuters reported",
       "AFP reported",         "AP reported",          "via Reuters",      "Source:",
       "report by Reuters",    "(Read Also",           "Read More:",       "Read also"};
+  if (text.size() >= (1u << 22)) return false;
   for (const char* a : kAttrib)
-    if (text.size() < (1u << 22) && text.find(a) != std::string_view::npos) h.attribution = true;
+    if (text.find(a) != std::string_view::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+ProvenanceHint ExtractProvenance(std::string_view text, std::string_view author) {
+  ProvenanceHint h;
+  std::string_view head = Head(text, 3000);
+  std::string_view tail = Tail(text, 1500);
+  h.dateline = FindDateline(head, &h.agency);
+  FindCredit(head, tail, &h);
+  h.byline = FindByline(head);
+  if (h.byline.empty()) h.byline = std::string(author);
+  h.attribution = HasAttribution(text);
 
   double o = 0.5;
   if (h.dateline) o += 0.25;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <unordered_set>
 
 #include "relate/relate_internal.h"
 #include "storyline/relate.h"
@@ -241,6 +242,164 @@ bool AttributionBefore(std::string_view t, size_t sb, size_t qb, Attribution* ou
   return false;
 }
 
+// The content spans of the quote opened by mark `m` (`len` bytes) at byte i,
+// and in *close_end the end of its closing mark. The closing mark is looked for
+// within the paragraph; the quote continues into the next paragraph only when
+// that reopens with the same mark. Empty when the quote does not close.
+std::vector<Span> QuoteParts(std::string_view text, size_t i, Mark m, size_t len,
+                             size_t* close_end) {
+  const size_t n = text.size();
+  std::vector<Span> parts;
+  size_t content_begin = i + len;
+  size_t j = content_begin;
+  while (j < n && j - i < kMaxQuoteBytes) {
+    size_t l2;
+    Mark m2 = MarkAt(text, j, &l2);
+    if (m2 != Mark::kNone && Closes(m, m2, text, j)) {
+      parts.push_back({content_begin, j});
+      *close_end = j + l2;
+      return parts;
+    }
+    if (text[j] == '\n') {
+      size_t k = j;
+      while (k < n && IsSpace(text[k])) ++k;
+      size_t l3;
+      Mark m3 = k < n ? MarkAt(text, k, &l3) : Mark::kNone;
+      if (k < n && m3 == m && Opens(m3, text, k)) {
+        parts.push_back({content_begin, j});
+        content_begin = k + l3;
+        j = content_begin;
+        continue;
+      }
+      break;
+    }
+    j += l2;
+  }
+  return {};
+}
+
+// The quote of the given content spans: their trimmed text joined by spaces,
+// the byte range without surrounding spaces, and its word count.
+Quote MakeQuote(std::string_view text, const std::vector<Span>& parts) {
+  Quote q;
+  for (const Span& p : parts) {
+    std::string part = Trim(text.substr(p.begin, p.end - p.begin));
+    if (part.empty()) continue;
+    if (!q.text.empty()) q.text += ' ';
+    q.text += part;
+  }
+  q.begin = static_cast<uint32_t>(parts.front().begin);
+  q.end = static_cast<uint32_t>(parts.back().end);
+  while (q.begin < q.end && IsSpace(text[q.begin])) ++q.begin;
+  while (q.end > q.begin && IsSpace(text[q.end - 1])) --q.end;
+  q.words = CountWords(q.text);
+  return q;
+}
+
+// The name (index) an attribution gives: a name inside it (not a dateline's),
+// else, for an attribution before the quote, the first name of the sentence
+// (starting at `sb`) before the quote ("Yoon, speaking at ..., said that"); -1
+// when none.
+int NamedInAttribution(std::string_view text, const std::vector<NameMention>& mentions,
+                       const Attribution& att, size_t sb, size_t quote_begin) {
+  for (const NameMention& mm : mentions)
+    if (mm.begin >= att.begin && mm.end <= att.end && !InDateline(text, mm)) return mm.name;
+  for (const NameMention& mm : mentions)
+    if (mm.begin >= sb && mm.end <= att.end && mm.begin < quote_begin) {
+      // a dateline ("SEOUL (Reuters) -") names a place, not the speaker
+      if (InDateline(text, mm)) continue;
+      // only when the attribution is before the quote and starts the sentence
+      return att.end <= quote_begin ? mm.name : -1;
+    }
+  return -1;
+}
+
+// The lower-case subject word of an attribution (words `aw`): its first word,
+// or for an attribution before the quote the word right before the verb.
+std::string SubjectWord(std::string_view text, const std::vector<Span>& aw, const Attribution& att,
+                        size_t quote_begin) {
+  std::string first_lower =
+      aw.empty() ? "" : AsciiLower(text.substr(aw[0].begin, aw[0].end - aw[0].begin));
+  if (att.end <= quote_begin && aw.size() >= 2)
+    first_lower = AsciiLower(
+        text.substr(aw[aw.size() - 2].begin, aw[aw.size() - 2].end - aw[aw.size() - 2].begin));
+  return first_lower;
+}
+
+// The nearest person (or, for a thing, organisation) named before the quote,
+// within 800 bytes; empty when none.
+std::string NearestName(const std::vector<Name>& names, const std::vector<NameMention>& mentions,
+                        size_t quote_begin, bool person) {
+  for (size_t k = mentions.size(); k-- > 0;) {
+    const NameMention& mm = mentions[k];
+    if (mm.end > quote_begin) continue;
+    if (quote_begin - mm.end > 800) break;
+    const Name& nm = names[mm.name];
+    if (person ? nm.kind == "person" : (nm.kind == "org")) return nm.text;
+  }
+  return "";
+}
+
+// The words of an attribution before its speech verbs, when there are one to
+// four of them ("Officials said" -> "Officials"); empty otherwise.
+std::string WordsBeforeVerb(std::string_view text, const std::vector<Span>& aw) {
+  size_t cut = aw.size();
+  while (cut > 0 && IsSpeechVerb(AsciiLower(
+                        text.substr(aw[cut - 1].begin, aw[cut - 1].end - aw[cut - 1].begin))))
+    --cut;
+  if (cut > 0 && cut <= 4) return Trim(text.substr(aw[0].begin, aw[cut - 1].end - aw[0].begin));
+  return "";
+}
+
+// The speakers that pronouns and "the commentary" refer back to: the last
+// person and the last other speaker of a full (non-fragment) quote.
+struct LastSpeakers {
+  std::string person, thing;
+};
+
+// The speaker of an attribution without a name: a pronoun's last speaker of its
+// kind, else the nearest fitting name before the quote, else the words before
+// the verb.
+void SpeakerFromContext(std::string_view text, const std::vector<Name>& names,
+                        const std::vector<NameMention>& mentions, const std::vector<Span>& aw,
+                        const std::string& first_lower, LastSpeakers* last, Quote* q) {
+  bool person = IsPersonPronoun(first_lower);
+  bool thing = !person;  // "it", "the commentary", "the statement"
+  if (person && !last->person.empty()) {
+    q->speaker = last->person;
+  } else if (thing && !last->thing.empty()) {
+    q->speaker = last->thing;
+  } else {
+    q->speaker = NearestName(names, mentions, q->begin, person);
+    if (q->speaker.empty() && !IsPronoun(first_lower) && !aw.empty() && first_lower != "the")
+      q->speaker = WordsBeforeVerb(text, aw);
+  }
+  if (!q->speaker.empty() && !q->fragment()) (person ? last->person : last->thing) = q->speaker;
+}
+
+// Finds the attribution of q (which closes at byte close_end) and its speaker.
+void AttributeSpeaker(std::string_view text, const std::vector<Name>& names,
+                      const std::vector<NameMention>& mentions, size_t close_end,
+                      LastSpeakers* last, Quote* q) {
+  size_t sb, se;
+  SentenceAround(text, q->begin, close_end, &sb, &se);
+  Attribution att;
+  bool found = AttributionAfter(text, close_end, se, &att) ||
+               AttributionBefore(text, sb, q->begin > 0 ? q->begin - 1 : 0, &att);
+  if (!found) return;
+  q->speaker_evidence = att.evidence;
+  int named = NamedInAttribution(text, mentions, att, sb, q->begin);
+  std::vector<Span> aw = SimpleWords(text, att.begin, att.end);
+  std::string first_lower = SubjectWord(text, aw, att, q->begin);
+  if (named < 0) {
+    SpeakerFromContext(text, names, mentions, aw, first_lower, last, q);
+    return;
+  }
+  const Name& nm = names[named];
+  q->speaker = nm.text;
+  if (!q->fragment()) (nm.kind == "person" ? last->person : last->thing) = nm.text;
+}
+
 }  // namespace
 
 std::vector<Quote> ExtractQuotes(std::string_view text) {
@@ -259,7 +418,7 @@ std::vector<Quote> relate_internal::ExtractQuotesWithNames(
 
   const size_t n = text.size();
   size_t i = 0;
-  std::string last_speaker, last_person, last_thing;
+  LastSpeakers last;
   while (i < n) {
     size_t len;
     Mark m = MarkAt(text, i, &len);
@@ -267,143 +426,41 @@ std::vector<Quote> relate_internal::ExtractQuotesWithNames(
       i += len;
       continue;
     }
-    // Find the closing mark within the paragraph; continue into the next paragraph
-    // only when it reopens with the same mark.
-    std::vector<Span> parts;
-    size_t content_begin = i + len;
-    size_t j = content_begin;
-    bool closed = false;
     size_t close_end = 0;
-    while (j < n && j - i < kMaxQuoteBytes) {
-      size_t l2;
-      Mark m2 = MarkAt(text, j, &l2);
-      if (m2 != Mark::kNone && Closes(m, m2, text, j)) {
-        parts.push_back({content_begin, j});
-        closed = true;
-        close_end = j + l2;
-        break;
-      }
-      if (text[j] == '\n') {
-        size_t k = j;
-        while (k < n && IsSpace(text[k])) ++k;
-        size_t l3;
-        Mark m3 = k < n ? MarkAt(text, k, &l3) : Mark::kNone;
-        if (k < n && m3 == m && Opens(m3, text, k)) {
-          parts.push_back({content_begin, j});
-          content_begin = k + l3;
-          j = content_begin;
-          continue;
-        }
-        break;
-      }
-      j += l2;
-    }
-    if (!closed) {
+    std::vector<Span> parts = QuoteParts(text, i, m, len, &close_end);
+    if (parts.empty()) {
       i += len;  // an unbalanced mark: skip it, never swallow the text
       continue;
     }
-    Quote q;
-    for (const Span& p : parts) {
-      std::string part = Trim(text.substr(p.begin, p.end - p.begin));
-      if (part.empty()) continue;
-      if (!q.text.empty()) q.text += ' ';
-      q.text += part;
-    }
-    q.begin = static_cast<uint32_t>(parts.front().begin);
-    q.end = static_cast<uint32_t>(parts.back().end);
-    while (q.begin < q.end && IsSpace(text[q.begin])) ++q.begin;
-    while (q.end > q.begin && IsSpace(text[q.end - 1])) --q.end;
-    q.words = CountWords(q.text);
+    Quote q = MakeQuote(text, parts);
     i = close_end;
     if (q.words == 0) continue;
-
-    // Speaker.
-    size_t sb, se;
-    SentenceAround(text, q.begin, close_end, &sb, &se);
-    Attribution att;
-    bool found = AttributionAfter(text, close_end, se, &att) ||
-                 AttributionBefore(text, sb, q.begin > 0 ? q.begin - 1 : 0, &att);
-    if (found) {
-      q.speaker_evidence = att.evidence;
-      // A name inside the attribution.
-      int named = -1;
-      for (const NameMention& mm : mentions)
-        if (mm.begin >= att.begin && mm.end <= att.end && !InDateline(text, mm)) {
-          named = mm.name;
-          break;
-        }
-      if (named < 0) {
-        // "Yoon, speaking at ..., said that": the sentence's first name is the subject.
-        for (const NameMention& mm : mentions)
-          if (mm.begin >= sb && mm.end <= att.end && mm.begin < q.begin) {
-            // a dateline ("SEOUL (Reuters) -") names a place, not the speaker
-            if (InDateline(text, mm)) continue;
-            // only when the attribution is before the quote and starts the sentence
-            if (att.end <= q.begin) named = mm.name;
-            break;
-          }
-      }
-      std::vector<Span> aw = SimpleWords(text, att.begin, att.end);
-      std::string first_lower =
-          aw.empty() ? "" : AsciiLower(text.substr(aw[0].begin, aw[0].end - aw[0].begin));
-      if (att.end <= q.begin && !aw.empty()) {
-        // For attribution before the quote the subject is right before the verb.
-        size_t vb = aw.back().begin;
-        (void)vb;
-        if (aw.size() >= 2)
-          first_lower = AsciiLower(text.substr(aw[aw.size() - 2].begin,
-                                               aw[aw.size() - 2].end - aw[aw.size() - 2].begin));
-      }
-      if (named >= 0) {
-        const Name& nm = names[named];
-        q.speaker = nm.text;
-        if (!q.fragment()) {
-          last_speaker = nm.text;
-          if (nm.kind == "person")
-            last_person = nm.text;
-          else
-            last_thing = nm.text;
-        }
-      } else {
-        bool person = IsPersonPronoun(first_lower);
-        bool thing = !person;  // "it", "the commentary", "the statement"
-        if (person && !last_person.empty()) {
-          q.speaker = last_person;
-        } else if (thing && !last_thing.empty()) {
-          q.speaker = last_thing;
-        } else {
-          // The nearest fitting name before the quote (within ~800 bytes).
-          for (size_t k = mentions.size(); k-- > 0;) {
-            const NameMention& mm = mentions[k];
-            if (mm.end > q.begin) continue;
-            if (q.begin - mm.end > 800) break;
-            const Name& nm = names[mm.name];
-            if (person ? nm.kind == "person" : (nm.kind == "org")) {
-              q.speaker = nm.text;
-              break;
-            }
-          }
-          if (q.speaker.empty() && !IsPronoun(first_lower) && !aw.empty() && first_lower != "the") {
-            // The words before the verb ("Officials said" -> "Officials").
-            size_t cut = aw.size();
-            while (cut > 0 && IsSpeechVerb(AsciiLower(text.substr(
-                                  aw[cut - 1].begin, aw[cut - 1].end - aw[cut - 1].begin))))
-              --cut;
-            if (cut > 0 && cut <= 4)
-              q.speaker = Trim(text.substr(aw[0].begin, aw[cut - 1].end - aw[0].begin));
-          }
-        }
-        if (!q.speaker.empty() && !q.fragment()) {
-          if (person)
-            last_person = q.speaker;
-          else
-            last_thing = q.speaker;
-        }
-      }
-    }
+    AttributeSpeaker(text, names, mentions, close_end, &last, &q);
     quotes.push_back(std::move(q));
   }
   return quotes;
 }
+
+namespace relate_internal {
+
+bool IsSpeechVerb(std::string_view w) {
+  static const std::unordered_set<std::string_view> k = {
+      "said",        "says",       "say",       "added",      "adds",       "stated",
+      "states",      "told",       "tells",     "wrote",      "writes",     "noted",
+      "notes",       "warned",     "warns",     "asked",      "asks",       "explained",
+      "explains",    "declared",   "declares",  "insisted",   "insists",    "continued",
+      "claimed",     "claims",     "reported",  "reports",    "commented",  "argued",
+      "argues",      "stressed",   "stresses",  "emphasized", "emphasised", "emphasizes",
+      "remarked",    "replied",    "responded", "announced",  "announces",  "concluded",
+      "highlighted", "reaffirmed", "affirmed",  "according",  "saying",     "adding",
+      "tweeted",     "posted",     "urged",     "vowed",      "pledged",    "acknowledged",
+      "admitted",    "confirmed",  "denied",    "described",  "called",     "recalled",
+      "observed",    "suggested",  "predicted", "promised",   "cautioned",  "maintained",
+      "countered",   "thundered",  "quipped",   "sagte",      "erklärte",   "dijo",
+      "afirmó",      "declaró",    "a déclaré", "dit",        "powiedział", "dedi"};
+  return k.count(w) > 0;
+}
+
+}  // namespace relate_internal
 
 }  // namespace storyline

@@ -131,9 +131,9 @@ const Translations& GermanEnglish() {
 }
 
 std::vector<TermCount> Translate(const std::vector<TermCount>& terms, const Translations& t) {
-  // Each translation gets the word's whole count (giving each 1/sqrt(k) of it,
-  // so that a word's share of the norm stays that of one word, scored lower on
-  // SemEval de-en: 0.646 against 0.691 for this part alone).
+  // Each translation gets the word's whole count (not 1/sqrt(k) of it, which
+  // would keep a word's share of the norm that of one word: it matched SemEval's
+  // de-en labels less well; docs/relations.md).
   std::unordered_map<uint64_t, double> out;
   for (const TermCount& tc : terms) {
     auto it = t.map.find(tc.term);

@@ -190,132 +190,148 @@ std::vector<double> Features(const sl::SimilarityParts& p) {
   return v;
 }
 
-void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
+// The SemEval pairs analysed and scored against the corpus they make up.
+struct SemEval {
   std::vector<Pair> pairs;
+  std::vector<sl::ArticleFeatures> FA, FB;
+  sl::TermStats stats;
+  std::vector<sl::SimilarityParts> parts;
+  std::vector<double> score, base, gold;               // storyline, TF-IDF cosine, minus the label
+  std::map<std::string, std::vector<size_t>> by_lang;  // pair indices per language pair
+};
+
+// Reads, analyses and scores the pairs; false (having said so) when there are none.
+bool LoadSemEval(const std::string& path, SemEval* s) {
+  std::vector<Pair>& pairs = s->pairs;
   if (!ReadPairs(path, &pairs) || pairs.empty()) {
     std::cout << "semeval: " << path << " is missing or empty: skipped\n";
-    return;
+    return false;
   }
   std::vector<sl::Article> A, B;
-  if (!ToArticles(pairs, &A, &B)) return;
-  std::vector<sl::ArticleFeatures> FA(pairs.size()), FB(pairs.size());
-  sl::TermStats stats;
+  if (!ToArticles(pairs, &A, &B)) return false;
+  s->FA.resize(pairs.size());
+  s->FB.resize(pairs.size());
   for (size_t i = 0; i < pairs.size(); ++i) {
-    FA[i] = sl::AnalyzeArticle(A[i]);
-    FB[i] = sl::AnalyzeArticle(B[i]);
+    s->FA[i] = sl::AnalyzeArticle(A[i]);
+    s->FB[i] = sl::AnalyzeArticle(B[i]);
   }
   // The corpus at hand: every distinct article once.
   std::unordered_map<std::string, bool> seen;
   for (size_t i = 0; i < pairs.size(); ++i) {
     if (!seen[pairs[i].id_a]) {
       seen[pairs[i].id_a] = true;
-      stats.Add(FA[i]);
+      s->stats.Add(s->FA[i]);
     }
     if (!seen[pairs[i].id_b]) {
       seen[pairs[i].id_b] = true;
-      stats.Add(FB[i]);
+      s->stats.Add(s->FB[i]);
     }
   }
-  std::vector<double> score, base, gold;
-  std::map<std::string, std::vector<size_t>> by_lang;
-  std::vector<sl::SimilarityParts> parts(pairs.size());
+  s->parts.resize(pairs.size());
   for (size_t i = 0; i < pairs.size(); ++i) {
-    parts[i] = sl::StorySimilarityParts(FA[i], FB[i], stats);
-    score.push_back(parts[i].score);
-    base.push_back(sl::TfIdfCosine(FA[i], FB[i], stats));
-    gold.push_back(-pairs[i].label);
-    by_lang[pairs[i].lang_a + "-" + pairs[i].lang_b].push_back(i);
+    s->parts[i] = sl::StorySimilarityParts(s->FA[i], s->FB[i], s->stats);
+    s->score.push_back(s->parts[i].score);
+    s->base.push_back(sl::TfIdfCosine(s->FA[i], s->FB[i], s->stats));
+    s->gold.push_back(-pairs[i].label);
+    s->by_lang[pairs[i].lang_a + "-" + pairs[i].lang_b].push_back(i);
   }
-  if (!dump.empty()) {
-    for (size_t i = 0; i < pairs.size(); ++i) {
-      if (dump != "all" && pairs[i].lang_a + "-" + pairs[i].lang_b != dump) continue;
-      const sl::SimilarityParts& p = parts[i];
-      std::printf(
-          "dump %zu %s-%s label %.1f score %.3f base %.3f cos %.3f lead %.3f head %.3f chars %.3f "
-          "names %.3f num %.3f q %.3f rare %.3f tr %.3f words %u/%u\n",
-          i, pairs[i].lang_a.c_str(), pairs[i].lang_b.c_str(), pairs[i].label, p.score, base[i],
-          p.cosine, p.lead, p.head, p.chars, p.names, p.numbers, p.quotes, p.rare, p.translated,
-          FA[i].content_words, FB[i].content_words);
-    }
+  return true;
+}
+
+// --dump: every part of each pair of a language pair ("all": of every pair).
+void PrintDump(const SemEval& s, const std::string& dump) {
+  for (size_t i = 0; i < s.pairs.size(); ++i) {
+    const Pair& pr = s.pairs[i];
+    if (dump != "all" && pr.lang_a + "-" + pr.lang_b != dump) continue;
+    const sl::SimilarityParts& p = s.parts[i];
+    std::printf(
+        "dump %zu %s-%s label %.1f score %.3f base %.3f cos %.3f lead %.3f head %.3f chars %.3f "
+        "names %.3f num %.3f q %.3f rare %.3f tr %.3f words %u/%u\n",
+        i, pr.lang_a.c_str(), pr.lang_b.c_str(), pr.label, p.score, s.base[i], p.cosine, p.lead,
+        p.head, p.chars, p.names, p.numbers, p.quotes, p.rare, p.translated, s.FA[i].content_words,
+        s.FB[i].content_words);
   }
-  std::printf("semeval2022-task8 train: %zu pairs, %zu distinct articles\n", pairs.size(),
-              (size_t)stats.added());
-  // With the difference storyline - baseline and its 95% interval from a paired
-  // bootstrap (1,000 resamples of the pairs, fixed seed): how much of a
-  // difference the sample size can tell apart from chance.
-  std::printf("  %-8s %6s %12s %12s %8s %17s\n", "pair", "n", "storyline", "tfidf-cos", "diff",
-              "95% CI (bootstrap)");
-  auto row = [&](const std::string& name, const std::vector<size_t>& idx) {
-    std::vector<double> s, b, g;
-    for (size_t i : idx) {
-      s.push_back(score[i]);
-      b.push_back(base[i]);
-      g.push_back(gold[i]);
+}
+
+std::vector<size_t> AllIndices(size_t n) {
+  std::vector<size_t> all(n);
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  return all;
+}
+
+// One row of the Pearson table: storyline and baseline on the pairs `idx`, with
+// the difference and its 95% interval from a paired bootstrap (1,000 resamples
+// of the pairs, fixed seed): how much of a difference the sample size can tell
+// apart from chance.
+void PrintPearsonRow(const SemEval& run, const std::string& name, const std::vector<size_t>& idx) {
+  std::vector<double> s, b, g;
+  for (size_t i : idx) {
+    s.push_back(run.score[i]);
+    b.push_back(run.base[i]);
+    g.push_back(run.gold[i]);
+  }
+  double ps = Pearson(s, g), pb = Pearson(b, g);
+  std::mt19937_64 rng(20221);
+  std::uniform_int_distribution<size_t> pick(0, idx.size() - 1);
+  std::vector<double> diffs;
+  std::vector<double> rs, rb, rg;
+  for (int k = 0; k < 1000; ++k) {
+    rs.clear();
+    rb.clear();
+    rg.clear();
+    for (size_t j = 0; j < idx.size(); ++j) {
+      size_t r = pick(rng);
+      rs.push_back(s[r]);
+      rb.push_back(b[r]);
+      rg.push_back(g[r]);
     }
-    double ps = Pearson(s, g), pb = Pearson(b, g);
-    std::mt19937_64 rng(20221);
-    std::uniform_int_distribution<size_t> pick(0, idx.size() - 1);
-    std::vector<double> diffs;
-    std::vector<double> rs, rb, rg;
-    for (int k = 0; k < 1000; ++k) {
-      rs.clear();
-      rb.clear();
-      rg.clear();
-      for (size_t j = 0; j < idx.size(); ++j) {
-        size_t r = pick(rng);
-        rs.push_back(s[r]);
-        rb.push_back(b[r]);
-        rg.push_back(g[r]);
-      }
-      diffs.push_back(Pearson(rs, rg) - Pearson(rb, rg));
-    }
-    std::sort(diffs.begin(), diffs.end());
-    std::printf("  %-8s %6zu %12.3f %12.3f %+8.3f   [%+.3f, %+.3f]\n", name.c_str(), idx.size(), ps,
-                pb, ps - pb, diffs[25], diffs[974]);
+    diffs.push_back(Pearson(rs, rg) - Pearson(rb, rg));
+  }
+  std::sort(diffs.begin(), diffs.end());
+  std::printf("  %-8s %6zu %12.3f %12.3f %+8.3f   [%+.3f, %+.3f]\n", name.c_str(), idx.size(), ps,
+              pb, ps - pb, diffs[25], diffs[974]);
+}
+
+// Each part's own Pearson per language pair (where the evidence is).
+void PrintPartPearsons(const SemEval& s) {
+  const char* names[] = {"cosine",  "lead",   "head", "chars", "names",
+                         "numbers", "quotes", "rare", "transl"};
+  auto part = [&](size_t i, int k) {
+    const sl::SimilarityParts& p = s.parts[i];
+    double v[] = {p.cosine,  p.lead,   p.head, p.chars,     p.names,
+                  p.numbers, p.quotes, p.rare, p.translated};
+    return v[k];
   };
-  {
-    std::vector<size_t> all(pairs.size());
-    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-    row("overall", all);
-  }
-  for (const auto& [lang, idx] : by_lang) row(lang, idx);
-  // Each part's own Pearson per language pair (where the evidence is).
-  {
-    const char* names[] = {"cosine",  "lead",   "head", "chars", "names",
-                           "numbers", "quotes", "rare", "transl"};
-    auto part = [&](size_t i, int k) {
-      const sl::SimilarityParts& p = parts[i];
-      double v[] = {p.cosine,  p.lead,   p.head, p.chars,     p.names,
-                    p.numbers, p.quotes, p.rare, p.translated};
-      return v[k];
-    };
-    std::printf("  parts:   ");
-    for (const char* n : names) std::printf(" %8s", n);
-    std::printf("\n");
-    auto row = [&](const std::string& lang, const std::vector<size_t>& idx) {
-      std::printf("  %-8s ", lang.c_str());
-      for (int k = 0; k < 9; ++k) {
-        std::vector<double> s, g;
-        for (size_t i : idx) {
-          s.push_back(part(i, k));
-          g.push_back(gold[i]);
-        }
-        std::printf(" %8.3f", Pearson(s, g));
+  std::printf("  parts:   ");
+  for (const char* n : names) std::printf(" %8s", n);
+  std::printf("\n");
+  auto row = [&](const std::string& lang, const std::vector<size_t>& idx) {
+    std::printf("  %-8s ", lang.c_str());
+    for (int k = 0; k < 9; ++k) {
+      std::vector<double> x, g;
+      for (size_t i : idx) {
+        x.push_back(part(i, k));
+        g.push_back(s.gold[i]);
       }
-      std::printf("\n");
-    };
-    std::vector<size_t> all(pairs.size());
-    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-    row("overall", all);
-    for (const auto& [lang, idx] : by_lang) row(lang, idx);
-  }
-  // Relation thresholds: same story (label <= 2), related (<= 3), unrelated.
-  auto cls = [](double label) { return label <= 2.0 ? 0 : (label <= 3.0 ? 1 : 2); };
-  auto pred = [](double s, double ts, double tr) { return s >= ts ? 0 : (s >= tr ? 1 : 2); };
+      std::printf(" %8.3f", Pearson(x, g));
+    }
+    std::printf("\n");
+  };
+  row("overall", AllIndices(s.pairs.size()));
+  for (const auto& [lang, idx] : s.by_lang) row(lang, idx);
+}
+
+// Relation thresholds: same story (label <= 2), related (<= 3), unrelated.
+int LabelClass(double label) { return label <= 2.0 ? 0 : (label <= 3.0 ? 1 : 2); }
+
+// The 3-way accuracy of the shipped thresholds and the best pair of thresholds.
+void PrintThresholdAccuracy(const SemEval& s) {
+  auto pred = [](double x, double ts, double tr) { return x >= ts ? 0 : (x >= tr ? 1 : 2); };
   auto acc_at = [&](double ts, double tr) {
     size_t ok = 0;
-    for (size_t i = 0; i < pairs.size(); ++i) ok += cls(pairs[i].label) == pred(score[i], ts, tr);
-    return double(ok) / pairs.size();
+    for (size_t i = 0; i < s.pairs.size(); ++i)
+      ok += LabelClass(s.pairs[i].label) == pred(s.score[i], ts, tr);
+    return double(ok) / s.pairs.size();
   };
   double best = 0, bts = 0, btr = 0;
   for (double ts = 0.2; ts <= 0.9; ts += 0.02)
@@ -329,85 +345,107 @@ void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
       "  3-way (same-story <=2 / related <=3 / unrelated): accuracy %.3f at the shipped "
       "thresholds; best %.3f at same-story >= %.2f, related >= %.2f\n",
       acc_at(sl::kSameStoryThreshold, sl::kRelatedThreshold), best, bts, btr);
+}
 
-  // The labels Compare gives (derived relations count as same story).
-  {
-    size_t ok = 0;
-    std::map<std::string, size_t> hist;
-    sl::CompareOptions co;
-    co.stats = &stats;
-    for (size_t i = 0; i < pairs.size(); ++i) {
-      sl::CompareResult r = sl::Compare(FA[i], FB[i], co);
-      ++hist[r.relation_name];
-      int c = sl::IsDerived(r.relation) || r.relation == sl::Relation::kSameStory
-                  ? 0
-                  : (r.relation == sl::Relation::kRelated ? 1 : 2);
-      ok += c == cls(pairs[i].label);
-    }
-    std::printf("  Compare's relation labels, 3-way accuracy %.3f (", double(ok) / pairs.size());
-    for (const auto& [k, v] : hist) std::printf(" %s %zu", k.c_str(), v);
-    std::printf(" )\n");
+// The labels Compare gives (derived relations count as same story).
+void PrintCompareLabels(const SemEval& s) {
+  size_t ok = 0;
+  std::map<std::string, size_t> hist;
+  sl::CompareOptions co;
+  co.stats = &s.stats;
+  for (size_t i = 0; i < s.pairs.size(); ++i) {
+    sl::CompareResult r = sl::Compare(s.FA[i], s.FB[i], co);
+    ++hist[r.relation_name];
+    int c = sl::IsDerived(r.relation) || r.relation == sl::Relation::kSameStory
+                ? 0
+                : (r.relation == sl::Relation::kRelated ? 1 : 2);
+    ok += c == LabelClass(s.pairs[i].label);
   }
-  if (fit) {
-    // Out-of-fold scores of every pair (each model's folds), finished the way
-    // StorySimilarityParts finishes its combination: the CV figure to compare
-    // with the in-sample Pearson above.
-    std::vector<double> oof(pairs.size(), 0.0);
-    auto group = [](const sl::SimilarityParts& p) {
-      return !p.cross_lingual ? 0 : (p.has_dictionary ? 2 : 1);
-    };
-    const char* kGroups[] = {"same language", "cross-lingual", "cross-lingual, dictionary"};
-    for (int cross = 0; cross < 3; ++cross) {
-      std::vector<std::vector<double>> X;
-      std::vector<double> y;
-      std::vector<size_t> idx;
-      for (size_t i = 0; i < pairs.size(); ++i)
-        if (group(parts[i]) == cross) {
-          X.push_back(Features(parts[i]));
-          y.push_back((4.0 - pairs[i].label) / 3.0);
-          idx.push_back(i);
-        }
-      std::vector<double> w = Fit(X, y);
-      if (X.empty()) continue;
-      std::printf("  fit (%s, %zu pairs): w =", kGroups[cross], X.size());
-      for (double v : w) std::printf(" %.3f", v);
-      // 5-fold cross-validated Pearson of the fitted combination.
-      std::vector<double> cvp(X.size());
-      for (int fold = 0; fold < 5; ++fold) {
-        std::vector<std::vector<double>> Xt;
-        std::vector<double> yt;
-        for (size_t r = 0; r < X.size(); ++r)
-          if (int(r % 5) != fold) {
-            Xt.push_back(X[r]);
-            yt.push_back(y[r]);
-          }
-        std::vector<double> wf = Fit(Xt, yt);
-        for (size_t r = 0; r < X.size(); ++r)
-          if (int(r % 5) == fold) {
-            double s = 0;
-            for (size_t k = 0; k < wf.size(); ++k) s += wf[k] * X[r][k];
-            cvp[r] = s;
-            size_t i = idx[r];
-            double evidence =
-                std::min(1.0, std::min(FA[i].content_words, FB[i].content_words) / 12.0);
-            oof[i] = FA[i].tokens.empty() || FB[i].tokens.empty()
-                         ? 0.0
-                         : std::clamp(s, 0.0, 1.0) * parts[i].time * evidence;
-          }
-      }
-      std::printf("; 5-fold CV Pearson %.3f\n", Pearson(cvp, y));
+  std::printf("  Compare's relation labels, 3-way accuracy %.3f (", double(ok) / s.pairs.size());
+  for (const auto& [k, v] : hist) std::printf(" %s %zu", k.c_str(), v);
+  std::printf(" )\n");
+}
+
+// Which model scores a pair: same language, cross-lingual, cross-lingual with a dictionary.
+int ModelGroup(const sl::SimilarityParts& p) {
+  return !p.cross_lingual ? 0 : (p.has_dictionary ? 2 : 1);
+}
+
+// Fits the weights of one model's pairs and prints them with their 5-fold
+// cross-validated Pearson; writes each pair's out-of-fold score, finished the
+// way StorySimilarityParts finishes its combination, to oof.
+void FitGroup(const SemEval& s, int group, std::vector<double>* oof) {
+  const char* kGroups[] = {"same language", "cross-lingual", "cross-lingual, dictionary"};
+  std::vector<std::vector<double>> X;
+  std::vector<double> y;
+  std::vector<size_t> idx;
+  for (size_t i = 0; i < s.pairs.size(); ++i)
+    if (ModelGroup(s.parts[i]) == group) {
+      X.push_back(Features(s.parts[i]));
+      y.push_back((4.0 - s.pairs[i].label) / 3.0);
+      idx.push_back(i);
     }
-    std::printf("  5-fold CV, both models, pooled: overall %.3f;", Pearson(oof, gold));
-    for (const auto& [lang, idx] : by_lang) {
-      std::vector<double> s, g;
-      for (size_t i : idx) {
-        s.push_back(oof[i]);
-        g.push_back(gold[i]);
+  std::vector<double> w = Fit(X, y);
+  if (X.empty()) return;
+  std::printf("  fit (%s, %zu pairs): w =", kGroups[group], X.size());
+  for (double v : w) std::printf(" %.3f", v);
+  std::vector<double> cvp(X.size());
+  for (int fold = 0; fold < 5; ++fold) {
+    std::vector<std::vector<double>> Xt;
+    std::vector<double> yt;
+    for (size_t r = 0; r < X.size(); ++r)
+      if (int(r % 5) != fold) {
+        Xt.push_back(X[r]);
+        yt.push_back(y[r]);
       }
-      std::printf(" %s %.3f", lang.c_str(), Pearson(s, g));
-    }
-    std::printf("\n");
+    std::vector<double> wf = Fit(Xt, yt);
+    for (size_t r = 0; r < X.size(); ++r)
+      if (int(r % 5) == fold) {
+        double sc = 0;
+        for (size_t k = 0; k < wf.size(); ++k) sc += wf[k] * X[r][k];
+        cvp[r] = sc;
+        size_t i = idx[r];
+        double evidence =
+            std::min(1.0, std::min(s.FA[i].content_words, s.FB[i].content_words) / 12.0);
+        (*oof)[i] = s.FA[i].tokens.empty() || s.FB[i].tokens.empty()
+                        ? 0.0
+                        : std::clamp(sc, 0.0, 1.0) * s.parts[i].time * evidence;
+      }
   }
+  std::printf("; 5-fold CV Pearson %.3f\n", Pearson(cvp, y));
+}
+
+// --fit: each model's fitted weights and CV Pearson, then the out-of-fold
+// scores of both pooled: the CV figure to compare with the in-sample Pearson.
+void PrintFit(const SemEval& s) {
+  std::vector<double> oof(s.pairs.size(), 0.0);
+  for (int group = 0; group < 3; ++group) FitGroup(s, group, &oof);
+  std::printf("  5-fold CV, both models, pooled: overall %.3f;", Pearson(oof, s.gold));
+  for (const auto& [lang, idx] : s.by_lang) {
+    std::vector<double> x, g;
+    for (size_t i : idx) {
+      x.push_back(oof[i]);
+      g.push_back(s.gold[i]);
+    }
+    std::printf(" %s %.3f", lang.c_str(), Pearson(x, g));
+  }
+  std::printf("\n");
+}
+
+void EvalSemEval(const std::string& path, bool fit, const std::string& dump) {
+  SemEval s;
+  if (!LoadSemEval(path, &s)) return;
+  if (!dump.empty()) PrintDump(s, dump);
+  std::printf("semeval2022-task8 train: %zu pairs, %zu distinct articles\n", s.pairs.size(),
+              (size_t)s.stats.added());
+  std::printf("  %-8s %6s %12s %12s %8s %17s\n", "pair", "n", "storyline", "tfidf-cos", "diff",
+              "95% CI (bootstrap)");
+  PrintPearsonRow(s, "overall", AllIndices(s.pairs.size()));
+  for (const auto& [lang, idx] : s.by_lang) PrintPearsonRow(s, lang, idx);
+  PrintPartPearsons(s);
+  PrintThresholdAccuracy(s);
+  PrintCompareLabels(s);
+  if (fit) PrintFit(s);
 }
 
 void EvalMrpc(const std::string& path) {

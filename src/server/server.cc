@@ -386,31 +386,33 @@ struct Server::Impl {
   }
 
   // Ingests the articles of the JSONL file at `path` through this process's one
-  // StoreIngest (made on first use; dropped after a failure, so the next POST starts
-  // afresh from the store). Fills r's counts, items and rejects.
+  // StoreIngest. Fills r's counts, items and rejects.
   Status IngestPosted(const char* path, PostResult* r) {
     IngestOptions io;
     io.on_reject = [r](const Rejection& x) { r->rejects.push_back({x.line, x.reason}); };
     r->items.BeginArray();
     std::lock_guard<std::mutex> lock(write_mu);
-    Status failure = [&]() -> Status {
-      STORYLINE_RETURN_IF_ERROR(OpenWriter());
-      auto reader = ArticleReader::Open({path}, io);
-      if (!reader.ok()) return reader.status();
-      Article a;
-      while (true) {
-        auto more = (*reader)->Next(&a);
-        if (!more.ok()) return more.status();
-        if (!*more) break;
-        ++r->accepted;
-        auto out = ingest->Add(a);
-        if (!out.ok()) return out.status();
-        r->Record(a, *out);
-      }
-      return ingest->Finish();
-    }();
-    if (!failure.ok()) ingest.reset();
-    return failure;
+    Status s = AddAll(path, io, r);
+    if (!s.ok()) ingest.reset();  // start afresh from the store next time
+    return s;
+  }
+
+  // Reads the file and adds every article, then commits. REQUIRES: write_mu held.
+  Status AddAll(const char* path, const IngestOptions& io, PostResult* r) {
+    STORYLINE_RETURN_IF_ERROR(OpenWriter());
+    auto reader = ArticleReader::Open({path}, io);
+    if (!reader.ok()) return reader.status();
+    Article a;
+    while (true) {
+      auto more = (*reader)->Next(&a);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      ++r->accepted;
+      auto out = ingest->Add(a);
+      if (!out.ok()) return out.status();
+      r->Record(a, *out);
+    }
+    return ingest->Finish();
   }
 
   // The writer connection and its StoreIngest, unless already open.

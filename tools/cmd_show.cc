@@ -24,21 +24,9 @@ std::string Clip(const std::string& s, size_t n) {
   return s.substr(0, cut) + "...";
 }
 
-int RunShow(const ShowArgs& args) {
-  StoreOptions so;
-  so.read_only = true;
-  auto store = Store::Open(args.db, so);
-  if (!store.ok()) return Fail(store.status().message());
-  auto d = (*store)->GetStory(args.story);
-  if (!d.ok()) return Fail(d.status().message());
-  if (args.json) {
-    std::string out = StoryDetailJson(*d);
-    out += '\n';
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    return std::fflush(stdout) == 0 ? 0 : 1;
-  }
-  const StoryHeader& h = d->header;
-  std::string o;
+// The header and the members, one line each.
+void AppendHeader(const StoryHeader& h, std::string* out) {
+  std::string& o = *out;
   o += "story " + std::to_string(h.story) + ": " + h.title + "\n";
   o += "  topic " + (h.topic >= 0 ? std::to_string(h.topic) : std::string("-"));
   if (!h.topic_label.empty()) o += " (" + h.topic_label + ")";
@@ -49,49 +37,77 @@ int RunShow(const ShowArgs& args) {
          m.id + (m.of.empty() ? "" : " (of " + m.of + ")") + "  " + Day(m.published) +
          (m.source.empty() ? "" : "  " + m.source) + "\n";
   }
-  if (!d->summary.empty()) {
+}
+
+// Summary, key names and terms, quotes.
+void AppendContent(const StoryDetail& d, std::string* out) {
+  std::string& o = *out;
+  if (!d.summary.empty()) {
     o += "\nsummary:\n";
-    for (const auto& s : d->summary) o += "  - " + s + "\n";
+    for (const auto& s : d.summary) o += "  - " + s + "\n";
   }
-  if (!d->key_names.empty()) {
+  if (!d.key_names.empty()) {
     o += "\nkey names:";
-    for (const auto& n : d->key_names) o += " " + n.term + " (" + n.kind + ");";
+    for (const auto& n : d.key_names) o += " " + n.term + " (" + n.kind + ");";
     o += "\n";
   }
-  if (!d->key_terms.empty()) {
+  if (!d.key_terms.empty()) {
     o += "key terms:";
-    for (const auto& t : d->key_terms) o += " " + t.term;
+    for (const auto& t : d.key_terms) o += " " + t.term;
     o += "\n";
   }
-  if (!d->quotes.empty()) {
+  if (!d.quotes.empty()) {
     o += "\nquotes:\n";
-    for (const auto& q : d->quotes)
+    for (const auto& q : d.quotes)
       o += "  \"" + Clip(q.text, 160) + "\" -- " + (q.speaker.empty() ? "?" : q.speaker) + " [" +
            q.article_id + "]\n";
   }
-  if (!d->relations.empty()) {
+}
+
+// Relations, shared passages, timeline.
+void AppendEvidence(const StoryDetail& d, std::string* out) {
+  std::string& o = *out;
+  if (!d.relations.empty()) {
     o += "\nrelations:\n";
-    for (const auto& r : d->relations) {
+    for (const auto& r : d.relations) {
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.2f", r.score);
       o += "  " + r.b + " is a " + r.relation + " of " + r.a + " (similarity " + buf + ")\n";
     }
   }
-  if (!d->passages.empty()) {
+  if (!d.passages.empty()) {
     o += "\nshared passages:\n";
-    for (const auto& p : d->passages)
+    for (const auto& p : d.passages)
       o += "  " + p.a + " [" + std::to_string(p.a_start) + "," + std::to_string(p.a_end) +
            ") = " + p.b + " [" + std::to_string(p.b_start) + "," + std::to_string(p.b_end) +
            "): \"" + Clip(p.text, 120) + "\"\n";
   }
-  if (!d->timeline.empty()) {
+  if (!d.timeline.empty()) {
     o += "\ntimeline:\n";
-    for (const auto& t : d->timeline) {
+    for (const auto& t : d.timeline) {
       o += "  " + Day(t.time) + "  ";
       o += t.kind == "member" ? t.article_id + " (" + t.relation + ")"
                               : "story " + std::to_string(t.story) + ": " + Clip(t.label, 70);
       o += "\n";
     }
+  }
+}
+
+int RunShow(const ShowArgs& args) {
+  StoreOptions so;
+  so.read_only = true;
+  auto store = Store::Open(args.db, so);
+  if (!store.ok()) return Fail(store.status().message());
+  auto d = (*store)->GetStory(args.story);
+  if (!d.ok()) return Fail(d.status().message());
+  std::string o;
+  if (args.json) {
+    o = StoryDetailJson(*d);
+    o += '\n';
+  } else {
+    AppendHeader(d->header, &o);
+    AppendContent(*d, &o);
+    AppendEvidence(*d, &o);
   }
   std::fwrite(o.data(), 1, o.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 1;

@@ -109,6 +109,141 @@ bool ParseIntParam(const httplib::Request& req, const char* name, int64_t lo, in
   return true;
 }
 
+// The body of POST /api/articles as JSONL: an array's elements one per line, one
+// object (even pretty-printed) as one line, anything else starting with '{' taken
+// as JSONL already. False with *error when the body is none of these.
+bool BodyToJsonl(std::string_view body, std::string* jsonl, std::string* error) {
+  size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) {
+    *error = "empty body: send a JSON object or JSONL";
+    return false;
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (body[first] == '[') {
+    if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS) {
+      *error = "body is not valid JSON (it starts with '[')";
+      return false;
+    }
+    simdjson::dom::array arr;
+    if (doc.get_array().get(arr) != simdjson::SUCCESS) {
+      *error = "bad array";
+      return false;
+    }
+    for (auto el : arr) {
+      *jsonl += simdjson::minify(el);
+      *jsonl += '\n';
+    }
+    if (jsonl->empty()) *error = "empty array: no articles";
+    return !jsonl->empty();
+  }
+  if (body[first] == '{') {
+    // A single document that parses whole is one record; otherwise the body is read
+    // line by line.
+    if (parser.parse(body.data(), body.size()).get(doc) == simdjson::SUCCESS) {
+      *jsonl = simdjson::minify(doc);
+      *jsonl += '\n';
+    } else {
+      jsonl->assign(body);
+      if (jsonl->back() != '\n') *jsonl += '\n';
+    }
+    return true;
+  }
+  *error = "body is not JSON: send a JSON object, an array of objects, or JSONL";
+  return false;
+}
+
+// Writes `text` to a new file named from the mkstemps template `path` (which ends in
+// ".jsonl"); removes it again on failure. False with *error when it cannot.
+bool WriteTempFile(const std::string& text, char* path, std::string* error) {
+  int fd = mkstemps(path, 6);
+  if (fd < 0) {
+    *error = "cannot make a temporary file";
+    return false;
+  }
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  close(fd);
+  if (!f) {
+    std::remove(path);
+    *error = "cannot write a temporary file";
+    return false;
+  }
+  return true;
+}
+
+// What a POST did: counts, one item per record read, and the records refused.
+struct PostResult {
+  struct Reject {
+    uint64_t line;
+    std::string reason;
+  };
+  uint64_t accepted = 0, added = 0, same_id = 0, same_content = 0;
+  JsonWriter items;  // the "articles" array
+  std::vector<Reject> rejects;
+
+  void Record(const Article& a, AddOutcome outcome) {
+    items.BeginObject();
+    items.Key("record");
+    items.Int(static_cast<int64_t>(a.origin_line));
+    items.Key("id");
+    items.String(a.id);
+    items.Key("outcome");
+    switch (outcome) {
+      case AddOutcome::kAdded:
+        ++added;
+        items.String("added");
+        break;
+      case AddOutcome::kSameId:
+        ++same_id;
+        items.String("same-id");
+        break;
+      case AddOutcome::kSameContent:
+        ++same_content;
+        items.String("same-content");
+        break;
+    }
+    items.EndObject();
+  }
+};
+
+// The answer to a POST (docs/api.md); "error" names the first refused record.
+std::string PostResultJson(const PostResult& r) {
+  JsonWriter w;
+  w.BeginObject();
+  if (!r.rejects.empty()) {
+    std::string msg = "record " + std::to_string(r.rejects[0].line) + ": " + r.rejects[0].reason;
+    if (r.rejects.size() > 1) msg += " (and " + std::to_string(r.rejects.size() - 1) + " more)";
+    w.Key("error");
+    w.String(msg);
+  }
+  w.Key("accepted");
+  w.Int(static_cast<int64_t>(r.accepted));
+  w.Key("added");
+  w.Int(static_cast<int64_t>(r.added));
+  w.Key("same_id");
+  w.Int(static_cast<int64_t>(r.same_id));
+  w.Key("same_content");
+  w.Int(static_cast<int64_t>(r.same_content));
+  w.Key("rejected");
+  w.Int(static_cast<int64_t>(r.rejects.size()));
+  w.Key("articles");
+  w.Raw(r.items.str());
+  w.Key("rejects");
+  w.BeginArray();
+  for (const auto& x : r.rejects) {
+    w.BeginObject();
+    w.Key("record");
+    w.Int(static_cast<int64_t>(x.line));
+    w.Key("reason");
+    w.String(x.reason);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return w.Take();
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -237,148 +372,61 @@ struct Server::Impl {
     if (req.body.size() > options.max_body_bytes)
       return SendError(res, 413,
                        "body larger than " + std::to_string(options.max_body_bytes) + " bytes");
-    std::string_view body = req.body;
-    size_t first = body.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos)
-      return SendError(res, 400, "empty body: send a JSON object or JSONL");
-    std::string jsonl;
-    if (body[first] == '[') {
-      simdjson::dom::parser parser;
-      simdjson::dom::element doc;
-      if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS)
-        return SendError(res, 400, "body is not valid JSON (it starts with '[')");
-      simdjson::dom::array arr;
-      if (doc.get_array().get(arr) != simdjson::SUCCESS) return SendError(res, 400, "bad array");
-      for (auto el : arr) {
-        jsonl += simdjson::minify(el);
-        jsonl += '\n';
-      }
-      if (jsonl.empty()) return SendError(res, 400, "empty array: no articles");
-    } else if (body[first] == '{') {
-      // One object (possibly pretty-printed) or JSONL: a single document that parses
-      // whole is one record; otherwise the body is read line by line.
-      simdjson::dom::parser parser;
-      simdjson::dom::element doc;
-      if (parser.parse(body.data(), body.size()).get(doc) == simdjson::SUCCESS) {
-        jsonl = simdjson::minify(doc);
-        jsonl += '\n';
-      } else {
-        jsonl.assign(body);
-        if (jsonl.back() != '\n') jsonl += '\n';
-      }
-    } else {
-      return SendError(res, 400,
-                       "body is not JSON: send a JSON object, an array of objects, or JSONL");
-    }
-
+    std::string jsonl, error;
+    if (!BodyToJsonl(req.body, &jsonl, &error)) return SendError(res, 400, error);
     char path[] = "/tmp/storyline-post-XXXXXX.jsonl";
-    int fd = mkstemps(path, 6);
-    if (fd < 0) return SendError(res, 500, "cannot make a temporary file");
-    {
-      std::ofstream f(path, std::ios::binary);
-      f << jsonl;
-      close(fd);
-      if (!f) {
-        std::remove(path);
-        return SendError(res, 500, "cannot write a temporary file");
-      }
-    }
-    struct Reject {
-      uint64_t line;
-      std::string reason;
-    };
-    std::vector<Reject> rejects;
-    IngestOptions io;
-    io.on_reject = [&](const Rejection& r) { rejects.push_back({r.line, r.reason}); };
-    JsonWriter items;
-    items.BeginArray();
-    uint64_t added = 0, same_id = 0, same_content = 0, accepted = 0;
-    Status failure;
-    {
-      std::lock_guard<std::mutex> lock(write_mu);
-      failure = [&]() -> Status {
-        if (!ingest) {
-          auto w = Store::Open(options.db_path, {});
-          if (!w.ok()) return w.status();
-          writer = std::move(*w);
-          StoreIngestOptions so;
-          auto in = StoreIngest::Begin(writer.get(), so);
-          if (!in.ok()) return in.status();
-          ingest = std::move(*in);
-        }
-        auto reader = ArticleReader::Open({path}, io);
-        if (!reader.ok()) return reader.status();
-        Article a;
-        while (true) {
-          auto more = (*reader)->Next(&a);
-          if (!more.ok()) return more.status();
-          if (!*more) break;
-          ++accepted;
-          auto out = ingest->Add(a);
-          if (!out.ok()) return out.status();
-          items.BeginObject();
-          items.Key("record");
-          items.Int(static_cast<int64_t>(a.origin_line));
-          items.Key("id");
-          items.String(a.id);
-          items.Key("outcome");
-          switch (*out) {
-            case AddOutcome::kAdded:
-              ++added;
-              items.String("added");
-              break;
-            case AddOutcome::kSameId:
-              ++same_id;
-              items.String("same-id");
-              break;
-            case AddOutcome::kSameContent:
-              ++same_content;
-              items.String("same-content");
-              break;
-          }
-          items.EndObject();
-        }
-        return ingest->Finish();
-      }();
-      if (!failure.ok()) ingest.reset();  // start afresh from the store next time
-    }
+    if (!WriteTempFile(jsonl, path, &error)) return SendError(res, 500, error);
+    PostResult r;
+    Status failure = IngestPosted(path, &r);
     std::remove(path);
-    items.EndArray();
+    r.items.EndArray();
     if (!failure.ok()) return SendError(res, 500, failure.message());
-    JsonWriter w;
-    w.BeginObject();
-    if (!rejects.empty()) {
-      std::string msg = "record " + std::to_string(rejects[0].line) + ": " + rejects[0].reason;
-      if (rejects.size() > 1) msg += " (and " + std::to_string(rejects.size() - 1) + " more)";
-      w.Key("error");
-      w.String(msg);
-    }
-    w.Key("accepted");
-    w.Int(static_cast<int64_t>(accepted));
-    w.Key("added");
-    w.Int(static_cast<int64_t>(added));
-    w.Key("same_id");
-    w.Int(static_cast<int64_t>(same_id));
-    w.Key("same_content");
-    w.Int(static_cast<int64_t>(same_content));
-    w.Key("rejected");
-    w.Int(static_cast<int64_t>(rejects.size()));
-    w.Key("articles");
-    w.Raw(items.str());
-    w.Key("rejects");
-    w.BeginArray();
-    for (const auto& r : rejects) {
-      w.BeginObject();
-      w.Key("record");
-      w.Int(static_cast<int64_t>(r.line));
-      w.Key("reason");
-      w.String(r.reason);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
     // 422 when any record was refused (the good ones are stored all the same).
-    SendJson(res, rejects.empty() ? 200 : 422, w.Take());
+    SendJson(res, r.rejects.empty() ? 200 : 422, PostResultJson(r));
+  }
+
+  // Ingests the articles of the JSONL file at `path` through this process's one
+  // StoreIngest. Fills r's counts, items and rejects.
+  Status IngestPosted(const char* path, PostResult* r) {
+    IngestOptions io;
+    io.on_reject = [r](const Rejection& x) { r->rejects.push_back({x.line, x.reason}); };
+    r->items.BeginArray();
+    std::lock_guard<std::mutex> lock(write_mu);
+    Status s = AddAll(path, io, r);
+    if (!s.ok()) ingest.reset();  // start afresh from the store next time
+    return s;
+  }
+
+  // Reads the file and adds every article, then commits. REQUIRES: write_mu held.
+  Status AddAll(const char* path, const IngestOptions& io, PostResult* r) {
+    STORYLINE_RETURN_IF_ERROR(OpenWriter());
+    auto reader = ArticleReader::Open({path}, io);
+    if (!reader.ok()) return reader.status();
+    Article a;
+    while (true) {
+      auto more = (*reader)->Next(&a);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      ++r->accepted;
+      auto out = ingest->Add(a);
+      if (!out.ok()) return out.status();
+      r->Record(a, *out);
+    }
+    return ingest->Finish();
+  }
+
+  // The writer connection and its StoreIngest, unless already open.
+  // REQUIRES: write_mu held.
+  Status OpenWriter() {
+    if (ingest) return Status::Ok();
+    auto w = Store::Open(options.db_path, {});
+    if (!w.ok()) return w.status();
+    writer = std::move(*w);
+    StoreIngestOptions so;
+    auto in = StoreIngest::Begin(writer.get(), so);
+    if (!in.ok()) return in.status();
+    ingest = std::move(*in);
+    return Status::Ok();
   }
 
   void Static(const httplib::Request& req, httplib::Response& res) {

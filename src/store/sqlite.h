@@ -17,6 +17,18 @@
 
 namespace storyline::sql {
 
+// Parameter values bound as NULL in the case each names.
+struct TextOrNull {  // NULL when empty
+  std::string_view v;
+};
+struct TimeOrNull {  // NULL when t == none
+  int64_t t;
+  int64_t none;
+};
+struct IdOrNull {  // NULL when negative (no story, no topic)
+  int64_t id;
+};
+
 class Stmt {
  public:
   Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
@@ -58,6 +70,9 @@ class Stmt {
   // NULL when the timestamp is unknown.
   Stmt& BindTime(int i, int64_t t, int64_t none) { return t == none ? BindNull(i) : Bind(i, t); }
   Stmt& BindTextOrNull(int i, std::string_view v) { return v.empty() ? BindNull(i) : Bind(i, v); }
+  Stmt& Bind(int i, TextOrNull v) { return BindTextOrNull(i, v.v); }
+  Stmt& Bind(int i, TimeOrNull v) { return BindTime(i, v.t, v.none); }
+  Stmt& Bind(int i, IdOrNull v) { return v.id >= 0 ? Bind(i, v.id) : BindNull(i); }
 
   // Steps once: true with a row, false when done. Errors set *status.
   bool Step(Status* status);
@@ -109,6 +124,70 @@ class Db {
   sqlite3* db_;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
 };
+
+// Binds args to the statement's parameters 1, 2, ... in order.
+template <typename... Args>
+void BindAll(Stmt& s, const Args&... args) {
+  int i = 0;
+  (s.Bind(++i, args), ...);
+}
+
+// Runs the cached statement `sql` with `args` bound in order and calls
+// on_row(const Stmt&) for every row. The statement is reset afterwards, so its
+// cache entry is free for the next caller. Errors preparing or stepping return.
+template <typename OnRow, typename... Args>
+Status ForEachRow(Db& db, const std::string& sql, OnRow&& on_row, const Args&... args) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  BindAll(s, args...);
+  Status status;
+  while (s.Step(&status)) on_row(static_cast<const Stmt&>(s));
+  s.Reset();
+  return status;
+}
+
+// As ForEachRow for a query of at most one row wanted: calls on_row for the first
+// row only; true when there was one.
+template <typename OnRow, typename... Args>
+Result<bool> ReadRow(Db& db, const std::string& sql, OnRow&& on_row, const Args&... args) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  Stmt& s = **st;
+  BindAll(s, args...);
+  Status status;
+  bool found = s.Step(&status);
+  if (found) on_row(static_cast<const Stmt&>(s));
+  s.Reset();
+  if (!status.ok()) return status;
+  return found;
+}
+
+// The first column of the first row as an integer, `none` when there is no row.
+template <typename... Args>
+Result<int64_t> ReadInt(Db& db, const std::string& sql, int64_t none, const Args&... args) {
+  int64_t v = none;
+  auto found = ReadRow(
+      db, sql, [&](const Stmt& r) { v = r.Int(0); }, args...);
+  if (!found.ok()) return found.status();
+  return v;
+}
+
+// Runs a prepared write statement with `args` bound in order (for loops that
+// prepare once).
+template <typename... Args>
+Status Run(Stmt& s, const Args&... args) {
+  BindAll(s, args...);
+  return s.Run();
+}
+
+// Runs the cached write statement `sql` with `args` bound in order.
+template <typename... Args>
+Status Run(Db& db, const std::string& sql, const Args&... args) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return st.status();
+  return Run(**st, args...);
+}
 
 // A transaction that rolls back unless committed.
 class Txn {

@@ -1,7 +1,9 @@
 // Copyright storyline authors.
 //
-// Store::Impl: the connection, the schema and the write calls StoreIngest uses.
-// Private to src/store.
+// Store::Impl: the connection, the schema and the write calls StoreIngest uses,
+// and what the store's files share: store_schema.cc (tables, migrations, opening),
+// store_write.cc (the ingest side), store_read.cc (stories, articles, listing,
+// search) and store_json.cc (the JSON forms). Private to src/store.
 #ifndef STORYLINE_STORE_STORE_IMPL_H_
 #define STORYLINE_STORE_STORE_IMPL_H_
 
@@ -9,7 +11,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "store/sqlite.h"
 #include "storyline/store.h"
@@ -19,6 +23,24 @@ namespace storyline {
 // The hash used to recognise the same content under another id: XXH3 (kContentSeed)
 // of the text with ASCII letters lowered and every run of white space made one space.
 uint64_t ContentHash(std::string_view text);
+
+// Seconds since the epoch, for the *_at columns.
+int64_t Now();
+
+// The article columns ArticleFromRow reads, in its order ("SELECT " + this +
+// " FROM articles ...").
+extern const char kArticleColumns[];
+StoredArticle ArticleFromRow(const sql::Stmt& s);
+
+// A story's relations and shared passages, in stored order, appended to *out.
+Status ReadRelations(sql::Db& db, int64_t story, std::vector<StoryRelation>* out);
+Status ReadPassages(sql::Db& db, int64_t story, std::vector<StoryPassage>* out);
+
+// The JSON arrays of strings kept in stories.sources and stories.summary: written
+// by StringArrayJson, read back by ParseStringArray (a reader of exactly what the
+// store writes, not of JSON in general).
+std::string StringArrayJson(const std::vector<std::string>& v);
+std::vector<std::string> ParseStringArray(std::string_view s);
 
 struct Store::Impl {
   std::string path;
@@ -39,6 +61,14 @@ struct Store::Impl {
   Result<std::optional<std::string>> IdWithHash(uint64_t hash);
   // Replaces everything stored about one story; sets its members' story column.
   Status WriteStory(const StoryDetail& d);
+  // The parts of WriteStory, one table each (after DeleteStory emptied them).
+  Status WriteStoryRow(const StoryDetail& d);
+  Status WriteMembers(const StoryHeader& h);
+  Status WriteRelations(int64_t story, const std::vector<StoryRelation>& relations);
+  Status WritePassages(int64_t story, const std::vector<StoryPassage>& passages);
+  Status WriteQuotes(int64_t story, const std::vector<StoryQuote>& quotes);
+  Status WriteTerms(const StoryDetail& d);
+  Status WriteMergedFrom(const StoryDetail& d);
   Status DeleteStory(int64_t story, int64_t merged_into);
   // The relations and passages stored for a story (to reuse unchanged pairs).
   Status LoadEvidence(int64_t story, std::vector<StoryRelation>* relations,

@@ -165,7 +165,7 @@ void FoldVisibleAsciiRun(std::string_view s, size_t* i, char* out, size_t* n) {
 }
 
 // Folds the character at s[*i], which is neither a space nor visible ASCII:
-// Latin-1 capitals (but x) lower-cased, curly single quotes made straight,
+// Latin-1 capitals (but U+00D7 ×) lower-cased, curly single quotes made straight,
 // any other byte copied.
 void FoldOtherChar(std::string_view s, size_t* i, char* out, size_t* n) {
   const size_t k = *i;

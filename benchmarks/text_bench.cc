@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ascii.h"
 #include "storyline/article.h"
 #include "storyline/text.h"
 #include "text/tokenize_internal.h"
@@ -110,10 +111,7 @@ void BM_Floor(benchmark::State& state) {
   for (auto _ : state) {
     for (const std::string& t : Texts()) {
       lower.resize(t.size());
-      for (size_t i = 0; i < t.size(); ++i) {
-        char c = t[i];
-        lower[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
-      }
+      for (size_t i = 0; i < t.size(); ++i) lower[i] = storyline::AsciiLower(t[i]);
       starts.clear();
       ends.clear();
       size_t i = 0, n = lower.size();

@@ -8,6 +8,7 @@
 #include <map>
 #include <system_error>
 
+#include "core/ascii.h"
 #include "ingest/sources.h"
 #include "storyline/ingest.h"
 
@@ -20,9 +21,7 @@ namespace fs = std::filesystem;
 bool EndsWith(std::string_view s, std::string_view suffix) {
   if (s.size() < suffix.size()) return false;
   for (size_t i = 0; i < suffix.size(); ++i) {
-    char c = s[s.size() - suffix.size() + i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != suffix[i]) return false;
+    if (AsciiLower(s[s.size() - suffix.size() + i]) != suffix[i]) return false;
   }
   return true;
 }

@@ -107,6 +107,125 @@ FieldKind ScalarText(simdjson::dom::element v, std::string_view* sv, std::string
   }
 }
 
+// The fields of a record that make an Article, as read from its document.
+// The views point into the document or into the *_num strings here, so a
+// RecordFields is read in place and never copied.
+struct RecordFields {
+  std::string_view id, title, text, url, source, published, date, lang, author;
+  std::string id_num, pub_num, date_num, tmp;
+  bool has_text = false, text_not_string = false, has_published = false, has_date = false;
+  FieldKind pub_kind = FieldKind::kNull, date_kind = FieldKind::kNull;
+  RecordFields() = default;
+  RecordFields(const RecordFields&) = delete;
+  RecordFields& operator=(const RecordFields&) = delete;
+};
+
+// Sets *out to the field's value when it is a string.
+void ReadStringField(simdjson::dom::element v, std::string* tmp, std::string_view* out) {
+  std::string_view sv;
+  if (ScalarText(v, &sv, tmp) == FieldKind::kString) *out = sv;
+}
+
+// A field that gives a date, as a string or a number: its kind, and its text
+// when it is one of those.
+void ReadDateField(simdjson::dom::element v, std::string* num, FieldKind* kind,
+                   std::string_view* out, bool* has) {
+  std::string_view sv;
+  *kind = ScalarText(v, &sv, num);
+  if (*kind == FieldKind::kString || *kind == FieldKind::kNumber) {
+    *out = sv;
+    *has = true;
+  }
+}
+
+void ReadTextField(simdjson::dom::element v, RecordFields* f) {
+  std::string_view sv;
+  FieldKind k = ScalarText(v, &sv, &f->tmp);
+  if (k == FieldKind::kString) {
+    f->text = sv;
+    f->has_text = true;
+  } else if (k != FieldKind::kNull) {
+    f->text_not_string = true;
+  }
+}
+
+// Reads the field `key` into *f when the options map it to an Article field.
+// `date_fallback`: "date" stands for the published field.
+void ReadField(std::string_view key, simdjson::dom::element v, const IngestOptions& o,
+               bool date_fallback, RecordFields* f) {
+  if (key == o.text_field) {
+    ReadTextField(v, f);
+  } else if (key == o.id_field) {
+    std::string_view sv;
+    if (ScalarText(v, &sv, &f->id_num) != FieldKind::kOther) f->id = sv;
+  } else if (key == o.title_field) {
+    ReadStringField(v, &f->tmp, &f->title);
+  } else if (key == o.url_field) {
+    ReadStringField(v, &f->tmp, &f->url);
+  } else if (key == o.source_field) {
+    ReadStringField(v, &f->tmp, &f->source);
+  } else if (key == o.published_field) {
+    ReadDateField(v, &f->pub_num, &f->pub_kind, &f->published, &f->has_published);
+  } else if (date_fallback && key == "date") {
+    ReadDateField(v, &f->date_num, &f->date_kind, &f->date, &f->has_date);
+  } else if (key == o.lang_field) {
+    ReadStringField(v, &f->tmp, &f->lang);
+  } else if (key == "author") {
+    ReadStringField(v, &f->tmp, &f->author);
+  }
+}
+
+// Why a record with these fields is rejected, or "" when it is not.
+std::string Rejection(const RecordFields& f, const IngestOptions& o) {
+  if (f.text_not_string) return "field '" + o.text_field + "' is not a string";
+  if (!f.has_text) return "missing text (no field '" + o.text_field + "')";
+  if (IsBlank(f.text)) return "empty text";
+  return "";
+}
+
+// Sets out->published and out->published_ts from the field's text and kind;
+// r->unparsed_date when a string is not understood.
+void SetPublished(std::string_view published, FieldKind kind, Article* out, RecordOutcome* r) {
+  out->published_ts = kNoTime;
+  if (published.empty()) {
+    out->published.clear();
+  } else if (kind == FieldKind::kNumber) {
+    // Seconds since the epoch; milliseconds when implausibly large for seconds.
+    double v = std::strtod(std::string(published).c_str(), nullptr);
+    if (v > 1e11) v /= 1000;
+    out->published_ts = static_cast<Timestamp>(v);
+    out->published = FormatTimestamp(out->published_ts);
+  } else {
+    out->published.assign(published);
+    std::optional<Timestamp> ts = ParseDateTime(published);
+    if (ts)
+      out->published_ts = *ts;
+    else
+      r->unparsed_date = true;
+  }
+}
+
+// Fills the content fields of *out from an accepted record's fields.
+void FillArticle(const RecordFields& f, const IngestOptions& options, Article* out,
+                 RecordOutcome* r) {
+  out->title.assign(f.title);
+  out->text.assign(f.text);
+  if (options.repair_mojibake) {
+    bool a = RepairMojibake(&out->title);
+    bool b = RepairMojibake(&out->text);
+    r->mojibake_repaired = a || b;
+  }
+  if (!f.id.empty())
+    out->id.assign(f.id);
+  else
+    out->id = ContentId(out->title, out->text);
+  out->url.assign(f.url);
+  out->source.assign(f.source);
+  out->lang.assign(f.lang);
+  out->author.assign(f.author);
+  SetPublished(f.published, f.pub_kind, out, r);
+}
+
 }  // namespace
 
 bool IsBlank(std::string_view s) {
@@ -180,97 +299,15 @@ RecordOutcome JsonRecordParser::ParseDocument(const char* data, size_t len, Arti
     r.reason = "not a JSON object";
     return r;
   }
-  const IngestOptions& o = options_;
-  std::string_view id, title, text, url, source, published, date, lang, author;
-  std::string id_num, pub_num, date_num, tmp;
-  bool has_text = false, text_not_string = false, has_published = false, has_date = false;
-  FieldKind pub_kind = FieldKind::kNull, date_kind = FieldKind::kNull;
-  for (auto field : obj) {
-    std::string_view key = field.key;
-    std::string_view sv;
-    if (key == o.text_field) {
-      FieldKind k = ScalarText(field.value, &sv, &tmp);
-      if (k == FieldKind::kString) {
-        text = sv;
-        has_text = true;
-      } else if (k != FieldKind::kNull) {
-        text_not_string = true;
-      }
-    } else if (key == o.id_field) {
-      if (ScalarText(field.value, &sv, &id_num) != FieldKind::kOther) id = sv;
-    } else if (key == o.title_field) {
-      if (ScalarText(field.value, &sv, &tmp) == FieldKind::kString) title = sv;
-    } else if (key == o.url_field) {
-      if (ScalarText(field.value, &sv, &tmp) == FieldKind::kString) url = sv;
-    } else if (key == o.source_field) {
-      if (ScalarText(field.value, &sv, &tmp) == FieldKind::kString) source = sv;
-    } else if (key == o.published_field) {
-      pub_kind = ScalarText(field.value, &sv, &pub_num);
-      if (pub_kind == FieldKind::kString || pub_kind == FieldKind::kNumber) {
-        published = sv;
-        has_published = true;
-      }
-    } else if (date_fallback_ && key == "date") {
-      date_kind = ScalarText(field.value, &sv, &date_num);
-      if (date_kind == FieldKind::kString || date_kind == FieldKind::kNumber) {
-        date = sv;
-        has_date = true;
-      }
-    } else if (key == o.lang_field) {
-      if (ScalarText(field.value, &sv, &tmp) == FieldKind::kString) lang = sv;
-    } else if (key == "author") {
-      if (ScalarText(field.value, &sv, &tmp) == FieldKind::kString) author = sv;
-    }
+  RecordFields f;
+  for (auto field : obj) ReadField(field.key, field.value, options_, date_fallback_, &f);
+  r.reason = Rejection(f, options_);
+  if (!r.reason.empty()) return r;
+  if (!f.has_published && f.has_date) {
+    f.published = f.date;
+    f.pub_kind = f.date_kind;
   }
-  if (text_not_string) {
-    r.reason = "field '" + o.text_field + "' is not a string";
-    return r;
-  }
-  if (!has_text) {
-    r.reason = "missing text (no field '" + o.text_field + "')";
-    return r;
-  }
-  if (IsBlank(text)) {
-    r.reason = "empty text";
-    return r;
-  }
-  if (!has_published && has_date) {
-    published = date;
-    pub_kind = date_kind;
-  }
-
-  out->title.assign(title);
-  out->text.assign(text);
-  if (options_.repair_mojibake) {
-    bool a = RepairMojibake(&out->title);
-    bool b = RepairMojibake(&out->text);
-    r.mojibake_repaired = a || b;
-  }
-  if (!id.empty())
-    out->id.assign(id);
-  else
-    out->id = ContentId(out->title, out->text);
-  out->url.assign(url);
-  out->source.assign(source);
-  out->lang.assign(lang);
-  out->author.assign(author);
-  out->published_ts = kNoTime;
-  if (published.empty()) {
-    out->published.clear();
-  } else if (pub_kind == FieldKind::kNumber) {
-    // Seconds since the epoch; milliseconds when implausibly large for seconds.
-    double v = std::strtod(std::string(published).c_str(), nullptr);
-    if (v > 1e11) v /= 1000;
-    out->published_ts = static_cast<Timestamp>(v);
-    out->published = FormatTimestamp(out->published_ts);
-  } else {
-    out->published.assign(published);
-    std::optional<Timestamp> ts = ParseDateTime(published);
-    if (ts)
-      out->published_ts = *ts;
-    else
-      r.unparsed_date = true;
-  }
+  FillArticle(f, options_, out, &r);
   r.accepted = true;
   *failure = Failure::kNone;
   return r;

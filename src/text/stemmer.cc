@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/ascii.h"
 #include "storyline/text.h"
 
 namespace storyline {
@@ -30,8 +31,7 @@ constexpr LangName kStemmers[] = {
 // The Snowball name for `lang`, or "" when there is none.
 std::string SnowballName(std::string_view lang) {
   if (lang.empty()) return "english";
-  std::string l(lang);
-  for (char& c : l) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  std::string l = AsciiLowerCopy(lang);
   // "en-US", "pt_BR": the language part decides.
   size_t cut = l.find_first_of("-_");
   std::string base = cut == std::string::npos ? l : l.substr(0, cut);

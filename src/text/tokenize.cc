@@ -11,7 +11,6 @@
 // The fast path gives up (returns false) on the first character it does not
 // know, and the whole text goes through ICU. docs/text.md states the rules;
 // they are part of the signature format.
-#include <emmintrin.h>
 #include <unicode/brkiter.h>
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
@@ -20,6 +19,8 @@
 #include <cstring>
 #include <memory>
 
+#include "core/ascii.h"
+#include "core/simd.h"
 #include "storyline/text.h"
 #include "text/tokenize_internal.h"
 
@@ -76,36 +77,44 @@ inline int DecodeUtf8(const uint8_t* p, const uint8_t* end, uint32_t* cp) {
   return 0;
 }
 
+// The word-break class of U+0080-U+00BF. ª µ º are letters, · is MidLetter,
+// the soft hyphen is Format (ignored inside words): those are left to ICU.
+// The rest is C1 controls, punctuation and symbols.
+Kind ClassifyLatin1Punctuation(uint32_t cp) {
+  if (cp < 0xA0) return kSep;  // C1 controls
+  if (cp == 0xAA || cp == 0xB5 || cp == 0xBA || cp == 0xB7 || cp == 0xAD) return kFallback;
+  return kSep;
+}
+
+// The word-break class of U+0370-U+03FF (Greek): the letters; the rest
+// (tonos marks, numeral signs, unassigned) is left to ICU.
+Kind ClassifyGreek(uint32_t cp) {
+  if (cp == 0x386 || (cp >= 0x388 && cp <= 0x38A) || cp == 0x38C || (cp >= 0x38E && cp <= 0x3A1) ||
+      (cp >= 0x3A3 && cp <= 0x3F5) || (cp >= 0x3F7 && cp <= 0x3FF))
+    return kLetter;
+  return kFallback;
+}
+
+// The word-break class of U+2000-U+206F (General Punctuation).
+Kind ClassifyGeneralPunctuation(uint32_t cp) {
+  if (cp <= 0x200B) return kSep;
+  if (cp == 0x2018 || cp == 0x2019) return kMidNumLet;
+  if ((cp >= 0x2010 && cp <= 0x2017) || (cp >= 0x201A && cp <= 0x2023) || cp == 0x2025 ||
+      cp == 0x2026 || cp == 0x2028 || cp == 0x2029 || (cp >= 0x2030 && cp <= 0x203E) ||
+      (cp >= 0x2041 && cp <= 0x2053) || (cp >= 0x2055 && cp <= 0x205F))
+    return kSep;
+  return kFallback;
+}
+
 // The word-break class of a non-ASCII code point, as far as the fast path knows.
 Kind ClassifyNonAscii(uint32_t cp) {
-  if (cp < 0xA0) return kSep;  // C1 controls
-  if (cp < 0xC0) {
-    // ª µ º are letters, · is MidLetter, the soft hyphen is Format (ignored
-    // inside words): leave those to ICU. The rest is punctuation and symbols.
-    if (cp == 0xAA || cp == 0xB5 || cp == 0xBA || cp == 0xB7 || cp == 0xAD) return kFallback;
-    return kSep;
-  }
+  if (cp < 0xC0) return ClassifyLatin1Punctuation(cp);
   if (cp <= 0x24F) return (cp == 0xD7 || cp == 0xF7) ? kSep : kLetter;  // Latin
-  if (cp >= 0x370 && cp <= 0x3FF) {                                     // Greek
-    if (cp == 0x386 || (cp >= 0x388 && cp <= 0x38A) || cp == 0x38C ||
-        (cp >= 0x38E && cp <= 0x3A1) || (cp >= 0x3A3 && cp <= 0x3F5) ||
-        (cp >= 0x3F7 && cp <= 0x3FF))
-      return kLetter;
-    return kFallback;
-  }
+  if (cp >= 0x370 && cp <= 0x3FF) return ClassifyGreek(cp);
   if (cp >= 0x400 && cp <= 0x52F) {  // Cyrillic
-    if (cp <= 0x481 || cp >= 0x48A) return kLetter;
-    return kFallback;
+    return (cp <= 0x481 || cp >= 0x48A) ? kLetter : kFallback;
   }
-  if (cp >= 0x2000 && cp <= 0x206F) {  // General Punctuation
-    if (cp <= 0x200B) return kSep;
-    if (cp == 0x2018 || cp == 0x2019) return kMidNumLet;
-    if ((cp >= 0x2010 && cp <= 0x2017) || (cp >= 0x201A && cp <= 0x2023) || cp == 0x2025 ||
-        cp == 0x2026 || cp == 0x2028 || cp == 0x2029 || (cp >= 0x2030 && cp <= 0x203E) ||
-        (cp >= 0x2041 && cp <= 0x2053) || (cp >= 0x2055 && cp <= 0x205F))
-      return kSep;
-    return kFallback;
-  }
+  if (cp >= 0x2000 && cp <= 0x206F) return ClassifyGeneralPunctuation(cp);
   if (cp >= 0x20A0 && cp <= 0x20C0) return kSep;  // currency signs
   return kFallback;
 }
@@ -164,24 +173,173 @@ inline CharAt Read(const uint8_t* s, size_t i, size_t n) {
 
 inline bool IsWordChar(Kind k) { return k == kLetter || k == kDigit || k == kExtend; }
 
-}  // namespace
+// Writes the fold of the word character c, read at src, to o[*pos]: '_' as it
+// is, Latin-1 letters lower-cased ("ß" as "ss"), other letters as they are.
+// ASCII letters and digits are not written here (see CopyAsciiRun). Returns
+// true when the word needs ICU's NFKC_Casefold (a letter above U+00FF).
+inline bool EmitWordChar(const CharAt& c, const uint8_t* src, char* o, size_t* pos) {
+  if (c.cp < 0x80) {  // '_', the only ASCII kExtend
+    o[(*pos)++] = static_cast<char>(c.cp);
+    return false;
+  }
+  if (c.cp == 0xDF) {
+    o[(*pos)++] = 's';
+    o[(*pos)++] = 's';
+    return false;
+  }
+  if (c.cp <= 0xFF) {
+    uint32_t f = (c.cp <= 0xDE) ? c.cp + 0x20 : c.cp;  // C0-DE upper -> lower
+    o[(*pos)++] = static_cast<char>(0xC0 | (f >> 6));
+    o[(*pos)++] = static_cast<char>(0x80 | (f & 0x3F));
+    return false;
+  }
+  std::memcpy(o + *pos, src, c.len);
+  *pos += c.len;
+  return true;
+}
 
-namespace text_internal {
+// Copies the run of ASCII letters and digits at s[*i] to o[*pos], lower-cased,
+// advancing both. Returns the kind of its last character (`prev` when the run
+// is empty). kSimd: sixteen bytes at a time while they last where the build
+// has SSE2 (the output has 16 bytes of room past any position, see
+// TokenizeFastIn), then byte by byte; the same output either way.
+template <bool kSimd>
+Kind CopyAsciiRun(const uint8_t* s, size_t n, size_t* i, char* o, size_t* pos, Kind prev) {
+#if STORYLINE_SSE2
+  if constexpr (kSimd) {
+    const size_t run_start = *i;
+    while (*i + 16 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + *i));
+      // Bytes >= 0x80 are negative as signed: in neither range.
+      const __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+      const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
+                                           _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
+      const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                          _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + *pos),
+                       _mm_or_si128(v, _mm_and_si128(letter, _mm_set1_epi8(0x20))));
+      const unsigned alnum = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
+      const unsigned run = static_cast<unsigned>(__builtin_ctz(~alnum));  // <= 16
+      *pos += run;
+      *i += run;
+      if (run < 16) break;
+    }
+    if (*i > run_start) prev = s[*i - 1] <= '9' ? kDigit : kLetter;
+  }
+#endif
+  while (*i < n && s[*i] < 0x80) {
+    const Kind k = kAscii.k[s[*i]];
+    if (k == kLetter) {
+      o[(*pos)++] = AsciiLower(static_cast<char>(s[*i]));  // '@' stays '@'
+    } else if (k == kDigit) {
+      o[(*pos)++] = static_cast<char>(s[*i]);
+    } else {
+      break;
+    }
+    prev = k;
+    ++*i;
+  }
+  return prev;
+}
 
-bool TokenizeFast(std::string_view text, Words* out) {
+// A word being read by the fast path.
+struct WordScan {
+  size_t i;                // the next byte of the source
+  size_t pos;              // the end of the word's fold in the output
+  size_t skip = 0;         // the separator after the word, when already read
+  bool needs_icu = false;  // has a letter above U+00FF
+  bool has_alnum = false;  // has a character other than '_'
+};
+
+// Reads the word that starts with the word character c at s[w->i], writing its
+// fold to o. Follows UAX #29: word characters join; a MidNumLet joins
+// letter-letter and digit-digit, a MidNum digit-digit (written as the ASCII
+// mark, U+2018/U+2019 as "'"). Returns false when it meets a character the
+// fast path does not know.
+template <bool kSimd>
+bool ScanWord(const uint8_t* s, size_t n, CharAt c, char* o, WordScan* w) {
+  while (true) {
+    w->has_alnum |= (c.kind != kExtend);
+    Kind prev = c.kind;
+    if (c.cp < 0x80 && c.kind != kExtend) {
+      prev = CopyAsciiRun<kSimd>(s, n, &w->i, o, &w->pos, prev);
+    } else {
+      w->needs_icu |= EmitWordChar(c, s + w->i, o, &w->pos);
+      w->i += c.len;
+    }
+    if (w->i >= n) return true;
+    CharAt d = Read(s, w->i, n);
+    if (IsWordChar(d.kind)) {
+      c = d;
+      continue;
+    }
+    if (d.kind == kFallback) return false;
+    // d is not part of this word and not a word character: the caller would
+    // skip it next.
+    w->skip = d.len;
+    if (d.kind != kMidNumLet && d.kind != kMidNum) return true;
+    size_t j = w->i + d.len;
+    if (j >= n) return true;
+    CharAt e = Read(s, j, n);
+    if (e.kind == kFallback) return false;
+    bool join = (prev == kDigit && e.kind == kDigit) ||
+                (d.kind == kMidNumLet && prev == kLetter && e.kind == kLetter);
+    if (!join) return true;
+    w->skip = 0;
+    o[w->pos++] = d.cp < 0x80 ? static_cast<char>(d.cp) : '\'';
+    w->i = j;
+    c = e;
+  }
+}
+
+// Writes NFKC_Casefold(text[start, end)) to norm at nstart, growing norm so
+// that the rest of the text still fits (see TokenizeFastIn). Returns the end
+// of the word's fold.
+size_t WriteIcuFold(std::string_view text, size_t start, size_t end, size_t nstart,
+                    std::string* norm) {
+  thread_local std::string scratch;
+  scratch.clear();
+  AppendNormalizedWord(text.substr(start, end - start), &scratch);
+  const size_t need = nstart + scratch.size() + 1 + (text.size() - end) + 16;
+  if (need > norm->size()) norm->resize(need);
+  std::memcpy(norm->data() + nstart, scratch.data(), scratch.size());
+  return nstart + scratch.size();
+}
+
+// Records the word text[start, w.i), whose fold the scan wrote to
+// out->norm[nstart, w.pos), followed by one space. Returns the new end of the
+// output: nstart when the word is dropped (a lone '_', or nothing left after
+// NFKC_Casefold).
+size_t FinishWord(std::string_view text, size_t start, size_t nstart, const WordScan& w,
+                  Words* out) {
+  const size_t end = w.i;
+  size_t pos = w.pos;
+  if (!w.has_alnum && end - start < 2) return nstart;  // ICU: a lone '_' is not a word, "__" is
+  if (w.needs_icu) {
+    pos = WriteIcuFold(text, start, end, nstart, &out->norm);
+    if (pos == nstart) return nstart;
+  }
+  out->spans.push_back(WordSpan{static_cast<uint32_t>(nstart), static_cast<uint32_t>(pos - nstart),
+                                static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+  // One space after each word: a word's source is followed by a separator
+  // (but the last), so the output still stays within n + 1 bytes, and pos
+  // stays <= i at the start of each word.
+  out->norm[pos++] = ' ';
+  return pos;
+}
+
+// TokenizeFast; kSimd: with the vectorised ASCII runs where the build has them.
+template <bool kSimd>
+bool TokenizeFastIn(std::string_view text, Words* out) {
   out->clear();
   const uint8_t* s = reinterpret_cast<const uint8_t*>(text.data());
   const size_t n = text.size();
-  std::string& norm = out->norm;
   // Folded ASCII/Latin-1 words are never longer than their source, and the
   // space written after a word takes the place of the separator after it, so
   // the output fits in n + 1 bytes unless an ICU-normalised word grows
-  // (checked there).
-  norm.resize(n + 16);
-  char* o = norm.data();
+  // (WriteIcuFold grows it then).
+  out->norm.resize(n + 16);
   size_t pos = 0;
-  thread_local std::string scratch;
-
   size_t i = 0;
   while (i < n) {
     // Skip separators quickly: ASCII ones without decoding.
@@ -195,123 +353,25 @@ bool TokenizeFast(std::string_view text, Words* out) {
       i += c.len;
       continue;
     }
-    const size_t start = i;
-    const size_t nstart = pos;
-    bool needs_icu = false;
-    bool has_alnum = false;
-    size_t skip = 0;  // the separator after the word, when already read
-    while (true) {
-      // Emit c. An ASCII letter or digit is left to the run below, which
-      // starts with it.
-      const bool ascii_run = c.cp < 0x80 && c.kind != kExtend;
-      if (ascii_run) {
-        // emitted below
-      } else if (c.cp < 0x80) {
-        o[pos++] = static_cast<char>(c.kind == kLetter ? (c.cp | 0x20) : c.cp);
-      } else if (c.cp <= 0xFF) {
-        if (c.cp == 0xDF) {
-          o[pos++] = 's';
-          o[pos++] = 's';
-        } else {
-          uint32_t f = (c.cp <= 0xDE) ? c.cp + 0x20 : c.cp;  // C0-DE upper -> lower
-          o[pos++] = static_cast<char>(0xC0 | (f >> 6));
-          o[pos++] = static_cast<char>(0x80 | (f & 0x3F));
-        }
-      } else {
-        needs_icu = true;
-        std::memcpy(o + pos, s + i, c.len);
-        pos += c.len;
-      }
-      has_alnum |= (c.kind != kExtend);
-      Kind prev = c.kind;
-      if (!ascii_run) i += c.len;
-      if (ascii_run) {
-        // The rest of a run of ASCII letters and digits, as the loop would do
-        // it one character at a time: 16 bytes at a time while they last (the
-        // output has 16 bytes of room past any position, see above), then
-        // byte by byte.
-        size_t run_start = i;
-        while (i + 16 <= n) {
-          const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
-          // Bytes >= 0x80 are negative as signed: in neither range.
-          const __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
-          const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(low, _mm_set1_epi8('a' - 1)),
-                                               _mm_cmplt_epi8(low, _mm_set1_epi8('z' + 1)));
-          const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                              _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-          _mm_storeu_si128(reinterpret_cast<__m128i*>(o + pos),
-                           _mm_or_si128(v, _mm_and_si128(letter, _mm_set1_epi8(0x20))));
-          const unsigned alnum =
-              static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
-          const unsigned run = static_cast<unsigned>(__builtin_ctz(~alnum));  // <= 16
-          pos += run;
-          i += run;
-          if (run < 16) break;
-        }
-        if (i > run_start) prev = s[i - 1] <= '9' ? kDigit : kLetter;
-        while (i < n && s[i] < 0x80) {
-          const Kind k = kAscii.k[s[i]];
-          if (k == kLetter) {
-            o[pos++] = static_cast<char>(s[i] == '@' ? '@' : (s[i] | 0x20));
-          } else if (k == kDigit) {
-            o[pos++] = static_cast<char>(s[i]);
-          } else {
-            break;
-          }
-          prev = k;
-          ++i;
-        }
-      }
-      if (i >= n) break;
-      CharAt d = Read(s, i, n);
-      if (IsWordChar(d.kind)) {
-        c = d;
-        continue;
-      }
-      if (d.kind == kFallback) return false;
-      // d is not part of this word and not a word character: the outer loop
-      // would skip it next.
-      skip = d.len;
-      if (d.kind != kMidNumLet && d.kind != kMidNum) break;
-      size_t j = i + d.len;
-      if (j >= n) break;
-      CharAt e = Read(s, j, n);
-      if (e.kind == kFallback) return false;
-      bool join = (prev == kDigit && e.kind == kDigit) ||
-                  (d.kind == kMidNumLet && prev == kLetter && e.kind == kLetter);
-      if (!join) break;
-      skip = 0;
-      o[pos++] = d.cp < 0x80 ? static_cast<char>(d.cp) : '\'';
-      i = j;
-      c = e;
-    }
-    const size_t end = i;
-    i += skip;
-    if (!has_alnum && end - start < 2) {  // ICU: a lone '_' is not a word, "__" is
-      pos = nstart;
-      continue;
-    }
-    if (needs_icu) {
-      scratch.clear();
-      AppendNormalizedWord(text.substr(start, end - start), &scratch);
-      if (nstart + scratch.size() + 1 + (n - end) + 16 > norm.size()) {
-        norm.resize(nstart + scratch.size() + 1 + (n - end) + 16);
-        o = norm.data();
-      }
-      std::memcpy(o + nstart, scratch.data(), scratch.size());
-      pos = nstart + scratch.size();
-      if (pos == nstart) continue;
-    }
-    out->spans.push_back(WordSpan{static_cast<uint32_t>(nstart),
-                                  static_cast<uint32_t>(pos - nstart), static_cast<uint32_t>(start),
-                                  static_cast<uint32_t>(end)});
-    // One space after each word: a word's source is followed by a separator
-    // (but the last), so the output still stays within n + 1 bytes, and pos
-    // stays <= i at the start of each word.
-    o[pos++] = ' ';
+    WordScan w{i, pos};
+    if (!ScanWord<kSimd>(s, n, c, out->norm.data(), &w)) return false;
+    pos = FinishWord(text, i, pos, w, out);
+    i = w.i + w.skip;
   }
-  norm.resize(pos);
+  out->norm.resize(pos);
   return true;
+}
+
+}  // namespace
+
+namespace text_internal {
+
+bool TokenizeFast(std::string_view text, Words* out) {
+  return TokenizeFastIn<STORYLINE_SSE2 != 0>(text, out);
+}
+
+bool TokenizeFastScalar(std::string_view text, Words* out) {
+  return TokenizeFastIn<false>(text, out);
 }
 
 void TokenizeIcu(std::string_view text, Words* out) {

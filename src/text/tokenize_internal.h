@@ -14,6 +14,8 @@ namespace storyline::text_internal {
 // The fast path: returns false (with *out in an unspecified state) as soon as
 // it meets a character it does not handle; the caller then uses TokenizeIcu.
 bool TokenizeFast(std::string_view text, Words* out);
+// TokenizeFast without the vectorised path: the same words and offsets.
+bool TokenizeFastScalar(std::string_view text, Words* out);
 
 // The general path: ICU word break iterator, each word NFKC_Casefold-ed.
 void TokenizeIcu(std::string_view text, Words* out);

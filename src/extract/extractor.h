@@ -193,7 +193,7 @@ class Extractor {
   const HintEntry& LookupHint(std::string_view cls, std::string_view id);
   bool InsideArticle(size_t i) const;
 
-  // segment.cc: cuts the kept text into paragraphs_.
+  // segment.cc: cuts the kept text into paras_.
   void Segment(bool use_hints);
 
   // score.cc: the article text of the best container ("" when none), or of

@@ -57,21 +57,47 @@ std::string MetaCharset(std::string_view bytes) {
   return "";
 }
 
-// Maps web labels to the converter browsers actually use (WHATWG Encoding).
+// Web labels whose converter is not the one browsers use (WHATWG Encoding),
+// sorted by label.
+struct Alias {
+  std::string_view label, icu;
+  constexpr bool operator<(const Alias& o) const { return label < o.label; }
+};
+constexpr Alias kAliases[] = {{"ascii", "windows-1252"},
+                              {"cp1252", "windows-1252"},
+                              {"euc-kr", "windows-949"},
+                              {"gb2312", "gb18030"},
+                              {"gbk", "gb18030"},
+                              {"iso-8859-1", "windows-1252"},
+                              {"iso-8859-11", "windows-874"},
+                              {"iso-8859-9", "windows-1254"},
+                              {"iso8859-1", "windows-1252"},
+                              {"iso_8859-1", "windows-1252"},
+                              {"ks_c_5601-1987", "windows-949"},
+                              {"latin-1", "windows-1252"},
+                              {"latin1", "windows-1252"},
+                              {"latin5", "windows-1254"},
+                              {"ms_kanji", "windows-31j"},
+                              {"shift-jis", "windows-31j"},
+                              {"shift_jis", "windows-31j"},
+                              {"sjis", "windows-31j"},
+                              {"tis-620", "windows-874"},
+                              {"unicode", "utf-16le"},
+                              {"us-ascii", "windows-1252"},
+                              {"utf-16", "utf-16le"},
+                              {"utf8", "utf-8"},
+                              {"windows-31j", "windows-31j"},
+                              {"x-cp1252", "windows-1252"},
+                              {"x-gbk", "gb18030"},
+                              {"x-sjis", "windows-31j"}};
+static_assert(std::is_sorted(std::begin(kAliases), std::end(kAliases)));
+
+// Maps web labels to the converter browsers actually use (WHATWG Encoding);
+// other labels are returned as they are.
 std::string IcuName(std::string label) {
-  if (label == "iso-8859-1" || label == "latin1" || label == "latin-1" || label == "us-ascii" ||
-      label == "ascii" || label == "iso8859-1" || label == "iso_8859-1" || label == "cp1252" ||
-      label == "x-cp1252")
-    return "windows-1252";
-  if (label == "gb2312" || label == "gbk" || label == "x-gbk") return "gb18030";
-  if (label == "iso-8859-9" || label == "latin5") return "windows-1254";
-  if (label == "tis-620" || label == "iso-8859-11") return "windows-874";
-  if (label == "ks_c_5601-1987" || label == "euc-kr") return "windows-949";
-  if (label == "shift_jis" || label == "sjis" || label == "x-sjis" || label == "shift-jis" ||
-      label == "ms_kanji" || label == "windows-31j")
-    return "windows-31j";
-  if (label == "utf8") return "utf-8";
-  if (label == "unicode" || label == "utf-16") return "utf-16le";
+  const Alias key{label, {}};
+  const Alias* it = std::lower_bound(std::begin(kAliases), std::end(kAliases), key);
+  if (it != std::end(kAliases) && it->label == label) return std::string(it->icu);
   return label;
 }
 

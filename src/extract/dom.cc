@@ -204,11 +204,53 @@ size_t RawTextEnd(std::string_view s, size_t p, std::string_view name) {
   return s.size();
 }
 
+// The tokenizer's script data states after the data state (a "<!--" escape,
+// and "<script" inside it).
+enum ScriptState { kData, kEsc, kEscDash, kEscDashDash, kDbl, kDblDash, kDblDashDash };
+
+bool IsEscaped(ScriptState st) { return st == kEsc || st == kEscDash || st == kEscDashDash; }
+
+// At a '<' (at p) in escaped or double-escaped script data: sets *st and *step
+// (the bytes the '<' takes). False when an end tag "</script" ends the data there.
+bool ScriptLessThan(std::string_view s, size_t p, ScriptState* st, size_t* step) {
+  *step = 1;
+  if (IsEscaped(*st)) {
+    if (EndTagAt(s, p, "script")) return false;
+    if (p + 7 < s.size() && StartsWithNoCase(s, p + 1, "script") &&
+        (IsHtmlSpace(s[p + 7]) || s[p + 7] == '/' || s[p + 7] == '>')) {
+      *st = kDbl;
+      *step = 8;
+      return true;
+    }
+    *st = kEsc;
+  } else {
+    if (EndTagAt(s, p, "script")) {
+      *st = kEsc;
+      *step = 9;
+      return true;
+    }
+    *st = kDbl;
+  }
+  return true;
+}
+
+// The state after a character other than '<' in escaped or double-escaped
+// script data.
+ScriptState ScriptStateAfter(char c, ScriptState st) {
+  if (c == '-') {
+    return st == kEsc                             ? kEscDash
+           : st == kEscDash || st == kEscDashDash ? kEscDashDash
+           : st == kDbl                           ? kDblDash
+                                                  : kDblDashDash;
+  }
+  if (c == '>' && (st == kEscDashDash || st == kDblDashDash)) return kData;
+  return IsEscaped(st) ? kEsc : kDbl;
+}
+
 // Where the script data starting at p ends, following the tokenizer's script
 // data states (a "<!--" escape, and "<script" inside it, hide "</script>").
 size_t ScriptEnd(std::string_view s, size_t p) {
-  enum State { kData, kEsc, kEscDash, kEscDashDash, kDbl, kDblDash, kDblDashDash };
-  State st = kData;
+  ScriptState st = kData;
   const size_t n = s.size();
   while (p < n) {
     if (st == kData) {
@@ -224,42 +266,33 @@ size_t ScriptEnd(std::string_view s, size_t p) {
       }
       continue;
     }
-    const char c = s[p];
-    const bool escaped = st == kEsc || st == kEscDash || st == kEscDashDash;
-    if (c == '<') {
-      if (escaped) {
-        if (EndTagAt(s, p, "script")) return p;
-        if (p + 7 < n && StartsWithNoCase(s, p + 1, "script") &&
-            (IsHtmlSpace(s[p + 7]) || s[p + 7] == '/' || s[p + 7] == '>')) {
-          st = kDbl;
-          p += 8;
-          continue;
-        }
-        st = kEsc;
-      } else {
-        if (EndTagAt(s, p, "script")) {
-          st = kEsc;
-          p += 9;
-          continue;
-        }
-        st = kDbl;
-      }
-      ++p;
+    if (s[p] == '<') {
+      size_t step;
+      if (!ScriptLessThan(s, p, &st, &step)) return p;
+      p += step;
       continue;
     }
-    if (c == '-') {
-      st = st == kEsc                             ? kEscDash
-           : st == kEscDash || st == kEscDashDash ? kEscDashDash
-           : st == kDbl                           ? kDblDash
-                                                  : kDblDashDash;
-    } else if (c == '>' && (st == kEscDashDash || st == kDblDashDash)) {
-      st = kData;
-    } else {
-      st = escaped ? kEsc : kDbl;
-    }
+    st = ScriptStateAfter(s[p], st);
     ++p;
   }
   return n;
+}
+
+// Where the value of an attribute ends, from just after its '=' at p (quoted
+// values may hold '>' and spaces), or npos when the input ends first.
+size_t AttrValueEnd(std::string_view s, size_t p) {
+  const size_t n = s.size();
+  while (p < n && IsHtmlSpace(s[p])) ++p;
+  if (p >= n) return std::string_view::npos;
+  if (s[p] == '"' || s[p] == '\'') {
+    const void* close = std::memchr(s.data() + p + 1, s[p], n - p - 1);
+    if (close == nullptr) return std::string_view::npos;
+    return static_cast<const char*>(close) - s.data() + 1;
+  }
+  if (s[p] != '>') {
+    while (p < n && !IsHtmlSpace(s[p]) && s[p] != '>') ++p;
+  }
+  return p;
 }
 
 // The '>' that closes the tag whose attributes start at p (quoted attribute
@@ -280,16 +313,8 @@ size_t TagEnd(std::string_view s, size_t p, Keep keep,
     size_t attr_end = p;
     while (p < n && IsHtmlSpace(s[p])) ++p;
     if (p < n && s[p] == '=') {
-      ++p;
-      while (p < n && IsHtmlSpace(s[p])) ++p;
-      if (p >= n) return std::string_view::npos;
-      if (s[p] == '"' || s[p] == '\'') {
-        const void* close = std::memchr(s.data() + p + 1, s[p], n - p - 1);
-        if (close == nullptr) return std::string_view::npos;
-        p = static_cast<const char*>(close) - s.data() + 1;
-      } else if (s[p] != '>') {
-        while (p < n && !IsHtmlSpace(s[p]) && s[p] != '>') ++p;
-      }
+      p = AttrValueEnd(s, p + 1);
+      if (p == std::string_view::npos) return p;
       attr_end = p;
     }
     if (drop != nullptr && !keep(s.substr(name_start, name_end - name_start)))
@@ -306,29 +331,14 @@ size_t TagEnd(std::string_view s, size_t p) {
 // the HTML5 tree builder looks at it (input type, font color/face/size,
 // annotation-xml encoding). Dom::Attr asks only for these.
 bool KeepAttribute(std::string_view tag, std::string_view attr) {
-  switch (attr.size()) {
-    case 2:
-      return attr == "id";
-    case 3:
-      return attr == "rel";
-    case 4:
-      return attr == "role" || attr == "lang" || attr == "type" || attr == "name" ||
-             attr == "face" || attr == "size" || (attr == "href" && tag == "link");
-    case 5:
-      return attr == "class" || attr == "style" || (attr == "title" && tag == "abbr") ||
-             attr == "color";
-    case 6:
-      return attr == "hidden";
-    case 7:
-      return attr == "content" || attr == "pubdate" || attr == "charset";
-    case 8:
-      return attr == "itemprop" || attr == "datetime" || attr == "property" || attr == "xml:lang" ||
-             attr == "encoding";
-    case 10:
-      return attr == "http-equiv";
-    default:
-      return false;
-  }
+  static constexpr std::string_view kOnAnyTag[] = {
+      "charset", "class",      "color", "content",  "datetime", "encoding", "face",
+      "hidden",  "http-equiv", "id",    "itemprop", "lang",     "name",     "property",
+      "pubdate", "rel",        "role",  "size",     "style",    "type",     "xml:lang"};
+  static_assert(std::is_sorted(std::begin(kOnAnyTag), std::end(kOnAnyTag)));
+  if (attr == "href") return tag == "link";
+  if (attr == "title") return tag == "abbr";
+  return std::binary_search(std::begin(kOnAnyTag), std::end(kOnAnyTag), attr);
 }
 
 // Elements that count toward nesting: those whose end tag is required (no void
@@ -346,150 +356,204 @@ bool CountsForNesting(std::string_view name) {
   return true;
 }
 
+// Elements whose content is raw text or RCDATA, left as it is.
+bool IsRawTextElement(std::string_view name) {
+  return name == "textarea" || name == "title" || name == "xmp" || name == "iframe" ||
+         name == "noembed" || name == "noframes";
+}
+
+// A tag's name, lower-cased; empty when longer than any name the pass looks at.
+class TagName {
+ public:
+  TagName(std::string_view html, size_t from, size_t to) {
+    len_ = to - from;
+    if (len_ <= sizeof(buf_)) {
+      for (size_t k = 0; k < len_; ++k) buf_[k] = Lower(html[from + k]);
+    }
+  }
+  std::string_view view() const {
+    return len_ <= sizeof(buf_) ? std::string_view(buf_, len_) : std::string_view();
+  }
+
+ private:
+  char buf_[16];
+  size_t len_;
+};
+
+// One run of PrepareForParse: the input, how much of it is copied to the
+// output, and the nesting depth so far. Each step starts just after a '<' and
+// returns where the scan goes on (the input's size to stop there: the rest is
+// copied as it is).
+class PrePass {
+ public:
+  PrePass(std::string_view html, int max_depth, PreparedHtml* out)
+      : html_(html), n_(html.size()), max_depth_(max_depth), out_(out) {
+    out->html.clear();
+    out->html.reserve(html.size());
+    out->raw_text.clear();
+    out->raw.clear();
+    out->depth_capped = false;
+  }
+
+  void Run() {
+    size_t p = 0;
+    while (p < n_) {
+      const void* hit = std::memchr(html_.data() + p, '<', n_ - p);
+      if (hit == nullptr) break;
+      p = AfterLessThan(static_cast<const char*>(hit) - html_.data());
+    }
+    out_->html.append(html_.data() + copied_, n_ - copied_);
+  }
+
+ private:
+  // Replaces html[from, to) by `with` in the output.
+  void Replace(size_t from, size_t to, std::string_view with) {
+    out_->html.append(html_.data() + copied_, from - copied_);
+    out_->html.append(with);
+    copied_ = to;
+  }
+
+  // One past the next '>' from `from`, or the end.
+  size_t PastNextGt(size_t from) const {
+    const size_t gt = html_.find('>', from);
+    return gt == std::string_view::npos ? n_ : gt + 1;
+  }
+
+  // The markup that starts with the '<' at lt.
+  size_t AfterLessThan(size_t lt) {
+    const size_t p = lt + 1;
+    if (p >= n_) return n_;
+    const char c = html_[p];
+    if (c == '!' && html_.compare(p, 3, "!--") == 0) return Comment(lt);
+    if (c == '!' && html_.compare(p, 8, "![CDATA[") == 0) {
+      // CDATA (in svg/math; a bogus comment elsewhere): skipped, not changed.
+      size_t e = html_.find("]]>", p);
+      if (e == std::string_view::npos) e = html_.find('>', p);
+      return e == std::string_view::npos ? n_ : e + 1;
+    }
+    // A doctype or a bogus comment: up to the next '>'.
+    if (c == '!' || c == '?') return PastNextGt(p);
+    const bool closing = c == '/';
+    const size_t s = closing ? p + 1 : p;
+    if (s >= n_) return n_;
+    if (!IsAsciiAlpha(html_[s])) {
+      // "</>" or a bogus comment up to the next '>'; else a '<' in text.
+      return closing ? PastNextGt(s) : p;
+    }
+    return Tag(lt, s, closing);
+  }
+
+  // Where the comment whose "<!--" starts at lt ends: "<!-->", "<!--->", or up
+  // to "-->" or "--!>" (or the end). Its content is dropped.
+  size_t Comment(size_t lt) {
+    const size_t q = lt + 4;
+    size_t end = n_;
+    if (q < n_ && html_[q] == '>') {
+      end = q + 1;
+    } else if (html_.compare(q, 2, "->") == 0) {
+      end = q + 2;
+    } else {
+      for (size_t f = html_.find("--", q); f != std::string_view::npos;
+           f = html_.find("--", f + 1)) {
+        if (f + 2 < n_ && html_[f + 2] == '>') {
+          end = f + 3;
+          break;
+        }
+        if (f + 3 < n_ && html_[f + 2] == '!' && html_[f + 3] == '>') {
+          end = f + 4;
+          break;
+        }
+      }
+    }
+    if (end - lt > 7) Replace(lt, end, "<!---->");
+    return end;
+  }
+
+  // A start or end tag whose name starts at s.
+  size_t Tag(size_t lt, size_t s, bool closing) {
+    size_t e = s;
+    while (e < n_ && !IsHtmlSpace(html_[e]) && html_[e] != '/' && html_[e] != '>') ++e;
+    const TagName tag_name(html_, s, e);
+    const std::string_view name = tag_name.view();
+    attr_drops_.clear();
+    const size_t gt = closing ? TagEnd(html_, e)
+                              : TagEnd(
+                                    html_, e,
+                                    [&](std::string_view attr) {
+                                      const TagName lower(attr, 0, attr.size());
+                                      return attr.size() <= 16 && KeepAttribute(name, lower.view());
+                                    },
+                                    &attr_drops_);
+    if (gt == std::string_view::npos) return n_;  // the input ends inside the tag
+    const bool raw = name == "script" || name == "style";
+    const bool too_deep =
+        !closing && depth_ >= max_depth_ && html_[gt - 1] != '/' && !raw && CountsForNesting(name);
+    if (!too_deep) {
+      for (const auto& [from, to] : attr_drops_) Replace(from, to, "");
+    }
+    if (!closing) {
+      if (raw) return RawBody(name, gt);
+      if (IsRawTextElement(name)) return RawTextEnd(html_, gt + 1, name);
+      if (name == "plaintext") return n_;  // the rest is text
+    }
+    if (!raw && CountsForNesting(name) && html_[gt - 1] != '/') Nest(lt, gt, closing);
+    return gt + 1;
+  }
+
+  // The body of a <script> or <style> whose start tag ends at gt. Only a body
+  // whose reading is certain is touched. Not: one without an end tag; one after
+  // "<script/>" ("/>" closes it inside <svg>/<math>, not in HTML); one holding
+  // "</svg" or "</math" (an svg <style> or <script> is not raw text, so its end
+  // tag may be missing there). Skipping such a body unchanged is always safe.
+  size_t RawBody(std::string_view name, size_t gt) {
+    const size_t p = gt + 1;
+    const size_t end = name == "script" ? ScriptEnd(html_, p) : RawTextEnd(html_, p, name);
+    const bool certain = end < n_ && html_[gt - 1] != '/' &&
+                         !ContainsEndTag(html_.substr(p, end - p), "svg") &&
+                         !ContainsEndTag(html_.substr(p, end - p), "math");
+    if (certain && end > p && name == "script") {
+      SetScriptAside(p, end);
+    } else if (certain && end > p) {
+      Replace(p, end, "");
+    }
+    return end;
+  }
+
+  // Moves the script body html[p, end) to raw_text and leaves its index.
+  void SetScriptAside(size_t p, size_t end) {
+    char marker[24];
+    int len = std::snprintf(marker, sizeof(marker), "%zu", out_->raw.size());
+    out_->raw.emplace_back(out_->raw_text.size(), end - p);
+    out_->raw_text.append(html_.data() + p, end - p);
+    Replace(p, end, std::string_view(marker, static_cast<size_t>(len)));
+  }
+
+  // Counts a tag [lt, gt] that needs an explicit end tag toward the nesting;
+  // drops a start tag nested deeper than max_depth.
+  void Nest(size_t lt, size_t gt, bool closing) {
+    if (closing) {
+      if (depth_ > 0) --depth_;
+    } else if (depth_ >= max_depth_) {
+      Replace(lt, gt + 1, "");
+      out_->depth_capped = true;
+    } else {
+      ++depth_;
+    }
+  }
+
+  const std::string_view html_;
+  const size_t n_;
+  const int max_depth_;
+  PreparedHtml* out_;
+  size_t copied_ = 0;  // html[0, copied_) is in out_->html
+  int depth_ = 0;
+  std::vector<std::pair<size_t, size_t>> attr_drops_;  // attributes of the current tag
+};
+
 }  // namespace
 
 void PrepareForParse(std::string_view html, int max_depth, PreparedHtml* out) {
-  std::string& o = out->html;
-  o.clear();
-  o.reserve(html.size());
-  out->raw_text.clear();
-  out->raw.clear();
-  out->depth_capped = false;
-  size_t copied = 0;  // html[0, copied) is in o
-  // Replaces html[from, to) by `with` in the output.
-  auto replace = [&](size_t from, size_t to, std::string_view with) {
-    o.append(html.data() + copied, from - copied);
-    o.append(with);
-    copied = to;
-  };
-  int depth = 0;
-  size_t p = 0;
-  const size_t n = html.size();
-  std::vector<std::pair<size_t, size_t>> attr_drops;  // attributes of the current tag
-  while (p < n) {
-    const void* hit = std::memchr(html.data() + p, '<', n - p);
-    if (hit == nullptr) break;
-    const size_t lt = static_cast<const char*>(hit) - html.data();
-    p = lt + 1;
-    if (p >= n) break;
-    const char c = html[p];
-    if (c == '!' && html.compare(p, 3, "!--") == 0) {
-      // A comment: "<!-->", "<!--->", or up to "-->" or "--!>" (or the end).
-      size_t q = p + 3, end = n;
-      if (q < n && html[q] == '>') {
-        end = q + 1;
-      } else if (html.compare(q, 2, "->") == 0) {
-        end = q + 2;
-      } else {
-        for (size_t f = html.find("--", q); f != std::string_view::npos;
-             f = html.find("--", f + 1)) {
-          if (f + 2 < n && html[f + 2] == '>') {
-            end = f + 3;
-            break;
-          }
-          if (f + 3 < n && html[f + 2] == '!' && html[f + 3] == '>') {
-            end = f + 4;
-            break;
-          }
-        }
-      }
-      if (end - lt > 7) replace(lt, end, "<!---->");
-      p = end;
-      continue;
-    }
-    if (c == '!' && html.compare(p, 8, "![CDATA[") == 0) {
-      // CDATA (in svg/math; a bogus comment elsewhere): skipped, not changed.
-      size_t e = html.find("]]>", p);
-      if (e == std::string_view::npos) e = html.find('>', p);
-      p = e == std::string_view::npos ? n : e + 1;
-      continue;
-    }
-    if (c == '!' || c == '?') {
-      // A doctype or a bogus comment: up to the next '>'.
-      size_t gt = html.find('>', p);
-      p = gt == std::string_view::npos ? n : gt + 1;
-      continue;
-    }
-    const bool closing = c == '/';
-    const size_t s = closing ? p + 1 : p;
-    if (s >= n) break;
-    if (!IsAsciiAlpha(html[s])) {
-      if (closing) {  // "</>" or a bogus comment up to the next '>'
-        size_t gt = html.find('>', s);
-        p = gt == std::string_view::npos ? n : gt + 1;
-      }
-      continue;  // a '<' in text
-    }
-    size_t e = s;
-    while (e < n && !IsHtmlSpace(html[e]) && html[e] != '/' && html[e] != '>') ++e;
-    char name_buf[16];
-    const size_t name_len = e - s;
-    if (name_len <= sizeof(name_buf)) {
-      for (size_t k = 0; k < name_len; ++k) name_buf[k] = Lower(html[s + k]);
-    }
-    const std::string_view name =
-        name_len <= sizeof(name_buf) ? std::string_view(name_buf, name_len) : std::string_view();
-    attr_drops.clear();
-    const size_t gt = closing
-                          ? TagEnd(html, e)
-                          : TagEnd(
-                                html, e,
-                                [&](std::string_view attr) {
-                                  char buf[16];
-                                  if (attr.size() > sizeof(buf)) return false;
-                                  for (size_t k = 0; k < attr.size(); ++k) buf[k] = Lower(attr[k]);
-                                  return KeepAttribute(name, std::string_view(buf, attr.size()));
-                                },
-                                &attr_drops);
-    if (gt == std::string_view::npos) break;  // the input ends inside the tag
-    p = gt + 1;
-    const bool too_deep = !closing && depth >= max_depth && html[gt - 1] != '/' &&
-                          name != "script" && name != "style" && CountsForNesting(name);
-    if (!too_deep) {
-      for (const auto& [from, to] : attr_drops) replace(from, to, "");
-    }
-    if (!closing) {
-      if (name == "script" || name == "style") {
-        const size_t end = name == "script" ? ScriptEnd(html, p) : RawTextEnd(html, p, name);
-        // Only a body whose reading is certain is touched. Not: one without an
-        // end tag; one after "<script/>" ("/>" closes it inside <svg>/<math>,
-        // not in HTML); one holding "</svg" or "</math" (an svg <style> or
-        // <script> is not raw text, so its end tag may be missing there).
-        // Skipping such a body unchanged is always safe.
-        const bool certain = end < n && html[gt - 1] != '/' &&
-                             !ContainsEndTag(html.substr(p, end - p), "svg") &&
-                             !ContainsEndTag(html.substr(p, end - p), "math");
-        if (certain && end > p && name == "script") {
-          char marker[24];
-          int len = std::snprintf(marker, sizeof(marker), "%zu", out->raw.size());
-          out->raw.emplace_back(out->raw_text.size(), end - p);
-          out->raw_text.append(html.data() + p, end - p);
-          replace(p, end, std::string_view(marker, static_cast<size_t>(len)));
-        } else if (certain && end > p) {
-          replace(p, end, "");
-        }
-        p = end;
-        continue;
-      }
-      if (name == "textarea" || name == "title" || name == "xmp" || name == "iframe" ||
-          name == "noembed" || name == "noframes") {
-        p = RawTextEnd(html, p, name);
-        continue;
-      }
-      if (name == "plaintext") break;  // the rest is text
-    }
-    if (name == "script" || name == "style" || !CountsForNesting(name)) continue;
-    if (html[gt - 1] == '/') continue;  // self-closing
-    if (closing) {
-      if (depth > 0) --depth;
-    } else if (depth >= max_depth) {
-      replace(lt, gt + 1, "");
-      out->depth_capped = true;
-    } else {
-      ++depth;
-    }
-  }
-  o.append(html.data() + copied, n - copied);
+  PrePass(html, max_depth, out).Run();
 }
 
 }  // namespace storyline::internal

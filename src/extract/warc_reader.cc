@@ -211,6 +211,47 @@ bool ParseHeaderLines(std::string_view block, size_t* pos, Fn on_header) {
   return false;
 }
 
+// The WARC header fields the reader uses, and where the record's block starts.
+struct WarcHead {
+  uint64_t number = 0;
+  std::string type, target, date, ctype;  // type and ctype lower-cased
+  int64_t length = -1;                    // Content-Length; -1 when absent
+  bool bad_length = false;                // Content-Length is not a number
+  size_t block_start = 0;                 // in the reader's buffer
+  std::string name;                       // "WARC record N (target)", for messages
+};
+
+// Content-Length's decimal value into *length; *bad when it is empty, not
+// digits, or absurdly large.
+void ParseContentLength(std::string_view value, int64_t* length, bool* bad) {
+  *length = 0;
+  if (value.empty()) *bad = true;
+  for (char c : value) {
+    if (c < '0' || c > '9' || *length > (int64_t{1} << 50)) {
+      *bad = true;
+      break;
+    }
+    *length = *length * 10 + (c - '0');
+  }
+}
+
+// Records one WARC header line (name lower-cased) in *h.
+void ReadWarcHeader(const std::string& name, std::string_view value, WarcHead* h) {
+  if (name == "warc-type") {
+    h->type = Lower(value);
+  } else if (name == "warc-target-uri") {
+    h->target = std::string(value);
+    if (h->target.size() >= 2 && h->target.front() == '<' && h->target.back() == '>')
+      h->target = h->target.substr(1, h->target.size() - 2);
+  } else if (name == "warc-date") {
+    h->date = std::string(value);
+  } else if (name == "content-type") {
+    h->ctype = Lower(value);
+  } else if (name == "content-length") {
+    ParseContentLength(value, &h->length, &h->bad_length);
+  }
+}
+
 class WarcReaderImpl : public WarcReader {
  public:
   explicit WarcReaderImpl(std::unique_ptr<ByteSource> src) : src_(std::move(src)) {}
@@ -223,103 +264,23 @@ class WarcReaderImpl : public WarcReader {
         return Status::Corruption(e);
       }
       Compact();
-      // Skip blank lines between records.
-      for (;;) {
-        if (!Fill(pos_ + 1)) return false;
-        char c = buf_[pos_];
-        if (c == '\r' || c == '\n') {
-          ++pos_;
-          continue;
-        }
-        break;
-      }
+      if (!SkipBlankLines()) return false;
       ++number_;
-      const uint64_t number = number_;
-      size_t head_end;
-      if (!FindHeaderEnd(&head_end)) {
-        // Garbage or a truncated header: resync.
-        bool starts = StartsWithWarc(pos_);
-        size_t from = pos_ + 1;
-        pos_ = from;
-        Resync();
-        return Status::Corruption(
-            "WARC record " + std::to_string(number) +
-            (starts ? ": truncated record header" : ": not a WARC record (no WARC/1.x line)"));
-      }
-      std::string_view head(buf_.data() + pos_, head_end - pos_);
-      if (!StartsWithWarc(pos_)) {
-        pos_ += 1;
-        Resync();
-        return Status::Corruption("WARC record " + std::to_string(number) +
-                                  ": not a WARC record (no WARC/1.x line)");
-      }
-      size_t hp = head.find('\n') + 1;
-      std::string type, target, date, ctype;
-      int64_t length = -1;
-      bool bad_length = false;
-      ParseHeaderLines(head, &hp, [&](const std::string& name, std::string_view value) {
-        if (name == "warc-type") {
-          type = Lower(value);
-        } else if (name == "warc-target-uri") {
-          target = std::string(value);
-          if (target.size() >= 2 && target.front() == '<' && target.back() == '>')
-            target = target.substr(1, target.size() - 2);
-        } else if (name == "warc-date") {
-          date = std::string(value);
-        } else if (name == "content-type") {
-          ctype = Lower(value);
-        } else if (name == "content-length") {
-          length = 0;
-          if (value.empty()) bad_length = true;
-          for (char c : value) {
-            if (c < '0' || c > '9' || length > (int64_t{1} << 50)) {
-              bad_length = true;
-              break;
-            }
-            length = length * 10 + (c - '0');
-          }
-        }
-      });
-      const std::string name =
-          "WARC record " + std::to_string(number) + (target.empty() ? "" : " (" + target + ")");
-      const size_t block_start = head_end;
-      if (length < 0 || bad_length || static_cast<uint64_t>(length) > kMaxRecordBytes) {
-        pos_ = block_start;
-        Resync();
-        return Status::Corruption(name + (length < 0 || bad_length
-                                              ? ": missing or invalid Content-Length"
-                                              : ": Content-Length too large"));
-      }
-      const size_t block_end = block_start + static_cast<size_t>(length);
-      if (!Fill(block_end)) {
-        size_t have = buf_.size() - block_start;
-        pos_ = block_start;
-        Resync();
-        return Status::Corruption(name + ": truncated: Content-Length " + std::to_string(length) +
-                                  " but only " + std::to_string(have) + " bytes follow");
-      }
-      // The block must be followed by CRLF CRLF and then the next record or the end.
-      const size_t after = block_end;
-      Fill(after + 8);
-      size_t k = after;
-      while (k < buf_.size() && k < after + 8 && (buf_[k] == '\r' || buf_[k] == '\n')) ++k;
-      const bool at_end = !Fill(k + 1);
-      const bool crlf_end = buf_.compare(after, 4, "\r\n\r\n") == 0;
-      if (crlf_end) k = after + 4;
-      if (!crlf_end && !at_end && !StartsWithWarc(k)) {
-        pos_ = block_start;
-        Resync();
-        return Status::Corruption(name + ": Content-Length " + std::to_string(length) +
-                                  " does not match the record (no record end after the block)");
-      }
-      std::string_view block(buf_.data() + block_start, block_end - block_start);
-      pos_ = k;
-      if (type != "response") continue;
-      if (!ctype.empty() && ctype.find("application/http") == std::string::npos) continue;
-      out->number = number;
-      out->target_uri = target;
-      out->warc_date = date;
-      Status st = ParseHttp(block, name, out);
+      WarcHead h;
+      h.number = number_;
+      Status st = ReadHead(&h);
+      if (!st.ok()) return st;
+      size_t next = 0;
+      st = CheckBlock(h, &next);
+      if (!st.ok()) return st;
+      std::string_view block(buf_.data() + h.block_start, static_cast<size_t>(h.length));
+      pos_ = next;
+      if (h.type != "response") continue;
+      if (!h.ctype.empty() && h.ctype.find("application/http") == std::string::npos) continue;
+      out->number = h.number;
+      out->target_uri = h.target;
+      out->warc_date = h.date;
+      st = ParseHttp(block, h.name, out);
       if (!st.ok()) return st;
       if (skip_) continue;
       return true;
@@ -330,6 +291,82 @@ class WarcReaderImpl : public WarcReader {
   uint64_t record_number() const override { return number_; }
 
  private:
+  // Skips blank lines between records; false at the end of the data.
+  bool SkipBlankLines() {
+    for (;;) {
+      if (!Fill(pos_ + 1)) return false;
+      char c = buf_[pos_];
+      if (c != '\r' && c != '\n') return true;
+      ++pos_;
+    }
+  }
+
+  // Reads the WARC header at pos_ into *h. On garbage or a truncated header,
+  // resynchronises and returns Corruption.
+  Status ReadHead(WarcHead* h) {
+    const std::string record = "WARC record " + std::to_string(h->number);
+    size_t head_end;
+    if (!FindHeaderEnd(&head_end)) {
+      // Garbage or a truncated header: resync.
+      bool starts = StartsWithWarc(pos_);
+      pos_ += 1;
+      Resync();
+      return Status::Corruption(record + (starts ? ": truncated record header"
+                                                 : ": not a WARC record (no WARC/1.x line)"));
+    }
+    if (!StartsWithWarc(pos_)) {
+      pos_ += 1;
+      Resync();
+      return Status::Corruption(record + ": not a WARC record (no WARC/1.x line)");
+    }
+    std::string_view head(buf_.data() + pos_, head_end - pos_);
+    size_t hp = head.find('\n') + 1;
+    ParseHeaderLines(head, &hp, [&](const std::string& name, std::string_view value) {
+      ReadWarcHeader(name, value, h);
+    });
+    h->name = record + (h->target.empty() ? "" : " (" + h->target + ")");
+    h->block_start = head_end;
+    return Status::Ok();
+  }
+
+  // Checks that the record's Content-Length bytes are there and are followed by
+  // CRLF CRLF and then the next record or the end; *next is where the next
+  // record may start. On damage, resynchronises from the block's start and
+  // returns Corruption.
+  Status CheckBlock(const WarcHead& h, size_t* next) {
+    const int64_t length = h.length;
+    if (length < 0 || h.bad_length || static_cast<uint64_t>(length) > kMaxRecordBytes) {
+      return Damaged(h, length < 0 || h.bad_length ? ": missing or invalid Content-Length"
+                                                   : ": Content-Length too large");
+    }
+    const size_t block_end = h.block_start + static_cast<size_t>(length);
+    if (!Fill(block_end)) {
+      size_t have = buf_.size() - h.block_start;
+      return Damaged(h, ": truncated: Content-Length " + std::to_string(length) + " but only " +
+                            std::to_string(have) + " bytes follow");
+    }
+    const size_t after = block_end;
+    Fill(after + 8);
+    size_t k = after;
+    while (k < buf_.size() && k < after + 8 && (buf_[k] == '\r' || buf_[k] == '\n')) ++k;
+    const bool at_end = !Fill(k + 1);
+    const bool crlf_end = buf_.compare(after, 4, "\r\n\r\n") == 0;
+    if (crlf_end) k = after + 4;
+    if (!crlf_end && !at_end && !StartsWithWarc(k)) {
+      return Damaged(h, ": Content-Length " + std::to_string(length) +
+                            " does not match the record (no record end after the block)");
+    }
+    *next = k;
+    return Status::Ok();
+  }
+
+  // Resynchronises from the start of h's block and reports `what` about it.
+  Status Damaged(const WarcHead& h, const std::string& what) {
+    pos_ = h.block_start;
+    Resync();
+    return Status::Corruption(h.name + what);
+  }
+
   static bool IsHtmlType(std::string_view ct) { return ct.find("html") != std::string_view::npos; }
 
   static bool SniffHtml(std::string_view body) {

@@ -69,6 +69,65 @@ double TimeExtract(const std::vector<std::string>& pages, size_t first, size_t e
   return CpuSeconds() - c0;
 }
 
+// The pages of DATA_DIR/data.jsonl (their html_path), in order; *bytes
+// receives their total size.
+std::vector<std::string> LoadPages(const std::string& dir, std::ifstream& data, size_t* bytes) {
+  std::vector<std::string> pages;
+  std::string line;
+  while (std::getline(data, line)) {
+    size_t p = line.find("\"html_path\": \"");
+    if (p == std::string::npos) continue;
+    p += 14;
+    std::string rel = line.substr(p, line.find('"', p) - p);
+    std::ifstream in(dir + "/" + rel, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    pages.push_back(ss.str());
+    *bytes += pages.back().size();
+  }
+  return pages;
+}
+
+// --serve: answers "FIRST END" lines from stdin with the CPU seconds of both
+// sides over those pages.
+void Serve(const std::vector<std::string>& pages, size_t bytes) {
+  size_t nodes = 0, chars = 0;
+  std::printf("PAGES %zu %zu\n", pages.size(), bytes);
+  std::fflush(stdout);
+  size_t first = 0, end = 0;
+  while (std::cin >> first >> end) {
+    if (end > pages.size()) end = pages.size();
+    if (first > end) first = end;
+    size_t chunk_failed = 0;
+    double floor_cpu = TimeFloor(pages, first, end, &nodes);
+    double ex_cpu = TimeExtract(pages, first, end, &chars, &chunk_failed);
+    std::printf("%.6f %.6f %zu\n", floor_cpu, ex_cpu, chunk_failed);
+    std::fflush(stdout);
+  }
+}
+
+// Times `rounds` full passes of both sides and prints the rates.
+void RunRounds(const std::vector<std::string>& pages, size_t bytes, int rounds) {
+  size_t nodes = 0, chars = 0, failed = 0;
+  const double n = static_cast<double>(pages.size()) * rounds;
+  double floor_cpu = 0, ex_cpu = 0;
+  double w0 = WallSeconds();
+  for (int r = 0; r < rounds; ++r) floor_cpu += TimeFloor(pages, 0, pages.size(), &nodes);
+  double floor_wall = WallSeconds() - w0;
+  w0 = WallSeconds();
+  for (int r = 0; r < rounds; ++r) ex_cpu += TimeExtract(pages, 0, pages.size(), &chars, &failed);
+  double ex_wall = WallSeconds() - w0;
+
+  std::printf("pages                   %zu x %d rounds, %.1f MB\n", pages.size(), rounds,
+              bytes / 1e6);
+  std::printf("floor (gumbo parse)     %.1f pages/s  (%.2f s CPU, %.2f s wall, %.1f MB/s)\n",
+              n / floor_cpu, floor_cpu, floor_wall, bytes * rounds / 1e6 / floor_cpu);
+  std::printf("storyline extract       %.1f pages/s  (%.2f s CPU, %.2f s wall, %.1f MB/s)\n",
+              n / ex_cpu, ex_cpu, ex_wall, bytes * rounds / 1e6 / ex_cpu);
+  std::printf("extract / floor         %.0f%%   (target >= 50%%)\n", 100.0 * floor_cpu / ex_cpu);
+  std::printf("extract_pages_per_s=%.2f\n", n / ex_cpu);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,64 +148,20 @@ int main(int argc, char** argv) {
     std::cerr << "extract_bench: cannot read " << dir << "/data.jsonl\n";
     return 1;
   }
-  std::vector<std::string> pages;
   size_t bytes = 0;
-  std::string line;
-  while (std::getline(data, line)) {
-    size_t p = line.find("\"html_path\": \"");
-    if (p == std::string::npos) continue;
-    p += 14;
-    std::string rel = line.substr(p, line.find('"', p) - p);
-    std::ifstream in(dir + "/" + rel, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    pages.push_back(ss.str());
-    bytes += pages.back().size();
-  }
+  const std::vector<std::string> pages = LoadPages(dir, data, &bytes);
   if (pages.empty()) {
     std::cerr << "extract_bench: no pages in " << dir << "/data.jsonl\n";
     return 1;
   }
-  size_t nodes = 0, chars = 0, failed = 0;
   // Warm-up, not timed.
+  size_t nodes = 0, chars = 0, failed = 0;
   TimeFloor(pages, 0, 1, &nodes);
   TimeExtract(pages, 0, 1, &chars, &failed);
-  failed = 0;
-
   if (serve) {
-    std::printf("PAGES %zu %zu\n", pages.size(), bytes);
-    std::fflush(stdout);
-    size_t first = 0, end = 0;
-    while (std::cin >> first >> end) {
-      if (end > pages.size()) end = pages.size();
-      if (first > end) first = end;
-      size_t chunk_failed = 0;
-      double floor_cpu = TimeFloor(pages, first, end, &nodes);
-      double ex_cpu = TimeExtract(pages, first, end, &chars, &chunk_failed);
-      std::printf("%.6f %.6f %zu\n", floor_cpu, ex_cpu, chunk_failed);
-      std::fflush(stdout);
-    }
-    return 0;
+    Serve(pages, bytes);
+  } else {
+    RunRounds(pages, bytes, rounds);
   }
-
-  const double n = static_cast<double>(pages.size()) * rounds;
-  double floor_cpu = 0, ex_cpu = 0;
-  double w0 = WallSeconds();
-  for (int r = 0; r < rounds; ++r) floor_cpu += TimeFloor(pages, 0, pages.size(), &nodes);
-  double floor_wall = WallSeconds() - w0;
-  w0 = WallSeconds();
-  for (int r = 0; r < rounds; ++r) ex_cpu += TimeExtract(pages, 0, pages.size(), &chars, &failed);
-  double ex_wall = WallSeconds() - w0;
-
-  std::printf("pages                   %zu x %d rounds, %.1f MB\n", pages.size(), rounds,
-              bytes / 1e6);
-  std::printf("floor (gumbo parse)     %.1f pages/s  (%.2f s CPU, %.2f s wall, %.1f MB/s)\n",
-              n / floor_cpu, floor_cpu, floor_wall, bytes * rounds / 1e6 / floor_cpu);
-  std::printf("storyline extract       %.1f pages/s  (%.2f s CPU, %.2f s wall, %.1f MB/s)\n",
-              n / ex_cpu, ex_cpu, ex_wall, bytes * rounds / 1e6 / ex_cpu);
-  std::printf("extract / floor         %.0f%%   (target >= 50%%)\n", 100.0 * floor_cpu / ex_cpu);
-  std::printf("extract_pages_per_s=%.2f\n", n / ex_cpu);
-  (void)nodes;
-  (void)chars;
   return 0;
 }

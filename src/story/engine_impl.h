@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "story/serial.h"
 #include "story/story_internal.h"
 #include "storyline/relate.h"
 #include "storyline/story.h"
@@ -500,6 +501,13 @@ struct StoryEngine::Impl {
   void AddTopicTimeline(const Story& s, StoryView* v) const;
   TopicView PresentTopic(const Topic& t) const;
   std::string TopicLabel(const Topic& t) const;
+
+  // ---- Snapshot ---------------------------------------------------------------
+
+  // Reads the state after the format tag of a snapshot (StoryEngine::Snapshot) into
+  // this fresh engine. False when the blob is damaged or truncated; `blob_size`
+  // bounds the counts read.
+  bool Load(story_internal::ByteReader* r, size_t blob_size);
 };
 
 }  // namespace storyline

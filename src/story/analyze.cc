@@ -297,8 +297,9 @@ SpecificConflict CompareSpecifics(const StoryDoc& a, const StoryDoc& b) {
 
 double SameEventProbability(double term_cos, double name_cos, double number_cos, double lead_cos,
                             const SpecificConflict& c) {
-  // Fitted on the 6,685 within-topic pairs of the ECB+ train split (3,324 of one
-  // event): AUC 0.93; the year and figure disagreements added nothing there.
+  // A logistic model fitted on the within-topic pairs of the ECB+ train split
+  // (STORY_PAIRS=1 story_eval prints them; docs/stories.md); c.year and c.number
+  // are not among its terms.
   double z = -1.67 + 0.95 * term_cos + 4.37 * name_cos + 6.10 * number_cos + 6.03 * lead_cos -
              0.85 * c.date - 0.95 * c.name - 0.92 * c.lead_name_max - 1.32 * c.lead_number_max;
   return 1.0 / (1.0 + std::exp(-z));

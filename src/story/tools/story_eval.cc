@@ -473,7 +473,7 @@ int main(int argc, char** argv) {
       o.event_weight = w.event;
       o.join_threshold = th;
       o.merge_threshold = std::max(th + 0.1, 0.4);
-      // Tuned off first (it lost on train), tried on below.
+      // Tuned with the rule off; the runs below try it on.
       o.derived_defer_to_original = false;
       ApplyEnv(&o);
       if (const char* e = getenv("STORY_MT")) o.merge_threshold = atof(e);

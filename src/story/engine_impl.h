@@ -1,11 +1,11 @@
 // Copyright storyline authors.
 //
 // The story engine's state (StoryEngine::Impl) and what its parts share: members,
-// stories, topics, the sparse sums they keep, and the engine's helpers. The parts:
-// index.cc (the inverted index: candidates), score.cc (an article against a story),
-// stories.cc (joining, relating, merging, retiring), topics.cc, split.cc, add.cc
-// (AddDoc: one article's decision), present.cc, memory.cc, snapshot.cc; engine.cc
-// holds the public StoryEngine entry points.
+// stories, topics, the sparse sums they keep (centroid.cc), and the engine's
+// helpers. The parts: index.cc (the inverted index: candidates), score.cc (an article against a
+// story), stories.cc (joining, relating, merging, retiring), topics.cc, split.cc, add.cc (AddDoc:
+// one article's decision), present.cc, memory.cc, snapshot.cc; engine.cc holds the public
+// StoryEngine entry points.
 #ifndef STORYLINE_STORY_ENGINE_IMPL_H_
 #define STORYLINE_STORY_ENGINE_IMPL_H_
 

@@ -40,54 +40,52 @@ namespace storyline {
 
 struct StoryOptions {
   // Feed time (seconds) a story may stay idle before it leaves the active set.
+  // Default 7 days; > 0.
   int64_t active_window = 7 * 86400;
-  // Feed time over which stories link into a topic.
+  // Feed time (seconds) over which stories link into a topic. Default 2 years; > 0.
   int64_t topic_window = 2 * 365 * 86400;
   // An article joins the best candidate story when its score reaches this; else
-  // it opens a new story. Tuned on ECB+ train (story_eval; docs/stories.md).
+  // it opens a new story. In [0, 1]; default 0.54 (story_eval tunes it).
   double join_threshold = 0.54;
-  // A story links to the best topic whose score reaches this; else a new topic.
+  // A story links to the best topic whose score reaches this; else it opens a new
+  // topic. In [0, 1]; default 0.25.
   double topic_threshold = 0.25;
   // Two active stories merge when an article scores at least join_threshold with
-  // both and their centroids score at least this with each other. story_eval
-  // tunes with max(join_threshold + 0.1, 0.4); the default follows it (the former
-  // 0.40 with the 0.54 join threshold merged look-alike stories: ECB+ dev 0.915
-  // -> 0.881, measured before splits existed).
+  // both and their centroids score at least this with each other. In [0, 1];
+  // default 0.64 (join_threshold + 0.1, as story_eval tunes it).
   double merge_threshold = 0.64;
   // ...and, when this is above 0, the two stories report the same event: the
   // highest same-event probability between each one's original and newest live
-  // members reaches this. Off by default: on ECB+ train (mean of five orders) it
-  // changed nothing (docs/stories.md).
+  // members reaches this. In [0, 1]; default 0 (off).
   double merge_event_min = 0.0;
-  // Weights of the score of an article against a story (sum to 1).
+  // Weights of the score of an article against a story; >= 0, summing to 1.
   double term_weight = 0.55;    // cosine of stemmed TF-IDF vectors
   double name_weight = 0.35;    // overlap of specific names (people, places, orgs)
   double number_weight = 0.10;  // overlap of specific numbers and dates
   // Share of the score taken from relate's StorySimilarity with the closest live
-  // members of the best three candidates (0: centroid and vector scores only).
+  // members of the best three candidates. In [0, 1]; default 0 (centroid and
+  // vector scores only).
   double member_weight = 0.0;
   // How much an article's main names (mentioned twice or more) that a story never
   // names lower its score there: score *= 1 - conflict_weight * missing share.
   // Two look-alike events differ in exactly these (the other boxer, the other team).
+  // In [0, 1]; default 0.9; 0: off.
   double conflict_weight = 0.9;
   // Share of the score taken from the probability that the article and the
   // story's closest live members (the `event_members` best) report the same event,
   // not only the same topic: their term, name, number and lead cosines and the
   // disagreement of their dates, key names and the names and numbers of their
-  // leads (docs/stories.md). Tuned on the ECB+ train split.
+  // leads (docs/stories.md). In [0, 1]; default 0.7; 0: off.
   double event_weight = 0.7;
+  // Members compared in that check. >= 1; default 3.
   size_t event_members = 3;
   // In that check, a copy or rewrite of the story's original is not compared when
   // the original itself is among the closest members: it reports nothing its
   // original does not, and a rewrite's added background is no evidence of the
-  // event (the seeds: the commentary 003 reads like the background paragraphs of
-  // the rewrite 000, p 0.85, not like the Reuters story 002, p 0.51). On: the
-  // seeds keep 003 apart at the ECB+-tuned threshold. On ECB+ train it costs
-  // ~0.004 BCubed F1 (docs/stories.md), so story_eval tunes with it off.
+  // event. Default on.
   bool derived_defer_to_original = true;
   // Added to the join threshold for a story of one member (its score stands on a
-  // single pair of texts). story_eval tries 0.05 and 0.10 on ECB+ train; neither
-  // won over the mean of five orders, so 0.
+  // single pair of texts). >= 0; default 0 (off).
   double single_member_margin = 0.0;
   // Revision inside the pass (order robustness): after a join, a story whose live
   // members form groups that report different events splits. The members' pairwise
@@ -96,19 +94,22 @@ struct StoryOptions {
   // group of at least `split_min_group` members without the original leaves for a
   // new story (a MoveRecord per member; the two never merge again). A wrong early
   // join (a look-alike event) then no longer drags its story's later members along.
-  // 0: off.
+  // split_threshold in [0, 1], default 0.5, 0: off; split_min_group >= 1, default 5.
   double split_threshold = 0.5;
   size_t split_min_group = 5;
   // ...or, for two groups of split_min_group members or more, when their mean
   // cross probability is below the lesser of their mean inner ones by this much.
+  // In [0, 1]; default 0.3; 0: off.
   double split_gap = 0.3;
+  // Live members examined by a split check (besides the original). Default 24.
   size_t split_members = 24;
-  // Candidate search: terms and names of an article looked up, story postings kept
-  // per term, candidates scored in full.
+  // Candidate search: terms of an article looked up (topics: three times as many),
+  // story postings kept per term, candidates scored in full. Each >= 1.
   size_t query_terms = 12;
   size_t posting_cap = 32;
   size_t max_candidates = 8;
-  // Terms kept in a story centroid; members whose texts are kept for relations.
+  // Terms kept in a story centroid (names and numbers: half as many); members
+  // whose texts are kept for relations. Each >= 1.
   size_t centroid_terms = 160;
   size_t max_live_members = 64;
   // Keep a compact StoryView of each retired story, for ForEachStory at the end.

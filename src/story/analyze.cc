@@ -297,8 +297,9 @@ SpecificConflict CompareSpecifics(const StoryDoc& a, const StoryDoc& b) {
 
 double SameEventProbability(double term_cos, double name_cos, double number_cos, double lead_cos,
                             const SpecificConflict& c) {
-  // Fitted on the 6,685 within-topic pairs of the ECB+ train split (3,324 of one
-  // event): AUC 0.93; the year and figure disagreements added nothing there.
+  // A logistic model fitted on the within-topic pairs of the ECB+ train split
+  // (STORY_PAIRS=1 story_eval prints them; docs/stories.md); c.year and c.number
+  // are not among its terms.
   double z = -1.67 + 0.95 * term_cos + 4.37 * name_cos + 6.10 * number_cos + 6.03 * lead_cos -
              0.85 * c.date - 0.95 * c.name - 0.92 * c.lead_name_max - 1.32 * c.lead_number_max;
   return 1.0 / (1.0 + std::exp(-z));
@@ -344,71 +345,82 @@ std::string SentenceEnd(std::string_view text, size_t end) {
   }
   return std::string(text.substr(end, i - end));
 }
-}  // namespace
 
-std::vector<std::string> Summarize(const std::vector<SummaryInput>& members,
-                                   const SparseVec& centroid, const TermStats& stats) {
-  struct Cand {
-    double score;
-    size_t member;
-    size_t index;  // sentence index in its member
-    SparseVec vec;
-    std::string text;
-  };
-  std::vector<Cand> cands;
-  const double cnorm = Norm(centroid);
-  if (cnorm <= 0) return {};
-  for (size_t m = 0; m < members.size(); ++m) {
-    const ArticleFeatures& f = members[m].doc->f;
-    // A sentence repeated within one article (a photo caption shown twice) is
-    // page furniture: count texts first.
-    std::unordered_map<std::string, int> seen;
-    for (const SentenceSpan& s : f.sentences) {
-      seen[CleanSpaces(std::string_view(f.text).substr(s.begin, s.end - s.begin))]++;
-    }
-    for (size_t si = 0; si < f.sentences.size(); ++si) {
-      const SentenceSpan& s = f.sentences[si];
-      uint32_t words = s.tok_end - s.tok_begin;
-      if (words < 8 || words > 70) continue;
-      std::string text = CleanSpaces(std::string_view(f.text).substr(s.begin, s.end - s.begin));
-      if (seen[text] > 1) continue;
-      text += SentenceEnd(f.text, s.end);
-      if (text.find("http") != std::string::npos) continue;
-      SparseVec v;
-      for (uint32_t t = s.tok_begin; t < s.tok_end && t < f.stems.size(); ++t) {
-        if (f.stems[t] == 0) continue;
-        v.emplace_back(f.stems[t], 1.0f);
-      }
-      std::sort(v.begin(), v.end());
-      SparseVec merged;
-      for (const auto& [k, w] : v) {
-        if (!merged.empty() && merged.back().first == k)
-          merged.back().second += 1.0f;
-        else
-          merged.emplace_back(k, 1.0f);
-      }
-      double n = 0;
-      for (auto& [k, w] : merged) {
-        w = static_cast<float>((1.0 + std::log(w)) * stats.Idf(k));
-        n += static_cast<double>(w) * w;
-      }
-      if (n <= 0) continue;
-      for (auto& [k, w] : merged) w = static_cast<float>(w / std::sqrt(n));
-      double score = Dot(merged, centroid) / cnorm;
-      if (members[m].is_original) score *= 1.25;
-      if (si < 3) score *= 1.1;  // ledes carry the story
-      cands.push_back({score, m, si, std::move(merged), std::move(text)});
-    }
+// A sentence as a summary candidate: its score against the centroid, its place,
+// its weighted vector and its text.
+struct SummaryCand {
+  double score;
+  size_t member;
+  size_t index;  // sentence index in its member
+  SparseVec vec;
+  std::string text;
+};
+
+// The sentence's log-tf * idf vector of stems, L2-normalised, sorted by key.
+// False when it has no weight.
+bool SentenceVector(const ArticleFeatures& f, const SentenceSpan& s, const TermStats& stats,
+                    SparseVec* out) {
+  SparseVec v;
+  for (uint32_t t = s.tok_begin; t < s.tok_end && t < f.stems.size(); ++t) {
+    if (f.stems[t] == 0) continue;
+    v.emplace_back(f.stems[t], 1.0f);
   }
-  std::stable_sort(cands.begin(), cands.end(),
-                   [](const Cand& a, const Cand& b) { return a.score > b.score; });
-  std::vector<const Cand*> chosen;
+  std::sort(v.begin(), v.end());
+  SparseVec& merged = *out;
+  merged.clear();
+  for (const auto& [k, w] : v) {
+    if (!merged.empty() && merged.back().first == k)
+      merged.back().second += 1.0f;
+    else
+      merged.emplace_back(k, 1.0f);
+  }
+  double n = 0;
+  for (auto& [k, w] : merged) {
+    w = static_cast<float>((1.0 + std::log(w)) * stats.Idf(k));
+    n += static_cast<double>(w) * w;
+  }
+  if (n <= 0) return false;
+  for (auto& [k, w] : merged) w = static_cast<float>(w / std::sqrt(n));
+  return true;
+}
+
+// The candidate sentences of member `m`: 8 to 70 words, not repeated within the
+// article (a photo caption shown twice is page furniture), no links. The
+// original's and the ledes' scores are raised.
+void AddCandidates(const SummaryInput& member, size_t m, const SparseVec& centroid, double cnorm,
+                   const TermStats& stats, std::vector<SummaryCand>* cands) {
+  const ArticleFeatures& f = member.doc->f;
+  std::unordered_map<std::string, int> seen;
+  for (const SentenceSpan& s : f.sentences) {
+    seen[CleanSpaces(std::string_view(f.text).substr(s.begin, s.end - s.begin))]++;
+  }
+  for (size_t si = 0; si < f.sentences.size(); ++si) {
+    const SentenceSpan& s = f.sentences[si];
+    uint32_t words = s.tok_end - s.tok_begin;
+    if (words < 8 || words > 70) continue;
+    std::string text = CleanSpaces(std::string_view(f.text).substr(s.begin, s.end - s.begin));
+    if (seen[text] > 1) continue;
+    text += SentenceEnd(f.text, s.end);
+    if (text.find("http") != std::string::npos) continue;
+    SparseVec merged;
+    if (!SentenceVector(f, s, stats, &merged)) continue;
+    double score = Dot(merged, centroid) / cnorm;
+    if (member.is_original) score *= 1.25;
+    if (si < 3) score *= 1.1;  // ledes carry the story
+    cands->push_back({score, m, si, std::move(merged), std::move(text)});
+  }
+}
+
+// The best 3-5 candidates (sorted best first), skipping those too like a chosen one;
+// past three, only those scoring at least 0.6 of the best.
+std::vector<const SummaryCand*> ChooseSentences(const std::vector<SummaryCand>& cands) {
+  std::vector<const SummaryCand*> chosen;
   const double top = cands.empty() ? 0 : cands[0].score;
-  for (const Cand& c : cands) {
+  for (const SummaryCand& c : cands) {
     if (chosen.size() >= 5) break;
     if (chosen.size() >= 3 && c.score < 0.6 * top) break;
     bool redundant = false;
-    for (const Cand* p : chosen) {
+    for (const SummaryCand* p : chosen) {
       if (Dot(c.vec, p->vec) > 0.45) {
         redundant = true;
         break;
@@ -416,13 +428,28 @@ std::vector<std::string> Summarize(const std::vector<SummaryInput>& members,
     }
     if (!redundant) chosen.push_back(&c);
   }
+  return chosen;
+}
+
+}  // namespace
+
+std::vector<std::string> Summarize(const std::vector<SummaryInput>& members,
+                                   const SparseVec& centroid, const TermStats& stats) {
+  std::vector<SummaryCand> cands;
+  const double cnorm = Norm(centroid);
+  if (cnorm <= 0) return {};
+  for (size_t m = 0; m < members.size(); ++m)
+    AddCandidates(members[m], m, centroid, cnorm, stats, &cands);
+  std::stable_sort(cands.begin(), cands.end(),
+                   [](const SummaryCand& a, const SummaryCand& b) { return a.score > b.score; });
+  std::vector<const SummaryCand*> chosen = ChooseSentences(cands);
   // Reading order: the original's sentences first (members are given original
   // first), each member's in text order.
-  std::sort(chosen.begin(), chosen.end(), [](const Cand* a, const Cand* b) {
+  std::sort(chosen.begin(), chosen.end(), [](const SummaryCand* a, const SummaryCand* b) {
     return a->member != b->member ? a->member < b->member : a->index < b->index;
   });
   std::vector<std::string> out;
-  for (const Cand* c : chosen) out.push_back(c->text);
+  for (const SummaryCand* c : chosen) out.push_back(c->text);
   return out;
 }
 

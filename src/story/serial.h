@@ -87,7 +87,22 @@ class ByteReader {
   }
   bool done() const { return pos_ == in_.size(); }
 
+  // Reads the fields in order, each by its type (int64_t: I64, uint64_t: U64,
+  // double: F64, float: F32, uint8_t: U8, std::string: Str); false at the first
+  // that fails, the rest left unread.
+  template <typename... T>
+  bool Read(T*... v) {
+    return (ReadOne(v) && ...);
+  }
+
  private:
+  bool ReadOne(uint8_t* v) { return U8(v); }
+  bool ReadOne(uint64_t* v) { return U64(v); }
+  bool ReadOne(int64_t* v) { return I64(v); }
+  bool ReadOne(double* v) { return F64(v); }
+  bool ReadOne(float* v) { return F32(v); }
+  bool ReadOne(std::string* v) { return Str(v); }
+
   std::string_view in_;
   size_t pos_ = 0;
 };

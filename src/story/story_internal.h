@@ -1,7 +1,7 @@
 // Copyright storyline authors.
 //
-// The story engine's internal pieces, shared by engine.cc, summary.cc and the
-// evaluation tool: an analysed article (relate's features plus its date and
+// The story engine's internal pieces, shared by the engine (engine_impl.h), analyze.cc
+// and the evaluation tools: an analysed article (relate's features plus its date and
 // weighted vectors) and the sparse-vector helpers.
 #ifndef STORYLINE_STORY_STORY_INTERNAL_H_
 #define STORYLINE_STORY_STORY_INTERNAL_H_

@@ -130,121 +130,76 @@ std::string MemoryLine(const EngineMemory& m, uint64_t active) {
   return buf;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
+struct BenchArgs {
   std::string path = std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/reuters21578/data.jsonl";
   size_t million = 1000000;
   std::string dump_path;
   size_t limit = SIZE_MAX;
   size_t slowest = 0;
+};
+
+BenchArgs ParseArgs(int argc, char** argv) {
+  BenchArgs b;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--million" && i + 1 < argc)
-      million = std::stoull(argv[++i]);
+      b.million = std::stoull(argv[++i]);
     else if (a == "--dump" && i + 1 < argc)
-      dump_path = argv[++i];
+      b.dump_path = argv[++i];
     else if (a == "--limit" && i + 1 < argc)
-      limit = std::stoull(argv[++i]);
+      b.limit = std::stoull(argv[++i]);
     else if (a == "--slowest" && i + 1 < argc)
-      slowest = std::stoull(argv[++i]);
+      b.slowest = std::stoull(argv[++i]);
     else
-      path = a;
+      b.path = a;
   }
-  IngestOptions io;
-  auto read = ReadAllArticles({path}, io);
-  if (!read.ok() || read->empty()) {
-    std::fprintf(stderr, "story_bench: cannot read %s: %s\n", path.c_str(),
-                 read.status().ToString().c_str());
-    return 1;
-  }
-  std::vector<Article> arts = std::move(*read);
-  std::stable_sort(arts.begin(), arts.end(), [](const Article& a, const Article& b) {
-    return a.published_ts < b.published_ts;
-  });
-  if (arts.size() > limit) arts.resize(limit);
-  size_t dated = 0;
-  for (auto& a : arts) dated += a.published_ts != kNoTime;
-  std::printf("Reuters-21578: %zu articles (%zu dated), one core\n", arts.size(), dated);
+  return b;
+}
 
-  // 1. Reuters in time order, analysis and clustering timed apart.
-  std::vector<PreparedArticlePtr> prepared;
-  prepared.reserve(arts.size());
-  std::vector<double> prep_us, clus_us;
-  auto t0 = Clock::now();
-  double prep_s = 0;
-  for (const Article& a : arts) {
-    double c0 = CpuUs();
-    prepared.push_back(StoryEngine::Prepare(a));
-    prep_us.push_back(CpuUs() - c0);
-    prep_s += prep_us.back() / 1e6;
-  }
-  double rss0 = RssMb();
-  StoryOptions opt;
-  opt.keep_retired = false;
-  StoryEngine engine(opt);
-  std::FILE* dump = nullptr;
-  if (!dump_path.empty()) {
-    dump = std::fopen(dump_path.c_str(), "w");
-    if (!dump) {
-      std::fprintf(stderr, "story_bench: cannot write %s\n", dump_path.c_str());
-      return 1;
-    }
-    engine.set_on_retire([dump](const StoryView& v) { std::fputs(ViewLine(v).c_str(), dump); });
-  }
-  // Keep the prepared docs of the base stream for part 2: copy before adding.
-  std::vector<story_internal::StoryDoc> base;
-  base.reserve(prepared.size());
-  for (auto& p : prepared) base.push_back(p->doc);
-  struct Step {
-    double us;
-    std::string what;
-  };
+// The clustering step of one article, with what it did (--slowest).
+struct Step {
+  double us;
+  std::string what;
+};
+
+std::string StepLine(const Assignment& as, size_t words, const EngineStats& before,
+                     const EngineStats& after) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "%s: %zu words, story %lld (%s), candidates %llu, compares %llu, "
+                "retired %llu, merges %llu, active %llu",
+                as.id.c_str(), words, (long long)as.story, as.relation.c_str(),
+                (unsigned long long)(after.candidates_scored - before.candidates_scored),
+                (unsigned long long)(after.relate_compares - before.relate_compares),
+                (unsigned long long)(after.retired_stories - before.retired_stories),
+                (unsigned long long)(after.merges - before.merges),
+                (unsigned long long)after.active_stories);
+  return buf;
+}
+
+// Per-article times of the Reuters stream, in microseconds.
+struct Timings {
+  std::vector<double> prep_us, clus_us, clus_cpu;
+  double prep_s = 0, clus_s = 0;
   std::vector<Step> steps;
-  std::vector<double> clus_cpu;
-  clus_cpu.reserve(prepared.size());
-  t0 = Clock::now();
-  for (auto& p : prepared) {
-    EngineStats before = slowest ? engine.stats() : EngineStats{};
-    size_t words = p->doc.f.tokens.size();
-    auto s = Clock::now();
-    double c0 = CpuUs();
-    Assignment as = engine.AddPrepared(std::move(p));
-    clus_cpu.push_back(CpuUs() - c0);
-    clus_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - s).count());
-    if (dump) std::fputs(AssignmentLine(as).c_str(), dump);
-    if (slowest) {
-      EngineStats after = engine.stats();
-      char buf[256];
-      std::snprintf(buf, sizeof buf,
-                    "%s: %zu words, story %lld (%s), candidates %llu, compares %llu, "
-                    "retired %llu, merges %llu, active %llu",
-                    as.id.c_str(), words, (long long)as.story, as.relation.c_str(),
-                    (unsigned long long)(after.candidates_scored - before.candidates_scored),
-                    (unsigned long long)(after.relate_compares - before.relate_compares),
-                    (unsigned long long)(after.retired_stories - before.retired_stories),
-                    (unsigned long long)(after.merges - before.merges),
-                    (unsigned long long)after.active_stories);
-      steps.push_back({clus_cpu.back(), buf});
-    }
-  }
-  double clus_s = std::chrono::duration<double>(Clock::now() - t0).count();
-  prepared.clear();
+};
+
+void PrintReuters(const Timings& t, size_t n, const StoryEngine& engine, double rss0,
+                  size_t slowest) {
   EngineStats st = engine.stats();
   std::printf("analysis (text processing): %.0f articles/s, p50 %.0f us, p99 %.0f us (CPU time)\n",
-              arts.size() / prep_s, Pct(prep_us, 0.5), Pct(prep_us, 0.99));
+              n / t.prep_s, Pct(t.prep_us, 0.5), Pct(t.prep_us, 0.99));
   double clus_cpu_s = 0;
-  for (double x : clus_cpu) clus_cpu_s += x / 1e6;
+  for (double x : t.clus_cpu) clus_cpu_s += x / 1e6;
   std::printf(
       "clustering step:            %.0f articles/s, p50 %.0f us, p99 %.0f us, max %.0f us "
       "(CPU time of the engine's thread)\n",
-      arts.size() / clus_cpu_s, Pct(clus_cpu, 0.5), Pct(clus_cpu, 0.99),
-      *std::max_element(clus_cpu.begin(), clus_cpu.end()));
+      n / clus_cpu_s, Pct(t.clus_cpu, 0.5), Pct(t.clus_cpu, 0.99),
+      *std::max_element(t.clus_cpu.begin(), t.clus_cpu.end()));
   std::printf(
       "clustering step, wall time: %.0f articles/s, p50 %.0f us, p99 %.0f us (incl. time the "
       "core ran other processes)\n",
-      arts.size() / clus_s, Pct(clus_us, 0.5), Pct(clus_us, 0.99));
+      n / t.clus_s, Pct(t.clus_us, 0.5), Pct(t.clus_us, 0.99));
   std::printf(
       "stories %llu, active after the stream %llu, merges %llu, splits %llu (%llu checks, "
       "%llu pairs), relate compares %llu, "
@@ -253,37 +208,79 @@ int main(int argc, char** argv) {
       (unsigned long long)st.stories, (unsigned long long)st.active_stories,
       (unsigned long long)st.merges, (unsigned long long)st.splits,
       (unsigned long long)st.split_checks, (unsigned long long)st.split_pairs,
-      (unsigned long long)st.relate_compares, (double)st.candidates_scored / arts.size(), RssMb(),
-      rss0);
+      (unsigned long long)st.relate_compares, (double)st.candidates_scored / n, RssMb(), rss0);
   std::printf("%s\n", MemoryLine(engine.memory(), st.active_stories).c_str());
   if (slowest) {
+    std::vector<Step> steps = t.steps;
     std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.us > b.us; });
     for (size_t i = 0; i < steps.size() && i < slowest; ++i)
       std::printf("  slow %8.0f us  %s\n", steps[i].us, steps[i].what.c_str());
   }
-  if (dump) {
-    std::string snap = engine.Snapshot();
-    std::fprintf(dump, "snapshot %zu bytes, digest %016llx\n", snap.size(),
-                 (unsigned long long)Hash64(snap, 1));
-    if (std::FILE* f = std::fopen((dump_path + ".snapshot").c_str(), "wb")) {
-      std::fwrite(snap.data(), 1, snap.size(), f);
-      std::fclose(f);
-    }
-    engine.ForEachStory([dump](const StoryView& v) { std::fputs(ViewLine(v).c_str(), dump); });
-  }
-  if (million == 0) {
-    if (dump) std::fclose(dump);
-    return 0;
-  }
+}
 
-  // 2. The long stream.
-  const int kVariants = 2;
-  std::printf(
-      "\nlong stream: %zu articles from %zu bases x %d variants (the text, an edited copy), passes "
-      "240 days apart\n",
-      million, base.size(), kVariants);
+// The engine's snapshot digest (the snapshot itself in DUMP.snapshot) and its
+// stories at the end of the Reuters stream.
+void DumpEnd(const StoryEngine& engine, const std::string& dump_path, std::FILE* dump) {
+  std::string snap = engine.Snapshot();
+  std::fprintf(dump, "snapshot %zu bytes, digest %016llx\n", snap.size(),
+               (unsigned long long)Hash64(snap, 1));
+  if (std::FILE* f = std::fopen((dump_path + ".snapshot").c_str(), "wb")) {
+    std::fwrite(snap.data(), 1, snap.size(), f);
+    std::fclose(f);
+  }
+  engine.ForEachStory([dump](const StoryView& v) { std::fputs(ViewLine(v).c_str(), dump); });
+}
+
+// Part 1: Reuters in time order, analysis and clustering timed apart. Returns the
+// analysed articles (for part 2).
+std::vector<story_internal::StoryDoc> RunReuters(const std::vector<Article>& arts,
+                                                 const StoryOptions& opt, const BenchArgs& args,
+                                                 std::FILE* dump) {
+  std::vector<PreparedArticlePtr> prepared;
+  prepared.reserve(arts.size());
+  Timings t;
+  for (const Article& a : arts) {
+    double c0 = CpuUs();
+    prepared.push_back(StoryEngine::Prepare(a));
+    t.prep_us.push_back(CpuUs() - c0);
+    t.prep_s += t.prep_us.back() / 1e6;
+  }
+  double rss0 = RssMb();
+  StoryEngine engine(opt);
+  if (dump)
+    engine.set_on_retire([dump](const StoryView& v) { std::fputs(ViewLine(v).c_str(), dump); });
+  // Keep the prepared docs of the base stream for part 2: copy before adding.
+  std::vector<story_internal::StoryDoc> base;
+  base.reserve(prepared.size());
+  for (auto& p : prepared) base.push_back(p->doc);
+  t.clus_cpu.reserve(prepared.size());
+  auto t0 = Clock::now();
+  for (auto& p : prepared) {
+    EngineStats before = args.slowest ? engine.stats() : EngineStats{};
+    size_t words = p->doc.f.tokens.size();
+    auto s = Clock::now();
+    double c0 = CpuUs();
+    Assignment as = engine.AddPrepared(std::move(p));
+    t.clus_cpu.push_back(CpuUs() - c0);
+    t.clus_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - s).count());
+    if (dump) std::fputs(AssignmentLine(as).c_str(), dump);
+    if (args.slowest)
+      t.steps.push_back({t.clus_cpu.back(), StepLine(as, words, before, engine.stats())});
+  }
+  t.clus_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  prepared.clear();
+  PrintReuters(t, arts.size(), engine, rss0, args.slowest);
+  if (dump) DumpEnd(engine, args.dump_path, dump);
+  return base;
+}
+
+constexpr int kVariants = 2;
+
+// The variants of every base text (as is, edited), analysed, their texts dropped.
+std::vector<std::vector<story_internal::StoryDoc>> MakeVariants(
+    std::vector<story_internal::StoryDoc> base) {
   std::vector<std::vector<story_internal::StoryDoc>> variants(kVariants);
-  t0 = Clock::now();
+  auto t0 = Clock::now();
   for (int v = 0; v < kVariants; ++v) {
     variants[v].reserve(base.size());
     for (size_t i = 0; i < base.size(); ++i) {
@@ -298,6 +295,49 @@ int main(int argc, char** argv) {
   base.shrink_to_fit();
   std::printf("variants analysed in %.1f s; RSS %.0f MB\n",
               std::chrono::duration<double>(Clock::now() - t0).count(), RssMb());
+  return variants;
+}
+
+// One chunk's line of the long stream; `lat` is the chunk's latencies.
+double PrintChunk(size_t done, const std::vector<double>& lat, double secs,
+                  const StoryEngine& big) {
+  double sum = 0;
+  for (double x : lat) sum += x;
+  EngineStats bs = big.stats();
+  EngineMemory mem = big.memory();
+  std::printf(
+      "  %8zu articles: clustering %.0f articles/s CPU (%.0f wall incl. copying), p50 %.0f "
+      "us, p99 %.0f us; "
+      "active stories %llu; engine state %.0f MB (topics %.0f MB, %llu); RSS %.0f MB\n",
+      done, lat.size() / (sum / 1e6), lat.size() / secs, Pct(lat, 0.5), Pct(lat, 0.99),
+      (unsigned long long)bs.active_stories, mem.total / 1048576.0, mem.topics / 1048576.0,
+      (unsigned long long)mem.topics_held, RssMb());
+  return sum / 1e6;
+}
+
+// The article `copy` of base `i` in pass `pass` of the long stream.
+PreparedArticlePtr StreamArticle(const std::vector<std::vector<story_internal::StoryDoc>>& variants,
+                                 size_t pass, size_t i, int copy, Timestamp t_first) {
+  const Timestamp shift = static_cast<Timestamp>(pass) * 240 * 86400;
+  const auto& src = variants[(pass + copy) % kVariants][i];
+  PreparedArticlePtr p(new PreparedArticle{src});
+  Article& m = p->doc.meta;
+  m.id = std::to_string(pass) + "-" + std::to_string(i) + (copy ? "c" : "");
+  m.published_ts =
+      (src.meta.published_ts == kNoTime ? t_first : src.meta.published_ts) + shift + copy * 7200;
+  p->doc.f.id = m.id;
+  p->doc.f.published_ts = m.published_ts;
+  return p;
+}
+
+// Part 2: the long stream made from the base texts.
+void RunLongStream(std::vector<story_internal::StoryDoc> base, const StoryOptions& opt,
+                   size_t million, std::FILE* dump) {
+  std::printf(
+      "\nlong stream: %zu articles from %zu bases x %d variants (the text, an edited copy), passes "
+      "240 days apart\n",
+      million, base.size(), kVariants);
+  const std::vector<std::vector<story_internal::StoryDoc>> variants = MakeVariants(std::move(base));
   StoryEngine big(opt);
   const size_t n_base = variants[0].size();
   const Timestamp t_first = variants[0].front().meta.published_ts;
@@ -306,20 +346,11 @@ int main(int argc, char** argv) {
   lat.reserve(100000);
   double total_s = 0;
   uint64_t digest = 0;
-  std::vector<double> all_p99;
   auto chunk_start = Clock::now();
   for (size_t pass = 0; done < million; ++pass) {
-    const Timestamp shift = static_cast<Timestamp>(pass) * 240 * 86400;
     for (size_t i = 0; i < n_base && done < million; ++i) {
       for (int copy = 0; copy < (i % 5 == 0 ? 2 : 1) && done < million; ++copy) {
-        const auto& src = variants[(pass + copy) % kVariants][i];
-        PreparedArticlePtr p(new PreparedArticle{src});
-        Article& m = p->doc.meta;
-        m.id = std::to_string(pass) + "-" + std::to_string(i) + (copy ? "c" : "");
-        m.published_ts = (src.meta.published_ts == kNoTime ? t_first : src.meta.published_ts) +
-                         shift + copy * 7200;
-        p->doc.f.id = m.id;
-        p->doc.f.published_ts = m.published_ts;
+        PreparedArticlePtr p = StreamArticle(variants, pass, i, copy, t_first);
         double c0 = CpuUs();
         Assignment as = big.AddPrepared(std::move(p));
         lat.push_back(CpuUs() - c0);
@@ -327,19 +358,7 @@ int main(int argc, char** argv) {
         ++done;
         if (done % 100000 == 0) {
           double secs = std::chrono::duration<double>(Clock::now() - chunk_start).count();
-          double sum = 0;
-          for (double x : lat) sum += x;
-          total_s += sum / 1e6;
-          EngineStats bs = big.stats();
-          EngineMemory mem = big.memory();
-          std::printf(
-              "  %8zu articles: clustering %.0f articles/s CPU (%.0f wall incl. copying), p50 %.0f "
-              "us, p99 %.0f us; "
-              "active stories %llu; engine state %.0f MB (topics %.0f MB, %llu); RSS %.0f MB\n",
-              done, lat.size() / (sum / 1e6), lat.size() / secs, Pct(lat, 0.5), Pct(lat, 0.99),
-              (unsigned long long)bs.active_stories, mem.total / 1048576.0, mem.topics / 1048576.0,
-              (unsigned long long)mem.topics_held, RssMb());
-          all_p99.push_back(Pct(lat, 0.99));
+          total_s += PrintChunk(done, lat, secs, big);
           lat.clear();
           chunk_start = Clock::now();
         }
@@ -351,7 +370,6 @@ int main(int argc, char** argv) {
     std::fprintf(
         dump, "long stream: %zu decisions, digest %016llx; snapshot %zu bytes, digest %016llx\n",
         done, (unsigned long long)digest, snap.size(), (unsigned long long)Hash64(snap, 1));
-    std::fclose(dump);
   }
   EngineStats bs = big.stats();
   std::printf("%s\n", MemoryLine(big.memory(), bs.active_stories).c_str());
@@ -361,5 +379,40 @@ int main(int argc, char** argv) {
       "RSS %.0f MB\n",
       done, done / total_s, (unsigned long long)bs.stories, (unsigned long long)bs.active_stories,
       RssMb());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are printed
+  const BenchArgs args = ParseArgs(argc, argv);
+  IngestOptions io;
+  auto read = ReadAllArticles({args.path}, io);
+  if (!read.ok() || read->empty()) {
+    std::fprintf(stderr, "story_bench: cannot read %s: %s\n", args.path.c_str(),
+                 read.status().ToString().c_str());
+    return 1;
+  }
+  std::vector<Article> arts = std::move(*read);
+  std::stable_sort(arts.begin(), arts.end(), [](const Article& a, const Article& b) {
+    return a.published_ts < b.published_ts;
+  });
+  if (arts.size() > args.limit) arts.resize(args.limit);
+  size_t dated = 0;
+  for (auto& a : arts) dated += a.published_ts != kNoTime;
+  std::printf("Reuters-21578: %zu articles (%zu dated), one core\n", arts.size(), dated);
+  StoryOptions opt;
+  opt.keep_retired = false;
+  std::FILE* dump = nullptr;
+  if (!args.dump_path.empty()) {
+    dump = std::fopen(args.dump_path.c_str(), "w");
+    if (!dump) {
+      std::fprintf(stderr, "story_bench: cannot write %s\n", args.dump_path.c_str());
+      return 1;
+    }
+  }
+  std::vector<story_internal::StoryDoc> base = RunReuters(arts, opt, args, dump);
+  if (args.million > 0) RunLongStream(std::move(base), opt, args.million, dump);
+  if (dump) std::fclose(dump);
   return 0;
 }

@@ -213,6 +213,69 @@ void Trace(const Doc& d, const Assignment& as,
   story[d.cluster]++;
 }
 
+// The merges made since the first `from` of the engine's records (--trace): each
+// with the gold events the two stories held.
+void TraceMerges(const Doc& d, const StoryEngine& engine, size_t from,
+                 std::map<int64_t, std::map<std::string, int>>* held) {
+  std::vector<MergeRecord> mr = engine.merges();
+  for (size_t k = from; k < mr.size(); ++k) {
+    std::string a, b;
+    for (auto& [c, n] : (*held)[mr[k].from]) a += " " + c + "=" + std::to_string(n);
+    for (auto& [c, n] : (*held)[mr[k].into]) b += " " + c + "=" + std::to_string(n);
+    std::printf("    MERGE by %-14s %-12s: %lld [%s ] into %lld [%s ]\n", d.a.id.c_str(),
+                d.cluster.c_str(), static_cast<long long>(mr[k].from), a.c_str(),
+                static_cast<long long>(mr[k].into), b.c_str());
+    for (auto& [c, n] : (*held)[mr[k].from]) (*held)[mr[k].into][c] += n;
+    held->erase(mr[k].from);
+  }
+}
+
+// Per ECB+ topic ("12" of "12_ecb"/"12_ecbplus"): pairs of the two sub-events put
+// in one story (merged), pairs of one event put in different stories (split),
+// pairs across topics put together.
+void DumpTopicConfusion(const std::vector<std::string>& gold, const std::vector<int64_t>& pred) {
+  std::map<std::string, std::array<double, 3>> conf;  // merged, split, cross-topic
+  auto topic_of = [](const std::string& c) { return c.substr(0, c.find('_')); };
+  for (size_t i = 0; i < gold.size(); ++i)
+    for (size_t j = i + 1; j < gold.size(); ++j) {
+      bool same_pred = pred[i] == pred[j];
+      std::string ti = topic_of(gold[i]), tj = topic_of(gold[j]);
+      if (gold[i] == gold[j] && !same_pred)
+        conf[ti][1] += 1;
+      else if (gold[i] != gold[j] && same_pred)
+        conf[ti == tj ? ti : ti + "/" + tj][ti == tj ? 0 : 2] += 1;
+    }
+  for (auto& [t, c] : conf)
+    if (c[0] + c[1] + c[2] > 0)
+      std::printf("  topic %-8s merged %4.0f split %4.0f cross %4.0f\n", t.c_str(), c[0], c[1],
+                  c[2]);
+}
+
+// --dump: each predicted story with the gold events of its members (STORY_TRACE:
+// each mixed story's members in arrival order), then the per-topic confusion.
+void DumpStories(const std::vector<std::string>& gold, const std::vector<int64_t>& pred,
+                 const std::vector<Assignment>& as) {
+  std::map<int64_t, std::map<std::string, int>> m;
+  for (size_t i = 0; i < gold.size(); ++i) m[pred[i]][gold[i]]++;
+  for (auto& [s, g] : m) {
+    std::printf("  story %lld:", static_cast<long long>(s));
+    for (auto& [c, n] : g) std::printf(" %s=%d", c.c_str(), n);
+    std::printf("\n");
+  }
+  if (getenv("STORY_TRACE")) {
+    std::map<int64_t, std::string> tr;
+    for (size_t i = 0; i < gold.size(); ++i) {
+      char b[64];
+      std::snprintf(b, sizeof b, " %s:%.2f", gold[i].c_str(), as[i].score);
+      tr[pred[i]] += b;
+    }
+    for (auto& [sid, t] : tr)
+      if (m[sid].size() > 1)
+        std::printf("  trace %lld:%s\n", static_cast<long long>(sid), t.c_str());
+  }
+  DumpTopicConfusion(gold, pred);
+}
+
 Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
   StoryEngine engine(opt);
   std::map<int64_t, std::map<std::string, int>> held;
@@ -220,17 +283,7 @@ Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
     const size_t merges = g_trace ? engine.merges().size() : 0;
     Assignment as = engine.AddPrepared(PreparedArticlePtr(new PreparedArticle{*d.prepared}));
     if (g_trace) {
-      std::vector<MergeRecord> mr = engine.merges();
-      for (size_t k = merges; k < mr.size(); ++k) {
-        std::string a, b;
-        for (auto& [c, n] : held[mr[k].from]) a += " " + c + "=" + std::to_string(n);
-        for (auto& [c, n] : held[mr[k].into]) b += " " + c + "=" + std::to_string(n);
-        std::printf("    MERGE by %-14s %-12s: %lld [%s ] into %lld [%s ]\n", d.a.id.c_str(),
-                    d.cluster.c_str(), static_cast<long long>(mr[k].from), a.c_str(),
-                    static_cast<long long>(mr[k].into), b.c_str());
-        for (auto& [c, n] : held[mr[k].from]) held[mr[k].into][c] += n;
-        held.erase(mr[k].from);
-      }
+      TraceMerges(d, engine, merges, &held);
       Trace(d, as, &held);
     }
   }
@@ -247,45 +300,7 @@ Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
                       g_digest);
     ++g_assignments;
   }
-  if (g_dump) {
-    // Each predicted story with the gold events of its members.
-    std::map<int64_t, std::map<std::string, int>> m;
-    for (size_t i = 0; i < docs.size(); ++i) m[pred[i]][gold[i]]++;
-    for (auto& [s, g] : m) {
-      std::printf("  story %lld:", static_cast<long long>(s));
-      for (auto& [c, n] : g) std::printf(" %s=%d", c.c_str(), n);
-      std::printf("\n");
-    }
-    if (getenv("STORY_TRACE")) {  // each mixed story's members in arrival order
-      std::map<int64_t, std::string> tr;
-      for (size_t i = 0; i < docs.size(); ++i) {
-        char b[64];
-        std::snprintf(b, sizeof b, " %s:%.2f", gold[i].c_str(), as[i].score);
-        tr[pred[i]] += b;
-      }
-      for (auto& [sid, t] : tr)
-        if (m[sid].size() > 1)
-          std::printf("  trace %lld:%s\n", static_cast<long long>(sid), t.c_str());
-    }
-    // Per ECB+ topic ("12" of "12_ecb"/"12_ecbplus"): pairs of the two sub-events put
-    // in one story (merged), pairs of one event put in different stories (split),
-    // pairs across topics put together.
-    std::map<std::string, std::array<double, 3>> conf;  // merged, split, cross-topic
-    auto topic_of = [](const std::string& c) { return c.substr(0, c.find('_')); };
-    for (size_t i = 0; i < docs.size(); ++i)
-      for (size_t j = i + 1; j < docs.size(); ++j) {
-        bool same_pred = pred[i] == pred[j];
-        std::string ti = topic_of(gold[i]), tj = topic_of(gold[j]);
-        if (gold[i] == gold[j] && !same_pred)
-          conf[ti][1] += 1;
-        else if (gold[i] != gold[j] && same_pred)
-          conf[ti == tj ? ti : ti + "/" + tj][ti == tj ? 0 : 2] += 1;
-      }
-    for (auto& [t, c] : conf)
-      if (c[0] + c[1] + c[2] > 0)
-        std::printf("  topic %-8s merged %4.0f split %4.0f cross %4.0f\n", t.c_str(), c[0], c[1],
-                    c[2]);
-  }
+  if (g_dump) DumpStories(gold, pred, as);
   return Score(gold, pred);
 }
 
@@ -344,200 +359,198 @@ void Print(const char* what, const Scores& s) {
       s.bp, s.br, s.bf, s.pp, s.pr, s.pf, s.clusters);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are measured
+struct EvalArgs {
   std::string path = std::string(STORYLINE_SOURCE_DIR) + "/../shared/data/ecbplus/train-dev.jsonl";
   uint64_t seed = 20240601;
   bool quick = false, dump = false, trace = false;
+};
+
+EvalArgs ParseArgs(int argc, char** argv) {
+  EvalArgs e;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--seed" && i + 1 < argc)
-      seed = std::stoull(argv[++i]);
+      e.seed = std::stoull(argv[++i]);
     else if (a == "--quick")
-      quick = true;
+      e.quick = true;
     else if (a == "--dump")
-      dump = true;
+      e.dump = true;
     else if (a == "--trace")
-      trace = true;
+      e.trace = true;
     else
-      path = a;
+      e.path = a;
   }
-  std::vector<Doc> all;
-  if (!Load(path, &all) || all.empty()) {
-    std::fprintf(stderr, "story_eval: cannot read %s (ECB+ absent?)\n", path.c_str());
-    return 1;
-  }
-  std::vector<Doc> train = Split(all, "train", seed), dev = Split(all, "dev", seed);
-  // STORY_PAIRS=1: prints the within-topic pairs of train texts with their
-  // features and gold label (what SameEventProbability was fitted on) and exits.
-  if (getenv("STORY_PAIRS")) {
-    TermStats st(true);
-    for (const Doc& d : train) st.Add(d.prepared->f);
-    std::vector<story_internal::SparseVec> tv, nv, mv, lv;
-    for (const Doc& d : train) {
-      lv.push_back(story_internal::LeadVector(d.prepared->f, st));
-      tv.push_back(story_internal::TermVector(d.prepared->f, st));
-      nv.push_back(story_internal::NameVector(d.prepared->f, st));
-      mv.push_back(story_internal::NumberVector(d.prepared->f));
-    }
-    for (size_t i = 0; i < train.size(); ++i)
-      for (size_t j = 0; j < i; ++j) {
-        auto ti = train[i].cluster.substr(0, train[i].cluster.find('_'));
-        auto tj = train[j].cluster.substr(0, train[j].cluster.find('_'));
-        if (ti != tj) continue;
-        auto c = story_internal::CompareSpecifics(*train[i].prepared, *train[j].prepared);
-        std::printf(
-            "%s %s %d %.3f %.3f %.3f %.3f %.3f %.0f %.0f %zu %zu %.3f %.3f %.3f %.3f %.3f %zu "
-            "%zu\n",
-            train[i].a.id.c_str(), train[j].a.id.c_str(), train[i].cluster == train[j].cluster,
-            story_internal::Dot(tv[i], tv[j]), story_internal::Dot(nv[i], nv[j]),
-            story_internal::Dot(mv[i], mv[j]), c.date, c.name, c.year, c.number,
-            train[i].prepared->f.terms.size(), train[j].prepared->f.terms.size(),
-            story_internal::Dot(lv[i], lv[j]), c.lead_name_max, c.lead_name_min, c.lead_number_max,
-            c.lead_number_min, mv[i].size(), mv[j].size());
-      }
-    return 0;
-  }
-  // STORY_T=<threshold>: no tuning; train only (the fixed seed and the mean of five
-  // orders) with the given threshold and STORY_* options (quick iteration; never dev).
-  if (const char* e = getenv("STORY_T")) {
-    StoryOptions o;
-    o.event_weight = 0.85;
-    o.join_threshold = atof(e);
-    o.merge_threshold = std::max(o.join_threshold + 0.1, 0.4);
-    ApplyEnv(&o);
-    if (const char* mt = getenv("STORY_MT")) o.merge_threshold = atof(mt);
-    g_dump = dump;
-    Scores t[5];
-    double mean = 0;
-    for (int k = 0; k < 5; ++k) {
-      g_dump = dump && k == 0;
-      t[k] = RunEngine(k == 0 ? train : Split(all, "train", seed + k), o);
-      mean += t[k].bf / 5;
-    }
-    std::printf(
-        "train t=%.2f e=%.2f: seed F1 %.3f (P %.3f R %.3f) orders %.3f %.3f %.3f %.3f | mean "
-        "%.4f\n",
-        o.join_threshold, o.event_weight, t[0].bf, t[0].bp, t[0].br, t[1].bf, t[2].bf, t[3].bf,
-        t[4].bf, mean);
-    // STORY_REPORT=N: also the means over N orders from --seed of train and dev,
-    // for reporting fixed options (e.g. the previous ones) next to the eval's
-    // figures; never for choosing options.
-    if (const char* e2 = getenv("STORY_REPORT")) {
-      const int n = atoi(e2);
-      double ft = 0, fd = 0;
-      for (int k = 0; k < n; ++k) {
-        ft += RunEngine(Split(all, "train", seed + k), o).bf / n;
-        fd += RunEngine(Split(all, "dev", seed + k), o).bf / n;
-      }
-      std::printf("report over %d orders from seed %llu: train %.3f dev %.3f\n", n,
-                  static_cast<unsigned long long>(seed), ft, fd);
-    }
-    return 0;
-  }
-  std::printf("ECB+ %s: %zu train texts, %zu dev texts; shuffled with seed %llu\n", path.c_str(),
-              train.size(), dev.size(), static_cast<unsigned long long>(seed));
-  auto t0 = std::chrono::steady_clock::now();
+  return e;
+}
 
-  // Tune on train: the join threshold, the share of the same-event check, the
-  // term/name balance, then the margin for one-member stories.
-  StoryOptions best_opt;
-  double best_f = -1;
-  struct Weights {
-    double term, name, event;
-  };
-  // (Other term/name balances, 0.45/0.35 and 0.40/0.40, never won on train.)
-  std::vector<Weights> weights = {{0.55, 0.35, 0.7}, {0.55, 0.35, 0.5}, {0.55, 0.35, 0.85}};
-  bool no_baseline = getenv("STORY_NOBASE") != nullptr;
-  const std::vector<Doc> train2 = Split(all, "train", seed + 1),
-                         train3 = Split(all, "train", seed + 2),
-                         train4 = Split(all, "train", seed + 3),
-                         train5 = Split(all, "train", seed + 4);
-  const std::vector<const std::vector<Doc>*> train_orders = {&train, &train2, &train3, &train4,
-                                                             &train5};
-  if (quick) weights.resize(1);
-  for (const Weights& w : weights) {
-    for (int i = 15; i <= 38; i += quick ? 2 : 1) {
-      double th = 0.02 * i;
-      // STORY_TH fixes the threshold (one run per weight: for error analysis).
-      if (const char* e = getenv("STORY_TH")) {
-        if (i > 15) break;
-        th = atof(e);
-      }
-      StoryOptions o;
-      o.term_weight = w.term;
-      o.name_weight = w.name;
-      o.number_weight = 1 - w.term - w.name;
-      o.event_weight = w.event;
-      o.join_threshold = th;
-      o.merge_threshold = std::max(th + 0.1, 0.4);
-      // Tuned off first (it lost on train), tried on below.
-      o.derived_defer_to_original = false;
-      ApplyEnv(&o);
-      if (const char* e = getenv("STORY_MT")) o.merge_threshold = atof(e);
-      // The mean over five shuffles of train (the same five orders as the mean
-      // printed below): an online pass depends on the order, and one order's luck
-      // should not choose the parameters.
-      double f = 0;
-      for (const auto* t : train_orders) f += RunEngine(*t, o).bf / train_orders.size();
-      if (f > best_f) {
-        best_f = f;
-        best_opt = o;
+// STORY_PAIRS=1: prints the within-topic pairs of train texts with their
+// features and gold label (what SameEventProbability was fitted on).
+void PrintPairs(const std::vector<Doc>& train) {
+  TermStats st(true);
+  for (const Doc& d : train) st.Add(d.prepared->f);
+  std::vector<story_internal::SparseVec> tv, nv, mv, lv;
+  for (const Doc& d : train) {
+    lv.push_back(story_internal::LeadVector(d.prepared->f, st));
+    tv.push_back(story_internal::TermVector(d.prepared->f, st));
+    nv.push_back(story_internal::NameVector(d.prepared->f, st));
+    mv.push_back(story_internal::NumberVector(d.prepared->f));
+  }
+  for (size_t i = 0; i < train.size(); ++i)
+    for (size_t j = 0; j < i; ++j) {
+      auto ti = train[i].cluster.substr(0, train[i].cluster.find('_'));
+      auto tj = train[j].cluster.substr(0, train[j].cluster.find('_'));
+      if (ti != tj) continue;
+      auto c = story_internal::CompareSpecifics(*train[i].prepared, *train[j].prepared);
+      std::printf(
+          "%s %s %d %.3f %.3f %.3f %.3f %.3f %.0f %.0f %zu %zu %.3f %.3f %.3f %.3f %.3f %zu "
+          "%zu\n",
+          train[i].a.id.c_str(), train[j].a.id.c_str(), train[i].cluster == train[j].cluster,
+          story_internal::Dot(tv[i], tv[j]), story_internal::Dot(nv[i], nv[j]),
+          story_internal::Dot(mv[i], mv[j]), c.date, c.name, c.year, c.number,
+          train[i].prepared->f.terms.size(), train[j].prepared->f.terms.size(),
+          story_internal::Dot(lv[i], lv[j]), c.lead_name_max, c.lead_name_min, c.lead_number_max,
+          c.lead_number_min, mv[i].size(), mv[j].size());
+    }
+}
+
+// STORY_T=<threshold>: no tuning; train only (the fixed seed and the mean of five
+// orders) with the given threshold and STORY_* options (quick iteration; never dev).
+void RunFixedThreshold(const char* threshold, const std::vector<Doc>& all,
+                       const std::vector<Doc>& train, const EvalArgs& args) {
+  StoryOptions o;
+  o.event_weight = 0.85;
+  o.join_threshold = atof(threshold);
+  o.merge_threshold = std::max(o.join_threshold + 0.1, 0.4);
+  ApplyEnv(&o);
+  if (const char* mt = getenv("STORY_MT")) o.merge_threshold = atof(mt);
+  g_dump = args.dump;
+  Scores t[5];
+  double mean = 0;
+  for (int k = 0; k < 5; ++k) {
+    g_dump = args.dump && k == 0;
+    t[k] = RunEngine(k == 0 ? train : Split(all, "train", args.seed + k), o);
+    mean += t[k].bf / 5;
+  }
+  std::printf(
+      "train t=%.2f e=%.2f: seed F1 %.3f (P %.3f R %.3f) orders %.3f %.3f %.3f %.3f | mean "
+      "%.4f\n",
+      o.join_threshold, o.event_weight, t[0].bf, t[0].bp, t[0].br, t[1].bf, t[2].bf, t[3].bf,
+      t[4].bf, mean);
+  // STORY_REPORT=N: also the means over N orders from --seed of train and dev,
+  // for reporting fixed options next to the eval's figures; never for choosing
+  // options.
+  if (const char* e2 = getenv("STORY_REPORT")) {
+    const int n = atoi(e2);
+    double ft = 0, fd = 0;
+    for (int k = 0; k < n; ++k) {
+      ft += RunEngine(Split(all, "train", args.seed + k), o).bf / n;
+      fd += RunEngine(Split(all, "dev", args.seed + k), o).bf / n;
+    }
+    std::printf("report over %d orders from seed %llu: train %.3f dev %.3f\n", n,
+                static_cast<unsigned long long>(args.seed), ft, fd);
+  }
+}
+
+// Tuning on train: each option set is scored by the mean BCubed F1 over five
+// shuffles of train (an online pass depends on the order, and one order's luck
+// should not choose the parameters); the best so far is kept.
+class Tuner {
+ public:
+  explicit Tuner(const std::vector<const std::vector<Doc>*>& orders) : orders_(orders) {}
+
+  void Try(const StoryOptions& o) {
+    double f = 0;
+    for (const auto* t : orders_) f += RunEngine(*t, o).bf / orders_.size();
+    if (f > best_f_) {
+      best_f_ = f;
+      best_opt_ = o;
+    }
+  }
+
+  // The join threshold, the share of the same-event check and the term/name
+  // balance.
+  void TuneWeights(bool quick) {
+    struct Weights {
+      double term, name, event;
+    };
+    std::vector<Weights> weights = {{0.55, 0.35, 0.7}, {0.55, 0.35, 0.5}, {0.55, 0.35, 0.85}};
+    if (quick) weights.resize(1);
+    for (const Weights& w : weights) {
+      for (int i = 15; i <= 38; i += quick ? 2 : 1) {
+        double th = 0.02 * i;
+        // STORY_TH fixes the threshold (one run per weight: for error analysis).
+        if (const char* e = getenv("STORY_TH")) {
+          if (i > 15) break;
+          th = atof(e);
+        }
+        StoryOptions o;
+        o.term_weight = w.term;
+        o.name_weight = w.name;
+        o.number_weight = 1 - w.term - w.name;
+        o.event_weight = w.event;
+        o.join_threshold = th;
+        o.merge_threshold = std::max(th + 0.1, 0.4);
+        // Tuned with the rule off; the runs below try it on.
+        o.derived_defer_to_original = false;
+        ApplyEnv(&o);
+        if (const char* e = getenv("STORY_MT")) o.merge_threshold = atof(e);
+        Try(o);
       }
     }
   }
-  // Tries `tweak` on best_opt at each join threshold 0.02 * [lo, hi] (merge
-  // threshold following it) and keeps the option set with the best mean over the
-  // train orders.
-  auto sweep = [&](int lo, int hi, const auto& tweak) {
+
+  // Tries `tweak` on the best options at each join threshold 0.02 * [lo, hi]
+  // (merge threshold following it).
+  template <typename Tweak>
+  void Sweep(int lo, int hi, const Tweak& tweak) {
     for (int i = lo; i <= hi; ++i) {
-      StoryOptions o = best_opt;
+      StoryOptions o = best_opt_;
       o.join_threshold = 0.02 * i;
       o.merge_threshold = std::max(o.join_threshold + 0.1, 0.4);
       if (const char* e = getenv("STORY_MT")) o.merge_threshold = atof(e);
       tweak(&o);
-      double f = 0;
-      for (const auto* t : train_orders) f += RunEngine(*t, o).bf / train_orders.size();
-      if (f > best_f) {
-        best_f = f;
-        best_opt = o;
-      }
+      Try(o);
     }
-  };
-  // Then, with the chosen weights, over the same thresholds: the check deferring
-  // from copies to their original (the shipped default: the seeds need it), and
-  // the margin for one-member stories; each kept only when it beats the mean
-  // above on train.
-  if (!quick && !getenv("STORY_DD") && !getenv("STORY_TH"))
-    sweep(15, 38, [](StoryOptions* o) { o->derived_defer_to_original = true; });
-  for (double margin : {0.05, 0.1}) {
-    if (quick || getenv("STORY_SM") || getenv("STORY_TH")) break;  // STORY_SM fixes the margin
-    sweep(15, 38, [margin](StoryOptions* o) { o->single_member_margin = margin; });
   }
-  // Then the split's floor and gap (splits on by default, 0.5 / 0.3:
-  // docs/stories.md), over the lower thresholds (splits let joins be looser).
-  for (auto [floor, gap] : {std::pair{0.3, 0.3}, std::pair{0.6, 0.3}, std::pair{0.5, 0.25}}) {
-    if (quick || getenv("STORY_GAP") || getenv("STORY_SPLIT") || best_opt.split_threshold <= 0)
-      break;
-    sweep(15, 25, [floor = floor, gap = gap](StoryOptions* o) {
-      o->split_threshold = floor;
-      o->split_gap = gap;
-    });
+
+  // With the chosen weights, over the same thresholds: the check deferring from
+  // copies to their original (the shipped default: the seeds need it), the margin
+  // for one-member stories, then the split's floor and gap (over the lower
+  // thresholds: splits let joins be looser); each kept only when it beats the
+  // best mean on train.
+  void TuneRules(bool quick) {
+    if (!quick && !getenv("STORY_DD") && !getenv("STORY_TH"))
+      Sweep(15, 38, [](StoryOptions* o) { o->derived_defer_to_original = true; });
+    for (double margin : {0.05, 0.1}) {
+      if (quick || getenv("STORY_SM") || getenv("STORY_TH")) break;  // STORY_SM fixes the margin
+      Sweep(15, 38, [margin](StoryOptions* o) { o->single_member_margin = margin; });
+    }
+    for (auto [floor, gap] : {std::pair{0.3, 0.3}, std::pair{0.6, 0.3}, std::pair{0.5, 0.25}}) {
+      if (quick || getenv("STORY_GAP") || getenv("STORY_SPLIT") || best_opt_.split_threshold <= 0)
+        break;
+      Sweep(15, 25, [floor = floor, gap = gap](StoryOptions* o) {
+        o->split_threshold = floor;
+        o->split_gap = gap;
+      });
+    }
   }
+
+  const StoryOptions& best_opt() const { return best_opt_; }
+  double best_f() const { return best_f_; }
+
+ private:
+  const std::vector<const std::vector<Doc>*>& orders_;
+  StoryOptions best_opt_;
+  double best_f_ = -1;
+};
+
+// The tuned options on train and dev (with --dump / --trace), and the shipped
+// defaults on dev.
+void ReportTuned(const StoryOptions& best_opt, const std::vector<Doc>& train,
+                 const std::vector<Doc>& dev, const EvalArgs& args) {
   char buf[240];
-  // STORY_TRAINONLY: the tuning result on train only (for iterating; dev unseen).
-  if (getenv("STORY_TRAINONLY")) {
-    std::printf("train: t=%.2f e=%.2f m1=%.2f dd=%d, mean of %zu orders BCubed F1 %.4f\n",
-                best_opt.join_threshold, best_opt.event_weight, best_opt.single_member_margin,
-                best_opt.derived_defer_to_original ? 1 : 0, train_orders.size(), best_f);
-    return 0;
-  }
-  g_dump = dump;
-  g_trace = trace;
-  std::printf("tuned on the mean of %zu train orders: BCubed F1 %.4f\n", train_orders.size(),
-              best_f);
+  g_dump = args.dump;
+  g_trace = args.trace;
   std::snprintf(buf, sizeof buf,
                 "storyline online, train (tuned: t=%.2f w=%.2f/%.2f/%.2f e=%.2f m1=%.2f dd=%d "
                 "split %.2f/gap %.2f/min %zu)",
@@ -554,9 +567,14 @@ int main(int argc, char** argv) {
   std::snprintf(buf, sizeof buf, "storyline online, dev (shipped defaults t=%.2f e=%.2f dd=%d)",
                 def.join_threshold, def.event_weight, def.derived_defer_to_original ? 1 : 0);
   Print(buf, RunEngine(dev, def));
-  // Order sensitivity: more shuffles of dev, each printed, and the mean over the
-  // fixed seed and the next four (an online pass depends on the order; the mean is
-  // the fairer figure, the fixed seed the reproducible one).
+}
+
+// Order sensitivity: more shuffles of dev, each printed, and the mean over the
+// fixed seed and the next four (an online pass depends on the order; the mean is
+// the fairer figure, the fixed seed the reproducible one).
+void ReportShuffles(const StoryOptions& best_opt, const std::vector<Doc>& all,
+                    const std::vector<Doc>& train, const std::vector<Doc>& dev, uint64_t seed) {
+  char buf[240];
   const int kShuffles = 5;
   Scores mean_dev, mean_train;
   for (int k = 0; k < kShuffles; ++k) {
@@ -584,35 +602,33 @@ int main(int argc, char** argv) {
   Print(buf, mean_train);
   std::snprintf(buf, sizeof buf, "storyline online, dev, mean of %d shuffles", kShuffles);
   Print(buf, mean_dev);
-  // Orders never used in tuning (seeds +5..+14): how far the tuned options carry
-  // to other arrival orders (the five tuning orders may flatter them).
-  {
-    const int kMore = 10;
-    double ft = 0, fd = 0, lo_t = 1, hi_t = 0, lo_d = 1, hi_d = 0;
-    for (int k = kShuffles; k < kShuffles + kMore; ++k) {
-      const uint64_t s2 = seed + static_cast<uint64_t>(k);
-      const double t = RunEngine(Split(all, "train", s2), best_opt).bf;
-      const double d = RunEngine(Split(all, "dev", s2), best_opt).bf;
-      ft += t / kMore;
-      fd += d / kMore;
-      lo_t = std::min(lo_t, t);
-      hi_t = std::max(hi_t, t);
-      lo_d = std::min(lo_d, d);
-      hi_d = std::max(hi_d, d);
-    }
-    std::printf(
-        "storyline online, %d more orders (seeds +%d..+%d): train BCubed F1 mean %.3f (%.3f-%.3f), "
-        "dev mean %.3f (%.3f-%.3f)\n",
-        kMore, kShuffles, kShuffles + kMore - 1, ft, lo_t, hi_t, fd, lo_d, hi_d);
-  }
+}
 
-  if (no_baseline) {
-    std::printf("decisions: %llu assignments over all engine runs, digest %016llx\n",
-                static_cast<unsigned long long>(g_assignments),
-                static_cast<unsigned long long>(g_digest));
-    return 0;
+// Orders never used in tuning (seeds +5..+14): how far the tuned options carry
+// to other arrival orders (the five tuning orders may flatter them).
+void ReportMoreOrders(const StoryOptions& best_opt, const std::vector<Doc>& all, uint64_t seed) {
+  const int kShuffles = 5, kMore = 10;
+  double ft = 0, fd = 0, lo_t = 1, hi_t = 0, lo_d = 1, hi_d = 0;
+  for (int k = kShuffles; k < kShuffles + kMore; ++k) {
+    const uint64_t s2 = seed + static_cast<uint64_t>(k);
+    const double t = RunEngine(Split(all, "train", s2), best_opt).bf;
+    const double d = RunEngine(Split(all, "dev", s2), best_opt).bf;
+    ft += t / kMore;
+    fd += d / kMore;
+    lo_t = std::min(lo_t, t);
+    hi_t = std::max(hi_t, t);
+    lo_d = std::min(lo_d, d);
+    hi_d = std::max(hi_d, d);
   }
-  // Baseline: TF-IDF + average-link agglomerative, threshold tuned on train.
+  std::printf(
+      "storyline online, %d more orders (seeds +%d..+%d): train BCubed F1 mean %.3f (%.3f-%.3f), "
+      "dev mean %.3f (%.3f-%.3f)\n",
+      kMore, kShuffles, kShuffles + kMore - 1, ft, lo_t, hi_t, fd, lo_d, hi_d);
+}
+
+// Baseline: TF-IDF + average-link agglomerative, threshold tuned on train.
+void ReportBaseline(const std::vector<Doc>& train, const std::vector<Doc>& dev) {
+  char buf[240];
   auto mt = TfIdfMatrix(train), md = TfIdfMatrix(dev);
   std::vector<std::string> gt, gd;
   for (auto& d : train) gt.push_back(d.cluster);
@@ -628,9 +644,66 @@ int main(int argc, char** argv) {
   std::snprintf(buf, sizeof buf, "baseline TF-IDF+agglomerative, train (t=%.2f)", bt);
   Print(buf, Score(gt, Agglomerate(mt, bt)));
   Print("baseline TF-IDF+agglomerative, dev", Score(gd, Agglomerate(md, bt)));
+}
+
+void PrintDigest() {
   std::printf("decisions: %llu assignments over all engine runs, digest %016llx\n",
               static_cast<unsigned long long>(g_assignments),
               static_cast<unsigned long long>(g_digest));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // figures appear as they are printed
+  const EvalArgs args = ParseArgs(argc, argv);
+  std::vector<Doc> all;
+  if (!Load(args.path, &all) || all.empty()) {
+    std::fprintf(stderr, "story_eval: cannot read %s (ECB+ absent?)\n", args.path.c_str());
+    return 1;
+  }
+  const uint64_t seed = args.seed;
+  std::vector<Doc> train = Split(all, "train", seed), dev = Split(all, "dev", seed);
+  if (getenv("STORY_PAIRS")) {
+    PrintPairs(train);
+    return 0;
+  }
+  if (const char* e = getenv("STORY_T")) {
+    RunFixedThreshold(e, all, train, args);
+    return 0;
+  }
+  std::printf("ECB+ %s: %zu train texts, %zu dev texts; shuffled with seed %llu\n",
+              args.path.c_str(), train.size(), dev.size(), static_cast<unsigned long long>(seed));
+  auto t0 = std::chrono::steady_clock::now();
+  bool no_baseline = getenv("STORY_NOBASE") != nullptr;
+  const std::vector<Doc> train2 = Split(all, "train", seed + 1),
+                         train3 = Split(all, "train", seed + 2),
+                         train4 = Split(all, "train", seed + 3),
+                         train5 = Split(all, "train", seed + 4);
+  const std::vector<const std::vector<Doc>*> train_orders = {&train, &train2, &train3, &train4,
+                                                             &train5};
+  Tuner tuner(train_orders);
+  tuner.TuneWeights(args.quick);
+  tuner.TuneRules(args.quick);
+  const StoryOptions best_opt = tuner.best_opt();
+  // STORY_TRAINONLY: the tuning result on train only (for iterating; dev unseen).
+  if (getenv("STORY_TRAINONLY")) {
+    std::printf("train: t=%.2f e=%.2f m1=%.2f dd=%d, mean of %zu orders BCubed F1 %.4f\n",
+                best_opt.join_threshold, best_opt.event_weight, best_opt.single_member_margin,
+                best_opt.derived_defer_to_original ? 1 : 0, train_orders.size(), tuner.best_f());
+    return 0;
+  }
+  std::printf("tuned on the mean of %zu train orders: BCubed F1 %.4f\n", train_orders.size(),
+              tuner.best_f());
+  ReportTuned(best_opt, train, dev, args);
+  ReportShuffles(best_opt, all, train, dev, seed);
+  ReportMoreOrders(best_opt, all, seed);
+  if (no_baseline) {
+    PrintDigest();
+    return 0;
+  }
+  ReportBaseline(train, dev);
+  PrintDigest();
   std::printf("elapsed %.1f s\n",
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return 0;

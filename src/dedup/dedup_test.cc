@@ -406,8 +406,8 @@ TEST(Dedup, VerbatimCopiesAreExactDuplicatesWithTheSameCounts) {
 }  // namespace
 }  // namespace storyline
 
-// ArticleJson writes the KEPT line itself (a vector scan for the bytes to
-// escape); it must stay byte for byte what JsonWriter writes.
+// ArticleJson writes the KEPT line itself (keys and AppendJsonString, no
+// JsonWriter); it must stay byte for byte what JsonWriter writes.
 TEST(Dedup, ArticleJsonMatchesJsonWriter) {
   std::mt19937 rng(7);
   const std::string alphabet = std::string("ab \"\\\n\r\t\b\f\x01\x1f/\xC3\xA9\xE2\x80\x99", 20);
@@ -498,19 +498,25 @@ TEST(SequentialSpill, ReadsBackWhatWasWritten) {
 // (read as one span), isolated short ones (left to the page cache), long ones
 // (direct reads into the batch's buffer), ranges across 4 MB blocks and the
 // file's last bytes; the batch reused for other ranges.
+// Fills `spill` (opened) with 6,000 random records, finishes it and asks for
+// all of it to be read into the page cache; *all: what it holds.
+void FillSpill(std::mt19937_64& rng, SequentialSpill* spill, std::string* all) {
+  for (int i = 0; i < 6000; ++i) {
+    std::string r(rng() % 3000, '\0');
+    for (char& c : r) c = static_cast<char>('a' + rng() % 26);
+    ASSERT_TRUE(spill->Append(r).ok());
+    *all += r;
+  }
+  ASSERT_TRUE(spill->Finish().ok());
+  spill->Prefetch({{0, all->size()}});
+}
+
 TEST(SequentialSpill, ReadBatchGivesBackEveryRange) {
   SequentialSpill spill;
   ASSERT_TRUE(spill.Open("").ok());
   std::mt19937_64 rng(11);
   std::string all;
-  for (int i = 0; i < 6000; ++i) {
-    std::string r(rng() % 3000, '\0');
-    for (char& c : r) c = static_cast<char>('a' + rng() % 26);
-    ASSERT_TRUE(spill.Append(r).ok());
-    all += r;
-  }
-  ASSERT_TRUE(spill.Finish().ok());
-  spill.Prefetch({{0, all.size()}});
+  FillSpill(rng, &spill, &all);
   SequentialSpill::ReadBatch batch;
   std::string scratch;
   for (int round = 0; round < 3; ++round) {
@@ -544,8 +550,18 @@ TEST(SequentialSpill, ReadBatchGivesBackEveryRange) {
   std::string_view got;
   ASSERT_TRUE(spill.Get(&batch, all.size() - 100000, 100000, &scratch, &got).ok());
   EXPECT_EQ(got, std::string_view(all).substr(all.size() - 100000));
-  // TakeOver: of a batch not begun, of one stopped midway or already read, the
-  // caller copies the rest from the page cache; every byte is there.
+}
+
+// TakeOver: of a batch not begun, of one stopped midway or already read, the
+// caller copies the rest from the page cache; every byte is there.
+TEST(SequentialSpill, TakeOverGivesBackEveryByte) {
+  SequentialSpill spill;
+  ASSERT_TRUE(spill.Open("").ok());
+  std::mt19937_64 rng(11);
+  std::string all;
+  FillSpill(rng, &spill, &all);
+  std::string scratch;
+  std::string_view got;
   SequentialSpill::ReadBatch first, second;
   for (int round = 0; round < 4; ++round) {
     first.Clear();
@@ -568,9 +584,20 @@ TEST(SequentialSpill, ReadBatchGivesBackEveryRange) {
     ASSERT_TRUE(spill.Get(&second, 4100000, 3000000, &scratch, &got).ok());
     EXPECT_EQ(got, std::string_view(all).substr(4100000, 3000000)) << round;
   }
-  // Release drops the page cache of the bytes before an offset (the output pass
-  // is past them); it only advises: every byte still reads back right, before
-  // and after, and a lower offset later changes nothing.
+}
+
+// Release drops the page cache of the bytes before an offset (the output pass
+// is past them); it only advises: every byte still reads back right, before
+// and after, and a lower offset later changes nothing.
+TEST(SequentialSpill, ReleaseOnlyAdvises) {
+  SequentialSpill spill;
+  ASSERT_TRUE(spill.Open("").ok());
+  std::mt19937_64 rng(11);
+  std::string all;
+  FillSpill(rng, &spill, &all);
+  std::string scratch;
+  std::string_view got;
+  SequentialSpill::ReadBatch batch;
   spill.Release(all.size() / 2);
   spill.Release(1000);
   for (uint64_t o : {uint64_t{5}, all.size() / 2 - 3000, all.size() / 2 + 17, all.size() - 900}) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <climits>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -405,6 +406,56 @@ TEST(Dedup, VerbatimCopiesAreExactDuplicatesWithTheSameCounts) {
 
 }  // namespace
 }  // namespace storyline
+
+namespace {
+
+// JSON string escaping as specified, one byte at a time: the reference for the
+// vectorised scan of AppendJsonString (core/json_writer.h).
+std::string ReferenceJsonString(std::string_view s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    const char* named = c == '"'    ? "\\\""
+                        : c == '\\' ? "\\\\"
+                        : c == '\n' ? "\\n"
+                        : c == '\r' ? "\\r"
+                        : c == '\t' ? "\\t"
+                        : c == '\b' ? "\\b"
+                        : c == '\f' ? "\\f"
+                                    : nullptr;
+    if (named != nullptr) {
+      out += named;
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+// The KEPT lines' escaping, whose vectorised scan must find every byte the
+// byte-by-byte reference escapes: every byte value at every position of a
+// 16-byte block, and random text of the bytes that need escaping.
+TEST(Dedup, KeptLinesEscapeAsTheReference) {
+  std::string all;
+  for (int b = 0; b < 256; ++b) all += std::string(static_cast<size_t>(b % 17), 'x') + char(b);
+  for (size_t len = 0; len < 40; ++len) {
+    for (size_t at = 0; at + len <= all.size(); at += 7) {
+      const std::string_view s = std::string_view(all).substr(at, len);
+      std::string got;
+      storyline::AppendJsonString(&got, s);
+      ASSERT_EQ(got, ReferenceJsonString(s)) << at << " " << len;
+    }
+  }
+  std::string whole;
+  storyline::AppendJsonString(&whole, all);
+  EXPECT_EQ(whole, ReferenceJsonString(all));
+}
 
 // ArticleJson writes the KEPT line itself (keys and AppendJsonString, no
 // JsonWriter); it must stay byte for byte what JsonWriter writes.

@@ -68,7 +68,8 @@ struct SetOverlap {
 SetOverlap CompareSets(std::span<const uint64_t> a, std::span<const uint64_t> b);
 // The same over sets of 32-bit values (dedup verifies on the high 32 bits of the
 // shingle hashes: docs/formats.md); vectorised (AVX2 where the CPU has it, else
-// SSE2), so the values of each set must be distinct, as SortUnique leaves them.
+// SSE2 where the build has it, else a scalar merge; the same counts), so the
+// values of each set must be distinct, as SortUnique leaves them.
 SetOverlap CompareSets(std::span<const uint32_t> a, std::span<const uint32_t> b);
 
 // One-permutation MinHash with optimal densification (Shrivastava, ICML 2017):

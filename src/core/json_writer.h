@@ -12,8 +12,10 @@
 
 namespace storyline {
 
-// Appends `s` as a JSON string literal (quotes included). Invalid UTF-8 is not
-// checked here: callers pass text the ingest stage has already repaired.
+// Appends `s` as a JSON string literal (quotes included): '"', '\\' and the bytes
+// below 0x20 escaped (\n \r \t \b \f by name, the others as \u00xx with lowercase
+// hex), every other byte as it is. Invalid UTF-8 is not checked here: callers
+// pass text the ingest stage has already repaired.
 void AppendJsonString(std::string* out, std::string_view s);
 
 // A small streaming builder: Key()/value calls must alternate inside objects.

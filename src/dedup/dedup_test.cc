@@ -6,6 +6,7 @@
 #include <atomic>
 #include <climits>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -406,8 +407,58 @@ TEST(Dedup, VerbatimCopiesAreExactDuplicatesWithTheSameCounts) {
 }  // namespace
 }  // namespace storyline
 
-// ArticleJson writes the KEPT line itself (a vector scan for the bytes to
-// escape); it must stay byte for byte what JsonWriter writes.
+namespace {
+
+// JSON string escaping as specified, one byte at a time: the reference for the
+// vectorised scan of AppendJsonString (core/json_writer.h).
+std::string ReferenceJsonString(std::string_view s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    const char* named = c == '"'    ? "\\\""
+                        : c == '\\' ? "\\\\"
+                        : c == '\n' ? "\\n"
+                        : c == '\r' ? "\\r"
+                        : c == '\t' ? "\\t"
+                        : c == '\b' ? "\\b"
+                        : c == '\f' ? "\\f"
+                                    : nullptr;
+    if (named != nullptr) {
+      out += named;
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+// The KEPT lines' escaping, whose vectorised scan must find every byte the
+// byte-by-byte reference escapes: every byte value at every position of a
+// 16-byte block, and random text of the bytes that need escaping.
+TEST(Dedup, KeptLinesEscapeAsTheReference) {
+  std::string all;
+  for (int b = 0; b < 256; ++b) all += std::string(static_cast<size_t>(b % 17), 'x') + char(b);
+  for (size_t len = 0; len < 40; ++len) {
+    for (size_t at = 0; at + len <= all.size(); at += 7) {
+      const std::string_view s = std::string_view(all).substr(at, len);
+      std::string got;
+      storyline::AppendJsonString(&got, s);
+      ASSERT_EQ(got, ReferenceJsonString(s)) << at << " " << len;
+    }
+  }
+  std::string whole;
+  storyline::AppendJsonString(&whole, all);
+  EXPECT_EQ(whole, ReferenceJsonString(all));
+}
+
+// ArticleJson writes the KEPT line itself (keys and AppendJsonString, no
+// JsonWriter); it must stay byte for byte what JsonWriter writes.
 TEST(Dedup, ArticleJsonMatchesJsonWriter) {
   std::mt19937 rng(7);
   const std::string alphabet = std::string("ab \"\\\n\r\t\b\f\x01\x1f/\xC3\xA9\xE2\x80\x99", 20);
@@ -498,19 +549,25 @@ TEST(SequentialSpill, ReadsBackWhatWasWritten) {
 // (read as one span), isolated short ones (left to the page cache), long ones
 // (direct reads into the batch's buffer), ranges across 4 MB blocks and the
 // file's last bytes; the batch reused for other ranges.
+// Fills `spill` (opened) with 6,000 random records, finishes it and asks for
+// all of it to be read into the page cache; *all: what it holds.
+void FillSpill(std::mt19937_64& rng, SequentialSpill* spill, std::string* all) {
+  for (int i = 0; i < 6000; ++i) {
+    std::string r(rng() % 3000, '\0');
+    for (char& c : r) c = static_cast<char>('a' + rng() % 26);
+    ASSERT_TRUE(spill->Append(r).ok());
+    *all += r;
+  }
+  ASSERT_TRUE(spill->Finish().ok());
+  spill->Prefetch({{0, all->size()}});
+}
+
 TEST(SequentialSpill, ReadBatchGivesBackEveryRange) {
   SequentialSpill spill;
   ASSERT_TRUE(spill.Open("").ok());
   std::mt19937_64 rng(11);
   std::string all;
-  for (int i = 0; i < 6000; ++i) {
-    std::string r(rng() % 3000, '\0');
-    for (char& c : r) c = static_cast<char>('a' + rng() % 26);
-    ASSERT_TRUE(spill.Append(r).ok());
-    all += r;
-  }
-  ASSERT_TRUE(spill.Finish().ok());
-  spill.Prefetch({{0, all.size()}});
+  FillSpill(rng, &spill, &all);
   SequentialSpill::ReadBatch batch;
   std::string scratch;
   for (int round = 0; round < 3; ++round) {
@@ -544,8 +601,18 @@ TEST(SequentialSpill, ReadBatchGivesBackEveryRange) {
   std::string_view got;
   ASSERT_TRUE(spill.Get(&batch, all.size() - 100000, 100000, &scratch, &got).ok());
   EXPECT_EQ(got, std::string_view(all).substr(all.size() - 100000));
-  // TakeOver: of a batch not begun, of one stopped midway or already read, the
-  // caller copies the rest from the page cache; every byte is there.
+}
+
+// TakeOver: of a batch not begun, of one stopped midway or already read, the
+// caller copies the rest from the page cache; every byte is there.
+TEST(SequentialSpill, TakeOverGivesBackEveryByte) {
+  SequentialSpill spill;
+  ASSERT_TRUE(spill.Open("").ok());
+  std::mt19937_64 rng(11);
+  std::string all;
+  FillSpill(rng, &spill, &all);
+  std::string scratch;
+  std::string_view got;
   SequentialSpill::ReadBatch first, second;
   for (int round = 0; round < 4; ++round) {
     first.Clear();
@@ -568,9 +635,20 @@ TEST(SequentialSpill, ReadBatchGivesBackEveryRange) {
     ASSERT_TRUE(spill.Get(&second, 4100000, 3000000, &scratch, &got).ok());
     EXPECT_EQ(got, std::string_view(all).substr(4100000, 3000000)) << round;
   }
-  // Release drops the page cache of the bytes before an offset (the output pass
-  // is past them); it only advises: every byte still reads back right, before
-  // and after, and a lower offset later changes nothing.
+}
+
+// Release drops the page cache of the bytes before an offset (the output pass
+// is past them); it only advises: every byte still reads back right, before
+// and after, and a lower offset later changes nothing.
+TEST(SequentialSpill, ReleaseOnlyAdvises) {
+  SequentialSpill spill;
+  ASSERT_TRUE(spill.Open("").ok());
+  std::mt19937_64 rng(11);
+  std::string all;
+  FillSpill(rng, &spill, &all);
+  std::string scratch;
+  std::string_view got;
+  SequentialSpill::ReadBatch batch;
   spill.Release(all.size() / 2);
   spill.Release(1000);
   for (uint64_t o : {uint64_t{5}, all.size() / 2 - 3000, all.size() / 2 + 17, all.size() - 900}) {

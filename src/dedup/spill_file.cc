@@ -17,11 +17,9 @@
 
 namespace storyline {
 namespace {
-// SpillFile's buffer: each write() of it copies it into the page cache. With 4 MB
-// the signature spill's writes took 0.83 CPU-s at 1M articles (600 MB), with
-// 1 MB 0.16-0.17 (256 KB 0.20, 128 KB 0.24): the buffer is still in the core's
-// cache when written, and the kernel's page-cache folios for a 1 MB write came
-// cheaper on this VM than for 4 MB.
+// SpillFile's buffer: each write() of it copies it into the page cache. Small
+// enough that the buffer is still in the core's cache when written, which makes
+// the copy cheaper than with larger buffers.
 constexpr size_t kBufferBytes = 1 << 20;
 }  // namespace
 
@@ -391,10 +389,10 @@ Status SequentialSpill::ReadAt(uint64_t offset, size_t n, std::string* out) cons
 
 namespace {
 // Ranges closer than this are read as one span: a gap of a page or two costs
-// the disk little, a separate request costs ~25 us of CPU on this kind of VM.
+// the disk little, a separate request costs more CPU than reading the gap.
 constexpr uint64_t kMergeGap = 8 << 10;
-// Spans at least this long are read directly (one request, ~25 us of CPU);
-// shorter ones from the page cache (0.3-7 us of CPU per 4 KB page touched).
+// Spans at least this long are read directly (one request, whose CPU cost is
+// paid once); shorter ones from the page cache (whose CPU cost is per page).
 constexpr uint64_t kDirectMin = 64 << 10;
 }  // namespace
 

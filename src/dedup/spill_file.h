@@ -78,10 +78,10 @@ class SpillFile {
 // cache (which Prefetch() fills). Why not the page cache for everything: on a
 // virtual machine whose memory the host hands over lazily (Firecracker, memory
 // plugged in as the guest needs it), the guest's first touch of a page it has
-// never used costs ~7 us; copying 1.4 GB out of freshly filled page cache then
-// took 2.7 CPU-s (0.3 once the pages had been touched), against ~0.1 CPU-s for
-// direct reads into a buffer that is reused. Where the page cache is quick,
-// TakeOver() lets the caller copy from it what the disk has not read yet.
+// never used is dear, and copying out of freshly filled page cache costs many
+// times what direct reads into a buffer that is reused cost. Where the page
+// cache is quick, TakeOver() lets the caller copy from it what the disk has not
+// read yet.
 class SequentialSpill {
  public:
   class ReadBatch;
@@ -116,7 +116,7 @@ class SequentialSpill {
   void Release(uint64_t offset);
 
   // After the last read: the background thread closes the file, which gives its
-  // blocks back (0.1 s for 1 GB on a disk that discards freed blocks) and its
+  // blocks back (slow on a disk that discards freed blocks) and its
   // page cache, and ends, while the caller goes on (to close another file, say).
   // The destructor waits for it. Nothing but the destructor after it.
   void CloseSoon();

@@ -1,6 +1,5 @@
 #include "storyline/lsh.h"
 
-#include <emmintrin.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -9,6 +8,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+
+#include "index/lsh_internal.h"
 
 namespace storyline {
 namespace {
@@ -289,34 +290,14 @@ Result<LshIndex> LshIndex::Deserialize(std::string_view bytes) {
 
 namespace {
 constexpr double kCompactMaxLoad = 0.8;
-// Bit k set when slot k of the 16-slot bucket at s is empty.
-inline unsigned EmptySlots(const uint32_t* s) {
-  const __m128i z = _mm_setzero_si128();
-  unsigned m = 0;
-  for (int q = 0; q < 4; ++q) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 4 * q));
-    m |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, z)))) << (4 * q);
-  }
-  return m;
-}
-// Bit k set when slot k is in use and (slot & known) == target.
-inline unsigned MatchingSlots(const uint32_t* s, uint32_t known, uint32_t target) {
-  const __m128i z = _mm_setzero_si128(), km = _mm_set1_epi32(static_cast<int>(known)),
-                tv = _mm_set1_epi32(static_cast<int>(target));
-  unsigned m = 0;
-  for (int q = 0; q < 4; ++q) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 4 * q));
-    const __m128i hit =
-        _mm_andnot_si128(_mm_cmpeq_epi32(v, z), _mm_cmpeq_epi32(_mm_and_si128(v, km), tv));
-    m |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(hit))) << (4 * q);
-  }
-  return m;
-}
+using index_internal::EmptySlots;
+using index_internal::MatchingSlots;
 inline uint32_t FpMask(int bits) { return bits == 0 ? 0 : 0xFFFFFFFFu >> (32 - bits); }
 inline size_t OverflowSlot(uint32_t key, size_t capacity) { return Slot(key, capacity); }
 }  // namespace
 
 CompactLshIndex::CompactLshIndex(LshParams params, uint32_t max_ids) : params_(params) {
+  static_assert(kSlots == index_internal::kBucketSlots);
   assert(params.bands >= 1 && max_ids >= 1 && max_ids < 0xFFFFFFFFu);
   fp_bits_ = 32 - std::bit_width(max_ids);  // (id + 1) <= max_ids fits the rest
   max_splits_ = std::min(3, fp_bits_);

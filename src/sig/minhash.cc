@@ -3,7 +3,6 @@
 // XXH3 inlined: shingles are short, and the call and its dispatch cost as much as
 // the hashing. Same function, same values.
 #define XXH_INLINE_ALL
-#include <immintrin.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <cstring>
 
 #include "core/hash.h"
+#include "core/simd.h"
 #include "sig/sig_internal.h"
 
 namespace storyline {
@@ -175,10 +175,15 @@ size_t MergeCount(const T* a, size_t i, size_t na, const T* b, size_t j, size_t 
   return n;
 }
 
-// The same count over sets of distinct 32-bit values, 3x faster: blocks of 8
+}  // namespace
+
+namespace sig_internal {
+
+// The same count over sets of distinct 32-bit values, vectorised: blocks of 8
 // values of each set compared all against all with AVX2 (where the CPU has it),
 // or of 4 with SSE2, then the block with the smaller last value moves on; the
 // tails by the merge. Dedup's verification spends most of its time here.
+#if STORYLINE_AVX2_DISPATCH
 [[gnu::target("avx2,popcnt")]] size_t CommonAvx2(const uint32_t* a, size_t na, const uint32_t* b,
                                                  size_t nb) {
   size_t i = 0, j = 0, n = 0;
@@ -209,11 +214,9 @@ size_t MergeCount(const T* a, size_t i, size_t na, const T* b, size_t j, size_t 
   }
   return n + MergeCount(a, i, na, b, j, nb);
 }
+#endif  // STORYLINE_AVX2_DISPATCH
 
-}  // namespace
-
-namespace sig_internal {
-
+#if STORYLINE_SSE2
 size_t CommonSse2(const uint32_t* a, size_t na, const uint32_t* b, size_t nb) {
   size_t i = 0, j = 0, n = 0;
   const size_t ea = na & ~size_t{3}, eb = nb & ~size_t{3};
@@ -232,6 +235,11 @@ size_t CommonSse2(const uint32_t* a, size_t na, const uint32_t* b, size_t nb) {
   }
   return n + MergeCount(a, i, na, b, j, nb);
 }
+#endif  // STORYLINE_SSE2
+
+size_t CommonScalar(const uint32_t* a, size_t na, const uint32_t* b, size_t nb) {
+  return MergeCount(a, 0, na, b, 0, nb);
+}
 
 }  // namespace sig_internal
 
@@ -240,10 +248,16 @@ SetOverlap CompareSets(std::span<const uint64_t> a, std::span<const uint64_t> b)
 }
 
 SetOverlap CompareSets(std::span<const uint32_t> a, std::span<const uint32_t> b) {
-  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
-  return {avx2 ? CommonAvx2(a.data(), a.size(), b.data(), b.size())
-               : sig_internal::CommonSse2(a.data(), a.size(), b.data(), b.size()),
-          a.size(), b.size()};
+#if STORYLINE_AVX2_DISPATCH
+  if (CpuHasAvx2()) {
+    return {sig_internal::CommonAvx2(a.data(), a.size(), b.data(), b.size()), a.size(), b.size()};
+  }
+#endif
+#if STORYLINE_SSE2
+  return {sig_internal::CommonSse2(a.data(), a.size(), b.data(), b.size()), a.size(), b.size()};
+#else
+  return {sig_internal::CommonScalar(a.data(), a.size(), b.data(), b.size()), a.size(), b.size()};
+#endif
 }
 
 MinHasher::MinHasher(int num_hashes) : num_hashes_(num_hashes) {

@@ -144,8 +144,19 @@ TEST(CompareSets, ThirtyTwoBitSetsCountAsTheMerge) {
     const SetOverlap y =
         CompareSets(std::span<const uint64_t>(a64), std::span<const uint64_t>(b64));
     ASSERT_EQ(x.intersection, y.intersection) << trial;
+    // Each path the build has gives the scalar merge's count.
+    ASSERT_EQ(sig_internal::CommonScalar(a.data(), a.size(), b.data(), b.size()), y.intersection)
+        << trial;
+#if STORYLINE_SSE2
     ASSERT_EQ(sig_internal::CommonSse2(a.data(), a.size(), b.data(), b.size()), y.intersection)
         << trial;
+#endif
+#if STORYLINE_AVX2_DISPATCH
+    if (CpuHasAvx2()) {
+      ASSERT_EQ(sig_internal::CommonAvx2(a.data(), a.size(), b.data(), b.size()), y.intersection)
+          << trial;
+    }
+#endif
     ASSERT_EQ(x.size_a, a.size());
     ASSERT_EQ(x.size_b, b.size());
   }

@@ -74,7 +74,8 @@ std::vector<Assignment> StoryEngine::AddAll(const std::vector<Article>& articles
     if (it != final_by_id.end())
       out.push_back(it->second);
     else
-      out.push_back(Assignment{a.id, -1, -1, "", "", 0});
+      out.push_back(Assignment{a.id, -1, -1, Relation::kUnrelated, "",
+                               0});  // not reached: every article joins a story
   }
   return out;
 }
@@ -91,7 +92,7 @@ std::vector<Assignment> StoryEngine::FinalAssignments() const {
     const Member& orig = s.members[s.original];
     for (const Member& m : s.members) {
       bool o = &m == &orig;
-      all.push_back({m.seq, Assignment{m.id, s.id, s.topic, o ? kOriginal : m.relation,
+      all.push_back({m.seq, Assignment{m.id, s.id, s.topic, o ? Relation::kOriginal : m.relation,
                                        o ? "" : m.of, m.score}});
     }
   }

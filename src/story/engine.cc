@@ -73,9 +73,8 @@ std::vector<Assignment> StoryEngine::AddAll(const std::vector<Article>& articles
     auto it = final_by_id.find(a.id);
     if (it != final_by_id.end())
       out.push_back(it->second);
-    else
-      out.push_back(Assignment{a.id, -1, -1, Relation::kUnrelated, "",
-                               0});  // not reached: every article joins a story
+    else  // not reached: every article joins a story
+      out.push_back(Assignment{a.id, -1, -1, Relation::kUnrelated, "", 0});
   }
   return out;
 }

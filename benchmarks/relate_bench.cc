@@ -73,7 +73,8 @@ void BM_CompareAnalysed(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
   if (!sl::IsDerived(r.relation))
-    state.SkipWithError(("expected a derived relation, got " + r.relation_name).c_str());
+    state.SkipWithError(
+        ("expected a derived relation, got " + std::string(RelationName(r.relation))).c_str());
   state.counters["words_a"] = static_cast<double>(fa.tokens.size());
   state.counters["words_b"] = static_cast<double>(fb.tokens.size());
   state.SetItemsProcessed(state.iterations());

@@ -144,7 +144,7 @@ void PrintText(const Article& a, const Article& b, const CompareResult& r) {
   std::printf("b: %s%s%s  %s\n", bold, b.id.c_str(), reset, b.title.c_str());
   std::string orig =
       r.original.empty() ? "none" : (r.original == "a" ? "a (" + a.id + ")" : "b (" + b.id + ")");
-  std::printf("relation: %s%s%s   original: %s\n", bold, r.relation_name.c_str(), reset,
+  std::printf("relation: %s%s%s   original: %s\n", bold, RelationName(r.relation), reset,
               orig.c_str());
   std::printf("why: %s\n", r.reason.c_str());
   std::printf("scores:");

@@ -33,7 +33,8 @@ void AppendHeader(const StoryHeader& h, std::string* out) {
   o += ", " + Day(h.first_seen) + " to " + Day(h.last_seen) + "\n";
   o += "\nmembers:\n";
   for (const auto& m : h.members) {
-    o += "  " + m.relation + std::string(m.relation.size() < 15 ? 15 - m.relation.size() : 1, ' ') +
+    const std::string relation = RelationName(m.relation);
+    o += "  " + relation + std::string(relation.size() < 15 ? 15 - relation.size() : 1, ' ') +
          m.id + (m.of.empty() ? "" : " (of " + m.of + ")") + "  " + Day(m.published) +
          (m.source.empty() ? "" : "  " + m.source) + "\n";
   }
@@ -72,7 +73,8 @@ void AppendEvidence(const StoryDetail& d, std::string* out) {
     for (const auto& r : d.relations) {
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.2f", r.score);
-      o += "  " + r.b + " is a " + r.relation + " of " + r.a + " (similarity " + buf + ")\n";
+      o += "  " + r.b + " is a " + RelationName(r.relation) + " of " + r.a + " (similarity " + buf +
+           ")\n";
     }
   }
   if (!d.passages.empty()) {
@@ -86,7 +88,7 @@ void AppendEvidence(const StoryDetail& d, std::string* out) {
     o += "\ntimeline:\n";
     for (const auto& t : d.timeline) {
       o += "  " + Day(t.time) + "  ";
-      o += t.kind == "member" ? t.article_id + " (" + t.relation + ")"
+      o += t.kind == "member" ? t.article_id + " (" + RelationName(t.relation) + ")"
                               : "story " + std::to_string(t.story) + ": " + Clip(t.label, 70);
       o += "\n";
     }

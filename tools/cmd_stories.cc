@@ -33,8 +33,9 @@ int RunStories(const StoriesArgs& args) {
             (h.members.size() == 1 ? " member   " : " members  ") + dates + "  topic " +
             (h.topic >= 0 ? std::to_string(h.topic) : "-") + "  " + h.title + "\n";
       for (const StoryMember& m : h.members) {
-        out += "    " + m.relation;
-        out.append(m.relation.size() < 15 ? 15 - m.relation.size() : 1, ' ');
+        const std::string relation = RelationName(m.relation);
+        out += "    " + relation;
+        out.append(relation.size() < 15 ? 15 - relation.size() : 1, ' ');
         out += m.id;
         if (!m.of.empty()) out += " (of " + m.of + ")";
         if (!m.source.empty()) out += "  " + m.source;

@@ -5,7 +5,7 @@
 //
 // Two articles, once:
 //   storyline::CompareResult r = storyline::Compare(a, b, {});
-//   Print(r.relation_name, r.original, r.scores, r.shared_passages);
+//   Print(RelationName(r.relation), r.original, r.scores, r.shared_passages);
 //
 // Many articles (story clustering, pair scoring): analyse each article once, keep
 // a TermStats of the corpus at hand, and compare the analysed forms:
@@ -24,6 +24,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -323,9 +324,14 @@ enum class Relation {
   kSameStory,      // an independent report of the same event
   kRelated,        // the same topic, a different story
   kUnrelated,
+  kOriginal,  // a story's original: derived from no other member (story and store only)
 };
-// "duplicate", "near-duplicate", "rewrite", "same-story", "related", "unrelated".
+// The relation's one spelling, used at the edges only (JSON, the store's SQL text,
+// CLI text, Python dicts): "duplicate", "near-duplicate", "rewrite", "same-story",
+// "related", "unrelated", "original".
 const char* RelationName(Relation r);
+// The relation RelationName spells `name`; nullopt for any other text.
+std::optional<Relation> ParseRelation(std::string_view name);
 // True for duplicate, near-duplicate and rewrite: one article is derived from the other.
 inline bool IsDerived(Relation r) { return r <= Relation::kRewrite; }
 
@@ -356,9 +362,8 @@ struct CompareOptions {
 };
 
 struct CompareResult {
-  std::string a, b;  // the article ids
-  Relation relation = Relation::kUnrelated;
-  std::string relation_name;  // RelationName(relation)
+  std::string a, b;                          // the article ids
+  Relation relation = Relation::kUnrelated;  // spelled by RelationName
   // For derived relations: "a" or "b", the one the other derives from; "" otherwise.
   std::string original;
   // Named scores, all in [0,1] (ordered by name for stable output): similarity,

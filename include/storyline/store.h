@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "storyline/article.h"
+#include "storyline/relate.h"
 #include "storyline/status.h"
 
 namespace storyline {
@@ -49,16 +50,18 @@ struct StoredArticle {
   int64_t seq = 0;            // 1-based order of arrival in the store
   int64_t story = -1;         // the story it belongs to, -1 when none yet
   int64_t topic = -1;
-  std::string relation;  // original, duplicate, near-duplicate, rewrite, same-story
-  std::string of;        // the id it copies or rewrites; empty for none
+  // original, duplicate, near-duplicate, rewrite or same-story; none (NULL in the
+  // store) until the article is assigned to a story
+  std::optional<Relation> relation;
+  std::string of;  // the id it copies or rewrites; empty for none
   double score = 0;
 };
 
 // A member of a story, as listed.
 struct StoryMember {
   std::string id;
-  std::string relation;  // see StoredArticle::relation
-  std::string of;        // empty = null
+  Relation relation = Relation::kOriginal;  // see StoredArticle::relation
+  std::string of;                           // empty = null
   double score = 0;
   std::string title;
   std::string source;
@@ -70,7 +73,7 @@ struct StoryMember {
 // Two members and how they relate, with the evidence.
 struct StoryRelation {
   std::string a, b;  // article ids; b is derived from a when relation is a copy/rewrite
-  std::string relation;
+  Relation relation = Relation::kSameStory;
   double score = 0;
   std::string
       scores_json;  // the relation stage's score breakdown as a JSON object ("{}" when none)
@@ -102,11 +105,11 @@ struct KeyTerm {
 // One point of a timeline: a member of the story, or another story of its topic.
 struct TimelinePoint {
   Timestamp time = kNoTime;
-  std::string kind;        // "member" or "story"
-  std::string article_id;  // for a member
-  int64_t story = -1;      // for another story
-  std::string label;       // a title
-  std::string relation;    // for a member
+  std::string kind;                         // "member" or "story"
+  std::string article_id;                   // for a member
+  int64_t story = -1;                       // for another story
+  std::string label;                        // a title
+  Relation relation = Relation::kOriginal;  // for a member
 };
 
 // A story as listed (the object of `stories --json`).

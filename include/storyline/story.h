@@ -34,6 +34,7 @@
 
 #include "storyline/article.h"
 #include "storyline/dates.h"
+#include "storyline/relate.h"
 #include "storyline/status.h"
 
 namespace storyline {
@@ -125,14 +126,15 @@ struct Assignment {
   std::string id;
   int64_t story = -1;
   int64_t topic = -1;
-  std::string relation;  // original, duplicate, near-duplicate, rewrite, same-story
-  std::string of;        // the id it copies or rewrites; empty for original/same-story
-  double score = 0;      // the article's score against its story (1 for an original)
+  // original, duplicate, near-duplicate, rewrite or same-story
+  Relation relation = Relation::kOriginal;
+  std::string of;    // the id it copies or rewrites; empty for original/same-story
+  double score = 0;  // the article's score against its story (1 for an original)
 };
 
 struct StoryMemberView {
   std::string id;
-  std::string relation;
+  Relation relation = Relation::kOriginal;
   std::string of;  // empty = null
   double score = 0;
   std::string title, source, url;
@@ -158,12 +160,12 @@ struct WeightedTerm {
 
 struct TimelineEntry {
   Timestamp time = kNoTime;
-  std::string kind;        // "member" or "story"
-  std::string article_id;  // for a member
-  int64_t story = -1;      // for a story of the same topic
-  std::string label;       // title
-  std::string relation;    // for a member
-  std::string evidence;    // how the time was found
+  std::string kind;                         // "member" or "story"
+  std::string article_id;                   // for a member
+  int64_t story = -1;                       // for a story of the same topic
+  std::string label;                        // title
+  Relation relation = Relation::kOriginal;  // for a member
+  std::string evidence;                     // how the time was found
 };
 
 // A story as presented. Copyable; owns everything.
@@ -333,10 +335,6 @@ std::string AssignmentJson(const Assignment& a);
 // first story): title, original, members with relation and `of`, sources, first
 // and last seen, key names and terms, quotes with speakers, summary, timeline.
 std::string StoryReportMarkdown(const StoryEngine& engine);
-
-// "relation" strings, for callers that compare.
-inline constexpr const char* kOriginal = "original";
-inline constexpr const char* kSameStory = "same-story";
 
 }  // namespace storyline
 

@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/json_writer.h"
 #include "relate/compare_internal.h"
@@ -194,8 +196,19 @@ const char* RelationName(Relation r) {
       return "related";
     case Relation::kUnrelated:
       return "unrelated";
+    case Relation::kOriginal:
+      return "original";
   }
   return "unrelated";
+}
+
+std::optional<Relation> ParseRelation(std::string_view name) {
+  for (Relation r :
+       {Relation::kDuplicate, Relation::kNearDuplicate, Relation::kRewrite, Relation::kSameStory,
+        Relation::kRelated, Relation::kUnrelated, Relation::kOriginal}) {
+    if (name == RelationName(r)) return r;
+  }
+  return std::nullopt;
 }
 
 CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
@@ -220,7 +233,6 @@ CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
 
   std::string why;
   r.relation = Decide(a, b, e, &why);
-  r.relation_name = RelationName(r.relation);
   double oa, ob;
   PairOriginality(a, b, e, &oa, &ob);
   if (IsDerived(r.relation)) PickOriginal(a, b, e, oa, ob, &r, &why);
@@ -241,7 +253,7 @@ std::string CompareResultToJson(const CompareResult& r) {
   w.Key("b");
   w.String(r.b);
   w.Key("relation");
-  w.String(r.relation_name);
+  w.String(RelationName(r.relation));
   w.Key("original");
   w.StringOrNull(r.original.empty() ? "" : (r.original == "a" ? r.a : r.b));
   w.Key("original_side");

@@ -59,9 +59,24 @@ bool PassagesContain(const CompareResult& r, const std::string& words) {
   return false;
 }
 
+TEST(Relations, NamesParseBackAndOnlyCopiesAreDerived) {
+  for (Relation r :
+       {Relation::kDuplicate, Relation::kNearDuplicate, Relation::kRewrite, Relation::kSameStory,
+        Relation::kRelated, Relation::kUnrelated, Relation::kOriginal}) {
+    EXPECT_EQ(ParseRelation(RelationName(r)), r) << RelationName(r);
+    EXPECT_EQ(IsDerived(r),
+              r == Relation::kDuplicate || r == Relation::kNearDuplicate || r == Relation::kRewrite)
+        << RelationName(r);
+  }
+  EXPECT_STREQ(RelationName(Relation::kOriginal), "original");
+  EXPECT_EQ(ParseRelation(""), std::nullopt);
+  EXPECT_EQ(ParseRelation("kept"), std::nullopt);
+  EXPECT_EQ(ParseRelation("Original"), std::nullopt);
+}
+
 TEST(CompareSeeds, RewriteOf002By001KeepsBothKcnaQuotes) {
   CompareResult r = Compare(S(2), S(1));
-  EXPECT_EQ(r.relation_name, "rewrite") << r.reason;
+  EXPECT_EQ(r.relation, Relation::kRewrite) << r.reason;
   EXPECT_EQ(r.original, "a") << r.reason;
   EXPECT_TRUE(PassagesContain(r, "It is quite natural and normal for neighbouring countries"));
   EXPECT_TRUE(PassagesContain(r, "will continue to grow stronger"));
@@ -69,7 +84,7 @@ TEST(CompareSeeds, RewriteOf002By001KeepsBothKcnaQuotes) {
 
 TEST(CompareSeeds, OriginalIsTheWireStoryWhicheverSideItIsOn) {
   CompareResult r = Compare(S(1), S(2));
-  EXPECT_EQ(r.relation_name, "rewrite") << r.reason;
+  EXPECT_EQ(r.relation, Relation::kRewrite) << r.reason;
   EXPECT_EQ(r.original, "b") << r.reason;
 }
 
@@ -78,18 +93,18 @@ TEST(CompareSeeds, OriginalIsTheWireStoryWhicheverSideItIsOn) {
 // and credit) is the original, whichever side it is given on.
 TEST(CompareSeeds, HeavyRewrite000IsARewriteOf002) {
   CompareResult r = Compare(S(2), S(0));
-  EXPECT_EQ(r.relation_name, "rewrite") << r.reason;
+  EXPECT_EQ(r.relation, Relation::kRewrite) << r.reason;
   EXPECT_EQ(r.original, "a") << r.reason;
   EXPECT_GE(r.scores.at("similarity"), 0.5);
   CompareResult back = Compare(S(0), S(2));
-  EXPECT_EQ(back.relation_name, "rewrite") << back.reason;
+  EXPECT_EQ(back.relation, Relation::kRewrite) << back.reason;
   EXPECT_EQ(back.original, "b") << back.reason;
 }
 
 TEST(CompareSeeds, DifferentStoriesOnTheSameTopicAreRelated) {
   for (auto [x, y] : {std::pair{2, 3}, std::pair{2, 4}, std::pair{3, 4}}) {
     CompareResult r = Compare(S(x), S(y));
-    EXPECT_EQ(r.relation_name, "related") << x << " vs " << y << ": " << r.reason;
+    EXPECT_EQ(r.relation, Relation::kRelated) << x << " vs " << y << ": " << r.reason;
     EXPECT_EQ(r.original, "");
   }
 }
@@ -266,16 +281,16 @@ Article Make(std::string id, std::string text) {
 
 TEST(CompareBadInput, EmptyArticleIsUnrelatedToAnything) {
   CompareResult r = Compare(Make("e", ""), S(2));
-  EXPECT_EQ(r.relation_name, "unrelated");
+  EXPECT_EQ(r.relation, Relation::kUnrelated);
   EXPECT_TRUE(r.shared_passages.empty());
-  EXPECT_EQ(Compare(Make("e", ""), Make("f", "")).relation_name, "unrelated");
+  EXPECT_EQ(Compare(Make("e", ""), Make("f", "")).relation, Relation::kUnrelated);
 }
 
 TEST(CompareBadInput, SingleWordGivesAnAnswer) {
   CompareResult r = Compare(Make("w", "Korea"), S(2));
-  EXPECT_EQ(r.relation_name, "unrelated");
+  EXPECT_EQ(r.relation, Relation::kUnrelated);
   CompareResult same = Compare(Make("w", "Korea"), Make("v", "Korea"));
-  EXPECT_EQ(same.relation_name, "duplicate");
+  EXPECT_EQ(same.relation, Relation::kDuplicate);
 }
 
 TEST(CompareBadInput, TenMegabyteArticleIsBoundedAndAnswered) {
@@ -283,8 +298,7 @@ TEST(CompareBadInput, TenMegabyteArticleIsBoundedAndAnswered) {
   const std::string& base = S(2).text;
   while (big.size() < (10u << 20)) big += base + "\n";
   CompareResult r = Compare(Make("big", big), S(2));
-  EXPECT_NE(r.relation_name, "");
-  EXPECT_NE(r.relation_name, "unrelated");
+  EXPECT_NE(r.relation, Relation::kUnrelated);
 }
 
 TEST(CompareBadInput, UnbalancedQuotesAreNotQuotes) {
@@ -296,7 +310,7 @@ TEST(CompareBadInput, UnbalancedQuotesAreNotQuotes) {
 
 TEST(Compare, IdenticalTextsAreDuplicates) {
   CompareResult r = Compare(S(2), S(2));
-  EXPECT_EQ(r.relation_name, "duplicate");
+  EXPECT_EQ(r.relation, Relation::kDuplicate);
   EXPECT_FALSE(r.original.empty());
 }
 
@@ -308,7 +322,7 @@ TEST(Compare, LightEditIsNearDuplicate) {
   pos = b.text.find("Any activities");
   b.text.replace(pos, 14, "All activities");
   CompareResult r = Compare(S(2), b);
-  EXPECT_EQ(r.relation_name, "near-duplicate") << r.reason;
+  EXPECT_EQ(r.relation, Relation::kNearDuplicate) << r.reason;
 }
 
 TEST(Compare, JsonCarriesTheInterfaceFields) {

@@ -63,7 +63,7 @@ Status AddEvidence(StoryDetail* d, const std::vector<StoryRelation>& old_relatio
       w.Double(v);
     }
     w.Key("relation");
-    w.String(c.relation_name);
+    w.String(RelationName(c.relation));
     w.Key("reason");
     w.String(c.reason);
     w.EndObject();

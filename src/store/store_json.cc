@@ -70,7 +70,7 @@ void WriteHeaderFields(JsonWriter* w, const StoryHeader& h, bool detail) {
     w->Key("id");
     w->String(m.id);
     w->Key("relation");
-    w->String(m.relation);
+    w->String(RelationName(m.relation));
     w->Key("of");
     w->StringOrNull(m.of);
     w->Key("score");
@@ -102,7 +102,7 @@ void WriteRelations(JsonWriter* w, const std::vector<StoryRelation>& relations) 
     w->Key("b");
     w->String(r.b);
     w->Key("relation");
-    w->String(r.relation);
+    w->String(RelationName(r.relation));
     w->Key("score");
     w->Double(r.score);
     w->Key("scores");
@@ -199,7 +199,7 @@ void WriteTimeline(JsonWriter* w, const std::vector<TimelinePoint>& timeline) {
       w->Key("id");
       w->String(p.article_id);
       w->Key("relation");
-      w->String(p.relation);
+      w->String(RelationName(p.relation));
     } else {
       w->Key("story");
       w->Int(p.story);
@@ -338,7 +338,7 @@ std::string StoredArticleJson(const StoredArticle& a) {
   else
     w.Null();
   w.Key("relation");
-  w.StringOrNull(a.relation);
+  w.StringOrNull(a.relation ? RelationName(*a.relation) : "");
   w.Key("of");
   w.StringOrNull(a.of);
   w.Key("text");

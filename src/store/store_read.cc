@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "store/store_impl.h"
 #include "storyline/store.h"
@@ -15,6 +17,21 @@ namespace storyline {
 const char kArticleColumns[] =
     "seq, id, content_hash, title, text, cleaned, url, source, published, published_ts, lang, "
     "author, origin_file, origin_line, story, topic, relation, of_id, score";
+
+namespace {
+
+// The relation a row spells in `text` (RelationName's spelling, as the store keeps
+// it); on other text, the first such error into `*bad` and `*out` left as it is.
+void ReadRelation(std::string_view text, Relation* out, Status* bad) {
+  std::optional<Relation> r = ParseRelation(text);
+  if (r) {
+    *out = *r;
+  } else if (bad->ok()) {
+    *bad = Status::Corruption("unknown relation in the store: \"" + std::string(text) + "\"");
+  }
+}
+
+}  // namespace
 
 StoredArticle ArticleFromRow(const sql::Stmt& s) {
   StoredArticle a;
@@ -34,19 +51,23 @@ StoredArticle ArticleFromRow(const sql::Stmt& s) {
   a.article.origin_line = static_cast<uint64_t>(s.Int(13));
   a.story = s.IsNull(14) ? -1 : s.Int(14);
   a.topic = s.IsNull(15) ? -1 : s.Int(15);
-  a.relation = s.Text(16);
+  a.relation = ParseRelation(s.Text(16));  // NULL (not assigned yet): none
   a.of = s.Text(17);
   a.score = s.Double(18);
   return a;
 }
 
 Status ReadRelations(sql::Db& db, int64_t story, std::vector<StoryRelation>* out) {
-  return sql::ForEachRow(
+  Status bad;
+  STORYLINE_RETURN_IF_ERROR(sql::ForEachRow(
       db, "SELECT a, b, relation, score, scores FROM story_relations WHERE story=? ORDER BY pos",
       [&](const sql::Stmt& r) {
-        out->push_back({r.Text(0), r.Text(1), r.Text(2), r.Double(3), r.Text(4)});
+        StoryRelation rel{r.Text(0), r.Text(1), Relation::kSameStory, r.Double(3), r.Text(4)};
+        ReadRelation(r.Text(2), &rel.relation, &bad);
+        out->push_back(std::move(rel));
       },
-      story);
+      story));
+  return bad;
 }
 
 Status ReadPassages(sql::Db& db, int64_t story, std::vector<StoryPassage>* out) {
@@ -132,7 +153,8 @@ StoryHeader HeaderFromRow(const sql::Stmt& s) {
 }
 
 Status ReadMembers(sql::Db& db, StoryHeader* h) {
-  return sql::ForEachRow(
+  Status bad;
+  STORYLINE_RETURN_IF_ERROR(sql::ForEachRow(
       db,
       "SELECT m.article_id, m.relation, m.of_id, m.score, coalesce(a.title,''), "
       "coalesce(a.source,''), coalesce(a.url,''), m.time, coalesce(m.date_evidence,'') "
@@ -141,7 +163,7 @@ Status ReadMembers(sql::Db& db, StoryHeader* h) {
       [&](const sql::Stmt& s) {
         StoryMember m;
         m.id = s.Text(0);
-        m.relation = s.Text(1);
+        ReadRelation(s.Text(1), &m.relation, &bad);
         m.of = s.Text(2);
         m.score = s.Double(3);
         m.title = s.Text(4);
@@ -151,7 +173,8 @@ Status ReadMembers(sql::Db& db, StoryHeader* h) {
         m.date_evidence = s.Text(8);
         h->members.push_back(std::move(m));
       },
-      h->story);
+      h->story));
+  return bad;
 }
 
 // The story row itself: header and summary. False when no such row.

@@ -55,7 +55,8 @@ class StoreTest : public ::testing::Test {
     d.header.original = id;
     d.header.first_seen = d.header.last_seen = t;
     d.header.sources = {source};
-    d.header.members.push_back({id, "original", "", 1.0, title, source, "", t, "published"});
+    d.header.members.push_back(
+        {id, Relation::kOriginal, "", 1.0, title, source, "", t, "published"});
     d.summary = {"First sentence.", "Second \"quoted\" sentence."};
     d.key_names = {{"Kim Jong Un", "person", 3}};
     d.key_terms = {{"missile", "term", 2}};
@@ -145,7 +146,7 @@ TEST_F(StoreTest, KeepsRawTextCleanedTextAndSetAsideLines) {
   EXPECT_EQ(a->article.source, "Reuters");
   EXPECT_EQ(a->article.published_ts, 1695600000);
   EXPECT_EQ(a->story, 1);
-  EXPECT_EQ(a->relation, "original");
+  EXPECT_EQ(a->relation, Relation::kOriginal);
   ASSERT_EQ(a->set_aside.size(), 1u);
   EXPECT_EQ(a->set_aside[0].reason, "subscribe prompt");
   EXPECT_EQ(a->set_aside[0].text, "Subscribe to our newsletter");
@@ -181,9 +182,9 @@ TEST_F(StoreTest, StoryRoundTripsWithEvidence) {
   d.header.first_seen = 1695600000;
   d.header.last_seen = 1695700000;
   d.header.sources = {"Reuters"};
-  d.header.members = {{"002", "original", "", 1, "", "", "", 1695600000, "published"},
-                      {"001", "rewrite", "002", 0.7, "", "", "", 1695700000, "dateline"}};
-  d.relations = {{"002", "001", "rewrite", 0.7, "{\"quotes\":1}"}};
+  d.header.members = {{"002", Relation::kOriginal, "", 1, "", "", "", 1695600000, "published"},
+                      {"001", Relation::kRewrite, "002", 0.7, "", "", "", 1695700000, "dateline"}};
+  d.relations = {{"002", "001", Relation::kRewrite, 0.7, "{\"quotes\":1}"}};
   d.passages = {{"002", "001", 0, 4, 0, 4, "orig"}};
   d.quotes = {{"001", "It is quite natural", "KCNA", 1, 5, 2}};
   d.summary = {"One.", "Two."};
@@ -204,7 +205,7 @@ TEST_F(StoreTest, StoryRoundTripsWithEvidence) {
   auto a = s->GetArticle("001");
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->story, 7);
-  EXPECT_EQ(a->relation, "rewrite");
+  EXPECT_EQ(a->relation, Relation::kRewrite);
 }
 
 TEST_F(StoreTest, TimelineHoldsTheTopicsOtherStoriesInTimeOrder) {

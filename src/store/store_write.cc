@@ -47,8 +47,9 @@ Status Store::Impl::InsertArticle(StoredArticle* a) {
       sql::TextOrNull{ar.source}, sql::TextOrNull{ar.published},
       sql::TimeOrNull{ar.published_ts, kNoTime}, sql::TextOrNull{ar.lang},
       sql::TextOrNull{ar.author}, sql::TextOrNull{ar.origin_file}, ar.origin_line, Now(),
-      sql::IdOrNull{a->story}, sql::IdOrNull{a->topic}, sql::TextOrNull{a->relation},
-      sql::TextOrNull{a->of}, a->score));
+      sql::IdOrNull{a->story}, sql::IdOrNull{a->topic},
+      sql::TextOrNull{a->relation ? RelationName(*a->relation) : ""}, sql::TextOrNull{a->of},
+      a->score));
   a->seq = db->LastInsertRowid();
   if (a->set_aside.empty()) return Status::Ok();
   auto sa = db->Prepare(
@@ -128,10 +129,11 @@ Status Store::Impl::WriteMembers(const StoryHeader& h) {
   int64_t pos = 0;
   for (const StoryMember& m : h.members) {
     STORYLINE_RETURN_IF_ERROR(
-        sql::Run(**mem, h.story, pos++, m.id, m.relation, sql::TextOrNull{m.of}, m.score,
-                 sql::TimeOrNull{m.published, kNoTime}, sql::TextOrNull{m.date_evidence}));
-    STORYLINE_RETURN_IF_ERROR(sql::Run(**upd, h.story, sql::IdOrNull{h.topic}, m.relation,
-                                       sql::TextOrNull{m.of}, m.score, m.id));
+        sql::Run(**mem, h.story, pos++, m.id, RelationName(m.relation), sql::TextOrNull{m.of},
+                 m.score, sql::TimeOrNull{m.published, kNoTime}, sql::TextOrNull{m.date_evidence}));
+    STORYLINE_RETURN_IF_ERROR(sql::Run(**upd, h.story, sql::IdOrNull{h.topic},
+                                       RelationName(m.relation), sql::TextOrNull{m.of}, m.score,
+                                       m.id));
   }
   return Status::Ok();
 }
@@ -144,7 +146,8 @@ Status Store::Impl::WriteRelations(int64_t story, const std::vector<StoryRelatio
   int64_t pos = 0;
   for (const StoryRelation& r : relations) {
     std::string_view scores = r.scores_json.empty() ? std::string_view("{}") : r.scores_json;
-    STORYLINE_RETURN_IF_ERROR(sql::Run(**rel, story, pos++, r.a, r.b, r.relation, r.score, scores));
+    STORYLINE_RETURN_IF_ERROR(
+        sql::Run(**rel, story, pos++, r.a, r.b, RelationName(r.relation), r.score, scores));
   }
   return Status::Ok();
 }

@@ -237,10 +237,10 @@ Assignment StoryEngine::Impl::OpenStory(Member m, const std::vector<uint64_t>& q
   Story s;
   s.id = next_story++;
   ++st.stories;
-  m.relation = kOriginal;
+  m.relation = Relation::kOriginal;
   m.score = 1;
   out.score = 1;
-  out.relation = kOriginal;
+  out.relation = Relation::kOriginal;
   briefs[s.id].title = m.doc->meta.title;
   auto [it, ok] = stories.emplace(s.id, std::move(s));
   Story* sp = &it->second;

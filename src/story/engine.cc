@@ -73,8 +73,8 @@ std::vector<Assignment> StoryEngine::AddAll(const std::vector<Article>& articles
     auto it = final_by_id.find(a.id);
     if (it != final_by_id.end())
       out.push_back(it->second);
-    else
-      out.push_back(Assignment{a.id, -1, -1, "", "", 0});
+    else  // not reached: every article joins a story
+      out.push_back(Assignment{a.id, -1, -1, Relation::kUnrelated, "", 0});
   }
   return out;
 }
@@ -91,7 +91,7 @@ std::vector<Assignment> StoryEngine::FinalAssignments() const {
     const Member& orig = s.members[s.original];
     for (const Member& m : s.members) {
       bool o = &m == &orig;
-      all.push_back({m.seq, Assignment{m.id, s.id, s.topic, o ? kOriginal : m.relation,
+      all.push_back({m.seq, Assignment{m.id, s.id, s.topic, o ? Relation::kOriginal : m.relation,
                                        o ? "" : m.of, m.score}});
     }
   }

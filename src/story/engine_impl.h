@@ -44,7 +44,9 @@ inline constexpr double kCompareMinCosine = 0.45;
 inline constexpr double kEventDateConfidence = 0.5;
 
 struct Member {
-  std::string id, relation, of;
+  std::string id;
+  Relation relation = Relation::kOriginal;
+  std::string of;
   double score = 1;
   uint64_t seq = 0;
   Timestamp time = kNoTime;  // published or estimated

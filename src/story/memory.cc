@@ -56,9 +56,8 @@ uint64_t HeapOf(const StoryDoc& d) {
 }
 
 uint64_t HeapOf(const Member& m) {
-  uint64_t b = HeapOf(m.id) + HeapOf(m.relation) + HeapOf(m.of) + HeapOf(m.date_evidence) +
-               HeapOf(m.tv) + HeapOf(m.nv) + HeapOf(m.numv) + HeapOf(m.lv) + HeapOf(m.sv) +
-               HeapOf(m.main_names) + HeapOf(m.pe);
+  uint64_t b = HeapOf(m.id) + HeapOf(m.of) + HeapOf(m.date_evidence) + HeapOf(m.tv) + HeapOf(m.nv) +
+               HeapOf(m.numv) + HeapOf(m.lv) + HeapOf(m.sv) + HeapOf(m.main_names) + HeapOf(m.pe);
   for (const auto& [toks, w] : m.main_names) b += HeapOf(toks);
   return b;
 }
@@ -68,16 +67,15 @@ uint64_t HeapOf(const StoryView& v) {
                HeapOf(v.key_terms) + HeapOf(v.key_names) + HeapOf(v.quotes) + HeapOf(v.summary) +
                HeapOf(v.timeline) + HeapOf(v.merged_from);
   for (const auto& m : v.members)
-    b += HeapOf(m.id) + HeapOf(m.relation) + HeapOf(m.of) + HeapOf(m.title) + HeapOf(m.source) +
-         HeapOf(m.url) + HeapOf(m.date_evidence);
+    b += HeapOf(m.id) + HeapOf(m.of) + HeapOf(m.title) + HeapOf(m.source) + HeapOf(m.url) +
+         HeapOf(m.date_evidence);
   for (const auto& x : v.sources) b += HeapOf(x);
   for (const auto& t : v.key_terms) b += HeapOf(t.term) + HeapOf(t.kind);
   for (const auto& t : v.key_names) b += HeapOf(t.term) + HeapOf(t.kind);
   for (const auto& q : v.quotes) b += HeapOf(q.article_id) + HeapOf(q.text) + HeapOf(q.speaker);
   for (const auto& x : v.summary) b += HeapOf(x);
   for (const auto& t : v.timeline)
-    b += HeapOf(t.kind) + HeapOf(t.article_id) + HeapOf(t.label) + HeapOf(t.relation) +
-         HeapOf(t.evidence);
+    b += HeapOf(t.kind) + HeapOf(t.article_id) + HeapOf(t.label) + HeapOf(t.evidence);
   return b;
 }
 

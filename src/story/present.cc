@@ -49,7 +49,7 @@ void AddMembers(const std::vector<const Member*>& ms, const Member& orig, StoryV
   for (const Member* m : ms) {
     StoryMemberView mv;
     mv.id = m->id;
-    mv.relation = m == &orig ? std::string(kOriginal) : m->relation;
+    mv.relation = m == &orig ? Relation::kOriginal : m->relation;
     mv.of = m == &orig ? "" : m->of;
     mv.score = m->score;
     if (m->doc) {

@@ -22,7 +22,7 @@ std::string AssignmentJson(const Assignment& a) {
   w.Key("topic");
   w.Int(a.topic);
   w.Key("relation");
-  w.String(a.relation);
+  w.String(RelationName(a.relation));
   w.Key("of");
   w.StringOrNull(a.of);
   w.Key("score");
@@ -64,7 +64,7 @@ void MemberTable(const StoryView& s, std::ostringstream& o) {
   for (const auto& m : s.members) {
     char sc[32];
     std::snprintf(sc, sizeof sc, "%.2f", m.score);
-    o << "| `" << m.id << "` " << OneLine(m.title) << " | " << m.relation << " | "
+    o << "| `" << m.id << "` " << OneLine(m.title) << " | " << RelationName(m.relation) << " | "
       << (m.of.empty() ? "" : "`" + m.of + "`") << " | " << sc << " | " << Day(m.published) << " | "
       << m.source << " |\n";
   }
@@ -106,7 +106,7 @@ void StoryTimeline(const StoryView& s, std::ostringstream& o) {
   for (const auto& e : s.timeline) {
     o << "- " << Day(e.time) << " — ";
     if (e.kind == "member") {
-      o << "`" << e.article_id << "` (" << e.relation << ")";
+      o << "`" << e.article_id << "` (" << RelationName(e.relation) << ")";
       if (!e.evidence.empty()) o << " — date: " << OneLine(e.evidence);
     } else {
       o << "story " << e.story << " of the same topic: " << OneLine(e.label);

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "storyline/relate.h"
+
 namespace storyline::story_internal {
 
 class ByteWriter {
@@ -88,8 +90,8 @@ class ByteReader {
   bool done() const { return pos_ == in_.size(); }
 
   // Reads the fields in order, each by its type (int64_t: I64, uint64_t: U64,
-  // double: F64, float: F32, uint8_t: U8, std::string: Str); false at the first
-  // that fails, the rest left unread.
+  // double: F64, float: F32, uint8_t: U8, std::string: Str, Relation: Str of its
+  // RelationName); false at the first that fails, the rest left unread.
   template <typename... T>
   bool Read(T*... v) {
     return (ReadOne(v) && ...);
@@ -102,6 +104,13 @@ class ByteReader {
   bool ReadOne(double* v) { return F64(v); }
   bool ReadOne(float* v) { return F32(v); }
   bool ReadOne(std::string* v) { return Str(v); }
+  bool ReadOne(Relation* v) {
+    std::string name;
+    if (!Str(&name)) return false;
+    std::optional<Relation> r = ParseRelation(name);
+    if (r) *v = *r;
+    return r.has_value();
+  }
 
   std::string_view in_;
   size_t pos_ = 0;

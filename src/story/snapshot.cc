@@ -183,7 +183,7 @@ bool GetArticle(ByteReader* r, Article* a) {
 
 void PutMember(ByteWriter* w, const Member& x) {
   w->Str(x.id);
-  w->Str(x.relation);
+  w->Str(RelationName(x.relation));
   w->Str(x.of);
   w->F64(x.score);
   w->U64(x.seq);

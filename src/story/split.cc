@@ -233,12 +233,12 @@ int64_t StoryEngine::Impl::OpenSplitStory(Story* s, std::vector<Member> group,
       changed_moves.push_back(rec);
     }
     if (k == 0) {
-      m.relation = kOriginal;
+      m.relation = Relation::kOriginal;
       m.of.clear();
       briefs[tp->id].title = m.doc ? m.doc->meta.title : "";
     } else {
       // `of` named the old story's original: now one story among others.
-      m.relation = kSameStory;
+      m.relation = Relation::kSameStory;
       m.of.clear();
     }
     AddMember(tp, std::move(m));

@@ -102,7 +102,7 @@ void StoryEngine::Impl::AddMember(Story* s, Member m, const std::vector<uint64_t
 }
 
 void StoryEngine::Impl::Relate(Story* s, Member* m, double score) {
-  m->relation = kSameStory;
+  m->relation = Relation::kSameStory;
   m->of.clear();
   m->score = score;
   Member& orig = s->members[s->original];
@@ -121,7 +121,7 @@ void StoryEngine::Impl::Relate(Story* s, Member* m, double score) {
     }
   }
   if (m->doc && orig.doc && m->doc->f.content_hash == orig.doc->f.content_hash) {
-    m->relation = "duplicate";
+    m->relation = Relation::kDuplicate;
     m->of = orig.id;
     return;
   }
@@ -141,7 +141,7 @@ void StoryEngine::Impl::Relate(Story* s, Member* m, double score) {
     if (!IsDerived(r.relation)) continue;
     if (r.original == "b") {
       // m derives from x; x's root is the story's original (or x itself).
-      m->relation = r.relation_name;
+      m->relation = r.relation;
       m->of = x.of.empty() ? x.id : x.of;
       return;
     }
@@ -155,14 +155,14 @@ void StoryEngine::Impl::Relate(Story* s, Member* m, double score) {
 
 void StoryEngine::Impl::ReplaceOriginal(Story* s, Member* m, const CompareResult& r_old) {
   const std::string old_id = s->members[s->original].id;
-  m->relation = kOriginal;
+  m->relation = Relation::kOriginal;
   m->of.clear();
   CompareOptions co;
   co.stats = &stats;
   for (size_t i = 0; i < s->members.size(); ++i) {
     Member& x = s->members[i];
     if (i == s->original) {
-      x.relation = r_old.relation_name;
+      x.relation = r_old.relation;
       x.of = m->id;
       x.score = ScoreMember(x, m->tv, m->nv, m->numv);  // its score against the new original
       continue;
@@ -172,7 +172,7 @@ void StoryEngine::Impl::ReplaceOriginal(Story* s, Member* m, const CompareResult
       CompareResult r = Compare(m->doc->f, x.doc->f, co);
       ++st.relate_compares;
       if (IsDerived(r.relation) && r.original != "b") {
-        x.relation = r.relation_name;
+        x.relation = r.relation;
         x.of = m->id;
         continue;
       }
@@ -195,7 +195,7 @@ void StoryEngine::Impl::Merge(Story* into, Story* from, const std::string& by) {
       content[m.doc->f.content_hash] = into->id;
       ++into->live;
     }
-    if (m.relation == kOriginal) m.relation = kSameStory;
+    if (m.relation == Relation::kOriginal) m.relation = Relation::kSameStory;
     AddInto(&into->centroid, m.tv);
     AddInto(&into->names, m.nv);
     AddInto(&into->numbers, m.numv);

@@ -56,10 +56,10 @@ class SeedStories : public ::testing::Test {
 TEST_F(SeedStories, TheReutersStoryAndItsTwoRewritesAreOneStory) {
   EXPECT_EQ(as_[k001].story, as_[k002].story);
   EXPECT_EQ(as_[k000].story, as_[k002].story);
-  EXPECT_EQ(as_[k002].relation, "original");
+  EXPECT_EQ(as_[k002].relation, Relation::kOriginal);
   EXPECT_EQ(as_[k002].of, "");
   for (const char* d : {k001, k000}) {
-    EXPECT_THAT(as_[d].relation, AnyOf("rewrite", "near-duplicate")) << d;
+    EXPECT_THAT(as_[d].relation, AnyOf(Relation::kRewrite, Relation::kNearDuplicate)) << d;
     EXPECT_EQ(as_[d].of, k002) << d;
   }
   StoryView s = StoryOf(k002);
@@ -72,8 +72,8 @@ TEST_F(SeedStories, TheReutersStoryAndItsTwoRewritesAreOneStory) {
 TEST_F(SeedStories, CommentaryAndTheOlderStoryAreSeparateStories) {
   std::set<int64_t> stories = {as_[k002].story, as_[k003].story, as_[k004].story};
   EXPECT_EQ(stories.size(), 3u);
-  EXPECT_EQ(as_[k003].relation, "original");
-  EXPECT_EQ(as_[k004].relation, "original");
+  EXPECT_EQ(as_[k003].relation, Relation::kOriginal);
+  EXPECT_EQ(as_[k004].relation, Relation::kOriginal);
 }
 
 TEST_F(SeedStories, AllThreeStoriesShareOneTopic) {
@@ -485,7 +485,7 @@ TEST(StoryEngine, StoriesOfTwoLookAlikeEventsSplitOnEcbPlus) {
   EXPECT_GT(moved, 0u);
   // Each story has exactly one original.
   std::map<int64_t, int> originals;
-  for (const Assignment& a : final_as) originals[a.story] += a.relation == "original";
+  for (const Assignment& a : final_as) originals[a.story] += a.relation == Relation::kOriginal;
   for (const auto& [s, n] : originals) EXPECT_EQ(n, 1) << "story " << s;
 }
 

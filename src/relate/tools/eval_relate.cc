@@ -355,7 +355,7 @@ void PrintCompareLabels(const SemEval& s) {
   co.stats = &s.stats;
   for (size_t i = 0; i < s.pairs.size(); ++i) {
     sl::CompareResult r = sl::Compare(s.FA[i], s.FB[i], co);
-    ++hist[r.relation_name];
+    ++hist[RelationName(r.relation)];
     int c = sl::IsDerived(r.relation) || r.relation == sl::Relation::kSameStory
                 ? 0
                 : (r.relation == sl::Relation::kRelated ? 1 : 2);

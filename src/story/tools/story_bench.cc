@@ -89,7 +89,7 @@ std::string ViewLine(const StoryView& v) {
                     " title " + v.title + " original " + v.original + "\n";
   for (const StoryMemberView& m : v.members) {
     std::snprintf(buf, sizeof buf, " %.6f", m.score);
-    out += "  " + m.id + " " + m.relation + " " + m.of + buf + "\n";
+    out += "  " + m.id + " " + RelationName(m.relation) + " " + m.of + buf + "\n";
   }
   for (const WeightedTerm& t : v.key_terms) {
     std::snprintf(buf, sizeof buf, "%.5f", t.weight);
@@ -107,8 +107,8 @@ std::string ViewLine(const StoryView& v) {
 std::string AssignmentLine(const Assignment& a) {
   char buf[64];
   std::snprintf(buf, sizeof buf, " %.6f", a.score);
-  return a.id + " " + std::to_string(a.story) + " " + std::to_string(a.topic) + " " + a.relation +
-         " " + a.of + buf + "\n";
+  return a.id + " " + std::to_string(a.story) + " " + std::to_string(a.topic) + " " +
+         RelationName(a.relation) + " " + a.of + buf + "\n";
 }
 
 std::string MemoryLine(const EngineMemory& m, uint64_t active) {
@@ -168,7 +168,7 @@ std::string StepLine(const Assignment& as, size_t words, const EngineStats& befo
   std::snprintf(buf, sizeof buf,
                 "%s: %zu words, story %lld (%s), candidates %llu, compares %llu, "
                 "retired %llu, merges %llu, active %llu",
-                as.id.c_str(), words, (long long)as.story, as.relation.c_str(),
+                as.id.c_str(), words, (long long)as.story, RelationName(as.relation),
                 (unsigned long long)(after.candidates_scored - before.candidates_scored),
                 (unsigned long long)(after.relate_compares - before.relate_compares),
                 (unsigned long long)(after.retired_stories - before.retired_stories),

@@ -195,7 +195,7 @@ void Trace(const Doc& d, const Assignment& as,
   };
   static std::map<int64_t, std::string> ids;  // members of each story (trace runs only)
   auto& story = (*held)[as.story];
-  if (as.relation == kOriginal && story.empty()) {
+  if (as.relation == Relation::kOriginal && story.empty()) {
     for (auto& [id, m] : *held)
       if (id != as.story && majority(m) == d.cluster)
         std::printf("    MISS  %-14s %-12s opened %lld; story %lld holds %d of its event | %s\n",
@@ -296,7 +296,7 @@ Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
   }
   for (const Assignment& a : as) {
     g_digest = Hash64(a.id + " " + std::to_string(a.story) + " " + std::to_string(a.topic) + " " +
-                          a.relation + " " + a.of,
+                          RelationName(a.relation) + " " + a.of,
                       g_digest);
     ++g_assignments;
   }

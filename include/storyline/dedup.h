@@ -35,6 +35,7 @@
 #include "storyline/article.h"
 #include "storyline/ingest.h"
 #include "storyline/lsh.h"
+#include "storyline/relation.h"
 #include "storyline/status.h"
 
 namespace storyline {
@@ -95,11 +96,12 @@ struct DedupOptions {
 
 // The decision about one article.
 struct DedupRecord {
-  enum class Kind { kKept, kExactDuplicate, kNearDuplicate };
   std::string_view id;   // valid during the DedupSink call only
   uint64_t cluster = 0;  // 0-based; clusters numbered in input order of their first article
-  Kind kind = Kind::kKept;
-  bool kept() const { return kind == Kind::kKept; }
+  // kOriginal for the article kept for its cluster; kDuplicate for an exact copy
+  // (the same content hash) and kNearDuplicate for a near one of the kept article.
+  Relation relation = Relation::kOriginal;
+  bool kept() const { return relation == Relation::kOriginal; }
   std::string_view of;    // the id kept for its cluster (its own id when kept)
   uint64_t of_seq = 0;    // input position (0-based) of that article
   uint64_t seq = 0;       // input position of this article
@@ -169,7 +171,8 @@ double DedupSimilarity(size_t intersection, size_t size_a, size_t size_b,
 
 // The decision about one article as one --clusters line (no newline), the format
 // of INTERFACE.md: {"id","cluster","kept","of","similarity","relation"}, where
-// relation is "kept", "exact-duplicate" or "near-duplicate". Shared by the CLI and
+// relation is "original" (the kept article), "duplicate" or "near-duplicate"
+// (RelationName). Shared by the CLI and
 // the Python module so the two never drift apart.
 std::string DedupRecordJson(const DedupRecord& record);
 

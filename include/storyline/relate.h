@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "storyline/article.h"
+#include "storyline/relation.h"
 #include "storyline/status.h"
 
 namespace storyline {
@@ -317,23 +318,7 @@ inline constexpr double kRelatedThreshold = 0.38;
 
 // ---- Relations ------------------------------------------------------------
 
-enum class Relation {
-  kDuplicate,      // the same text once normalised
-  kNearDuplicate,  // light edits of the same text
-  kRewrite,        // reworded but derived: shares quotes, facts and their order
-  kSameStory,      // an independent report of the same event
-  kRelated,        // the same topic, a different story
-  kUnrelated,
-  kOriginal,  // a story's original: derived from no other member (story and store only)
-};
-// The relation's one spelling, used at the edges only (JSON, the store's SQL text,
-// CLI text, Python dicts): "duplicate", "near-duplicate", "rewrite", "same-story",
-// "related", "unrelated", "original".
-const char* RelationName(Relation r);
-// The relation RelationName spells `name`; nullopt for any other text.
-std::optional<Relation> ParseRelation(std::string_view name);
-// True for duplicate, near-duplicate and rewrite: one article is derived from the other.
-inline bool IsDerived(Relation r) { return r <= Relation::kRewrite; }
+// Relation, RelationName, ParseRelation and IsDerived: storyline/relation.h.
 
 // A passage the two texts share. Offsets are bytes into each Article::text.
 struct SharedPassage {

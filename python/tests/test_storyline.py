@@ -17,7 +17,7 @@ def test_dedup_removes_exact_and_lightly_edited_copies(corpus):
     kept, clusters = storyline.dedup(corpus, with_clusters=True)
     assert [a["id"] for a in kept] == [s.stem for s in SEEDS]
     by_id = {c["id"]: c for c in clusters}
-    assert by_id["900_copy_of_002"]["relation"] == "exact-duplicate"
+    assert by_id["900_copy_of_002"]["relation"] == "duplicate"
     assert by_id["900_copy_of_002"]["of"] == ORIGINAL
     assert by_id["901_edit_of_003"]["relation"] == "near-duplicate"
     assert by_id["901_edit_of_003"]["of"] == COMMENTARY

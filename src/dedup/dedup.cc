@@ -152,9 +152,7 @@ std::string DedupRecordJson(const DedupRecord& r) {
   w.Key("similarity");
   w.Double(r.similarity);
   w.Key("relation");
-  w.String(r.kind == DedupRecord::Kind::kKept             ? "kept"
-           : r.kind == DedupRecord::Kind::kExactDuplicate ? "exact-duplicate"
-                                                          : "near-duplicate");
+  w.String(RelationName(r.relation));
   w.EndObject();
   return w.Take();
 }

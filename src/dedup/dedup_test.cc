@@ -133,8 +133,8 @@ TEST(Dedup, ExactDuplicatesIgnoreCaseSpacingAndPunctuation) {
   opt.keep = KeepPolicy::kFirst;
   DedupResult r = RunDedup(a, opt);
   EXPECT_TRUE(r.records[0].kept());
-  EXPECT_EQ(r.records[1].kind, DedupRecord::Kind::kExactDuplicate);
-  EXPECT_EQ(r.records[2].kind, DedupRecord::Kind::kExactDuplicate);
+  EXPECT_EQ(r.records[1].relation, Relation::kDuplicate);
+  EXPECT_EQ(r.records[2].relation, Relation::kDuplicate);
   EXPECT_EQ(r.records[2].of, "a");
   EXPECT_EQ(r.records[2].similarity, 1.0);
   EXPECT_EQ(r.stats.exact_duplicates, 2u);
@@ -293,7 +293,7 @@ TEST(Dedup, SameOutputWithAnyThreadCount) {
       ASSERT_EQ(x.id, y.id) << i;
       ASSERT_EQ(x.cluster, y.cluster) << i;
       ASSERT_EQ(x.of, y.of) << i;
-      ASSERT_EQ(x.kind, y.kind) << i;
+      ASSERT_EQ(x.relation, y.relation) << i;
       ASSERT_EQ(x.similarity, y.similarity) << i;
       dups += !x.kept();
     }
@@ -385,7 +385,7 @@ TEST(Dedup, VerbatimCopiesAreExactDuplicatesWithTheSameCounts) {
     ASSERT_EQ(y.records.size(), a.size());
     for (size_t i = 0; i < a.size(); ++i) {
       ASSERT_EQ(x.records[i].of_seq, y.records[i].of_seq) << i;
-      ASSERT_EQ(x.records[i].kind, y.records[i].kind) << i;
+      ASSERT_EQ(x.records[i].relation, y.records[i].relation) << i;
       ASSERT_EQ(x.records[i].similarity, y.records[i].similarity) << i;
     }
     EXPECT_EQ(x.stats.boilerplate_lines, y.stats.boilerplate_lines);
@@ -393,8 +393,8 @@ TEST(Dedup, VerbatimCopiesAreExactDuplicatesWithTheSameCounts) {
     for (size_t i = originals; i < a.size(); i += 2) {
       // The first verbatim copy is an exact duplicate of its original (the
       // subscribe line is set aside), the second one too.
-      EXPECT_EQ(x.records[i].kind, DedupRecord::Kind::kExactDuplicate) << a[i].id;
-      EXPECT_EQ(x.records[i + 1].kind, DedupRecord::Kind::kExactDuplicate) << a[i + 1].id;
+      EXPECT_EQ(x.records[i].relation, Relation::kDuplicate) << a[i].id;
+      EXPECT_EQ(x.records[i + 1].relation, Relation::kDuplicate) << a[i + 1].id;
       EXPECT_EQ(x.records[i + 1].of_seq, x.records[i].of_seq);
     }
     // Each of the added articles had its subscribe line set aside, counted

@@ -364,13 +364,13 @@ Status Deduplicator::Deliver(const OutChunk& c, uint64_t* clusters) {
     const std::string_view json(c.json.data() + line_begin, line_end - line_begin);
     line_begin = line_end;
     if (r.rep == i) {
-      d.kind = DedupRecord::Kind::kKept;
+      d.relation = Relation::kOriginal;
       d.of = id;
       ++stats_.kept;
     } else {
       d.of = c.View(c.of[i - c.begin]);
       const bool exact = std::signbit(r.containment_kind);
-      d.kind = exact ? DedupRecord::Kind::kExactDuplicate : DedupRecord::Kind::kNearDuplicate;
+      d.relation = exact ? Relation::kDuplicate : Relation::kNearDuplicate;
       d.similarity = r.similarity;
       d.jaccard = r.jaccard;
       d.containment = std::abs(r.containment_kind);

@@ -182,35 +182,6 @@ void FillScores(const Evidence& e, double oa, double ob, std::map<std::string, d
 
 }  // namespace
 
-const char* RelationName(Relation r) {
-  switch (r) {
-    case Relation::kDuplicate:
-      return "duplicate";
-    case Relation::kNearDuplicate:
-      return "near-duplicate";
-    case Relation::kRewrite:
-      return "rewrite";
-    case Relation::kSameStory:
-      return "same-story";
-    case Relation::kRelated:
-      return "related";
-    case Relation::kUnrelated:
-      return "unrelated";
-    case Relation::kOriginal:
-      return "original";
-  }
-  return "unrelated";
-}
-
-std::optional<Relation> ParseRelation(std::string_view name) {
-  for (Relation r :
-       {Relation::kDuplicate, Relation::kNearDuplicate, Relation::kRewrite, Relation::kSameStory,
-        Relation::kRelated, Relation::kUnrelated, Relation::kOriginal}) {
-    if (name == RelationName(r)) return r;
-  }
-  return std::nullopt;
-}
-
 CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
                       const CompareOptions& options) {
   static const TermStats* background = new TermStats(true);

@@ -34,6 +34,7 @@
 
 #include "storyline/article.h"
 #include "storyline/dates.h"
+#include "storyline/relate.h"
 #include "storyline/status.h"
 
 namespace storyline {
@@ -152,7 +153,7 @@ struct StoryQuoteView {
 
 struct WeightedTerm {
   std::string term;
-  std::string kind;  // "person", "place", "organisation", "name", "term"
+  NameKind kind = NameKind::kName;  // spelled by NameKindName()
   double weight = 0;
 };
 

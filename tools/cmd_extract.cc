@@ -15,6 +15,7 @@
 
 #include "command.h"
 #include "common.h"
+#include "core/ascii.h"
 #include "core/json_writer.h"
 #include "storyline/extract.h"
 
@@ -33,7 +34,7 @@ bool EndsWith(const std::string& s, const char* suffix) {
   size_t n = std::char_traits<char>::length(suffix);
   if (s.size() < n) return false;
   for (size_t i = 0; i < n; ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[s.size() - n + i])) != suffix[i]) return false;
+    if (AsciiLower(s[s.size() - n + i]) != suffix[i]) return false;
   }
   return true;
 }

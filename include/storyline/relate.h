@@ -69,14 +69,27 @@ std::vector<Quote> ExtractQuotes(std::string_view text);
 
 // ---- Names -------------------------------------------------------------------
 
+// What a name (or a story's key term) is. One vocabulary for relate, the story
+// engine and the store; NameKindName() gives the one spelling every output uses.
+enum class NameKind : uint8_t {
+  kPerson,        // "person"
+  kPlace,         // "place"
+  kOrganisation,  // "organisation"
+  kName,          // "name": a name of unknown kind (an event, a document, ...)
+  kTerm,          // "term": a key term, not a name
+};
+
+// "person", "place", "organisation", "name" or "term".
+std::string_view NameKindName(NameKind kind);
+
 // A name mentioned in a text: a run of capitalised words ("Kim Jong Un",
 // "Vostochny Cosmodrome"), an organisation ("U.N. Security Council"), an acronym
 // ("KCNA"). A title before a name ("President Yoon Suk Yeol") marks a person
 // and is not part of the name. Shorter mentions of a longer person name ("Yoon")
 // are counted under the longer one.
 struct Name {
-  std::string text;    // as first written in full ("Yoon Suk Yeol")
-  std::string kind;    // "person", "place", "org" or "other" (unknown)
+  std::string text;  // as first written in full ("Yoon Suk Yeol")
+  NameKind kind = NameKind::kName;
   uint32_t count = 0;  // mentions, including the shorter ones
   uint32_t first = 0;  // byte offset of the first mention in the text
 };

@@ -154,7 +154,7 @@ struct StoryQuoteView {
 
 struct WeightedTerm {
   std::string term;
-  std::string kind;  // "person", "place", "organisation", "name", "term"
+  NameKind kind = NameKind::kName;  // spelled by NameKindName()
   double weight = 0;
 };
 

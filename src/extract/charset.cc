@@ -9,14 +9,10 @@
 #include <cstring>
 #include <memory>
 
+#include "core/ascii.h"
+
 namespace storyline::internal {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
 
 // The label after "charset=" at `pos` in `s` (quotes and spaces stripped).
 std::string LabelAt(std::string_view s, size_t pos) {
@@ -37,7 +33,7 @@ std::string BomCharset(std::string_view b) {
 
 // <meta charset=...> or <meta http-equiv content="...; charset=..."> in the prefix.
 std::string MetaCharset(std::string_view bytes) {
-  std::string head = Lower(bytes.substr(0, 8192));
+  std::string head = AsciiLowerCopy(bytes.substr(0, 8192));
   size_t p = 0;
   while ((p = head.find("<meta", p)) != std::string::npos) {
     size_t end = head.find('>', p);
@@ -136,7 +132,7 @@ std::string Detect(std::string_view bytes) {
   if (U_FAILURE(err) || m == nullptr) return "";
   const char* name = ucsdet_getName(m, &err);
   if (U_FAILURE(err) || name == nullptr) return "";
-  return Lower(name);
+  return AsciiLowerCopy(name);
 }
 
 }  // namespace
@@ -188,7 +184,7 @@ bool IsValidUtf8(std::string_view s) {
 std::string DeclaredCharset(std::string_view bytes, std::string_view content_type) {
   std::string bom = BomCharset(bytes);
   if (!bom.empty()) return bom;
-  std::string ct = Lower(content_type);
+  std::string ct = AsciiLowerCopy(content_type);
   size_t c = ct.find("charset=");
   if (c != std::string::npos) {
     std::string label = LabelAt(ct, c + 8);

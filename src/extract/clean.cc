@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/ascii.h"
 #include "extract/extractor.h"
 
 namespace storyline::internal {
@@ -19,7 +20,7 @@ bool StyleHides(std::string_view style) {
   std::string s;
   s.reserve(style.size());
   for (char c : style) {
-    if (c != ' ') s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (c != ' ') s.push_back(AsciiLower(c));
   }
   return s.find("display:none") != std::string::npos ||
          s.find("visibility:hidden") != std::string::npos;
@@ -150,7 +151,7 @@ const Extractor::HintEntry& Extractor::LookupHint(std::string_view cls, std::str
   HintEntry e;
   e.cls = cls;
   e.id = id;
-  std::string h = FilterHint(LowerAscii(cls) + " " + LowerAscii(id));
+  std::string h = FilterHint(AsciiLowerCopy(cls) + " " + AsciiLowerCopy(id));
   e.flags = h.empty() ? 0 : HintFlagsOf(h);
   e.hint = static_cast<uint32_t>(hints_.size());
   hints_.push_back(std::move(h));

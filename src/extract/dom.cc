@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/ascii.h"
+
 namespace storyline::internal {
 
 // A bump allocator for gumbo: frees nothing until the Dom goes. gumbo grows
@@ -42,12 +44,6 @@ struct Dom::Arena {
 
 Dom::Dom() = default;
 Dom::~Dom() = default;  // the arena frees gumbo's output
-
-std::string LowerAscii(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
 
 void Dom::Parse(std::string_view html) {
   PreparedHtml prepared;
@@ -163,13 +159,12 @@ namespace {
 
 bool IsHtmlSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r'; }
 bool IsAsciiAlpha(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c; }
 
 // Whether s[p..] begins with the lower-case ASCII `word`, ignoring case.
 bool StartsWithNoCase(std::string_view s, size_t p, std::string_view word) {
   if (s.size() - p < word.size()) return false;
   for (size_t k = 0; k < word.size(); ++k) {
-    if (Lower(s[p + k]) != word[k]) return false;
+    if (AsciiLower(s[p + k]) != word[k]) return false;
   }
   return true;
 }
@@ -368,7 +363,7 @@ class TagName {
   TagName(std::string_view html, size_t from, size_t to) {
     len_ = to - from;
     if (len_ <= sizeof(buf_)) {
-      for (size_t k = 0; k < len_; ++k) buf_[k] = Lower(html[from + k]);
+      for (size_t k = 0; k < len_; ++k) buf_[k] = AsciiLower(html[from + k]);
     }
   }
   std::string_view view() const {

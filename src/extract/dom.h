@@ -90,9 +90,6 @@ struct PreparedHtml {
 //    checks walk the stack of open elements, stays linear.
 void PrepareForParse(std::string_view html, int max_depth, PreparedHtml* out);
 
-// Lower-cased ASCII copy.
-std::string LowerAscii(std::string_view s);
-
 }  // namespace storyline::internal
 
 #endif  // STORYLINE_EXTRACT_DOM_H_

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/ascii.h"
 #include "extract/jsonld.h"
 #include "extract/page_dates.h"
 #include "storyline/dates.h"
@@ -47,7 +48,7 @@ std::string CollapseWhitespace(std::string_view s) {
 namespace {
 
 void AppendLower(std::string* out, std::string_view s) {
-  for (char c : s) out->push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c);
+  for (char c : s) out->push_back(AsciiLower(c));
 }
 
 // The text under element i (text nodes joined), capped at `limit` bytes.
@@ -69,7 +70,7 @@ std::string TextOf(const Dom& dom, size_t i, size_t limit = 4096) {
 
 // "<headline> | Site" -> "<headline>": the longest part around a separator.
 std::string CleanTitle(const std::string& title, const std::string& site) {
-  const std::string low_site = LowerAscii(site);
+  const std::string low_site = AsciiLowerCopy(site);
   static const char* kSeps[] = {
       " | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " • ", " / "};
   for (const char* sep : kSeps) {
@@ -87,7 +88,7 @@ std::string CleanTitle(const std::string& title, const std::string& site) {
     // much longer.
     std::vector<std::string> kept;
     for (const std::string& p : parts) {
-      if (!low_site.empty() && LowerAscii(p) == low_site) continue;
+      if (!low_site.empty() && AsciiLowerCopy(p) == low_site) continue;
       kept.push_back(p);
     }
     if (kept.empty()) return title;
@@ -169,7 +170,7 @@ std::string LangCode(std::string_view v) {
   std::string out;
   for (char c : v) {
     if (!std::isalpha(static_cast<unsigned char>(c))) break;
-    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    out.push_back(AsciiLower(c));
   }
   if (out.size() < 2 || out.size() > 3) return "";
   return out.substr(0, 2);
@@ -232,7 +233,7 @@ void CollectMeta(const Dom& dom, size_t i, Collected* c) {
   for (const char* key : {"property", "name", "itemprop", "http-equiv"}) {
     std::string_view k = dom.Attr(i, key);
     if (!k.empty() && !content.empty()) {
-      c->meta.emplace(LowerAscii(k), CollapseWhitespace(content));
+      c->meta.emplace(AsciiLowerCopy(k), CollapseWhitespace(content));
     }
   }
 }
@@ -269,7 +270,7 @@ void CollectItemprop(const Dom& dom, size_t i, Collected* c) {
 void CollectScript(const Dom& dom, size_t i, Collected* c) {
   constexpr size_t kMaxScriptBytes = 4 << 20;
   const size_t end = static_cast<size_t>(dom[i].end);
-  std::string type = LowerAscii(dom.Attr(i, "type"));
+  std::string type = AsciiLowerCopy(dom.Attr(i, "type"));
   if (type.find("ld+json") != std::string::npos && c->jsonld.size() < 8) {
     std::string body;
     for (size_t k = i + 1; k < end; ++k) {
@@ -298,7 +299,7 @@ void CollectHeading(const Dom& dom, size_t i, Collected* c) {
 void CollectTime(const Dom& dom, size_t i, Collected* c) {
   std::string_view dt = dom.Attr(i, "datetime");
   std::string v = dt.empty() ? FindDate(TextOf(dom, i, 256), c->order) : FindDate(dt, c->order);
-  std::string cls = LowerAscii(dom.Attr(i, "class"));
+  std::string cls = AsciiLowerCopy(dom.Attr(i, "class"));
   bool pub = gumbo_get_attribute(&dom[i].g->v.element.attributes, "pubdate") != nullptr ||
              HintHas(cls, {"publish", "entry-date", "post-date", "posted"});
   if (!v.empty() && pub && c->time_pub.empty()) c->time_pub = v;
@@ -306,7 +307,7 @@ void CollectTime(const Dom& dom, size_t i, Collected* c) {
 }
 
 void CollectAbbr(const Dom& dom, size_t i, Collected* c) {
-  std::string cls = LowerAscii(dom.Attr(i, "class"));
+  std::string cls = AsciiLowerCopy(dom.Attr(i, "class"));
   if (cls.find("published") != std::string::npos) {
     std::string_view t = dom.Attr(i, "title");
     c->abbr_date = FindDate(t.empty() ? TextOf(dom, i, 200) : std::string(t), c->order);
@@ -340,7 +341,7 @@ void CollectClassHints(const Dom& dom, size_t i, Collected* c) {
 void CollectByTag(const Dom& dom, size_t i, Collected* c) {
   const GumboTag tag = dom[i].tag;
   if (tag == GUMBO_TAG_LINK) {
-    std::string rel = LowerAscii(dom.Attr(i, "rel"));
+    std::string rel = AsciiLowerCopy(dom.Attr(i, "rel"));
     if (rel == "canonical" && c->canonical.empty()) c->canonical = std::string(dom.Attr(i, "href"));
   } else if (tag == GUMBO_TAG_SCRIPT) {
     CollectScript(dom, i, c);
@@ -349,7 +350,7 @@ void CollectByTag(const Dom& dom, size_t i, Collected* c) {
   } else if (tag == GUMBO_TAG_TIME) {
     CollectTime(dom, i, c);
   } else if (tag == GUMBO_TAG_A && c->rel_author.empty()) {
-    if (LowerAscii(dom.Attr(i, "rel")) == "author")
+    if (AsciiLowerCopy(dom.Attr(i, "rel")) == "author")
       c->rel_author = CleanAuthor(TextOf(dom, i, 200));
   } else if (tag == GUMBO_TAG_ABBR && c->abbr_date.empty()) {
     CollectAbbr(dom, i, c);
@@ -415,13 +416,14 @@ std::string ChooseTitle(const Collected& c, const JsonLdMeta& ld) {
   std::string page_title = MetaValue(c, {"og:title", "twitter:title", "dc.title", "title"});
   if (page_title.empty()) page_title = c.title_tag;
   const std::string site_guess = MetaValue(c, {"og:site_name", "application-name"});
-  const std::string low_page = LowerAscii(page_title) + " " + LowerAscii(c.title_tag);
+  const std::string low_page = AsciiLowerCopy(page_title) + " " + AsciiLowerCopy(c.title_tag);
   for (const std::string& h : c.headings) {
-    if (h.size() >= 4 && low_page.find(LowerAscii(h)) != std::string::npos &&
-        LowerAscii(h) != LowerAscii(site_guess))
+    if (h.size() >= 4 && low_page.find(AsciiLowerCopy(h)) != std::string::npos &&
+        AsciiLowerCopy(h) != AsciiLowerCopy(site_guess))
       return h;
   }
-  if (c.h1_count == 1 && c.first_h1.size() >= 4 && LowerAscii(c.first_h1) != LowerAscii(site_guess))
+  if (c.h1_count == 1 && c.first_h1.size() >= 4 &&
+      AsciiLowerCopy(c.first_h1) != AsciiLowerCopy(site_guess))
     return c.first_h1;
   std::string title;
   if (!page_title.empty()) title = CleanTitle(page_title, site_guess);
@@ -606,7 +608,7 @@ std::string LabelledDate(const std::string& visible, DateOrder order) {
       "veröffentlicht am", "veröffentlicht:", "erschienen am", "published:",
       "published on",      "publié le",       "publicado el",  "publicado em",
       "pubblicato il",     "opublikowano",    "erstellt am"};
-  const std::string low = LowerAscii(visible);
+  const std::string low = AsciiLowerCopy(visible);
   size_t best = std::string::npos;
   std::string labelled;
   for (std::string_view label : kPubLabels) {

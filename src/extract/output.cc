@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ascii.h"
 #include "extract/extractor.h"
 
 namespace storyline::internal {
@@ -112,8 +113,7 @@ constexpr std::string_view kCreditEnds[] = {"getty images", ", photo",    " / af
 }  // namespace
 
 bool IsLabelLine(std::string_view text) {
-  std::string low;
-  for (char c : text) low.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  std::string low = AsciiLowerCopy(text);
   while (!low.empty() && (low.back() == ' ' || low.back() == ':' || low.back() == '.'))
     low.pop_back();
   size_t b = 0;

@@ -15,6 +15,7 @@
 #include <string>
 #include <utility>
 
+#include "core/ascii.h"
 #include "extract/warc_internal.h"
 #include "storyline/extract.h"
 
@@ -172,12 +173,6 @@ class GzipSource : public ByteSource {
   bool in_member_ = false;
 };
 
-std::string Lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
-
 std::string_view Trim(std::string_view s) {
   while (!s.empty() &&
          (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
@@ -205,7 +200,7 @@ bool ParseHeaderLines(std::string_view block, size_t* pos, Fn on_header) {
     }
     size_t colon = line.find(':');
     if (colon != std::string_view::npos) {
-      on_header(Lower(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1)));
+      on_header(AsciiLowerCopy(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1)));
     }
   }
   return false;
@@ -238,7 +233,7 @@ void ParseContentLength(std::string_view value, int64_t* length, bool* bad) {
 // Records one WARC header line (name lower-cased) in *h.
 void ReadWarcHeader(const std::string& name, std::string_view value, WarcHead* h) {
   if (name == "warc-type") {
-    h->type = Lower(value);
+    h->type = AsciiLowerCopy(value);
   } else if (name == "warc-target-uri") {
     h->target = std::string(value);
     if (h->target.size() >= 2 && h->target.front() == '<' && h->target.back() == '>')
@@ -246,7 +241,7 @@ void ReadWarcHeader(const std::string& name, std::string_view value, WarcHead* h
   } else if (name == "warc-date") {
     h->date = std::string(value);
   } else if (name == "content-type") {
-    h->ctype = Lower(value);
+    h->ctype = AsciiLowerCopy(value);
   } else if (name == "content-length") {
     ParseContentLength(value, &h->length, &h->bad_length);
   }
@@ -370,7 +365,7 @@ class WarcReaderImpl : public WarcReader {
   static bool IsHtmlType(std::string_view ct) { return ct.find("html") != std::string_view::npos; }
 
   static bool SniffHtml(std::string_view body) {
-    std::string head = Lower(body.substr(0, 1024));
+    std::string head = AsciiLowerCopy(body.substr(0, 1024));
     return head.find("<html") != std::string::npos ||
            head.find("<!doctype html") != std::string::npos ||
            head.find("<head") != std::string::npos || head.find("<body") != std::string::npos;
@@ -399,9 +394,9 @@ class WarcReaderImpl : public WarcReader {
       if (n == "content-type")
         ctype = std::string(v);
       else if (n == "transfer-encoding")
-        te = Lower(v);
+        te = AsciiLowerCopy(v);
       else if (n == "content-encoding")
-        ce = Lower(v);
+        ce = AsciiLowerCopy(v);
     });
     if (!headers_done) {
       return Status::Corruption(name + ": the HTTP headers do not end (truncated response)");
@@ -424,7 +419,7 @@ class WarcReaderImpl : public WarcReader {
         return Status::Corruption(name + ": damaged " + ce + " body");
       }
     }
-    if (ctype.empty() ? !SniffHtml(body) : !IsHtmlType(Lower(ctype))) {
+    if (ctype.empty() ? !SniffHtml(body) : !IsHtmlType(AsciiLowerCopy(ctype))) {
       skip_ = true;
       return Status::Ok();
     }
@@ -534,7 +529,7 @@ bool Dechunk(std::string_view in, std::string* out) {
     size_t i = p;
     int digits = 0;
     while (i < eol && std::isxdigit(static_cast<unsigned char>(in[i]))) {
-      char c = static_cast<char>(std::tolower(static_cast<unsigned char>(in[i])));
+      char c = AsciiLower(in[i]);
       size = size * 16 + static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
       if (++digits > 12) return false;
       ++i;

@@ -7,16 +7,11 @@
 #include <string>
 #include <unordered_set>
 
+#include "core/ascii.h"
 #include "relate/names_internal.h"
 
 namespace storyline {
 namespace relate_internal {
-
-std::string AsciiLower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
 
 const WordSet& FunctionWords() {
   static const std::unordered_set<std::string_view> k = {
@@ -252,29 +247,29 @@ std::string NameKey(std::string_view s) {
   for (unsigned char c : s) {
     if (c == '.') continue;
     // "Russia-Ukraine War" and "Russia Ukraine War" are one name.
-    r.push_back(c == '-' ? ' ' : static_cast<char>(std::tolower(c)));
+    r.push_back(c == '-' ? ' ' : AsciiLower(static_cast<char>(c)));
   }
   return r;
 }
 
-std::string Classify(const Segment& seg) {
+NameKind Classify(const Segment& seg) {
   const auto& org = OrgWords();
   const auto& places = Places();
   const auto& place_words = PlaceWords();
   size_t n = seg.lower_words.size();
   for (const auto& w : seg.lower_words)
-    if (org.count(w)) return "org";
-  if (n == 1 && PlaceAcronyms().count(seg.lower_words[0])) return "place";
+    if (org.count(w)) return NameKind::kOrganisation;
+  if (n == 1 && PlaceAcronyms().count(seg.lower_words[0])) return NameKind::kPlace;
   for (const auto& w : seg.lower_words)
-    if (place_words.count(w) && n > 1) return "place";
+    if (place_words.count(w) && n > 1) return NameKind::kPlace;
   static const std::unordered_set<std::string_view> compass = {
       "north",   "south",   "east",    "west",  "northern", "southern",
       "eastern", "western", "central", "upper", "lower",    "greater"};
   if (places.count(seg.lower_words.back()) &&
       (n == 1 || compass.count(seg.lower_words[0]) || n <= 3))
-    return "place";
-  if (seg.after_title) return "person";
-  if (seg.acronym) return "org";
+    return NameKind::kPlace;
+  if (seg.after_title) return NameKind::kPerson;
+  if (seg.acronym) return NameKind::kOrganisation;
   // Events, eras and documents ("Cold War", "Winter Olympics", "Paris Agreement")
   // are named like people; their last word gives them away.
   static const std::unordered_set<std::string_view> event_words = {
@@ -283,9 +278,9 @@ std::string Classify(const Segment& seg) {
       "agreement",  "treaty",       "accord",        "accords",   "act",       "festival",
       "conference", "forum",        "pandemic",      "era",       "doctrine",  "declaration",
       "protocol",   "initiative",   "program",       "programme", "plan"};
-  if (n >= 2 && event_words.count(seg.lower_words.back())) return "other";
-  if (n >= 2 && n <= 4) return "person";
-  return "other";
+  if (n >= 2 && event_words.count(seg.lower_words.back())) return NameKind::kName;
+  if (n >= 2 && n <= 4) return NameKind::kPerson;
+  return NameKind::kName;
 }
 
 }  // namespace relate_internal

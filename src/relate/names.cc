@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/ascii.h"
 #include "relate/names_internal.h"
 #include "relate/relate_internal.h"
 #include "storyline/relate.h"
@@ -45,7 +46,7 @@ ScannedText Scan(std::string_view text) {
   s.words = ScanWords(text);
   s.lower.resize(s.words.size());
   for (size_t i = 0; i < s.words.size(); ++i)
-    s.lower[i] = AsciiLower(text.substr(s.words[i].begin, s.words[i].end - s.words[i].begin));
+    s.lower[i] = AsciiLowerCopy(text.substr(s.words[i].begin, s.words[i].end - s.words[i].begin));
   for (size_t i = 0; i < s.words.size(); ++i)
     if (s.Capital(i) && !s.words[i].sentence_start) s.mid_caps.insert(s.lower[i]);
   return s;
@@ -225,7 +226,7 @@ std::unordered_set<std::string> LowerCaseWords(const ScannedText& s, std::string
       lower_seen.insert(s.lower[w]);
   for (const RawWord& w : ScanWords(title))
     if (w.has_letter && !w.upper_initial && !w.all_upper)
-      lower_seen.insert(AsciiLower(title.substr(w.begin, w.end - w.begin)));
+      lower_seen.insert(AsciiLowerCopy(title.substr(w.begin, w.end - w.begin)));
   return lower_seen;
 }
 
@@ -294,7 +295,8 @@ void GroupByKey(std::string_view text, const std::vector<Segment>& segments,
       name_words->push_back(seg.lower_words);
     } else {
       idx = it->second;
-      if (seg.after_title && (*names)[idx].kind == "other") (*names)[idx].kind = "person";
+      if (seg.after_title && (*names)[idx].kind == NameKind::kName)
+        (*names)[idx].kind = NameKind::kPerson;
     }
     (*names)[idx].count++;
     mentions->push_back({seg.begin, seg.end, idx, seg.after_title});
@@ -310,11 +312,11 @@ std::vector<int> MergeTargets(const std::vector<Name>& names,
   for (size_t a = 0; a < names.size(); ++a) {
     target[a] = static_cast<int>(a);
     const Name& na = names[a];
-    if (na.kind == "place" || na.kind == "org") continue;
+    if (na.kind == NameKind::kPlace || na.kind == NameKind::kOrganisation) continue;
     const auto& wa = name_words[a];
     int best = -1;
     for (size_t b = 0; b < names.size(); ++b) {
-      if (b == a || names[b].kind != "person") continue;
+      if (b == a || names[b].kind != NameKind::kPerson) continue;
       const auto& wb = name_words[b];
       if (wb.size() <= wa.size()) continue;
       bool all = true;
@@ -371,6 +373,22 @@ void ExtractNamesAndMentions(std::string_view text, std::vector<Name>* names,
 }
 
 }  // namespace relate_internal
+
+std::string_view NameKindName(NameKind kind) {
+  switch (kind) {
+    case NameKind::kPerson:
+      return "person";
+    case NameKind::kPlace:
+      return "place";
+    case NameKind::kOrganisation:
+      return "organisation";
+    case NameKind::kName:
+      return "name";
+    case NameKind::kTerm:
+      return "term";
+  }
+  return "name";
+}
 
 std::vector<Name> ExtractNames(std::string_view text) {
   std::vector<Name> names;

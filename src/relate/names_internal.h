@@ -13,6 +13,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "storyline/relate.h"
+
 namespace storyline::relate_internal {
 
 using WordSet = std::unordered_set<std::string_view>;
@@ -34,8 +36,6 @@ bool IsRunTitle(std::string_view lower, std::string_view next_lower);
 bool IsDemonym(std::string_view lower);
 // Folds a name into a key: ASCII lower case, dots dropped, '-' as a space.
 std::string NameKey(std::string_view s);
-// ASCII lower case.
-std::string AsciiLower(std::string_view s);
 
 // A candidate name: consecutive words of the text.
 struct Segment {
@@ -47,8 +47,9 @@ struct Segment {
   bool acronym = false;
 };
 
-// The kind of name a segment is: "org", "place", "person" or "other".
-std::string Classify(const Segment& seg);
+// The kind of name a segment is: an organisation, a place, a person or (unknown)
+// a name.
+NameKind Classify(const Segment& seg);
 
 }  // namespace storyline::relate_internal
 

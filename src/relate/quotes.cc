@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_set>
 
+#include "core/ascii.h"
 #include "relate/relate_internal.h"
 #include "storyline/relate.h"
 
@@ -101,12 +102,6 @@ std::string Trim(std::string_view s) {
   while (b < e && IsSpace(s[b])) ++b;
   while (e > b && IsSpace(s[e - 1])) --e;
   return std::string(s.substr(b, e - b));
-}
-
-std::string AsciiLower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
 }
 
 struct Span {
@@ -201,7 +196,7 @@ bool AttributionAfter(std::string_view t, size_t qe, size_t se, Attribution* out
   }
   size_t limit = std::min<size_t>(w.size(), 8);
   for (size_t k = 0; k < limit; ++k) {
-    std::string lw = AsciiLower(t.substr(w[k].begin, w[k].end - w[k].begin));
+    std::string lw = AsciiLowerCopy(t.substr(w[k].begin, w[k].end - w[k].begin));
     if (!IsSpeechVerb(lw)) continue;
     if (k > 0) {
       out->begin = w[0].begin;
@@ -209,7 +204,7 @@ bool AttributionAfter(std::string_view t, size_t qe, size_t se, Attribution* out
     } else {
       // "said Yoon", "according to KCNA": the speaker follows.
       size_t s = 1;
-      if (s < w.size() && AsciiLower(t.substr(w[s].begin, w[s].end - w[s].begin)) == "to") ++s;
+      if (s < w.size() && AsciiLowerCopy(t.substr(w[s].begin, w[s].end - w[s].begin)) == "to") ++s;
       size_t e = std::min(w.size(), s + 5);
       if (s >= e) return false;
       out->begin = w[0].begin;
@@ -232,7 +227,7 @@ bool AttributionBefore(std::string_view t, size_t sb, size_t qb, Attribution* ou
   std::vector<Span> w = SimpleWords(t, sb, qb);
   if (w.empty()) return false;
   for (size_t k = w.size(); k-- > 0;) {
-    std::string lw = AsciiLower(t.substr(w[k].begin, w[k].end - w[k].begin));
+    std::string lw = AsciiLowerCopy(t.substr(w[k].begin, w[k].end - w[k].begin));
     if (!IsSpeechVerb(lw) || lw == "according") continue;
     out->begin = w[0].begin;
     out->end = w[k].end;
@@ -319,9 +314,9 @@ int NamedInAttribution(std::string_view text, const std::vector<NameMention>& me
 std::string SubjectWord(std::string_view text, const std::vector<Span>& aw, const Attribution& att,
                         size_t quote_begin) {
   std::string first_lower =
-      aw.empty() ? "" : AsciiLower(text.substr(aw[0].begin, aw[0].end - aw[0].begin));
+      aw.empty() ? "" : AsciiLowerCopy(text.substr(aw[0].begin, aw[0].end - aw[0].begin));
   if (att.end <= quote_begin && aw.size() >= 2)
-    first_lower = AsciiLower(
+    first_lower = AsciiLowerCopy(
         text.substr(aw[aw.size() - 2].begin, aw[aw.size() - 2].end - aw[aw.size() - 2].begin));
   return first_lower;
 }
@@ -335,7 +330,7 @@ std::string NearestName(const std::vector<Name>& names, const std::vector<NameMe
     if (mm.end > quote_begin) continue;
     if (quote_begin - mm.end > 800) break;
     const Name& nm = names[mm.name];
-    if (person ? nm.kind == "person" : (nm.kind == "org")) return nm.text;
+    if (nm.kind == (person ? NameKind::kPerson : NameKind::kOrganisation)) return nm.text;
   }
   return "";
 }
@@ -344,7 +339,7 @@ std::string NearestName(const std::vector<Name>& names, const std::vector<NameMe
 // four of them ("Officials said" -> "Officials"); empty otherwise.
 std::string WordsBeforeVerb(std::string_view text, const std::vector<Span>& aw) {
   size_t cut = aw.size();
-  while (cut > 0 && IsSpeechVerb(AsciiLower(
+  while (cut > 0 && IsSpeechVerb(AsciiLowerCopy(
                         text.substr(aw[cut - 1].begin, aw[cut - 1].end - aw[cut - 1].begin))))
     --cut;
   if (cut > 0 && cut <= 4) return Trim(text.substr(aw[0].begin, aw[cut - 1].end - aw[0].begin));
@@ -397,7 +392,7 @@ void AttributeSpeaker(std::string_view text, const std::vector<Name>& names,
   }
   const Name& nm = names[named];
   q->speaker = nm.text;
-  if (!q->fragment()) (nm.kind == "person" ? last->person : last->thing) = nm.text;
+  if (!q->fragment()) (nm.kind == NameKind::kPerson ? last->person : last->thing) = nm.text;
 }
 
 }  // namespace

@@ -180,15 +180,15 @@ TEST(Names, SeedNamesAndKinds) {
     return nullptr;
   };
   ASSERT_NE(find("Yoon Suk Yeol"), nullptr);
-  EXPECT_EQ(find("Yoon Suk Yeol")->kind, "person");
+  EXPECT_EQ(find("Yoon Suk Yeol")->kind, NameKind::kPerson);
   EXPECT_GE(find("Yoon Suk Yeol")->count, 4u);  // "Yoon" counts under the full name
   ASSERT_NE(find("Kim Jong Un"), nullptr);
   ASSERT_NE(find("Vladimir Putin"), nullptr);
-  EXPECT_EQ(find("Vladimir Putin")->kind, "person");
+  EXPECT_EQ(find("Vladimir Putin")->kind, NameKind::kPerson);
   ASSERT_NE(find("KCNA"), nullptr);
-  EXPECT_EQ(find("KCNA")->kind, "org");
+  EXPECT_EQ(find("KCNA")->kind, NameKind::kOrganisation);
   ASSERT_NE(find("U.N. Security Council"), nullptr);
-  EXPECT_EQ(find("U.N. Security Council")->kind, "org");
+  EXPECT_EQ(find("U.N. Security Council")->kind, NameKind::kOrganisation);
   EXPECT_EQ(find("President"), nullptr);
 }
 
@@ -199,15 +199,15 @@ TEST(Names, EventsAndErasAreNotPeople) {
   for (const Name& n : names) {
     if (n.text.find("Cold War") == std::string::npos) continue;
     seen = true;
-    EXPECT_NE(n.kind, "person") << n.text;
+    EXPECT_NE(n.kind, NameKind::kPerson) << n.text;
   }
   EXPECT_TRUE(seen);
   for (const Name& n : ExtractNames("Officials met at the Paris Agreement talks. "
                                     "Then John Smith spoke about the Winter Olympics."))
     if (n.text == "John Smith")
-      EXPECT_EQ(n.kind, "person");
+      EXPECT_EQ(n.kind, NameKind::kPerson);
     else
-      EXPECT_NE(n.kind, "person") << n.text;
+      EXPECT_NE(n.kind, NameKind::kPerson) << n.text;
 }
 
 // 004 writes "During Russia-Ukraine War Russian President Putin": the war is a name,
@@ -219,11 +219,11 @@ TEST(Names, NationalityBeforeATitleIsNotPartOfTheName) {
     EXPECT_EQ(n.text.find("War Russian"), std::string::npos) << n.text;
     if (n.text == "Russia-Ukraine War" || n.text == "Russia Ukraine War") {
       war = true;  // one name, however the text hyphenates it
-      EXPECT_NE(n.kind, "person");
+      EXPECT_NE(n.kind, NameKind::kPerson);
     }
     if (n.text.find("Putin") != std::string::npos) {
       putin = true;
-      EXPECT_EQ(n.kind, "person");
+      EXPECT_EQ(n.kind, NameKind::kPerson);
     }
   }
   EXPECT_TRUE(war);

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <ctime>
 
+#include "core/ascii.h"
 #include "core/hash.h"
 #include "store/store_impl.h"
 #include "storyline/store.h"
@@ -31,7 +32,7 @@ uint64_t ContentHash(std::string_view text) {
     }
     if (space) norm += ' ';
     space = false;
-    norm += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    norm += AsciiLower(c);
   }
   return Hash64(norm, kContentSeed);
 }

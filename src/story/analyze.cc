@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "core/ascii.h"
 #include "story/story_internal.h"
 
 namespace storyline::story_internal {
@@ -29,7 +30,7 @@ std::vector<uint64_t> NameWordKeys(const std::vector<Name>& names, bool key_only
       if (u == ' ' || u == '-' || u == '.' || u == '\'' || u == '\n')
         flush();
       else
-        w += static_cast<char>(std::tolower(u));
+        w += AsciiLower(c);
     }
     flush();
   }
@@ -175,7 +176,7 @@ SparseVec SalientNameVector(const ArticleFeatures& f) {
   SparseVec v;
   for (const Name& n : f.names) {
     std::string key = CleanSpaces(n.text);
-    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    AsciiLowerInPlace(key);
     v.emplace_back(NameKey(TermHash(key)) ^ 0x51ULL,
                    static_cast<float>(1.0 + std::log(std::max<uint32_t>(1, n.count))));
   }

@@ -3,6 +3,7 @@
 // The sparse sums a story keeps and its name tokens (engine_impl.h).
 #include <cctype>
 
+#include "core/ascii.h"
 #include "story/engine_impl.h"
 
 namespace storyline::engine_internal {
@@ -26,7 +27,7 @@ std::vector<uint64_t> NameTokens(std::string_view name) {
       flush();
       continue;
     }
-    char l = static_cast<char>(std::tolower(u));
+    char l = AsciiLower(c);
     if (n < sizeof buf)
       buf[n] = l;
     else {

@@ -8,6 +8,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "core/ascii.h"
+
 namespace storyline {
 
 namespace {
@@ -45,7 +47,7 @@ std::vector<Tok> Scan(std::string_view s) {
       t.type = Tok::kWord;
       t.cap = std::isupper(c);
       t.lower.assign(s.substr(i, j - i));
-      for (char& ch : t.lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      AsciiLowerInPlace(t.lower);
       i = j;
     } else if (std::isdigit(c)) {
       size_t j = i;

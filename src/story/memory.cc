@@ -46,7 +46,7 @@ uint64_t HeapOf(const StoryDoc& d) {
        HeapOf(f.sentences) + HeapOf(f.terms) + HeapOf(f.lead_terms) + HeapOf(f.char_grams) +
        HeapOf(f.name_keys) + HeapOf(f.names) + HeapOf(f.numbers) + HeapOf(f.years) +
        HeapOf(f.quotes);
-  for (const Name& n : f.names) b += HeapOf(n.text) + HeapOf(n.kind);
+  for (const Name& n : f.names) b += HeapOf(n.text);
   for (const Quote& q : f.quotes)
     b += HeapOf(q.text) + HeapOf(q.speaker) + HeapOf(q.speaker_evidence);
   b += HeapOf(f.provenance.agency) + HeapOf(f.provenance.byline);
@@ -70,8 +70,8 @@ uint64_t HeapOf(const StoryView& v) {
     b += HeapOf(m.id) + HeapOf(m.of) + HeapOf(m.title) + HeapOf(m.source) + HeapOf(m.url) +
          HeapOf(m.date_evidence);
   for (const auto& x : v.sources) b += HeapOf(x);
-  for (const auto& t : v.key_terms) b += HeapOf(t.term) + HeapOf(t.kind);
-  for (const auto& t : v.key_names) b += HeapOf(t.term) + HeapOf(t.kind);
+  for (const auto& t : v.key_terms) b += HeapOf(t.term);
+  for (const auto& t : v.key_names) b += HeapOf(t.term);
   for (const auto& q : v.quotes) b += HeapOf(q.article_id) + HeapOf(q.text) + HeapOf(q.speaker);
   for (const auto& x : v.summary) b += HeapOf(x);
   for (const auto& t : v.timeline)

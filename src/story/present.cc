@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/ascii.h"
 #include "story/engine_impl.h"
 
 namespace storyline {
@@ -19,12 +20,6 @@ using engine_internal::Story;
 using engine_internal::Topic;
 
 namespace {
-
-std::string KindName(const std::string& k) {
-  if (k == "org") return "organisation";
-  if (k == "person" || k == "place") return k;
-  return "name";
-}
 
 // The members in the order a story shows them: the original first, then by time
 // (undated by arrival).
@@ -82,7 +77,8 @@ void AddMembers(const std::vector<const Member*>& ms, const Member& orig, StoryV
 // Key names: over live members, by members naming them, then mentions (15 at most).
 void AddKeyNames(const std::vector<const Member*>& ms, StoryView* v) {
   struct NameAgg {
-    std::string text, kind;
+    std::string text;
+    NameKind kind = NameKind::kName;
     int members = 0;
     uint32_t mentions = 0;
     size_t first = SIZE_MAX;
@@ -97,7 +93,7 @@ void AddKeyNames(const std::vector<const Member*>& ms, StoryView* v) {
       NameAgg& g = names[key];
       if (g.text.empty()) {
         g.text = key;
-        g.kind = KindName(n.kind);
+        g.kind = n.kind;
         g.first = order++;
       }
       if (mine.insert(key).second) ++g.members;
@@ -126,7 +122,7 @@ std::unordered_map<uint64_t, std::string> Spellings(const std::vector<const Memb
       if (f.stems[i] == 0 || surface.count(f.stems[i])) continue;
       auto [b, e] = f.token_spans[i];
       std::string w = f.text.substr(b, e - b);
-      for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      AsciiLowerInPlace(w);
       surface.emplace(f.stems[i], std::move(w));
     }
   }
@@ -145,7 +141,7 @@ void AddKeyTerms(const Story& s, const std::unordered_map<uint64_t, std::string>
     if (v->key_terms.size() >= 12) break;
     auto it = surface.find(k);
     if (it == surface.end()) continue;
-    v->key_terms.push_back({it->second, "term", w / (s.cnorm > 0 ? s.cnorm : 1)});
+    v->key_terms.push_back({it->second, NameKind::kTerm, w / (s.cnorm > 0 ? s.cnorm : 1)});
   }
 }
 
@@ -163,7 +159,7 @@ std::vector<std::string> QuoteWords(std::string_view t) {
   std::string cur;
   for (unsigned char c : t) {
     if (std::isalnum(c) || c >= 0x80) {
-      cur.push_back(static_cast<char>(std::tolower(c)));
+      cur.push_back(AsciiLower(static_cast<char>(c)));
     } else if (!cur.empty()) {
       w.push_back(std::move(cur));
       cur.clear();

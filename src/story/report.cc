@@ -76,7 +76,8 @@ void StoryContent(const StoryView& s, std::ostringstream& o) {
   if (!s.key_names.empty()) {
     o << "**Key names:** ";
     for (size_t i = 0; i < s.key_names.size(); ++i)
-      o << (i ? ", " : "") << s.key_names[i].term << " (" << s.key_names[i].kind << ")";
+      o << (i ? ", " : "") << s.key_names[i].term << " (" << NameKindName(s.key_names[i].kind)
+        << ")";
     o << "\n\n";
   }
   if (!s.key_terms.empty()) {

@@ -3,22 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "core/test_files.h"
 #include "storyline/text.h"
 
 namespace storyline {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing_files::ReadFile;
 
 std::vector<std::string> SplitLines(const std::string& text) {
   std::vector<std::string> out;

@@ -3,11 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "core/test_files.h"
 #include "storyline/text.h"
 #include "text/tokenize_internal.h"
 
@@ -22,12 +21,7 @@ std::vector<std::string> WordsOf(std::string_view text) {
   return out;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing_files::ReadFile;
 
 std::vector<std::string> SeedPaths() {
   std::vector<std::string> out;

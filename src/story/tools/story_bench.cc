@@ -95,7 +95,8 @@ std::string ViewLine(const StoryView& v) {
     std::snprintf(buf, sizeof buf, "%.5f", t.weight);
     out += "  term " + t.term + " " + buf + "\n";
   }
-  for (const WeightedTerm& t : v.key_names) out += "  name " + t.term + " " + t.kind + "\n";
+  for (const WeightedTerm& t : v.key_names)
+    out += "  name " + t.term + " " + std::string(NameKindName(t.kind)) + "\n";
   for (const std::string& x : v.summary) out += "  summary " + x + "\n";
   for (const TimelineEntry& t : v.timeline)
     out += "  timeline " + std::to_string(t.time) + " " + t.kind + " " + t.article_id + " " +

@@ -470,18 +470,7 @@ py::tuple SimilarityFile(const std::string& path, int threads, size_t batch_size
       auto flush = [&] {
         std::vector<PairScore> scores = scorer.ScoreBatch(batch);
         for (size_t i = 0; i < batch.size(); ++i) {
-          JsonWriter w;
-          w.BeginObject();
-          w.Key("id_a");
-          w.String(batch[i].id_a);
-          w.Key("id_b");
-          w.String(batch[i].id_b);
-          w.Key("score");
-          w.Double(scores[i].score);
-          w.Key("relation");
-          w.String(RelationName(scores[i].relation));
-          w.EndObject();
-          lines.push_back(w.Take());
+          lines.push_back(PairScoreJson(batch[i].id_a, batch[i].id_b, scores[i]));
         }
         batch.clear();
       };

@@ -43,18 +43,7 @@ int RunSimilarity(const SimilarityArgs& args) {
     std::vector<PairScore> scores = scorer.ScoreBatch(batch);
     buf.clear();
     for (size_t i = 0; i < batch.size(); ++i) {
-      JsonWriter w;
-      w.BeginObject();
-      w.Key("id_a");
-      w.String(batch[i].id_a);
-      w.Key("id_b");
-      w.String(batch[i].id_b);
-      w.Key("score");
-      w.Double(scores[i].score);
-      w.Key("relation");
-      w.String(RelationName(scores[i].relation));
-      w.EndObject();
-      buf += w.str();
+      buf += PairScoreJson(batch[i].id_a, batch[i].id_b, scores[i]);
       buf += '\n';
     }
     out->write(buf.data(), static_cast<std::streamsize>(buf.size()));

@@ -442,6 +442,10 @@ struct PairScore {
   Relation relation = Relation::kUnrelated;
 };
 
+// One line of `similarity`'s output (no newline): {"id_a","id_b","score","relation"}
+// (INTERFACE.md). Shared by the CLI and the Python module so the two never drift apart.
+std::string PairScoreJson(std::string_view id_a, std::string_view id_b, const PairScore& s);
+
 // Scores pairs batch by batch on `threads` threads (0 = all cores). The corpus
 // statistics grow with every batch (its articles are added, in input order,
 // before the batch is scored), so results depend on the input and the batch

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <thread>
 
+#include "core/json_writer.h"
 #include "storyline/relate.h"
 
 namespace storyline {
@@ -122,6 +123,21 @@ PairScorer::PairScorer(int threads) : impl_(std::make_unique<Impl>()) {
 }
 
 PairScorer::~PairScorer() = default;
+
+std::string PairScoreJson(std::string_view id_a, std::string_view id_b, const PairScore& s) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("id_a");
+  w.String(id_a);
+  w.Key("id_b");
+  w.String(id_b);
+  w.Key("score");
+  w.Double(s.score);
+  w.Key("relation");
+  w.String(RelationName(s.relation));
+  w.EndObject();
+  return w.Take();
+}
 
 std::vector<PairScore> PairScorer::ScoreBatch(const std::vector<ArticlePair>& batch) {
   const size_t n = batch.size();

@@ -392,6 +392,9 @@ struct StoryEngine::Impl {
   std::pair<int64_t, double> BestTopic(const Story& s, int64_t exclude);
 
   void AssignTopic(Story* s);
+  // Adds *s to the existing topic `tid`: its story list (capped), its terms and
+  // names, and the story's brief; marks the topic changed.
+  void JoinTopic(Story* s, int64_t tid);
 
   // A long-running topic lists its newest 256 stories, and of its retired stories
   // only those first seen within the topic window of the feed's clock: its

@@ -57,6 +57,16 @@ std::pair<int64_t, double> StoryEngine::Impl::BestTopic(const Story& s, int64_t 
   return {best, best_score};
 }
 
+void StoryEngine::Impl::JoinTopic(Story* s, int64_t tid) {
+  Topic& t = topics.at(tid);
+  t.stories.push_back(s->id);
+  CapTopic(&t);
+  for (const Member& m : s->members) TopicAdd(&t, m);
+  s->topic = tid;
+  briefs[s->id].topic = tid;
+  changed_topics.insert(tid);
+}
+
 void StoryEngine::Impl::AssignTopic(Story* s) {
   auto [tid, score] = BestTopic(*s, -1);
   if (tid < 0 || score < opt.topic_threshold) {
@@ -66,13 +76,7 @@ void StoryEngine::Impl::AssignTopic(Story* s) {
     tid = t.id;
     topics.emplace(tid, std::move(t));
   }
-  Topic& t = topics.at(tid);
-  t.stories.push_back(s->id);
-  CapTopic(&t);
-  for (const Member& m : s->members) TopicAdd(&t, m);
-  s->topic = tid;
-  briefs[s->id].topic = tid;
-  changed_topics.insert(tid);
+  JoinTopic(s, tid);
 }
 
 void StoryEngine::Impl::CapTopic(Topic* t) {
@@ -104,13 +108,7 @@ void StoryEngine::Impl::RecheckTopic(Story* s) {
   if (tid < 0 || score < opt.topic_threshold) return;
   Unpost(&topic_postings, it->second.posted, it->first);
   topics.erase(it);
-  Topic& t = topics.at(tid);
-  t.stories.push_back(s->id);
-  CapTopic(&t);
-  for (const Member& m : s->members) TopicAdd(&t, m);
-  s->topic = tid;
-  briefs[s->id].topic = tid;
-  changed_topics.insert(tid);
+  JoinTopic(s, tid);
 }
 
 }  // namespace storyline

@@ -7,7 +7,6 @@
 
 #include "command.h"
 #include "common.h"
-#include "core/json_writer.h"
 #include "storyline/relate.h"
 
 namespace storyline::cli {

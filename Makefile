@@ -4,7 +4,7 @@ JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 CTEST_ARGS ?=
 
-.PHONY: all deps configure build demo test eval bench fuzz style cross-arm64 clean
+.PHONY: all deps configure build demo test eval bench fuzz style tidy cross-arm64 clean
 
 all: build
 
@@ -40,6 +40,10 @@ fuzz: deps
 # clang-format and function sizes, as CI checks them.
 style:
 	@scripts/check-style
+
+# clang-tidy with the project's .clang-tidy over src/ and tools/, as CI checks it.
+tidy: build
+	@scripts/check-tidy $(BUILD)
 
 # Every library and CLI source compiled for arm64 with Debian's cross compiler (the
 # scalar paths of src/core/simd.h); installs the cross compiler when missing.

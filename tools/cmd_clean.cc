@@ -108,8 +108,9 @@ class Cleaner {
         "clean: %llu articles, %llu with boilerplate, %llu lines set aside, %llu rejected\n",
         static_cast<unsigned long long>(articles_), static_cast<unsigned long long>(touched_),
         static_cast<unsigned long long>(lines_), static_cast<unsigned long long>(rejected));
-    for (const auto& [reason, count] : by_reason_)
+    for (const auto& [reason, count] : by_reason_) {
       std::fprintf(stderr, "  %8llu  %s\n", static_cast<unsigned long long>(count), reason.c_str());
+    }
   }
 
  private:
@@ -154,8 +155,9 @@ int RunClean(CleanArgs& args) {
 
   Cleaner cleaner(&filter, out.get(), args.explain);
   if (from_stdin) {
-    for (const Article& a : held)
+    for (const Article& a : held) {
       if (!cleaner.Add(a)) return Fail("writing " + out_name + " failed");
+    }
   } else {
     auto reader = ArticleReader::Open(args.in.inputs, args.in.ingest);
     if (!reader.ok()) return Fail(reader.status().message());

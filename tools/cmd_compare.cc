@@ -171,12 +171,13 @@ void PrintText(const Article& a, const Article& b, const CompareResult& r) {
       if (tty) {
         // ANSI sequences take no columns
         size_t esc = 0;
-        for (size_t q = 0; q < l.size(); ++q)
+        for (size_t q = 0; q < l.size(); ++q) {
           if (l[q] == '\033') {
             size_t m = l.find('m', q);
             esc += m - q + 1;
             q = m;
           }
+        }
         vis = VisibleLen(l) - esc;
       }
       std::string pad(vis < half ? half - vis : 0, ' ');
@@ -184,9 +185,10 @@ void PrintText(const Article& a, const Article& b, const CompareResult& r) {
     }
   }
   std::printf("\nshared quotes: %zu\n", r.quotes.size());
-  for (const SharedQuote& q : r.quotes)
+  for (const SharedQuote& q : r.quotes) {
     std::printf("  \"%s\"%s%s\n", q.text.c_str(), q.speaker.empty() ? "" : " - ",
                 q.speaker.c_str());
+  }
 }
 
 int RunCompare(CompareArgs* args) {

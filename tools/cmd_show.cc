@@ -59,9 +59,10 @@ void AppendContent(const StoryDetail& d, std::string* out) {
   }
   if (!d.quotes.empty()) {
     o += "\nquotes:\n";
-    for (const auto& q : d.quotes)
+    for (const auto& q : d.quotes) {
       o += "  \"" + Clip(q.text, 160) + "\" -- " + (q.speaker.empty() ? "?" : q.speaker) + " [" +
            q.article_id + "]\n";
+    }
   }
 }
 
@@ -79,10 +80,11 @@ void AppendEvidence(const StoryDetail& d, std::string* out) {
   }
   if (!d.passages.empty()) {
     o += "\nshared passages:\n";
-    for (const auto& p : d.passages)
+    for (const auto& p : d.passages) {
       o += "  " + p.a + " [" + std::to_string(p.a_start) + "," + std::to_string(p.a_end) +
            ") = " + p.b + " [" + std::to_string(p.b_start) + "," + std::to_string(p.b_end) +
            "): \"" + Clip(p.text, 120) + "\"\n";
+    }
   }
   if (!d.timeline.empty()) {
     o += "\ntimeline:\n";

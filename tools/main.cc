@@ -29,7 +29,9 @@ CommandRegistrar::CommandRegistrar(const char* name, const char* help, CommandSe
 
 }  // namespace storyline::cli
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   using storyline::cli::Registry;
   CLI::App app{"storyline: makes sense of a news feed (copies, rewrites, stories, topics)"};
   app.set_version_flag("--version", "storyline 0.1.0");
@@ -57,4 +59,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "storyline: " << e.what() << "\n";
+    return 1;
+  } catch (...) {
+    std::cerr << "storyline: unknown error\n";
+    return 1;
+  }
 }

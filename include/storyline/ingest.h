@@ -74,7 +74,7 @@ class ArticleReader {
   // InvalidArgument for a named file of an unknown type. "-" means JSONL on
   // standard input; a named pipe is read as JSONL too. Whether JSONL is gzip or
   // zstd is told from its first bytes. Rules: docs/ingest.md.
-  static Result<std::unique_ptr<ArticleReader>> Open(std::vector<std::string> inputs,
+  static Result<std::unique_ptr<ArticleReader>> Open(const std::vector<std::string>& inputs,
                                                      IngestOptions options);
   // JSONL read from the open descriptor `fd` (a pipe, a socket, standard input),
   // which the reader does not close; `name` stands for it in rejections and

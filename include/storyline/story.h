@@ -42,9 +42,9 @@ namespace storyline {
 struct StoryOptions {
   // Feed time (seconds) a story may stay idle before it leaves the active set.
   // Default 7 days; > 0.
-  int64_t active_window = 7 * 86400;
+  int64_t active_window = int64_t{7} * 86400;
   // Feed time (seconds) over which stories link into a topic. Default 2 years; > 0.
-  int64_t topic_window = 2 * 365 * 86400;
+  int64_t topic_window = int64_t{2} * 365 * 86400;
   // An article joins the best candidate story when its score reaches this; else
   // it opens a new story. In [0, 1]; default 0.54 (story_eval tunes it).
   double join_threshold = 0.54;

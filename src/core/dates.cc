@@ -292,12 +292,11 @@ int ReadNumber(std::string_view s, size_t* pos, int max_digits, int* ndigits) {
 void DayAndMonth(int first, int second, char sep, DateOrder order, int* day, int* month) {
   *day = first;
   *month = second;
-  if (sep == '/' && second <= 12 && first <= 12 && order == DateOrder::kMonthFirst) {
-    // Ambiguous d/m vs m/d, read month-first.
-    std::swap(*day, *month);
-  } else if (second > 12 && first <= 12) {
-    std::swap(*day, *month);
-  }
+  // Month first when the second number cannot be a month, or when an ambiguous
+  // slashed date is read month-first.
+  const bool ambiguous_month_first =
+      sep == '/' && second <= 12 && first <= 12 && order == DateOrder::kMonthFirst;
+  if (ambiguous_month_first || (second > 12 && first <= 12)) std::swap(*day, *month);
 }
 
 int64_t IsoDayNumber(std::string_view s) {
@@ -365,7 +364,7 @@ bool ParseZone(Scanner& sc, int64_t* t) {
     if (!sc.Digits(2, &oh)) return false;
     sc.Eat(':');
     if (!sc.AtEnd()) (void)sc.Digits(2, &om);
-    *t -= sign * (oh * 3600 + om * 60);
+    *t -= int64_t{sign} * (oh * 3600 + om * 60);
     return true;
   }
   std::string_view w = sc.Word();  // "GMT", "UTC" or nothing

@@ -65,10 +65,11 @@ class JsonWriter {
   }
   // A string, or null when empty.
   void StringOrNull(std::string_view s) {
-    if (s.empty())
+    if (s.empty()) {
       Null();
-    else
+    } else {
       String(s);
+    }
   }
   // Inserts already-serialised JSON as one value.
   void Raw(std::string_view json) {

@@ -31,7 +31,7 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-Article Make(std::string id, std::string text, std::string published = "") {
+Article Make(std::string id, std::string text, const std::string& published = "") {
   Article a;
   a.id = std::move(id);
   a.text = std::move(text);
@@ -94,7 +94,7 @@ std::string Truncate(const std::string& text, double keep) {
   return out;
 }
 
-DedupResult RunDedup(const std::vector<Article>& a, DedupOptions opt = {}) {
+DedupResult RunDedup(const std::vector<Article>& a, const DedupOptions& opt = {}) {
   Result<DedupResult> r = DedupArticles(a, opt);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return r.ok() ? *r : DedupResult{};
@@ -307,6 +307,7 @@ TEST(Dedup, SameOutputWithAnyThreadCount) {
 // fullest), and copies of them in later blocks. Same records as one thread.
 TEST(Dedup, BlocksOfDistinctArticlesWithCopies) {
   std::vector<Article> a;
+  a.reserve(5000);
   for (int i = 0; i < 5000; ++i) {
     a.push_back(Make(Numbered("d", i), Tokens(i * 40, i * 40 + 40, "w")));
   }
@@ -461,7 +462,7 @@ TEST(Dedup, KeptLinesEscapeAsTheReference) {
 // JsonWriter); it must stay byte for byte what JsonWriter writes.
 TEST(Dedup, ArticleJsonMatchesJsonWriter) {
   std::mt19937 rng(7);
-  const std::string alphabet = std::string("ab \"\\\n\r\t\b\f\x01\x1f/\xC3\xA9\xE2\x80\x99", 20);
+  const std::string alphabet = std::string("ab \"\\\n\r\t\b\f\x01\x1f/\xC3\xA9\xE2\x80\x99\0", 19);
   for (int round = 0; round < 300; ++round) {
     storyline::Article a;
     auto random_text = [&](size_t n) {
@@ -473,8 +474,9 @@ TEST(Dedup, ArticleJsonMatchesJsonWriter) {
     a.title = random_text(rng() % 40);
     a.text = random_text(rng() % 200);
     if (round == 0) {  // every byte value once, at every position of a 16-byte block
-      for (int b = 0; b < 256; ++b)
+      for (int b = 0; b < 256; ++b) {
         a.text += std::string(static_cast<size_t>(b % 17), 'x') + char(b);
+      }
     }
     if (round % 2) a.url = random_text(rng() % 30);
     if (round % 3) a.source = "Reuters";
@@ -676,8 +678,9 @@ struct ListReader : ArticleReader {
   explicit ListReader(const std::vector<Article>& a, size_t fail_at = SIZE_MAX)
       : a_(a), fail_at_(fail_at) {}
   Result<bool> Next(Article* out) override {
-    if (i_ == fail_at_)
+    if (i_ == fail_at_) {
       return Status::IoError("feed.jsonl.gz: truncated at article " + std::to_string(i_));
+    }
     if (i_ == a_.size()) return false;
     *out = a_[i_];
     out->seq = i_++;
@@ -737,7 +740,7 @@ TEST(Dedup, RecordsNameTheirArticlesInEveryChunk) {
   std::vector<Article> base = RealSample();
   if (base.size() < 100) GTEST_SKIP() << "../shared/data/reuters21578 absent";
   std::vector<Article> a;
-  for (int round = 0; a.size() < 4 * 4096; ++round) {
+  for (int round = 0; a.size() < size_t{4} * 4096; ++round) {
     for (const Article& x : base) {
       a.push_back(x);
       if (round > 0) a.back().id.append("#").append(std::to_string(round));
@@ -833,6 +836,7 @@ TEST(Dedup, ALaterExactCopyFirstInKeepOrderIsKeptWithItsFields) {
 // reported by one thread at a time, the counts increasing, before the error.
 TEST(Dedup, AReadErrorStopsTheRunWithItsMessage) {
   std::vector<Article> a;
+  a.reserve(4000);
   for (int i = 0; i < 4000; ++i) {
     a.push_back(Make(Numbered("d", i), Tokens(i * 30, i * 30 + 30, "w")));
   }

@@ -374,10 +374,11 @@ Status Deduplicator::Deliver(const OutChunk& c, uint64_t* clusters) {
       d.similarity = r.similarity;
       d.jaccard = r.jaccard;
       d.containment = std::abs(r.containment_kind);
-      if (exact)
+      if (exact) {
         ++stats_.exact_duplicates;
-      else
+      } else {
         ++stats_.near_duplicates;
+      }
       if (opt_.explain) {
         std::string line(id);
         line += exact ? ": exact duplicate of " : ": near duplicate of ";

@@ -323,7 +323,8 @@ Status Deduplicator::SpillRecord(const Work& w, const Rec& r) {
   if (keys_bytes != 0) std::memcpy(p, w.keys.data(), keys_bytes);
   p += keys_bytes;
   if (set_bytes != 0) std::memcpy(p, set_data, set_bytes);
-  std::memcpy(p += set_bytes, a.id.data(), a.id.size());  // std::string: never null
+  p += set_bytes;
+  a.id.copy(p, a.id.size());
   std::memset(p + a.id.size(), 0, padded - bytes);
   if (never_kept) return Status::Ok();
   const std::string_view fields[kTextFields] = {a.id,     a.title,     a.text, a.url,

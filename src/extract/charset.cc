@@ -19,8 +19,9 @@ std::string LabelAt(std::string_view s, size_t pos) {
   while (pos < s.size() && (s[pos] == ' ' || s[pos] == '"' || s[pos] == '\'')) ++pos;
   size_t end = pos;
   while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '-' ||
-                            s[end] == '_' || s[end] == ':' || s[end] == '.'))
+                            s[end] == '_' || s[end] == ':' || s[end] == '.')) {
     ++end;
+  }
   return std::string(s.substr(pos, end - pos));
 }
 
@@ -125,7 +126,7 @@ std::string Detect(std::string_view bytes) {
   if (U_FAILURE(err)) return "";
   std::unique_ptr<UCharsetDetector, void (*)(UCharsetDetector*)> guard(det, ucsdet_close);
   // The detector looks at a bounded sample; markup is filtered out.
-  std::string_view sample = bytes.substr(0, 64 * 1024);
+  std::string_view sample = bytes.substr(0, size_t{64} * 1024);
   ucsdet_setText(det, sample.data(), static_cast<int32_t>(sample.size()), &err);
   ucsdet_enableInputFilter(det, true);
   const UCharsetMatch* m = ucsdet_detect(det, &err);
@@ -174,8 +175,9 @@ bool IsValidUtf8(std::string_view s) {
       cp = (cp << 6) | (p[i] & 0x3F);
     }
     if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
+    }
     p += n + 1;
   }
   return true;
@@ -213,8 +215,9 @@ std::string DecodeToUtf8(std::string_view bytes, std::string_view content_type,
   // Undeclared (or mis-declared) and not UTF-8: ask the detector.
   std::string detected = IcuName(Detect(bytes));
   if (detected == "iso-8859-1") detected = "windows-1252";
-  if (!detected.empty() && detected != "utf-8" && Convert(bytes, detected, &out))
+  if (!detected.empty() && detected != "utf-8" && Convert(bytes, detected, &out)) {
     return done(detected);
+  }
   // Repair as UTF-8 (invalid sequences become U+FFFD).
   if (Convert(bytes, "utf-8", &out)) return done("utf-8");
   out.assign(bytes);

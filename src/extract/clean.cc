@@ -82,8 +82,9 @@ uint8_t Extractor::TagRemoval(size_t i, const Attrs& a) const {
   if (tag_drop) return kRemovedAlways;
   if (IsLandmarkRole(a.role)) return kRemovedLandmark;
   // <header> outside the article and <aside> go unless they hold the article.
-  if ((tag == GUMBO_TAG_HEADER && !InsideArticle(i)) || tag == GUMBO_TAG_ASIDE)
+  if ((tag == GUMBO_TAG_HEADER && !InsideArticle(i)) || tag == GUMBO_TAG_ASIDE) {
     return kRemovedByHint;
+  }
   return 0;
 }
 
@@ -91,8 +92,9 @@ uint8_t Extractor::TagRemoval(size_t i, const Attrs& a) const {
 // comments or boilerplate, weighs the element for scoring.
 void Extractor::ApplyHint(size_t i, uint8_t flags) {
   const GumboTag tag = dom_[i].tag;
-  if (Hint(static_cast<int32_t>(i)).empty() || tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML)
+  if (Hint(static_cast<int32_t>(i)).empty() || tag == GUMBO_TAG_BODY || tag == GUMBO_TAG_HTML) {
     return;
+  }
   if (!opt_.include_comments && (flags & kCommentHint)) {
     hard_[i] = kRemovedComments;
   } else if (flags & kHardHint) {

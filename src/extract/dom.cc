@@ -100,8 +100,9 @@ void Dom::Parse(std::string_view html) {
         n.is_text = true;
         n.parent = it.parent;
         n.depth = it.depth;
-        if (it.parent >= 0 && nodes_[it.parent].tag == GUMBO_TAG_SCRIPT)
+        if (it.parent >= 0 && nodes_[it.parent].tag == GUMBO_TAG_SCRIPT) {
           n.raw = RawIndex(g->v.text.text);
+        }
         nodes_.push_back(n);
         break;
       }
@@ -312,8 +313,9 @@ size_t TagEnd(std::string_view s, size_t p, Keep keep,
       if (p == std::string_view::npos) return p;
       attr_end = p;
     }
-    if (drop != nullptr && !keep(s.substr(name_start, name_end - name_start)))
+    if (drop != nullptr && !keep(s.substr(name_start, name_end - name_start))) {
       drop->emplace_back(name_start, attr_end);
+    }
   }
 }
 

@@ -472,7 +472,7 @@ TEST(BadInput, DeepUnclosedFormattingTagsNeitherCrashNorHang) {
 
 TEST(BadInput, BinaryGarbageIsRejectedWithAReason) {
   std::mt19937 rng(7);
-  std::string junk(64 * 1024, '\0');
+  std::string junk(size_t{64} * 1024, '\0');
   for (char& c : junk) c = static_cast<char>(rng());
   auto r = ExtractArticle(junk, {});
   ASSERT_FALSE(r.ok());

@@ -100,8 +100,9 @@ bool LooksBinary(std::string_view bytes) {
   if (bytes.size() >= 2 && ((static_cast<unsigned char>(bytes[0]) == 0xFF &&
                              static_cast<unsigned char>(bytes[1]) == 0xFE) ||
                             (static_cast<unsigned char>(bytes[0]) == 0xFE &&
-                             static_cast<unsigned char>(bytes[1]) == 0xFF)))
+                             static_cast<unsigned char>(bytes[1]) == 0xFF))) {
     return false;  // UTF-16 with a BOM
+  }
   std::string_view head = bytes.substr(0, 4096);
   size_t control = 0;
   for (char ch : head) {

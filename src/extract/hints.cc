@@ -161,8 +161,9 @@ class HintMatcher {
       const unsigned bucket = Bucket(b[p], b[p + 1]);
       for (uint32_t k = start_[bucket]; k < start_[bucket + 1]; ++k) {
         const std::string_view w = words_[k].first;
-        if (w.size() <= h.size() - p && std::memcmp(h.data() + p, w.data(), w.size()) == 0)
+        if (w.size() <= h.size() - p && std::memcmp(h.data() + p, w.data(), w.size()) == 0) {
           m |= words_[k].second;
+        }
       }
     }
     for (size_t p = 0; p < h.size();) {  // alphanumeric runs
@@ -253,8 +254,9 @@ uint8_t HintFlagsOf(std::string_view h) {
   if (m & (kMatchCommentWord | kMatchCommentToken)) g |= kCommentHint;
   const bool pos = (m & kMatchPositive) != 0;
   if ((m & (kMatchHardWord | kMatchHardClass | kMatchHardToken)) &&
-      !(pos && !(m & kMatchHardOverPositive)))
+      !(pos && !(m & kMatchHardOverPositive))) {
     g |= kHardHint;
+  }
   if (pos) g |= kPositiveHint;
   if (m & (kMatchNegativeWord | kMatchNegativeToken)) g |= kNegativeHint;
   if ((m & kMatchLead) && !(m & kMatchNotLead)) g |= kLeadHint;

@@ -67,7 +67,7 @@ std::string JsonString(simdjson::dom::element e) {
 // The name(s) in an author value: a string, {"name":...}, or an array of either.
 std::string AuthorNames(simdjson::dom::element e) {
   std::string out;
-  auto add = [&](std::string name) {
+  auto add = [&](const std::string& name) {
     if (name.empty() || name.find("http") == 0) return;
     if (out.find(name) != std::string::npos) return;
     if (!out.empty()) out += "; ";

@@ -350,8 +350,9 @@ void CollectByTag(const Dom& dom, size_t i, Collected* c) {
   } else if (tag == GUMBO_TAG_TIME) {
     CollectTime(dom, i, c);
   } else if (tag == GUMBO_TAG_A && c->rel_author.empty()) {
-    if (AsciiLowerCopy(dom.Attr(i, "rel")) == "author")
+    if (AsciiLowerCopy(dom.Attr(i, "rel")) == "author") {
       c->rel_author = CleanAuthor(TextOf(dom, i, 200));
+    }
   } else if (tag == GUMBO_TAG_ABBR && c->abbr_date.empty()) {
     CollectAbbr(dom, i, c);
   }
@@ -419,12 +420,14 @@ std::string ChooseTitle(const Collected& c, const JsonLdMeta& ld) {
   const std::string low_page = AsciiLowerCopy(page_title) + " " + AsciiLowerCopy(c.title_tag);
   for (const std::string& h : c.headings) {
     if (h.size() >= 4 && low_page.find(AsciiLowerCopy(h)) != std::string::npos &&
-        AsciiLowerCopy(h) != AsciiLowerCopy(site_guess))
+        AsciiLowerCopy(h) != AsciiLowerCopy(site_guess)) {
       return h;
+    }
   }
   if (c.h1_count == 1 && c.first_h1.size() >= 4 &&
-      AsciiLowerCopy(c.first_h1) != AsciiLowerCopy(site_guess))
+      AsciiLowerCopy(c.first_h1) != AsciiLowerCopy(site_guess)) {
     return c.first_h1;
+  }
   std::string title;
   if (!page_title.empty()) title = CleanTitle(page_title, site_guess);
   if (title.empty()) title = c.first_h1;
@@ -464,8 +467,9 @@ std::string DateInScripts(const Collected& c) {
       if (at == std::string_view::npos) continue;
       std::string_view rest = t.substr(at + kScriptDateKeys[key].size(), 48);
       size_t q = rest.find_first_of("0123456789");
-      if (q != std::string_view::npos && q <= 12)
+      if (q != std::string_view::npos && q <= 12) {
         script_date[key] = FindDate(rest.substr(q), c.order);
+      }
     }
   }
   for (const std::string& d : script_date) {
@@ -479,7 +483,7 @@ std::string DateInScripts(const Collected& c) {
 // the page's last change) after the dates the page shows; modification dates last.
 std::string DateCandidate(const Collected& c, const JsonLdMeta& ld, std::string_view url) {
   std::string date = ld.published;
-  if (date.empty())
+  if (date.empty()) {
     date = MetaValue(c, {"article:published_time",
                          "og:published_time",
                          "article:published",
@@ -501,6 +505,7 @@ std::string DateCandidate(const Collected& c, const JsonLdMeta& ld, std::string_
                          "citation_date",
                          "dc.date.issued",
                          "dcterms.issued"});
+  }
   if (date.empty()) date = c.itemprop_date;
   if (date.empty()) date = c.time_pub;
   if (date.empty()) date = c.abbr_date;
@@ -508,14 +513,16 @@ std::string DateCandidate(const Collected& c, const JsonLdMeta& ld, std::string_
   if (date.empty() && !c.canonical.empty()) date = DateFromUrl(c.canonical);
   if (date.empty()) date = c.class_date;
   if (date.empty()) date = c.time_any;
-  if (date.empty())
+  if (date.empty()) {
     date = MetaValue(
         c, {"date", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created", "created"});
+  }
   if (date.empty()) date = DateInScripts(c);
   if (date.empty()) date = ld.modified;
-  if (date.empty())
+  if (date.empty()) {
     date =
         MetaValue(c, {"article:modified_time", "og:updated_time", "dateModified", "last-modified"});
+  }
   return date;
 }
 
@@ -547,9 +554,10 @@ class ShownDates {
 void PreferShownModified(const Collected& c, const JsonLdMeta& ld, ShownDates* shown,
                          std::string* published) {
   std::string modified = ld.modified;
-  if (modified.empty())
+  if (modified.empty()) {
     modified = MetaValue(c, {"article:modified_time", "og:updated_time", "datemodified",
                              "last-modified", "lastmod"});
+  }
   modified = FindDate(modified, c.order);
   if (!modified.empty() && !published->empty() &&
       modified.substr(0, 10) != published->substr(0, 10)) {
@@ -578,12 +586,14 @@ void PreferShownNeighbourDay(ShownDates* shown, std::string* published) {
 // it occurs three times or more (then it labels a list of teasers).
 size_t LabelPosition(const std::string& low, std::string_view label) {
   size_t at = low.find(label);
-  while (at != std::string::npos && at > 0 && IsLetterByte(low[at - 1]))
+  while (at != std::string::npos && at > 0 && IsLetterByte(low[at - 1])) {
     at = low.find(label, at + 1);
+  }
   if (at == std::string::npos) return at;
   size_t again = low.find(label, at + 1);
-  if (again != std::string::npos && low.find(label, again + 1) != std::string::npos)
+  if (again != std::string::npos && low.find(label, again + 1) != std::string::npos) {
     return std::string::npos;
+  }
   return at;
 }
 
@@ -637,8 +647,10 @@ std::string ChoosePublished(const Collected& c, const JsonLdMeta& ld, std::strin
   PreferShownModified(c, ld, &shown, &published);
   PreferShownNeighbourDay(&shown, &published);
   const std::string labelled = LabelledDate(visible, c.order);
-  if (!labelled.empty() && (published.empty() || labelled.substr(0, 10) != published.substr(0, 10)))
+  if (!labelled.empty() &&
+      (published.empty() || labelled.substr(0, 10) != published.substr(0, 10))) {
     published = labelled;
+  }
   if (published.empty()) published = FindDate(visible, c.order);
   return published;
 }
@@ -652,8 +664,9 @@ std::string ChooseSite(const Collected& c, const JsonLdMeta& ld) {
 
 std::string ChooseLang(const Collected& c, const JsonLdMeta& ld) {
   std::string lang = c.html_lang;
-  if (lang.empty())
+  if (lang.empty()) {
     lang = LangCode(MetaValue(c, {"content-language", "og:locale", "language", "dc.language"}));
+  }
   if (lang.empty()) lang = LangCode(ld.lang);
   return lang;
 }

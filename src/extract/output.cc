@@ -114,8 +114,9 @@ constexpr std::string_view kCreditEnds[] = {"getty images", ", photo",    " / af
 
 bool IsLabelLine(std::string_view text) {
   std::string low = AsciiLowerCopy(text);
-  while (!low.empty() && (low.back() == ' ' || low.back() == ':' || low.back() == '.'))
+  while (!low.empty() && (low.back() == ' ' || low.back() == ':' || low.back() == '.')) {
     low.pop_back();
+  }
   size_t b = 0;
   while (b < low.size() && low[b] == ' ') ++b;
   std::string_view l(low.data() + b, low.size() - b);
@@ -149,11 +150,13 @@ std::string Extractor::Emit(const Ranges& ranges) {
   }
   // Drop trailing headings that introduce nothing, and short trailing lines
   // (share prompts, "comments closed", source credits).
-  while (!kept.empty() && (IsHeading(kept.back()->tag) || kept.back()->chars < kShortTail))
+  while (!kept.empty() && (IsHeading(kept.back()->tag) || kept.back()->chars < kShortTail)) {
     kept.pop_back();
+  }
   size_t lead = 0;
-  while (lead < kept.size() && !IsHeading(kept[lead]->tag) && kept[lead]->chars < kShortHead)
+  while (lead < kept.size() && !IsHeading(kept[lead]->tag) && kept[lead]->chars < kShortHead) {
     ++lead;
+  }
   if (lead < kept.size()) kept.erase(kept.begin(), kept.begin() + static_cast<long>(lead));
   std::string out;
   for (const Para* p : kept) {

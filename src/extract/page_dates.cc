@@ -25,17 +25,19 @@ std::string_view ReadWord(std::string_view s, size_t* p) {
 // Skips an English ordinal suffix ("5th", "1st") at s[*p].
 void SkipOrdinal(std::string_view s, size_t* p) {
   if (*p + 1 < s.size() && (s.compare(*p, 2, "st") == 0 || s.compare(*p, 2, "nd") == 0 ||
-                            s.compare(*p, 2, "rd") == 0 || s.compare(*p, 2, "th") == 0))
+                            s.compare(*p, 2, "rd") == 0 || s.compare(*p, 2, "th") == 0)) {
     *p += 2;
+  }
 }
 
 // `date` with the time of day written from s[p] ('T' or ' ') when the whole
 // date-time parses; `date` alone otherwise.
 std::string WithTimeOfDay(std::string_view s, size_t p, std::string date) {
   size_t e = p + 1;
-  while (e < s.size() &&
-         (IsDigit(s[e]) || s[e] == ':' || s[e] == '.' || s[e] == '+' || s[e] == '-' || s[e] == 'Z'))
+  while (e < s.size() && (IsDigit(s[e]) || s[e] == ':' || s[e] == '.' || s[e] == '+' ||
+                          s[e] == '-' || s[e] == 'Z')) {
     ++e;
+  }
   std::string dt = date + "T" + std::string(s.substr(p + 1, e - p - 1));
   if (e - p > 5 && ParseDateTime(dt)) return dt;
   return date;
@@ -70,10 +72,11 @@ std::string NumericDate(std::string_view s, size_t p, int first, DateOrder order
   while (sep == '.' && p < s.size() && s[p] == ' ') ++p;
   int y = ReadNumber(s, &p, 4, &nd3);
   if (y < 0 || (p < s.size() && IsDigit(s[p]))) return "";
-  if (nd3 == 2)
+  if (nd3 == 2) {
     y += y < 50 ? 2000 : 1900;
-  else if (nd3 != 4)
+  } else if (nd3 != 4) {
     return "";
+  }
   int d, m;
   DayAndMonth(first, second, sep, order, &d, &m);
   if (!ValidYmd(y, m, d)) return "";
@@ -141,8 +144,9 @@ std::string UrlMonthName(std::string_view url, size_t r, int y) {
   ++r;
   int nd = 0;
   const int d = ReadNumber(url, &r, 2, &nd);
-  if (d > 0 && (r >= url.size() || !IsDigit(url[r])) && ValidYmd(y, m, d))
+  if (d > 0 && (r >= url.size() || !IsDigit(url[r])) && ValidYmd(y, m, d)) {
     return FormatCivilDate(y, m, d);
+  }
   return "";
 }
 

@@ -256,8 +256,9 @@ void Extractor::AddLeadRanges(int32_t top, Ranges* ranges) const {
   }
   if (scope < 0) {
     scope = dom_[top].parent;
-    if (scope >= 0 && dom_[scope].parent >= 0 && dom_[dom_[scope].parent].tag != GUMBO_TAG_BODY)
+    if (scope >= 0 && dom_[scope].parent >= 0 && dom_[dom_[scope].parent].tag != GUMBO_TAG_BODY) {
       scope = dom_[scope].parent;
+    }
   }
   if (scope < 0) return;
   const int32_t first = ranges->empty() ? top : ranges->front().first;

@@ -175,11 +175,13 @@ class GzipSource : public ByteSource {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
     s.remove_prefix(1);
+  }
   while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
     s.remove_suffix(1);
+  }
   return s;
 }
 
@@ -236,8 +238,9 @@ void ReadWarcHeader(const std::string& name, std::string_view value, WarcHead* h
     h->type = AsciiLowerCopy(value);
   } else if (name == "warc-target-uri") {
     h->target = std::string(value);
-    if (h->target.size() >= 2 && h->target.front() == '<' && h->target.back() == '>')
+    if (h->target.size() >= 2 && h->target.front() == '<' && h->target.back() == '>') {
       h->target = h->target.substr(1, h->target.size() - 2);
+    }
   } else if (name == "warc-date") {
     h->date = std::string(value);
   } else if (name == "content-type") {
@@ -385,18 +388,20 @@ class WarcReaderImpl : public WarcReader {
       // At most the status code's three digits (more would overflow on junk).
       for (size_t i = sp + 1; i < status_line.size() && i <= sp + 3 &&
                               std::isdigit(static_cast<unsigned char>(status_line[i]));
-           ++i)
+           ++i) {
         code = code * 10 + (status_line[i] - '0');
+      }
     }
     size_t p = eol + 1;
     std::string ctype, te, ce;
     bool headers_done = ParseHeaderLines(block, &p, [&](const std::string& n, std::string_view v) {
-      if (n == "content-type")
+      if (n == "content-type") {
         ctype = std::string(v);
-      else if (n == "transfer-encoding")
+      } else if (n == "transfer-encoding") {
         te = AsciiLowerCopy(v);
-      else if (n == "content-encoding")
+      } else if (n == "content-encoding") {
         ce = AsciiLowerCopy(v);
+      }
     });
     if (!headers_done) {
       return Status::Corruption(name + ": the HTTP headers do not end (truncated response)");

@@ -48,10 +48,11 @@ void SetBit(std::vector<uint64_t>* bits, uint32_t id, bool on) {
     bits->resize(std::max(w + 1, bits->size() * 3 / 2), 0);
   }
   const uint64_t m = uint64_t{1} << (id & 63);
-  if (on)
+  if (on) {
     (*bits)[w] |= m;
-  else
+  } else {
     (*bits)[w] &= ~m;
+  }
 }
 bool GetBit(const std::vector<uint64_t>& bits, uint32_t id) {
   const size_t w = id >> 6;

@@ -36,7 +36,7 @@ inline unsigned EmptySlots(const uint32_t* s) {
   const __m128i z = _mm_setzero_si128();
   unsigned m = 0;
   for (int q = 0; q < 4; ++q) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 4 * q));
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + ptrdiff_t{4} * q));
     m |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, z)))) << (4 * q);
   }
   return m;
@@ -52,7 +52,7 @@ inline unsigned MatchingSlots(const uint32_t* s, uint32_t known, uint32_t target
                 tv = _mm_set1_epi32(static_cast<int>(target));
   unsigned m = 0;
   for (int q = 0; q < 4; ++q) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 4 * q));
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + ptrdiff_t{4} * q));
     const __m128i hit =
         _mm_andnot_si128(_mm_cmpeq_epi32(v, z), _mm_cmpeq_epi32(_mm_and_si128(v, km), tv));
     m |= static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(hit))) << (4 * q);

@@ -63,8 +63,9 @@ TEST(WindowIndex, VectorAndScalarScansAgree) {
   for (int trial = 0; trial < 20000; ++trial) {
     uint32_t s[index_internal::kBucketSlots];
     const uint32_t range = 1 + static_cast<uint32_t>(rng() % 4);
-    for (uint32_t& x : s)
+    for (uint32_t& x : s) {
       x = rng() % 3 == 0 ? 0 : static_cast<uint32_t>(rng() % range) * 0x40000001u;
+    }
     const uint32_t key = static_cast<uint32_t>(rng() % range) * 0x40000001u;
     ASSERT_EQ(index_internal::MatchWays(s, key), index_internal::MatchWaysScalar(s, key));
     ASSERT_EQ(index_internal::EmptySlots(s), index_internal::EmptySlotsScalar(s));

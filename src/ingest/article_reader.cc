@@ -161,12 +161,13 @@ void AssignIds(std::vector<Candidate>* cands) {
   }
   for (Candidate& c : *cands) {
     if (!IsWholeFile(c.file.kind)) continue;
-    if (stems[c.stem] == 1)
+    if (stems[c.stem] == 1) {
       c.file.id = c.stem;
-    else if (relatives[c.relative] == 1)
+    } else if (relatives[c.relative] == 1) {
       c.file.id = c.relative;
-    else
+    } else {
       c.file.id = c.relative_with_ext;
+    }
   }
 }
 
@@ -239,7 +240,7 @@ void ReaderContext::Reject(const std::string& file, uint64_t line, std::string r
 
 }  // namespace ingest
 
-Result<std::unique_ptr<ArticleReader>> ArticleReader::Open(std::vector<std::string> inputs,
+Result<std::unique_ptr<ArticleReader>> ArticleReader::Open(const std::vector<std::string>& inputs,
                                                            IngestOptions options) {
   std::vector<ingest::Candidate> cands;
   for (const std::string& input : inputs) {

@@ -74,12 +74,12 @@ std::vector<Seed> Seeds() {
   std::sort(files.begin(), files.end());
   for (const fs::path& p : files) {
     std::string all = ReadFile(p.string());
-    size_t b = all.find_first_not_of("\n");
+    size_t b = all.find_first_not_of('\n');
     size_t e = all.find('\n', b);
     Seed s;
     s.id = p.stem().string();
     s.title = all.substr(b, e - b);
-    s.text = all.substr(all.find_first_not_of("\n", e));
+    s.text = all.substr(all.find_first_not_of('\n', e));
     while (!s.text.empty() && (s.text.back() == '\n' || s.text.back() == ' ')) s.text.pop_back();
     seeds.push_back(s);
   }
@@ -133,10 +133,10 @@ ReadRun Collect(std::unique_ptr<ArticleReader> reader, std::vector<Rejection>* r
   return run;
 }
 
-ReadRun ReadInputs(std::vector<std::string> inputs, IngestOptions opt = {}) {
+ReadRun ReadInputs(const std::vector<std::string>& inputs, IngestOptions opt = {}) {
   auto rejections = std::make_shared<std::vector<Rejection>>();
   opt.on_reject = [rejections](const Rejection& r) { rejections->push_back(r); };
-  Result<std::unique_ptr<ArticleReader>> reader = ArticleReader::Open(std::move(inputs), opt);
+  Result<std::unique_ptr<ArticleReader>> reader = ArticleReader::Open(inputs, opt);
   if (!reader.ok()) {
     ReadRun run;
     run.status = reader.status();
@@ -223,8 +223,9 @@ TEST(ArticleReader, JsonlGzipAndZstdGiveTheSameArticles) {
   WriteFile(dir + "/seeds.jsonl.gz", Gzip(jsonl));
   WriteFile(dir + "/seeds.jsonl.zst", Zstd(jsonl));
   std::vector<Seed> seeds = Seeds();
+  const std::string prefix = dir + "/";
   for (const std::string name : {"seeds.jsonl", "seeds.jsonl.gz", "seeds.jsonl.zst"}) {
-    ReadRun run = ReadInputs({dir + "/" + name});
+    ReadRun run = ReadInputs({prefix + name});
     ASSERT_TRUE(run.status.ok()) << run.status.ToString();
     ASSERT_EQ(run.articles.size(), seeds.size()) << name;
     for (size_t i = 0; i < seeds.size(); ++i) {
@@ -427,7 +428,8 @@ TEST(ArticleReader, CompressedStreamCutAtAnyByteKeepsEveryCompleteRecord) {
   std::string jsonl = SeedJsonl();
   for (const std::string kind : {"gz", "zst"}) {
     std::string whole = kind == "gz" ? Gzip(jsonl) : Zstd(jsonl);
-    std::string path = dir + "/cut.jsonl." + kind;
+    std::string path = dir + "/cut.jsonl.";
+    path += kind;
     for (size_t cut = 0; cut < whole.size(); cut += cut + 40 < whole.size() ? 29 : 1) {
       WriteFile(path, whole.substr(0, cut));
       ReadRun run = ReadInputs({path});

@@ -198,10 +198,11 @@ void SetPublished(std::string_view published, FieldKind kind, Article* out, Reco
   } else {
     out->published.assign(published);
     std::optional<Timestamp> ts = ParseDateTime(published);
-    if (ts)
+    if (ts) {
       out->published_ts = *ts;
-    else
+    } else {
       r->unparsed_date = true;
+    }
   }
 }
 
@@ -215,10 +216,11 @@ void FillArticle(const RecordFields& f, const IngestOptions& options, Article* o
     bool b = RepairMojibake(&out->text);
     r->mojibake_repaired = a || b;
   }
-  if (!f.id.empty())
+  if (!f.id.empty()) {
     out->id.assign(f.id);
-  else
+  } else {
     out->id = ContentId(out->title, out->text);
+  }
   out->url.assign(f.url);
   out->source.assign(f.source);
   out->lang.assign(f.lang);

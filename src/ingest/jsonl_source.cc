@@ -12,7 +12,7 @@
 namespace storyline::ingest {
 namespace {
 
-constexpr size_t kSniffBytes = 64 * 1024;  // looked at to tell binary from text
+constexpr size_t kSniffBytes = size_t{64} * 1024;  // looked at to tell binary from text
 
 class JsonlSource final : public RecordSource {
  public:

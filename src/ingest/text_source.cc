@@ -9,15 +9,17 @@
 namespace storyline::ingest {
 namespace {
 
-constexpr size_t kSniffBytes = 64 * 1024;
+constexpr size_t kSniffBytes = size_t{64} * 1024;
 
 std::string_view TrimSpaces(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' ||
-                        s.front() == '\f' || s.front() == '\v'))
+                        s.front() == '\f' || s.front() == '\v')) {
     s.remove_prefix(1);
+  }
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                        s.back() == '\f' || s.back() == '\v' || s.back() == '\n'))
+                        s.back() == '\f' || s.back() == '\v' || s.back() == '\n')) {
     s.remove_suffix(1);
+  }
   return s;
 }
 
@@ -48,8 +50,9 @@ class TextSource final : public RecordSource {
     if (LooksBinary(bytes.substr(0, kSniffBytes))) return "binary file (not text)";
     std::string repaired;
     Utf8Verdict v = RepairUtf8(bytes, &repaired);
-    if (v == Utf8Verdict::kUnrepairable)
+    if (v == Utf8Verdict::kUnrepairable) {
       return "invalid UTF-8 that cannot be repaired (mostly not text)";
+    }
     if (v == Utf8Verdict::kRepaired) bytes = repaired;
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
 
@@ -71,8 +74,9 @@ class TextSource final : public RecordSource {
       rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     }
     while (!rest.empty() && (rest.back() == '\n' || rest.back() == '\r' || rest.back() == ' ' ||
-                             rest.back() == '\t'))
+                             rest.back() == '\t')) {
       rest.remove_suffix(1);
+    }
     if (rest.empty()) return "missing text (the file has only a title line)";
 
     *out = Article();

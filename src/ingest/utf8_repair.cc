@@ -143,10 +143,11 @@ bool RepairMojibakeOnce(std::string* s) {
       UChar32 c;
       U8_NEXT(p, j, n, c);
       int b = c < 0 ? -1 : ContinuationByte(static_cast<char32_t>(c));
-      if (b < 0)
+      if (b < 0) {
         ok = false;
-      else
+      } else {
         bytes[k] = static_cast<char>(b);
+      }
     }
     if (ok) {
       // The bytes must make one well-formed character (no overlong form, no
@@ -167,7 +168,7 @@ bool RepairMojibakeOnce(std::string* s) {
       continue;
     }
     out.append(p + copied, static_cast<size_t>(i - copied));
-    out.append(bytes, static_cast<size_t>(need + 1));
+    out.append(bytes, static_cast<size_t>(need) + 1);
     copied = j;
     i = j;
     changed = true;
@@ -262,10 +263,11 @@ Utf8Verdict RepairUtf8(std::string_view in, std::string* out) {
     int64_t start = i;
     UChar32 c;
     U8_NEXT(p, i, n, c);
-    if (c < 0)
+    if (c < 0) {
       bad += i - start;
-    else
+    } else {
       ++good_multibyte;
+    }
   }
   // No well-formed multi-byte character at all: text in a legacy charset.
   if (good_multibyte == 0 && DecodeLegacy(in, GuessLegacyCharset(in).c_str(), out)) {
@@ -282,10 +284,11 @@ Utf8Verdict RepairUtf8(std::string_view in, std::string* out) {
     int64_t start = i;
     UChar32 c;
     U8_NEXT(p, i, n, c);
-    if (c < 0)
+    if (c < 0) {
       out->append("\xEF\xBF\xBD");
-    else
+    } else {
       out->append(p + start, static_cast<size_t>(i - start));
+    }
   }
   return Utf8Verdict::kRepaired;
 }

@@ -124,10 +124,11 @@ TEST(RepairMojibake, RestoresRealMultilingualTextDamagedOnPurpose) {
     std::string damaged = Damage(text);
     ASSERT_NE(damaged, text);
     EXPECT_TRUE(RepairMojibake(&damaged));
-    if (damaged == text)
+    if (damaged == text) {
       ++restored;
-    else
+    } else {
       ADD_FAILURE() << "not restored: " << text.substr(0, 120);
+    }
   }
   EXPECT_GT(checked, 1000);  // German, Spanish, Turkish, Polish, Chinese, Arabic, Russian...
   EXPECT_EQ(restored, checked);
@@ -135,8 +136,9 @@ TEST(RepairMojibake, RestoresRealMultilingualTextDamagedOnPurpose) {
 
 TEST(RepairUtf8, LeavesValidTextAlone) {
   std::string out = "untouched";
-  for (const std::string& text : SeedTexts())
+  for (const std::string& text : SeedTexts()) {
     EXPECT_EQ(RepairUtf8(text, &out), Utf8Verdict::kValid);
+  }
   EXPECT_EQ(out, "untouched");
 }
 

@@ -16,7 +16,7 @@ namespace storyline::ingest {
 #ifdef STORYLINE_INGEST_HAVE_EXTRACT
 namespace {
 
-constexpr size_t kSniffBytes = 64 * 1024;
+constexpr size_t kSniffBytes = size_t{64} * 1024;
 // WarcReader promises to end after damage; this bounds a reader that does not.
 constexpr int kMaxConsecutiveBadRecords = 10000;
 
@@ -52,10 +52,11 @@ bool FromPage(ExtractedPage page, ReaderContext* ctx, Article* out) {
 void ParsePublished(ReaderContext* ctx, Article* a) {
   if (a->published.empty() || a->published_ts != kNoTime) return;
   std::optional<Timestamp> ts = ParseDateTime(a->published);
-  if (ts)
+  if (ts) {
     a->published_ts = *ts;
-  else
+  } else {
     ++ctx->stats().unparsed_dates;
+  }
 }
 
 class HtmlSource final : public RecordSource {

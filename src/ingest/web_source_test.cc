@@ -40,15 +40,16 @@ struct WebRun {
 #define REQUIRE_EXTRACT() GTEST_SKIP() << "built without src/extract"
 #endif
 
-WebRun Read(std::vector<std::string> inputs) {
+WebRun Read(const std::vector<std::string>& inputs) {
   WebRun run;
   IngestOptions opt;
   opt.on_reject = [&run](const Rejection& r) { run.rejections.push_back(r); };
   Result<std::vector<Article>> all = ReadAllArticles(inputs, opt);
-  if (!all.ok())
+  if (!all.ok()) {
     run.status = all.status();
-  else
+  } else {
     run.articles = std::move(*all);
+  }
   return run;
 }
 
@@ -58,10 +59,11 @@ std::string SeedPage(const std::string& seed_file) {
   std::string line, title, body;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
-    if (title.empty())
+    if (title.empty()) {
       title = line;
-    else
+    } else {
       body += "<p>" + line + "</p>\n";
+    }
   }
   return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + title +
          "</title></head><body><nav><a href=\"/\">Home</a></nav><article><h1>" + title + "</h1>\n" +

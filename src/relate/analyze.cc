@@ -26,8 +26,9 @@ constexpr size_t kHeadWords = 10;
 Stemmer& StemmerFor(const std::string& lang) {
   thread_local std::unordered_map<std::string, std::unique_ptr<Stemmer>> stemmers;
   auto it = stemmers.find(lang);
-  if (it == stemmers.end())
+  if (it == stemmers.end()) {
     it = stemmers.emplace(lang, std::make_unique<Stemmer>(lang.empty() ? "en" : lang)).first;
+  }
   return *it->second;
 }
 
@@ -44,13 +45,15 @@ std::string_view CutUtf8(std::string_view s, size_t n) {
 }
 
 bool HasLetter(std::string_view w) {
-  for (unsigned char c : w)
+  for (unsigned char c : w) {
     if (std::isalpha(c) || c >= 0x80) return true;
+  }
   return false;
 }
 bool HasDigit(std::string_view w) {
-  for (unsigned char c : w)
+  for (unsigned char c : w) {
     if (std::isdigit(c)) return true;
+  }
   return false;
 }
 
@@ -58,12 +61,13 @@ bool HasDigit(std::string_view w) {
 std::string NormalizeNumber(std::string_view w) {
   std::string r;
   for (char c : w) {
-    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.')
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
       r.push_back(c);
-    else if (c == ',' || c == '\'' || c == ' ')
+    } else if (c == ',' || c == '\'' || c == ' ') {
       continue;
-    else
+    } else {
       return "";
+    }
   }
   size_t dot = r.find('.');
   if (dot != std::string::npos) {
@@ -82,8 +86,9 @@ bool IsAbbrev(std::string_view raw) {
                                 "Gen", "Gov",  "Sen", "Rep",  "Lt",  "Col", "Prof",
                                 "Inc", "Corp", "Co",  "Ltd",  "No",  "vs",  "Jan",
                                 "Feb", "Aug",  "Sep", "Sept", "Oct", "Nov", "Dec"};
-  for (const char* a : kAbbr)
+  for (const char* a : kAbbr) {
     if (raw == a) return true;
+  }
   return false;
 }
 
@@ -113,8 +118,9 @@ size_t ArticlePrefix(const std::vector<uint32_t>& cps) {
   static const std::vector<std::vector<uint32_t>> kPrefixes = {
       {0x0648, 0x0627, 0x0644}, {0x0628, 0x0627, 0x0644}, {0x0643, 0x0627, 0x0644},
       {0x0641, 0x0627, 0x0644}, {0x0644, 0x0644},         {0x0627, 0x0644}};
-  for (const auto& p : kPrefixes)
+  for (const auto& p : kPrefixes) {
     if (cps.size() >= p.size() + 3 && std::equal(p.begin(), p.end(), cps.begin())) return p.size();
+  }
   return 0;
 }
 
@@ -142,10 +148,11 @@ bool NormalizeArabic(std::string_view w, std::string* out) {
   if (!arabic) return false;
   out->clear();
   for (size_t k = ArticlePrefix(cps); k < cps.size(); ++k) {
-    if (cps[k] >= 0x110000)
+    if (cps[k] >= 0x110000) {
       out->push_back(static_cast<char>(cps[k] - 0x110000));
-    else
+    } else {
       Append2(out, cps[k]);
+    }
   }
   return true;
 }
@@ -165,16 +172,17 @@ bool ArabicIndicNumber(std::string_view w, std::string* out) {
     if ((c != 0xD9 && c != 0xDB) || i + 1 >= w.size()) return false;
     uint32_t cp = Decode2(c, static_cast<unsigned char>(w[i + 1]));
     i += 2;
-    if (cp >= 0x0660 && cp <= 0x0669)
+    if (cp >= 0x0660 && cp <= 0x0669) {
       out->push_back(static_cast<char>('0' + (cp - 0x0660)));
-    else if (cp >= 0x06F0 && cp <= 0x06F9)
+    } else if (cp >= 0x06F0 && cp <= 0x06F9) {
       out->push_back(static_cast<char>('0' + (cp - 0x06F0)));
-    else if (cp == 0x066B)
+    } else if (cp == 0x066B) {
       out->push_back('.');
-    else if (cp == 0x066C)
+    } else if (cp == 0x066C) {
       out->push_back(',');
-    else
+    } else {
       return false;
+    }
   }
   return !out->empty() && HasDigit(*out);
 }
@@ -199,8 +207,9 @@ std::string MaskBoilerplate(const Article& article, std::string_view src,
     uint32_t e = std::min<uint32_t>(l.end, masked.size());
     if (b >= e) continue;
     f->boilerplate.emplace_back(b, e);
-    for (uint32_t i = b; i < e; ++i)
+    for (uint32_t i = b; i < e; ++i) {
       if (masked[i] != '\n') masked[i] = ' ';
+    }
     masked[b] = '\n';
   }
   std::sort(f->boilerplate.begin(), f->boilerplate.end());
@@ -291,7 +300,7 @@ void LeadAndHead(const Article& article, std::string_view masked, Stemmer& stemm
     }
   }
   size_t taken = 0;
-  for (size_t i = 0; i < f->stems.size() && taken < 60; ++i)
+  for (size_t i = 0; i < f->stems.size() && taken < 60; ++i) {
     if (f->stems[i]) {
       ++lead[f->stems[i]];
       ++taken;
@@ -300,6 +309,7 @@ void LeadAndHead(const Article& article, std::string_view masked, Stemmer& stemm
         ++head_taken;
       }
     }
+  }
   auto by_term = [](const TermCount& a, const TermCount& b) { return a.term < b.term; };
   for (const auto& [t, c] : lead) f->lead_terms.push_back({t, c});
   std::sort(f->lead_terms.begin(), f->lead_terms.end(), by_term);
@@ -350,15 +360,17 @@ void CharGrams(const Words& words, ArticleFeatures* f) {
     if (!f->stems[i]) continue;
     if (f->token_spans[i].first > 20000) break;
     w = " ";
-    if (f->lang == "ar" && NormalizeArabic(words.word(i), &arabic))
+    if (f->lang == "ar" && NormalizeArabic(words.word(i), &arabic)) {
       w += arabic;
-    else
+    } else {
       w += words.word(i);
+    }
     w += ' ';
     // step over UTF-8 characters
     starts.clear();
-    for (size_t k = 0; k < w.size(); ++k)
+    for (size_t k = 0; k < w.size(); ++k) {
       if ((static_cast<unsigned char>(w[k]) & 0xC0) != 0x80) starts.push_back(k);
+    }
     starts.push_back(w.size());
     if (starts.size() <= 4) {
       gram = "#";
@@ -480,11 +492,11 @@ double SentenceSimilarity(std::string_view a, std::string_view b, const TermStat
   for (uint64_t t : tb) sb += stats.Idf(t);
   size_t i = 0, j = 0;
   while (i < ta.size() && j < tb.size()) {
-    if (ta[i] < tb[j])
+    if (ta[i] < tb[j]) {
       ++i;
-    else if (tb[j] < ta[i])
+    } else if (tb[j] < ta[i]) {
       ++j;
-    else {
+    } else {
       shared += stats.Idf(ta[i]);
       ++i;
       ++j;

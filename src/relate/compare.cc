@@ -116,8 +116,9 @@ Relation Decide(const ArticleFeatures& a, const ArticleFeatures& b, const Eviden
   }
   if (sim.score >= kRelated) {
     *why = "story similarity " + Fmt(sim.score) + " >= " + Fmt(kRelated);
-    if (sim.score >= kSameStory)
+    if (sim.score >= kSameStory) {
       *why += " but no specific shared evidence (names " + Fmt(sim.names) + ")";
+    }
     return Relation::kRelated;
   }
   *why = "story similarity " + Fmt(sim.score) + " < " + Fmt(kRelated);
@@ -195,8 +196,9 @@ CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
   e.verbatim = relate_internal::FindVerbatim(a, b, options.min_passage_words);
   r.shared_passages = std::move(e.verbatim.passages);
   e.alignment = relate_internal::AlignSentences(a, b, st);
-  if (options.sentence_alignment)
+  if (options.sentence_alignment) {
     relate_internal::AddAlignedPassages(a, b, e.alignment, e.verbatim.cov_a, &r.shared_passages);
+  }
   std::sort(r.shared_passages.begin(), r.shared_passages.end(),
             [](const SharedPassage& x, const SharedPassage& y) { return x.a_start < y.a_start; });
   e.shared_full_quotes = relate_internal::FindSharedQuotes(a, b, &r.quotes);
@@ -295,7 +297,7 @@ std::vector<Derivation> FindOriginals(const std::vector<const ArticleFeatures*>&
   };  // from derives from `to`
   std::vector<Edge> edges;
   std::vector<int> wins(n, 0);
-  for (size_t i = 0; i < n; ++i)
+  for (size_t i = 0; i < n; ++i) {
     for (size_t j = i + 1; j < n; ++j) {
       CompareResult r = Compare(*articles[i], *articles[j], options);
       if (!IsDerived(r.relation)) continue;
@@ -304,6 +306,7 @@ std::vector<Derivation> FindOriginals(const std::vector<const ArticleFeatures*>&
       edges.push_back({copy, orig, r.relation, r.scores["similarity"]});
       ++wins[orig];
     }
+  }
   // Rank: more wins, then more original-looking, then earlier, then input order.
   auto better = [&](int x, int y) {
     if (wins[x] != wins[y]) return wins[x] > wins[y];

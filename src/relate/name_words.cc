@@ -257,17 +257,20 @@ NameKind Classify(const Segment& seg) {
   const auto& places = Places();
   const auto& place_words = PlaceWords();
   size_t n = seg.lower_words.size();
-  for (const auto& w : seg.lower_words)
+  for (const auto& w : seg.lower_words) {
     if (org.count(w)) return NameKind::kOrganisation;
+  }
   if (n == 1 && PlaceAcronyms().count(seg.lower_words[0])) return NameKind::kPlace;
-  for (const auto& w : seg.lower_words)
+  for (const auto& w : seg.lower_words) {
     if (place_words.count(w) && n > 1) return NameKind::kPlace;
+  }
   static const std::unordered_set<std::string_view> compass = {
       "north",   "south",   "east",    "west",  "northern", "southern",
       "eastern", "western", "central", "upper", "lower",    "greater"};
   if (places.count(seg.lower_words.back()) &&
-      (n == 1 || compass.count(seg.lower_words[0]) || n <= 3))
+      (n == 1 || compass.count(seg.lower_words[0]) || n <= 3)) {
     return NameKind::kPlace;
+  }
   if (seg.after_title) return NameKind::kPerson;
   if (seg.acronym) return NameKind::kOrganisation;
   // Events, eras and documents ("Cold War", "Winter Olympics", "Paris Agreement")

@@ -45,10 +45,12 @@ ScannedText Scan(std::string_view text) {
   s.text = text;
   s.words = ScanWords(text);
   s.lower.resize(s.words.size());
-  for (size_t i = 0; i < s.words.size(); ++i)
+  for (size_t i = 0; i < s.words.size(); ++i) {
     s.lower[i] = AsciiLowerCopy(text.substr(s.words[i].begin, s.words[i].end - s.words[i].begin));
-  for (size_t i = 0; i < s.words.size(); ++i)
+  }
+  for (size_t i = 0; i < s.words.size(); ++i) {
     if (s.Capital(i) && !s.words[i].sentence_start) s.mid_caps.insert(s.lower[i]);
+  }
   return s;
 }
 
@@ -172,9 +174,10 @@ bool KeepSegment(const ScannedText& s, const Segment& seg) {
   const size_t n = seg.lower_words.size();
   if (n == 1) return KeepSingleWord(s, seg);
   if (n == 2 && !seg.after_title && IsDemonym(seg.lower_words[1]) &&
-      !Places().count(seg.lower_words[1]))
+      !Places().count(seg.lower_words[1])) {
     return false;  // "South Korean", "North Korean"
-  return n <= 8;   // a longer one is a headline in title case, not a name
+  }
+  return n <= 8;  // a longer one is a headline in title case, not a name
 }
 
 // Candidate names: every run split at titles, stripped of leading function,
@@ -221,12 +224,16 @@ bool OnHeadingLine(std::string_view text, uint32_t at) {
 // Words the text or the title writes in lower case: ordinary words.
 std::unordered_set<std::string> LowerCaseWords(const ScannedText& s, std::string_view title) {
   std::unordered_set<std::string> lower_seen;
-  for (size_t w = 0; w < s.words.size(); ++w)
-    if (s.words[w].has_letter && !s.words[w].upper_initial && !s.words[w].all_upper)
+  for (size_t w = 0; w < s.words.size(); ++w) {
+    if (s.words[w].has_letter && !s.words[w].upper_initial && !s.words[w].all_upper) {
       lower_seen.insert(s.lower[w]);
-  for (const RawWord& w : ScanWords(title))
-    if (w.has_letter && !w.upper_initial && !w.all_upper)
+    }
+  }
+  for (const RawWord& w : ScanWords(title)) {
+    if (w.has_letter && !w.upper_initial && !w.all_upper) {
       lower_seen.insert(AsciiLowerCopy(title.substr(w.begin, w.end - w.begin)));
+    }
+  }
   return lower_seen;
 }
 
@@ -243,8 +250,10 @@ void TrimOrdinaryTail(const ScannedText& s, const std::unordered_set<std::string
     seg->word_ends.pop_back();
     seg->end = seg->word_ends.back();
   }
-  if (seg->lower_words.size() == 1 && seg->sentence_start && !s.mid_caps.count(seg->lower_words[0]))
+  if (seg->lower_words.size() == 1 && seg->sentence_start &&
+      !s.mid_caps.count(seg->lower_words[0])) {
     seg->lower_words.clear();
+  }
 }
 
 // A heading written in title case ("Russia Promises to expand its ties ...:",
@@ -295,8 +304,9 @@ void GroupByKey(std::string_view text, const std::vector<Segment>& segments,
       name_words->push_back(seg.lower_words);
     } else {
       idx = it->second;
-      if (seg.after_title && (*names)[idx].kind == NameKind::kName)
+      if (seg.after_title && (*names)[idx].kind == NameKind::kName) {
         (*names)[idx].kind = NameKind::kPerson;
+      }
     }
     (*names)[idx].count++;
     mentions->push_back({seg.begin, seg.end, idx, seg.after_title});
@@ -320,8 +330,9 @@ std::vector<int> MergeTargets(const std::vector<Name>& names,
       const auto& wb = name_words[b];
       if (wb.size() <= wa.size()) continue;
       bool all = true;
-      for (const auto& w : wa)
+      for (const auto& w : wa) {
         if (std::find(wb.begin(), wb.end(), w) == wb.end()) all = false;
+      }
       if (!all) continue;
       if (best < 0 || names[b].count > names[best].count) best = static_cast<int>(b);
     }
@@ -343,17 +354,19 @@ void MergeNames(const std::vector<int>& target, std::vector<Name>* names,
                 std::vector<NameMention>* mentions) {
   std::vector<Name> merged;
   std::vector<int> new_index(names->size(), -1);
-  for (size_t a = 0; a < names->size(); ++a)
+  for (size_t a = 0; a < names->size(); ++a) {
     if (target[a] == static_cast<int>(a)) {
       new_index[a] = static_cast<int>(merged.size());
       merged.push_back((*names)[a]);
     }
-  for (size_t a = 0; a < names->size(); ++a)
+  }
+  for (size_t a = 0; a < names->size(); ++a) {
     if (target[a] != static_cast<int>(a)) {
       Name& into = merged[new_index[target[a]]];
       into.count += (*names)[a].count;
       into.first = std::min(into.first, (*names)[a].first);
     }
+  }
   for (auto& m : *mentions) m.name = new_index[target[m.name]];
   *names = std::move(merged);
 }

@@ -55,18 +55,19 @@ class JsonlPairReader : public PairReader {
       simdjson::ondemand::value v;
       if (field.value().get(v)) return "unparsable JSON";
       std::string* dst = nullptr;
-      if (key == "id_a")
+      if (key == "id_a") {
         dst = &out->id_a;
-      else if (key == "id_b")
+      } else if (key == "id_b") {
         dst = &out->id_b;
-      else if (key == "text_a")
+      } else if (key == "text_a") {
         dst = &out->text_a;
-      else if (key == "text_b")
+      } else if (key == "text_b") {
         dst = &out->text_b;
-      else if (key == "lang_a")
+      } else if (key == "lang_a") {
         dst = &out->lang_a;
-      else if (key == "lang_b")
+      } else if (key == "lang_b") {
         dst = &out->lang_b;
+      }
       if (!dst) continue;
       simdjson::ondemand::json_type t;
       if (v.type().get(t)) return "unparsable JSON";
@@ -101,9 +102,10 @@ class JsonlPairReader : public PairReader {
 
 Result<std::unique_ptr<PairReader>> PairReader::Open(const std::string& path,
                                                      std::function<void(const Reject&)> on_reject) {
-  if (path == "-")
+  if (path == "-") {
     return std::unique_ptr<PairReader>(
         new JsonlPairReader("-", nullptr, &std::cin, std::move(on_reject)));
+  }
   auto f = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*f) return Status::NotFound(path + ": cannot open");
   std::istream* in = f.get();

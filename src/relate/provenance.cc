@@ -97,9 +97,11 @@ void FindCredit(std::string_view head, std::string_view tail, ProvenanceHint* h)
   static constexpr const char* kCredits[] = {"Reporting by", "Writing by",
                                              "Editing by",   "Additional reporting by",
                                              "Compiled by",  "Reporting and writing by"};
-  for (const char* c : kCredits)
-    if (tail.find(c) != std::string_view::npos || head.find(c) != std::string_view::npos)
+  for (const char* c : kCredits) {
+    if (tail.find(c) != std::string_view::npos || head.find(c) != std::string_view::npos) {
       h->credit = true;
+    }
+  }
   if (!h->agency.empty()) return;
   for (const char* ag : kAgencies) {
     std::string a1 = std::string("(") + ag + ")";
@@ -122,8 +124,9 @@ std::string FindByline(std::string_view head) {
     if (e == std::string_view::npos) e = head.size();
     std::string_view line = head.substr(pos, e - pos);
     if (line.size() > 4 && line.size() < 80 &&
-        (line.substr(0, 3) == "By " || line.substr(0, 3) == "BY "))
+        (line.substr(0, 3) == "By " || line.substr(0, 3) == "BY ")) {
       return std::string(line.substr(3));
+    }
     pos = e + 1;
     ++lines;
   }
@@ -138,8 +141,9 @@ bool HasAttribution(std::string_view text) {
       "AFP reported",         "AP reported",          "via Reuters",      "Source:",
       "report by Reuters",    "(Read Also",           "Read More:",       "Read also"};
   if (text.size() >= (1u << 22)) return false;
-  for (const char* a : kAttrib)
+  for (const char* a : kAttrib) {
     if (text.find(a) != std::string_view::npos) return true;
+  }
   return false;
 }
 

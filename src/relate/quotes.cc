@@ -118,8 +118,9 @@ std::vector<Span> SimpleWords(std::string_view t, size_t from, size_t to) {
     size_t b = i;
     while (i < to && (std::isalnum(static_cast<unsigned char>(t[i])) || (t[i] & 0x80) ||
                       ((t[i] == '.' || t[i] == '\'' || t[i] == '-') && i + 1 < to &&
-                       std::isalnum(static_cast<unsigned char>(t[i + 1])))))
+                       std::isalnum(static_cast<unsigned char>(t[i + 1]))))) {
       ++i;
+    }
     // Curly apostrophe / closing marks (non-ASCII punctuation) end the word.
     std::string_view w = t.substr(b, i - b);
     size_t cut = w.find("\xE2\x80");
@@ -210,11 +211,12 @@ bool AttributionAfter(std::string_view t, size_t qe, size_t se, Attribution* out
       out->begin = w[0].begin;
       out->end = w[e - 1].end;
       // stop at punctuation
-      for (size_t i = w[s].begin; i < out->end; ++i)
+      for (size_t i = w[s].begin; i < out->end; ++i) {
         if (t[i] == ',' || t[i] == '.' || t[i] == ';') {
           out->end = i;
           break;
         }
+      }
     }
     out->evidence = Trim(t.substr(out->begin, out->end - out->begin));
     return true;
@@ -297,15 +299,17 @@ Quote MakeQuote(std::string_view text, const std::vector<Span>& parts) {
 // when none.
 int NamedInAttribution(std::string_view text, const std::vector<NameMention>& mentions,
                        const Attribution& att, size_t sb, size_t quote_begin) {
-  for (const NameMention& mm : mentions)
+  for (const NameMention& mm : mentions) {
     if (mm.begin >= att.begin && mm.end <= att.end && !InDateline(text, mm)) return mm.name;
-  for (const NameMention& mm : mentions)
+  }
+  for (const NameMention& mm : mentions) {
     if (mm.begin >= sb && mm.end <= att.end && mm.begin < quote_begin) {
       // a dateline ("SEOUL (Reuters) -") names a place, not the speaker
       if (InDateline(text, mm)) continue;
       // only when the attribution is before the quote and starts the sentence
       return att.end <= quote_begin ? mm.name : -1;
     }
+  }
   return -1;
 }
 
@@ -315,9 +319,10 @@ std::string SubjectWord(std::string_view text, const std::vector<Span>& aw, cons
                         size_t quote_begin) {
   std::string first_lower =
       aw.empty() ? "" : AsciiLowerCopy(text.substr(aw[0].begin, aw[0].end - aw[0].begin));
-  if (att.end <= quote_begin && aw.size() >= 2)
+  if (att.end <= quote_begin && aw.size() >= 2) {
     first_lower = AsciiLowerCopy(
         text.substr(aw[aw.size() - 2].begin, aw[aw.size() - 2].end - aw[aw.size() - 2].begin));
+  }
   return first_lower;
 }
 
@@ -340,8 +345,9 @@ std::string NearestName(const std::vector<Name>& names, const std::vector<NameMe
 std::string WordsBeforeVerb(std::string_view text, const std::vector<Span>& aw) {
   size_t cut = aw.size();
   while (cut > 0 && IsSpeechVerb(AsciiLowerCopy(
-                        text.substr(aw[cut - 1].begin, aw[cut - 1].end - aw[cut - 1].begin))))
+                        text.substr(aw[cut - 1].begin, aw[cut - 1].end - aw[cut - 1].begin)))) {
     --cut;
+  }
   if (cut > 0 && cut <= 4) return Trim(text.substr(aw[0].begin, aw[cut - 1].end - aw[0].begin));
   return "";
 }
@@ -366,8 +372,9 @@ void SpeakerFromContext(std::string_view text, const std::vector<Name>& names,
     q->speaker = last->thing;
   } else {
     q->speaker = NearestName(names, mentions, q->begin, person);
-    if (q->speaker.empty() && !IsPronoun(first_lower) && !aw.empty() && first_lower != "the")
+    if (q->speaker.empty() && !IsPronoun(first_lower) && !aw.empty() && first_lower != "the") {
       q->speaker = WordsBeforeVerb(text, aw);
+    }
   }
   if (!q->speaker.empty() && !q->fragment()) (person ? last->person : last->thing) = q->speaker;
 }

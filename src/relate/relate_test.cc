@@ -54,8 +54,9 @@ const Article& S(int i) {
 }
 
 bool PassagesContain(const CompareResult& r, const std::string& words) {
-  for (const SharedPassage& p : r.shared_passages)
+  for (const SharedPassage& p : r.shared_passages) {
     if (p.text.find(words) != std::string::npos) return true;
+  }
   return false;
 }
 
@@ -112,8 +113,9 @@ TEST(CompareSeeds, DifferentStoriesOnTheSameTopicAreRelated) {
 TEST(CompareSeeds, SharedQuotesCarryTheKcnaSpeaker) {
   CompareResult r = Compare(S(2), S(1));
   int kcna = 0;
-  for (const SharedQuote& q : r.quotes)
+  for (const SharedQuote& q : r.quotes) {
     if (q.text.size() > 40 && q.speaker.find("KCNA") != std::string::npos) ++kcna;
+  }
   EXPECT_EQ(kcna, 2);
 }
 
@@ -130,8 +132,9 @@ TEST(Quotes, SeedQuotesHaveSpeakers) {
   EXPECT_TRUE(kcna_stronger);
   std::vector<Quote> q1 = ExtractQuotes(S(1).text);
   int kcna = 0;
-  for (const Quote& q : q1)
+  for (const Quote& q : q1) {
     if (!q.fragment() && q.speaker.find("KCNA") != std::string::npos) ++kcna;
+  }
   EXPECT_EQ(kcna, 2);
 }
 
@@ -175,8 +178,9 @@ TEST(Quotes, AccordingToNamesTheSpeaker) {
 TEST(Names, SeedNamesAndKinds) {
   std::vector<Name> names = ExtractNames(S(2).text);
   auto find = [&](const std::string& t) -> const Name* {
-    for (const Name& n : names)
+    for (const Name& n : names) {
       if (n.text == t) return &n;
+    }
     return nullptr;
   };
   ASSERT_NE(find("Yoon Suk Yeol"), nullptr);
@@ -203,11 +207,13 @@ TEST(Names, EventsAndErasAreNotPeople) {
   }
   EXPECT_TRUE(seen);
   for (const Name& n : ExtractNames("Officials met at the Paris Agreement talks. "
-                                    "Then John Smith spoke about the Winter Olympics."))
-    if (n.text == "John Smith")
+                                    "Then John Smith spoke about the Winter Olympics.")) {
+    if (n.text == "John Smith") {
       EXPECT_EQ(n.kind, NameKind::kPerson);
-    else
+    } else {
       EXPECT_NE(n.kind, NameKind::kPerson) << n.text;
+    }
+  }
 }
 
 // 004 writes "During Russia-Ukraine War Russian President Putin": the war is a name,
@@ -261,15 +267,19 @@ TEST(Provenance, WireDatelineAndCreditMarkTheOriginal) {
 
 TEST(FindOriginals, SeedStoryPointsAtTheWireStory) {
   std::vector<ArticleFeatures> f;
+  f.reserve(5);
   for (int i = 0; i < 5; ++i) f.push_back(AnalyzeArticle(S(i)));
   std::vector<const ArticleFeatures*> p;
+  p.reserve(f.size());
   for (const auto& x : f) p.push_back(&x);
   std::vector<Derivation> d = FindOriginals(p);
   EXPECT_EQ(d[2].of, -1);
   EXPECT_EQ(d[1].of, 2);
   EXPECT_EQ(d[3].of, -1);
   EXPECT_EQ(d[4].of, -1);
-  if (d[0].of >= 0) EXPECT_EQ(d[0].of, 2);
+  if (d[0].of >= 0) {
+    EXPECT_EQ(d[0].of, 2);
+  }
 }
 
 Article Make(std::string id, std::string text) {
@@ -328,8 +338,9 @@ TEST(Compare, LightEditIsNearDuplicate) {
 TEST(Compare, JsonCarriesTheInterfaceFields) {
   std::string j = CompareResultToJson(Compare(S(2), S(1)));
   for (const char* k : {"\"a\":", "\"b\":", "\"relation\":\"rewrite\"", "\"original\":",
-                        "\"scores\":{", "\"shared_passages\":[{\"a_start\":", "\"quotes\":["})
+                        "\"scores\":{", "\"shared_passages\":[{\"a_start\":", "\"quotes\":["}) {
     EXPECT_THAT(j, HasSubstr(k));
+  }
 }
 
 TEST(TermStats, BackgroundTableIsCompiledIn) {

@@ -112,8 +112,9 @@ std::vector<SentTerms> SentenceTerms(const ArticleFeatures& f, const TermStats& 
   std::vector<SentTerms> out(f.sentences.size());
   for (size_t s = 0; s < f.sentences.size(); ++s) {
     auto& t = out[s].terms;
-    for (uint32_t k = f.sentences[s].tok_begin; k < f.sentences[s].tok_end; ++k)
+    for (uint32_t k = f.sentences[s].tok_begin; k < f.sentences[s].tok_end; ++k) {
       if (f.stems[k]) t.push_back(f.stems[k]);
+    }
     std::sort(t.begin(), t.end());
     t.erase(std::unique(t.begin(), t.end()), t.end());
     out[s].w.resize(t.size());
@@ -130,8 +131,9 @@ std::vector<SentTerms> SentenceTerms(const ArticleFeatures& f, const TermStats& 
 void AlignCandidates(const std::vector<SentTerms>& A, const std::vector<SentTerms>& B, bool swap,
                      double threshold, std::vector<AlignPair>* out) {
   std::unordered_map<uint64_t, std::vector<uint32_t>> index;
-  for (uint32_t j = 0; j < B.size(); ++j)
+  for (uint32_t j = 0; j < B.size(); ++j) {
     for (uint64_t t : B[j].terms) index[t].push_back(j);
+  }
   std::vector<double> acc(B.size(), 0);
   std::vector<uint32_t> touched;
   for (uint32_t i = 0; i < A.size(); ++i) {
@@ -181,10 +183,11 @@ size_t Lis(const std::vector<uint32_t>& v) {
   std::vector<uint32_t> tails;
   for (uint32_t x : v) {
     auto it = std::lower_bound(tails.begin(), tails.end(), x);
-    if (it == tails.end())
+    if (it == tails.end()) {
       tails.push_back(x);
-    else
+    } else {
       *it = x;
+    }
   }
   return tails.size();
 }
@@ -215,11 +218,12 @@ std::vector<AlignPair> GreedyAlign(std::vector<AlignPair> cands, std::vector<cha
 // Share of the sentences with 3+ terms that are used.
 double AlignedShare(const std::vector<SentTerms>& s, const std::vector<char>& used) {
   size_t elig = 0, al = 0;
-  for (size_t k = 0; k < s.size(); ++k)
+  for (size_t k = 0; k < s.size(); ++k) {
     if (s[k].terms.size() >= 3) {
       ++elig;
       al += used[k];
     }
+  }
   return elig ? double(al) / elig : 0;
 }
 

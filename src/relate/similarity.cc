@@ -20,8 +20,9 @@ std::vector<std::vector<uint64_t>> QuoteTokenSets(const ArticleFeatures& f, uint
     if (q.words >= min_words) {
       auto lo = std::lower_bound(f.token_spans.begin(), f.token_spans.end(),
                                  std::make_pair(q.begin, uint32_t{0}));
-      for (auto it = lo; it != f.token_spans.end() && it->first < q.end; ++it)
+      for (auto it = lo; it != f.token_spans.end() && it->first < q.end; ++it) {
         set.push_back(f.tokens[it - f.token_spans.begin()]);
+      }
       std::sort(set.begin(), set.end());
       set.erase(std::unique(set.begin(), set.end()), set.end());
     }
@@ -33,11 +34,11 @@ std::vector<std::vector<uint64_t>> QuoteTokenSets(const ArticleFeatures& f, uint
 size_t CountShared(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   size_t i = 0, j = 0, n = 0;
   while (i < a.size() && j < b.size()) {
-    if (a[i] < b[j])
+    if (a[i] < b[j]) {
       ++i;
-    else if (b[j] < a[i])
+    } else if (b[j] < a[i]) {
       ++j;
-    else {
+    } else {
       ++n;
       ++i;
       ++j;
@@ -56,17 +57,21 @@ double QuoteOverlap(const ArticleFeatures& a, const ArticleFeatures& b) {
   for (const auto& s : qa) {
     if (s.empty()) continue;
     double best = 0;
-    for (const auto& t : qb)
-      if (!t.empty())
+    for (const auto& t : qb) {
+      if (!t.empty()) {
         best = std::max(best, double(CountShared(s, t)) / std::min(s.size(), t.size()));
+      }
+    }
     if (best >= 0.6) shared_a += s.size();
   }
   for (const auto& s : qb) {
     if (s.empty()) continue;
     double best = 0;
-    for (const auto& t : qa)
-      if (!t.empty())
+    for (const auto& t : qa) {
+      if (!t.empty()) {
         best = std::max(best, double(CountShared(s, t)) / std::min(s.size(), t.size()));
+      }
+    }
     if (best >= 0.6) shared_b += s.size();
   }
   return std::max(shared_a / wa, shared_b / wb) * std::min(1.0, std::min(shared_a, shared_b) / 8.0);
@@ -103,11 +108,11 @@ double Cosine(const std::vector<TermCount>& at, const std::vector<TermCount>& bt
     nb += wb[k] * wb[k];
   }
   while (i < a.terms.size() && j < b.terms.size()) {
-    if (a.terms[i].term < b.terms[j].term)
+    if (a.terms[i].term < b.terms[j].term) {
       ++i;
-    else if (b.terms[j].term < a.terms[i].term)
+    } else if (b.terms[j].term < a.terms[i].term) {
       ++j;
-    else {
+    } else {
       dot += wa[i] * wb[j];
       ++i;
       ++j;
@@ -128,11 +133,11 @@ double NameOverlap(const ArticleFeatures& a, const ArticleFeatures& b, const Ter
   for (uint64_t k : b.name_keys) sb += st.Idf(k);
   size_t i = 0, j = 0;
   while (i < a.name_keys.size() && j < b.name_keys.size()) {
-    if (a.name_keys[i] < b.name_keys[j])
+    if (a.name_keys[i] < b.name_keys[j]) {
       ++i;
-    else if (b.name_keys[j] < a.name_keys[i])
+    } else if (b.name_keys[j] < a.name_keys[i]) {
       ++j;
-    else {
+    } else {
       shared += st.Idf(a.name_keys[i]);
       ++i;
       ++j;
@@ -157,11 +162,11 @@ double RareOverlap(const ArticleFeatures& a, const ArticleFeatures& b, const Ter
   for (const TermCount& t : b.terms) sb += weight(t.term);
   size_t i = 0, j = 0;
   while (i < a.terms.size() && j < b.terms.size()) {
-    if (a.terms[i].term < b.terms[j].term)
+    if (a.terms[i].term < b.terms[j].term) {
       ++i;
-    else if (b.terms[j].term < a.terms[i].term)
+    } else if (b.terms[j].term < a.terms[i].term) {
       ++j;
-    else {
+    } else {
       shared += weight(a.terms[i].term);
       ++i;
       ++j;

@@ -48,10 +48,11 @@ BackgroundTable ParseBackgroundTable(std::string_view tsv) {
   // Keep one entry per hash (a collision keeps the larger count).
   std::vector<std::pair<uint64_t, uint32_t>> uniq;
   for (const auto& p : t.df) {
-    if (!uniq.empty() && uniq.back().first == p.first)
+    if (!uniq.empty() && uniq.back().first == p.first) {
       uniq.back().second = std::max(uniq.back().second, p.second);
-    else
+    } else {
       uniq.push_back(p);
+    }
   }
   t.df = std::move(uniq);
   return t;
@@ -202,8 +203,9 @@ std::vector<std::pair<uint64_t, uint32_t>> TermStats::CountTable::Sorted() const
   std::vector<std::pair<uint64_t, uint32_t>> out;
   out.reserve(used_ + 1);
   if (zero_ != 0) out.emplace_back(0, zero_);
-  for (const auto& e : slots_)
+  for (const auto& e : slots_) {
     if (e.first != 0) out.push_back(e);
+  }
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -239,9 +241,11 @@ void TermStats::Add(const ArticleFeatures& doc) {
   }
   for (uint64_t k : doc.name_keys) {
     // name tokens already counted as terms are not counted twice
-    if (!std::binary_search(doc.terms.begin(), doc.terms.end(), TermCount{k, 0},
-                            [](const TermCount& a, const TermCount& b) { return a.term < b.term; }))
+    if (!std::binary_search(
+            doc.terms.begin(), doc.terms.end(), TermCount{k, 0},
+            [](const TermCount& a, const TermCount& b) { return a.term < b.term; })) {
       corpus_.Increment(k);
+    }
   }
   ++added_;
   version_ = NewVersion();
@@ -270,8 +274,9 @@ void TermStats::ImportCounts(const Counts& c) {
 
 size_t TermStats::HeapBytes() const {
   size_t b = corpus_.HeapBytes() + lang_corpus_.HeapBytes();
-  for (const auto& [lang, n] : lang_docs_)
+  for (const auto& [lang, n] : lang_docs_) {
     b += 64 + (lang.size() > 15 ? lang.capacity() : 0);  // a node
+  }
   return b;
 }
 

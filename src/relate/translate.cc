@@ -30,14 +30,15 @@ std::string StripAnnotations(std::string_view s) {
   int depth = 0;
   bool slash = false;
   for (char c : s) {
-    if (c == '/')
+    if (c == '/') {
       slash = !slash;
-    else if (c == '{' || c == '[' || c == '(' || c == '<')
+    } else if (c == '{' || c == '[' || c == '(' || c == '<') {
       ++depth;
-    else if (c == '}' || c == ']' || c == ')' || c == '>')
+    } else if (c == '}' || c == ']' || c == ')' || c == '>') {
       depth = std::max(0, depth - 1);
-    else if (depth == 0 && !slash)
+    } else if (depth == 0 && !slash) {
       out.push_back(c);
+    }
   }
   return out;
 }
@@ -101,10 +102,11 @@ Translations Load(const std::string& path, std::string_view from, std::string_vi
       for (size_t j = 0; j < en.size(); ++j) {
         double add = head / (1.0 + j);
         auto it = std::find_if(v.begin(), v.end(), [&](const auto& p) { return p.first == en[j]; });
-        if (it == v.end())
+        if (it == v.end()) {
           v.emplace_back(en[j], add);
-        else
+        } else {
           it->second += add;
+        }
       }
     }
   }

@@ -85,8 +85,9 @@ void NoteSeparator(std::string_view t, int32_t at, UChar32 c, const std::vector<
   unsigned char b = static_cast<unsigned char>(t[at]);
   if (b == '\n') st->pending_start = true;
   // A sentence end unless the previous word is an abbreviation or an initialism.
-  if ((b == '.' || b == '!' || b == '?') && !EndsAbbreviation(t, at, b, out))
+  if ((b == '.' || b == '!' || b == '?') && !EndsAbbreviation(t, at, b, out)) {
     st->pending_start = true;
+  }
   // A quote opens a new "sentence" for capitalisation purposes.
   if (IsOpenQuoteAt(t, at) && b != '(' && b != '[') st->pending_start = true;
   if (b != ' ' && b != '\t' && !(c == 0xA0)) st->pending_break = true;

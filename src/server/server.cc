@@ -37,10 +37,10 @@ std::string ErrorJson(std::string_view message) {
   return w.Take();
 }
 
-void SendJson(httplib::Response& res, int status, std::string body) {
+void SendJson(httplib::Response& res, int status, const std::string& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(std::move(body), "application/json; charset=utf-8");
+  res.set_content(body, "application/json; charset=utf-8");
 }
 
 void SendError(httplib::Response& res, int status, std::string_view message) {
@@ -335,12 +335,13 @@ struct Server::Impl {
         out += StoryHeaderJson(page->stories[i]);
       }
       out += "],\"next\":";
-      if (page->next.empty())
+      if (page->next.empty()) {
         out += "null";
-      else
+      } else {
         AppendJsonString(&out, page->next);
+      }
       out += '}';
-      SendJson(res, 200, std::move(out));
+      SendJson(res, 200, out);
     });
   }
 
@@ -369,9 +370,10 @@ struct Server::Impl {
   // written to a temporary .jsonl file and read by the same ArticleReader as the CLI,
   // so the same rules apply (field names, dates, repairs, rejections).
   void PostArticles(const httplib::Request& req, httplib::Response& res) {
-    if (req.body.size() > options.max_body_bytes)
+    if (req.body.size() > options.max_body_bytes) {
       return SendError(res, 413,
                        "body larger than " + std::to_string(options.max_body_bytes) + " bytes");
+    }
     std::string jsonl, error;
     if (!BodyToJsonl(req.body, &jsonl, &error)) return SendError(res, 400, error);
     char path[] = "/tmp/storyline-post-XXXXXX.jsonl";
@@ -459,7 +461,7 @@ struct Server::Impl {
       res.set_content(ErrorJson(msg), "application/json; charset=utf-8");
     });
     http.set_exception_handler(
-        [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        [](const httplib::Request&, httplib::Response& res, const std::exception_ptr& ep) {
           std::string msg = "internal error";
           try {
             if (ep) std::rethrow_exception(ep);

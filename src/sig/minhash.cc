@@ -266,7 +266,7 @@ MinHasher::MinHasher(int num_hashes) : num_hashes_(num_hashes) {
   probes_.resize(static_cast<size_t>(k) * kProbes);
   for (uint32_t i = 0; i < k; ++i) {
     for (uint64_t attempt = 1; attempt <= kProbes; ++attempt) {
-      probes_[i * kProbes + attempt - 1] = static_cast<uint16_t>(
+      probes_[(size_t{i} * kProbes) + attempt - 1] = static_cast<uint16_t>(
           Reduce(SplitMix64(kDensifySeed ^ (static_cast<uint64_t>(i) << 32) ^ attempt), k));
     }
   }

@@ -256,8 +256,9 @@ TEST(MinHash, EstimatesJaccardOfRealPairsWithinTolerance) {
     auto b = a;
     const double rate = 0.01 * (i % 30);
     for (auto& w : b) {
-      if (std::uniform_real_distribution<double>(0, 1)(rng) < rate)
+      if (std::uniform_real_distribution<double>(0, 1)(rng) < rate) {
         w = "edit" + std::to_string(rng() % 100000);
+      }
     }
     for (const auto* other : {&b, &a}) {
       auto sb = other == &a ? SplitLower(texts[(i + 1) % texts.size()]) : *other;

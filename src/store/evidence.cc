@@ -37,8 +37,9 @@ Status AddEvidence(StoryDetail* d, const std::vector<StoryRelation>& old_relatio
     auto it = old.find({a, m.id});
     if (it != old.end() && it->second->relation == m.relation) {
       d->relations.push_back(*it->second);
-      for (const auto& p : old_passages)
+      for (const auto& p : old_passages) {
         if (p.a == a && p.b == m.id) d->passages.push_back(p);
+      }
       continue;
     }
     StoryRelation rel;
@@ -70,8 +71,9 @@ Status AddEvidence(StoryDetail* d, const std::vector<StoryRelation>& old_relatio
     rel.scores_json = w.Take();
     auto sim = c.scores.find("similarity");
     if (sim != c.scores.end()) rel.score = sim->second;
-    for (const SharedPassage& p : c.shared_passages)
+    for (const SharedPassage& p : c.shared_passages) {
       d->passages.push_back({a, m.id, p.a_start, p.a_end, p.b_start, p.b_end, p.text});
+    }
 #endif
     d->relations.push_back(std::move(rel));
   }

@@ -50,8 +50,9 @@ Status Db::Exec(const std::string& sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+    if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) {
       return Status::Corruption("sqlite: " + msg);
+    }
     return Status::IoError("sqlite: " + msg + " in: " + sql.substr(0, 120));
   }
   return Status::Ok();
@@ -67,8 +68,9 @@ Result<Stmt*> Db::Prepare(const std::string& sql) {
   int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &s, nullptr);
   if (rc != SQLITE_OK) {
-    if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+    if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) {
       return Status::Corruption(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    }
     return Status::IoError(std::string("sqlite: ") + sqlite3_errmsg(db_) + " preparing: " + sql);
   }
   auto stmt = std::make_unique<Stmt>(db_, s);

@@ -97,8 +97,9 @@ struct StoreIngest::Impl {
     boilerplate.Observe(article);
     CleanedText cleaned = boilerplate.Clean(article);
     a.cleaned_text = std::move(cleaned.text);
-    for (auto& l : cleaned.removed)
+    for (auto& l : cleaned.removed) {
       a.set_aside.push_back({l.line, l.begin, l.end, std::move(l.text), std::move(l.reason)});
+    }
     if (pending.empty() && staged.empty()) batch_start = std::chrono::steady_clock::now();
     pending_ids.insert(a.article.id);
     pending_hashes.insert(hash);
@@ -197,8 +198,9 @@ struct StoreIngest::Impl {
     pending_ids.clear();
     pending_hashes.clear();
     if (on_commit) on_commit(counts);
-    if (static_cast<size_t>(last_seq - snapshot_seq) >= options.snapshot_every)
+    if (static_cast<size_t>(last_seq - snapshot_seq) >= options.snapshot_every) {
       STORYLINE_RETURN_IF_ERROR(SaveSnapshot());
+    }
     return Status::Ok();
   }
 
@@ -222,8 +224,9 @@ StoreIngest::StoreIngest(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 StoreIngest::~StoreIngest() = default;
 
 Result<std::unique_ptr<StoreIngest>> StoreIngest::Begin(Store* store, StoreIngestOptions options) {
-  if (store->impl()->read_only)
+  if (store->impl()->read_only) {
     return Status::InvalidArgument(store->path() + " is open read-only");
+  }
   auto impl = std::make_unique<Impl>();
   impl->store = store;
   impl->s = store->impl();

@@ -17,9 +17,9 @@ namespace {
 // Appends code point cp as UTF-8.
 void AppendUtf8(std::string* out, unsigned cp) {
   std::string& cur = *out;
-  if (cp < 0x80)
+  if (cp < 0x80) {
     cur += static_cast<char>(cp);
-  else if (cp < 0x800) {
+  } else if (cp < 0x800) {
     cur += static_cast<char>(0xC0 | (cp >> 6));
     cur += static_cast<char>(0x80 | (cp & 0x3F));
   } else if (cp < 0x10000) {
@@ -35,10 +35,11 @@ void AppendUtf8(std::string* out, unsigned cp) {
 }
 
 void TimeOrNull(JsonWriter* w, Timestamp t) {
-  if (t == kNoTime)
+  if (t == kNoTime) {
     w->Null();
-  else
+  } else {
     w->String(FormatTimestamp(t));
+  }
 }
 
 void WriteHeaderFields(JsonWriter* w, const StoryHeader& h, bool detail) {
@@ -47,10 +48,11 @@ void WriteHeaderFields(JsonWriter* w, const StoryHeader& h, bool detail) {
   w->Key("title");
   w->String(h.title);
   w->Key("topic");
-  if (h.topic >= 0)
+  if (h.topic >= 0) {
     w->Int(h.topic);
-  else
+  } else {
     w->Null();
+  }
   w->Key("topic_label");
   w->String(h.topic_label);
   w->Key("original");
@@ -328,15 +330,17 @@ std::string StoredArticleJson(const StoredArticle& a) {
   w.Key("author");
   w.StringOrNull(ar.author);
   w.Key("story");
-  if (a.story >= 0)
+  if (a.story >= 0) {
     w.Int(a.story);
-  else
+  } else {
     w.Null();
+  }
   w.Key("topic");
-  if (a.topic >= 0)
+  if (a.topic >= 0) {
     w.Int(a.topic);
-  else
+  } else {
     w.Null();
+  }
   w.Key("relation");
   w.StringOrNull(a.relation ? RelationName(*a.relation) : "");
   w.Key("of");

@@ -100,19 +100,21 @@ std::string FtsQuery(std::string_view q) {
     if (!out.empty()) out += ' ';
     out += '"';
     for (char c : word) {
-      if (c == '"')
+      if (c == '"') {
         out += "\"\"";
-      else
+      } else {
         out += c;
+      }
     }
     out += '"';
     word.clear();
   };
   for (char c : q) {
-    if (std::isspace(static_cast<unsigned char>(c)))
+    if (std::isspace(static_cast<unsigned char>(c))) {
       flush();
-    else
+    } else {
       word += c;
+    }
   }
   flush();
   return out;
@@ -327,10 +329,11 @@ std::string ListSql(const StoryQuery& query, bool has_cursor, bool has_fts) {
   if (query.to != kNoTime) sql += " AND s.first_seen <= ?4";
   if (query.topic >= 0) sql += " AND s.topic = ?5";
   if (!query.source.empty()) sql += " AND s.id IN (SELECT story FROM articles WHERE source = ?6)";
-  if (has_fts)
+  if (has_fts) {
     sql +=
         " AND s.id IN (SELECT a.story FROM articles a WHERE a.seq IN "
         "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?7))";
+  }
   sql += " ORDER BY s.sort_key DESC, s.id DESC LIMIT ?8";
   return sql;
 }
@@ -342,8 +345,9 @@ Result<StoryPage> Store::ListStories(const StoryQuery& query) {
   int limit = std::clamp(query.limit, 1, 1000);
   Cursor cursor;
   bool has_cursor = !query.cursor.empty();
-  if (has_cursor && !ParseCursor(query.cursor, &cursor))
+  if (has_cursor && !ParseCursor(query.cursor, &cursor)) {
     return Status::InvalidArgument("bad cursor: " + query.cursor);
+  }
   std::string fts = FtsQuery(query.q);
   auto st = db.Prepare(ListSql(query, has_cursor, !fts.empty()));
   if (!st.ok()) return st.status();

@@ -103,8 +103,9 @@ Result<int> Store::Impl::ReadVersion() {
   if (*has == 0) {
     auto tables = sql::ReadInt(*db, "SELECT count(*) FROM sqlite_master", 0);
     if (!tables.ok()) return tables.status();
-    if (*tables > 0)
+    if (*tables > 0) {
       return Status::Corruption(path + " is an SQLite file but not a storyline store");
+    }
     return 0;
   }
   auto v = sql::ReadInt(*db, "SELECT coalesce(max(version), 0) FROM schema_migrations", 0);
@@ -157,8 +158,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
     // against process crashes (kill -9) and keeps the store consistent on power loss.
     Status s = impl->db->Exec("PRAGMA journal_mode=WAL");
     if (!s.ok()) {
-      if (s.message().find("not a database") != std::string::npos)
+      if (s.message().find("not a database") != std::string::npos) {
         return Status::Corruption(path + " is not a storyline store (not an SQLite file)");
+      }
       return s;
     }
     STORYLINE_RETURN_IF_ERROR(impl->db->Exec("PRAGMA synchronous=NORMAL"));
@@ -166,8 +168,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
   STORYLINE_RETURN_IF_ERROR(impl->db->Exec("PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536"));
   auto v = impl->ReadVersion();
   if (!v.ok()) {
-    if (v.status().message().find("not a database") != std::string::npos)
+    if (v.status().message().find("not a database") != std::string::npos) {
       return Status::Corruption(path + " is not a storyline store (not an SQLite file)");
+    }
     return v.status();
   }
   impl->version = *v;
@@ -176,8 +179,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
                                "; this storyline knows up to " + std::to_string(kLatestVersion));
   }
   if (options.read_only) {
-    if (impl->version == 0)
+    if (impl->version == 0) {
       return Status::NotFound(path + " is not a storyline store yet (run ingest)");
+    }
   } else {
     STORYLINE_RETURN_IF_ERROR(impl->Migrate());
   }

@@ -223,10 +223,11 @@ TEST_F(StoreTest, TimelineHoldsTheTopicsOtherStoriesInTimeOrder) {
 
 TEST_F(StoreTest, ListsNewestFirstAcrossPages) {
   auto s = OpenOrDie();
-  for (int i = 1; i <= 7; ++i)
+  for (int i = 1; i <= 7; ++i) {
     AddArticle(s.get(), "id" + std::to_string(i), "T" + std::to_string(i),
                "text " + std::to_string(i), i % 2 ? "Odd" : "Even", 1600000000 + i * 86400, i,
                100 + i % 2);
+  }
   StoryQuery q;
   q.limit = 3;
   std::vector<int64_t> seen;
@@ -249,12 +250,13 @@ TEST_F(StoreTest, FiltersBySourceTopicDatesAndText) {
              "Reuters", 1695600000, 1, 1);
   AddArticle(s.get(), "b", "Earthquake in Chile", "A strong earthquake struck Chile.", "AP",
              1600000000, 2, 2);
-  auto ids = [&](StoryQuery q) {
+  auto ids = [&](const StoryQuery& q) {
     std::vector<int64_t> v;
     auto p = s->ListStories(q);
     EXPECT_TRUE(p.ok()) << p.status().ToString();
-    if (p.ok())
+    if (p.ok()) {
       for (auto& h : p->stories) v.push_back(h.story);
+    }
     return v;
   };
   StoryQuery q;

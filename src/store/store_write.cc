@@ -254,8 +254,9 @@ Status Store::Impl::ForEachArticleAfter(int64_t after,
   sqlite3_stmt* raw = nullptr;
   std::string q =
       std::string("SELECT ") + kArticleColumns + " FROM articles WHERE seq > ? ORDER BY seq";
-  if (sqlite3_prepare_v2(db->raw(), q.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db->raw(), q.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
     return db->Error("replay");
+  }
   sql::Stmt s(db->raw(), raw);
   s.Bind(1, after);
   Status st;

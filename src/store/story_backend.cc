@@ -36,10 +36,12 @@ StoryDetail ToDetail(const StoryView& v) {
     s.date_evidence = m.date_evidence;
     h.members.push_back(std::move(s));
   }
-  for (const StoryQuoteView& q : v.quotes)
+  for (const StoryQuoteView& q : v.quotes) {
     d.quotes.push_back({q.article_id, q.text, q.speaker, q.start, q.end, q.shared_by});
-  for (const WeightedTerm& t : v.key_names)
+  }
+  for (const WeightedTerm& t : v.key_names) {
     d.key_names.push_back({t.term, std::string(NameKindName(t.kind)), t.weight});
+  }
   for (const WeightedTerm& t : v.key_terms) d.key_terms.push_back({t.term, "term", t.weight});
   d.summary = v.summary;
   d.merged_from = v.merged_from;

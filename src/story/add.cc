@@ -48,8 +48,9 @@ Member StoryEngine::Impl::MakeMember(StoryDoc&& doc) {
   for (const Name& n : doc.f.names) {
     if (n.count < 2) continue;
     auto toks = NameTokens(n.text);
-    if (!toks.empty())
+    if (!toks.empty()) {
       m.main_names.emplace_back(std::move(toks), 1.0f + std::log(static_cast<float>(n.count)));
+    }
   }
   m.doc = std::make_shared<StoryDoc>(std::move(doc));
   return m;
@@ -62,8 +63,9 @@ StoryEngine::Impl::Scored StoryEngine::Impl::ScoreCandidates(const Member& m, co
   if (auto c = content.find(m.doc->f.content_hash);
       c != content.end() && !m.tv.empty() && stories.count(c->second)) {
     copy_of = c->second;
-    if (std::find(cands.begin(), cands.end(), copy_of) == cands.end())
+    if (std::find(cands.begin(), cands.end(), copy_of) == cands.end()) {
       cands.insert(cands.begin(), copy_of);
+    }
   }
   Scored scored;
   for (int64_t id : cands) {
@@ -119,10 +121,12 @@ void StoryEngine::Impl::BlendPairSimilarity(const Member& m, Scored* scored) {
       return a.first != b.first ? a.first > b.first : a.second->seq < b.second->seq;
     });
     double rel = 0;
-    for (size_t i = 0; i < near.size() && i < 3; ++i)
+    for (size_t i = 0; i < near.size() && i < 3; ++i) {
       rel = std::max(rel, StorySimilarity(m.doc->f, near[i].second->doc->f, stats));
-    if ((*scored)[c].first < 1.0)
+    }
+    if ((*scored)[c].first < 1.0) {
       (*scored)[c].first = (1 - opt.member_weight) * (*scored)[c].first + opt.member_weight * rel;
+    }
   }
   SortByScore(scored);
 }
@@ -149,8 +153,9 @@ void StoryEngine::Impl::BlendSameEvent(const Member& m, size_t near_used, Scored
     const double enough =
         tf > 0 ? (opt.join_threshold - (1 - opt.event_weight) * sc) / (opt.event_weight * tf) : 1.0;
     const std::vector<NearMember>* cached = nullptr;
-    for (size_t k = 0; k < near_used; ++k)
+    for (size_t k = 0; k < near_used; ++k) {
       if (near_cache[k].story == s.id) cached = &near_cache[k].members;
+    }
     sc = (1 - opt.event_weight) * sc +
          opt.event_weight * SameEvent(s, m, enough - 1e-9, cached) * tf;
   }
@@ -159,11 +164,12 @@ void StoryEngine::Impl::BlendSameEvent(const Member& m, size_t near_used, Scored
 
 std::vector<int64_t> StoryEngine::Impl::ApplySingleMemberMargin(Scored* scored) {
   std::vector<int64_t> margined;
-  for (auto& [sc, id] : *scored)
+  for (auto& [sc, id] : *scored) {
     if (sc < 1.0 && stories.at(id).members.size() == 1) {
       sc -= opt.single_member_margin;
       margined.push_back(id);
     }
+  }
   SortByScore(scored);
   return margined;
 }
@@ -173,12 +179,14 @@ Story* StoryEngine::Impl::MergeRunnerUp(Story* s, const Scored& scored, const st
   Story* t = &stories.at(scored[1].second);
   SparseVec tv;  // centroids are sorted by key
   tv.reserve(t->centroid.size());
-  for (const auto& [k, w] : t->centroid)
+  for (const auto& [k, w] : t->centroid) {
     tv.emplace_back(k, static_cast<float>(w / (t->cnorm > 0 ? t->cnorm : 1)));
+  }
   SparseVec nv;
   nv.reserve(t->names.size());
-  for (const auto& [k, w] : t->names)
+  for (const auto& [k, w] : t->names) {
     nv.emplace_back(k, static_cast<float>(w / (t->nnorm > 0 ? t->nnorm : 1)));
+  }
   double ss = s->cnorm > 0 ? DotMap(tv, s->centroid) / s->cnorm : 0;
   double sn = s->nnorm > 0 ? DotMap(nv, s->names) / s->nnorm : 0;
   if ((opt.term_weight * ss + opt.name_weight * sn) / (opt.term_weight + opt.name_weight) >=
@@ -196,8 +204,9 @@ Story* StoryEngine::Impl::SplitAfterJoin(Story* s, const std::string& by) {
   if (opt.split_threshold > 0 && SplitCheckAt(s->members.size())) {
     for (int64_t t : MaybeSplit(s, by)) {
       const Story& ts = stories.at(t);
-      for (const Member& x : ts.members)
+      for (const Member& x : ts.members) {
         if (x.id == by) s = &stories.at(t);
+      }
     }
   }
   return s;
@@ -256,8 +265,9 @@ Assignment StoryEngine::Impl::OpenStory(Member m, const std::vector<uint64_t>& q
 Assignment StoryEngine::Impl::AddDoc(StoryDoc&& doc) {
   ++st.articles;
   const Article& a = doc.meta;
-  if (a.published_ts != kNoTime)
+  if (a.published_ts != kNoTime) {
     clock = clock == kNoTime ? a.published_ts : std::max(clock, a.published_ts);
+  }
   Evict();
   Member m = MakeMember(std::move(doc));
   const Query query = MakeQuery(m.tv, m.nv, false);
@@ -271,8 +281,9 @@ Assignment StoryEngine::Impl::AddDoc(StoryDoc&& doc) {
   std::vector<int64_t> margined;
   if (opt.single_member_margin > 0) margined = ApplySingleMemberMargin(&scored);
   stats.Add(m.doc->f);
-  if (!scored.empty() && scored[0].first >= opt.join_threshold)
+  if (!scored.empty() && scored[0].first >= opt.join_threshold) {
     return JoinStory(std::move(m), scored, margined, query_keys, mine);
+  }
   return OpenStory(std::move(m), query_keys, mine);
 }
 

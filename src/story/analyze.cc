@@ -27,10 +27,11 @@ std::vector<uint64_t> NameWordKeys(const std::vector<Name>& names, bool key_only
     if (key_only && n.count < 2 && n.first >= 400) continue;
     for (char c : n.text) {
       unsigned char u = static_cast<unsigned char>(c);
-      if (u == ' ' || u == '-' || u == '.' || u == '\'' || u == '\n')
+      if (u == ' ' || u == '-' || u == '.' || u == '\'' || u == '\n') {
         flush();
-      else
+      } else {
         w += AsciiLower(c);
+      }
     }
     flush();
   }
@@ -60,8 +61,9 @@ StoryDoc AnalyzeForStory(const Article& a) {
   }
   if (content < 40) lead_end = static_cast<uint32_t>(f.text.size());
   std::vector<Name> lead_names;
-  for (const Name& n : f.names)
+  for (const Name& n : f.names) {
     if (n.first < lead_end) lead_names.push_back(n);
+  }
   d.lead_name_words = NameWordKeys(lead_names, false);
   for (size_t i = 0; i < f.tokens.size(); ++i) {
     if (f.stems[i]) continue;
@@ -69,20 +71,23 @@ StoryDoc AnalyzeForStory(const Article& a) {
     bool digit = false, letter = false;
     for (uint32_t k = b; k < e && k < f.text.size(); ++k) {
       unsigned char c = static_cast<unsigned char>(f.text[k]);
-      if (c >= '0' && c <= '9')
+      if (c >= '0' && c <= '9') {
         digit = true;
-      else if (std::isalpha(c) || c >= 0x80)
+      } else if (std::isalpha(c) || c >= 0x80) {
         letter = true;
+      }
     }
     if (!digit || letter) continue;
     d.numbers.push_back(f.tokens[i]);
     if (b < lead_end) d.lead_numbers.push_back(f.tokens[i]);
   }
   static const TermStats* background = new TermStats(true);  // immutable, never freed
-  for (uint64_t k : d.key_name_words)
+  for (uint64_t k : d.key_name_words) {
     d.key_name_idf.push_back(static_cast<float>(background->Idf(k)));
-  for (uint64_t k : d.lead_name_words)
+  }
+  for (uint64_t k : d.lead_name_words) {
     d.lead_name_idf.push_back(static_cast<float>(background->Idf(k)));
+  }
   for (auto* v : {&d.numbers, &d.lead_numbers}) {
     std::sort(v->begin(), v->end());
     v->erase(std::unique(v->begin(), v->end()), v->end());
@@ -183,10 +188,11 @@ SparseVec SalientNameVector(const ArticleFeatures& f) {
   std::sort(v.begin(), v.end());
   SparseVec merged;
   for (const auto& [k, w] : v) {
-    if (!merged.empty() && merged.back().first == k)
+    if (!merged.empty() && merged.back().first == k) {
       merged.back().second += w;
-    else
+    } else {
       merged.emplace_back(k, w);
+    }
   }
   Normalize(&merged);
   return merged;
@@ -231,12 +237,13 @@ template <typename T>
 bool Intersects(const std::vector<T>& a, const std::vector<T>& b) {
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
-    if (a[i] < b[j])
+    if (a[i] < b[j]) {
       ++i;
-    else if (b[j] < a[i])
+    } else if (b[j] < a[i]) {
       ++j;
-    else
+    } else {
       return true;
+    }
   }
   return false;
 }
@@ -270,9 +277,10 @@ SpecificConflict CompareSpecifics(const StoryDoc& a, const StoryDoc& b) {
   }
   // Each side's key names that the other never names: both sides must have some
   // (a short follow-up naming nothing new is no conflict).
-  if (!a.key_name_words.empty() && !b.key_name_words.empty())
+  if (!a.key_name_words.empty() && !b.key_name_words.empty()) {
     c.name = std::min(Unshared(a.key_name_words, a.key_name_idf, b.name_words),
                       Unshared(b.key_name_words, b.key_name_idf, a.name_words));
+  }
   if (!a.lead_name_words.empty() || !b.lead_name_words.empty()) {
     const double x = Unshared(a.lead_name_words, a.lead_name_idf, b.name_words);
     const double y = Unshared(b.lead_name_words, b.lead_name_idf, a.name_words);
@@ -291,8 +299,9 @@ SpecificConflict CompareSpecifics(const StoryDoc& a, const StoryDoc& b) {
     c.lead_number_min = std::min(x, y);
   }
   if (!a.f.years.empty() && !b.f.years.empty() && !Intersects(a.f.years, b.f.years)) c.year = 1;
-  if (!a.f.numbers.empty() && !b.f.numbers.empty() && !Intersects(a.f.numbers, b.f.numbers))
+  if (!a.f.numbers.empty() && !b.f.numbers.empty() && !Intersects(a.f.numbers, b.f.numbers)) {
     c.number = 1;
+  }
   return c;
 }
 
@@ -333,8 +342,9 @@ namespace {
 // provocation`. Empty when the text has none there.
 std::string SentenceEnd(std::string_view text, size_t end) {
   size_t i = end;
-  while (i < text.size() && (text[i] == '.' || text[i] == '!' || text[i] == '?') && i - end < 3)
+  while (i < text.size() && (text[i] == '.' || text[i] == '!' || text[i] == '?') && i - end < 3) {
     ++i;
+  }
   for (;;) {
     if (i < text.size() && (text[i] == '"' || text[i] == '\'' || text[i] == ')')) {
       ++i;
@@ -370,10 +380,11 @@ bool SentenceVector(const ArticleFeatures& f, const SentenceSpan& s, const TermS
   SparseVec& merged = *out;
   merged.clear();
   for (const auto& [k, w] : v) {
-    if (!merged.empty() && merged.back().first == k)
+    if (!merged.empty() && merged.back().first == k) {
       merged.back().second += 1.0f;
-    else
+    } else {
       merged.emplace_back(k, 1.0f);
+    }
   }
   double n = 0;
   for (auto& [k, w] : merged) {
@@ -439,8 +450,9 @@ std::vector<std::string> Summarize(const std::vector<SummaryInput>& members,
   std::vector<SummaryCand> cands;
   const double cnorm = Norm(centroid);
   if (cnorm <= 0) return {};
-  for (size_t m = 0; m < members.size(); ++m)
+  for (size_t m = 0; m < members.size(); ++m) {
     AddCandidates(members[m], m, centroid, cnorm, stats, &cands);
+  }
   std::stable_sort(cands.begin(), cands.end(),
                    [](const SummaryCand& a, const SummaryCand& b) { return a.score > b.score; });
   std::vector<const SummaryCand*> chosen = ChooseSentences(cands);
@@ -450,6 +462,7 @@ std::vector<std::string> Summarize(const std::vector<SummaryInput>& members,
     return a->member != b->member ? a->member < b->member : a->index < b->index;
   });
   std::vector<std::string> out;
+  out.reserve(chosen.size());
   for (const SummaryCand* c : chosen) out.push_back(c->text);
   return out;
 }

@@ -15,10 +15,11 @@ std::vector<uint64_t> NameTokens(std::string_view name) {
   std::string long_word;
   size_t n = 0;
   auto flush = [&] {
-    if (n > sizeof buf)
+    if (n > sizeof buf) {
       out.push_back(TermHash(long_word));
-    else if (n >= 2)
+    } else if (n >= 2) {
       out.push_back(TermHash(std::string_view(buf, n)));
+    }
     n = 0;
   };
   for (char c : name) {
@@ -28,9 +29,9 @@ std::vector<uint64_t> NameTokens(std::string_view name) {
       continue;
     }
     char l = AsciiLower(c);
-    if (n < sizeof buf)
+    if (n < sizeof buf) {
       buf[n] = l;
-    else {
+    } else {
       if (n == sizeof buf) long_word.assign(buf, n);
       long_word += l;
     }
@@ -49,10 +50,11 @@ void AddInto(CentroidMap* m, const SparseVec& v) {
     for (const auto& [k, w] : v) {
       auto it = std::lower_bound(c.begin(), c.end(), k,
                                  [](const auto& e, uint64_t key) { return e.first < key; });
-      if (it != c.end() && it->first == k)
+      if (it != c.end() && it->first == k) {
         it->second += w;
-      else
+      } else {
         c.insert(it, {k, 0.0f + w});
+      }
     }
     return;
   }
@@ -60,10 +62,11 @@ void AddInto(CentroidMap* m, const SparseVec& v) {
   size_t i = 0;
   for (const auto& [k, w] : v) {
     while (i < c.size() && c[i].first < k) ++i;
-    if (i < c.size() && c[i].first == k)
+    if (i < c.size() && c[i].first == k) {
       c[i].second += w;
-    else
+    } else {
       ++fresh;
+    }
   }
   if (fresh == 0) return;
   size_t a = c.size(), b = v.size();
@@ -88,10 +91,11 @@ void CountTokens(TokenCounts* c, const std::vector<uint64_t>& keys) {
   size_t fresh = 0, i = 0;
   for (uint64_t k : keys) {
     while (i < c->size() && (*c)[i].first < k) ++i;
-    if (i < c->size() && (*c)[i].first == k)
+    if (i < c->size() && (*c)[i].first == k) {
       ++(*c)[i].second;
-    else
+    } else {
       ++fresh;
+    }
   }
   if (fresh == 0) return;
   size_t a = c->size(), b = keys.size();

@@ -105,8 +105,9 @@ bool Prospective(const std::vector<Tok>& t, size_t i) {
     const std::string& w = t[k].lower;
     if (w == "by" || w == "until" || w == "till" || w == "next" || w == "before" ||
         w == "through" || w == "will" || w == "scheduled" || w == "expected" || w == "planned" ||
-        w == "due" || w == "ahead")
+        w == "due" || w == "ahead") {
       return true;
+    }
   }
   return false;
 }
@@ -174,8 +175,9 @@ class MentionFinder {
     while (k < n_ && k < i + 4 && t_[k].type == Tok::kWord &&
            std::isupper(static_cast<unsigned char>(text_[t_[k].begin])) &&
            (t_[k].end - t_[k].begin < 2 ||
-            std::isupper(static_cast<unsigned char>(text_[t_[k].begin + 1]))))
+            std::isupper(static_cast<unsigned char>(text_[t_[k].begin + 1])))) {
       ++k;
+    }
     return k;
   }
 
@@ -220,8 +222,9 @@ class MentionFinder {
     const size_t k = *i;
     if (!IsYear(v) || k + 2 >= n_ || t_[k + 1].type != Tok::kPunct ||
         (t_[k + 1].lower != "-" && t_[k + 1].lower != "/") || t_[k + 2].type != Tok::kNum ||
-        t_[k + 2].lower.size() != 2)
+        t_[k + 2].lower.size() != 2) {
       return false;
+    }
     const char sep = t_[k + 1].lower[0];
     const int m = AsInt(t_[k + 2]);
     const bool url = sep == '/' && k > 0 && IsPunct(k - 1, '/');
@@ -244,8 +247,9 @@ class MentionFinder {
   // "13 September 2023", "13 Sep" at day `v`.
   bool DayMonth(size_t* i, int v) {
     const size_t k0 = *i;
-    if (!IsDay(v) || t_[k0].lower.size() > 2 || k0 + 1 >= n_ || t_[k0 + 1].type != Tok::kWord)
+    if (!IsDay(v) || t_[k0].lower.size() > 2 || k0 + 1 >= n_ || t_[k0 + 1].type != Tok::kWord) {
       return false;
+    }
     const Tok& month = t_[k0 + 1];
     const int m = MonthOf(month.lower);
     if (!m || !(month.cap || month.lower.size() > 3)) return false;
@@ -304,8 +308,9 @@ class MentionFinder {
     if (IsPunct(k, ',')) ++k;
     if (k < n_ && t_[k].type == Tok::kWord && MonthOf(t_[k].lower)) return true;
     if (k < n_ && t_[k].type == Tok::kNum && IsDay(AsInt(t_[k])) && k + 1 < n_ &&
-        MonthOf(t_[k + 1].lower))
+        MonthOf(t_[k + 1].lower)) {
       return true;
+    }
     DateMention dm;
     dm.kind = DateMention::Kind::kWeekday;
     dm.weekday = wd;
@@ -334,8 +339,9 @@ class MentionFinder {
     const std::string& w = t_[k].lower;
     if ((w != "this" && w != "last" && w != "next") || k + 1 >= n_ ||
         t_[k + 1].type != Tok::kWord ||
-        (t_[k + 1].lower != "year" && t_[k + 1].lower != "week" && t_[k + 1].lower != "month"))
+        (t_[k + 1].lower != "year" && t_[k + 1].lower != "week" && t_[k + 1].lower != "month")) {
       return false;
+    }
     DateMention dm;
     dm.kind = DateMention::Kind::kRelative;
     dm.relative = w == "this" ? 0 : w == "last" ? -1 : 1;
@@ -420,8 +426,9 @@ Anchor LatestAbsoluteDate(const std::vector<DateMention>& ms) {
         int y, mo, d;
         CivilFromDays(a.day, &y, &mo, &d);
         if ((gran == kYearGran && m.year == y) ||
-            (gran == kMonthGran && m.year == y && m.month == mo))
+            (gran == kMonthGran && m.year == y && m.month == mo)) {
           continue;
+        }
       }
       a = Anchor{day, gran, &m};
     }
@@ -442,8 +449,9 @@ Cues FindCues(const std::vector<DateMention>& ms) {
     if (m.kind == DateMention::Kind::kDateline && !c.dateline) c.dateline = &m;
     if (m.kind == DateMention::Kind::kWeekday && m.relative <= 0 && !c.weekday) c.weekday = &m;
     if (m.kind == DateMention::Kind::kRelative && m.relative == 0 && !c.this_year &&
-        m.text.find("year") != std::string::npos)
+        m.text.find("year") != std::string::npos) {
       c.this_year = &m;
+    }
   }
   return c;
 }

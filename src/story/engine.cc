@@ -18,8 +18,7 @@ using engine_internal::Member;
 using story_internal::AnalyzeForStory;
 using story_internal::StoryDoc;
 
-StoryEngine::StoryEngine(StoryOptions options)
-    : impl_(std::make_unique<Impl>(std::move(options))) {}
+StoryEngine::StoryEngine(StoryOptions options) : impl_(std::make_unique<Impl>(options)) {}
 StoryEngine::~StoryEngine() = default;
 
 const StoryOptions& StoryEngine::options() const { return impl_->opt; }
@@ -71,10 +70,11 @@ std::vector<Assignment> StoryEngine::AddAll(const std::vector<Article>& articles
   out.reserve(articles.size());
   for (const Article& a : articles) {
     auto it = final_by_id.find(a.id);
-    if (it != final_by_id.end())
+    if (it != final_by_id.end()) {
       out.push_back(it->second);
-    else  // not reached: every article joins a story
+    } else {  // not reached: every article joins a story
       out.push_back(Assignment{a.id, -1, -1, Relation::kUnrelated, "", 0});
+    }
   }
   return out;
 }
@@ -104,8 +104,9 @@ std::vector<Assignment> StoryEngine::FinalAssignments() const {
 
 std::optional<StoryView> StoryEngine::GetStory(int64_t id) const {
   id = impl_->Resolve(id);
-  if (auto it = impl_->stories.find(id); it != impl_->stories.end())
+  if (auto it = impl_->stories.find(id); it != impl_->stories.end()) {
     return impl_->Present(it->second);
+  }
   if (auto it = impl_->retired.find(id); it != impl_->retired.end()) return it->second;
   return std::nullopt;
 }

@@ -116,8 +116,9 @@ struct StoryBrief {
 inline double DotMap(const SparseVec& a, const CentroidMap& m) { return Dot(a, m); }
 
 inline bool StrictlySorted(const SparseVec& v) {
-  for (size_t i = 1; i < v.size(); ++i)
+  for (size_t i = 1; i < v.size(); ++i) {
     if (!(v[i - 1].first < v[i].first)) return false;
+  }
   return true;
 }
 
@@ -255,8 +256,9 @@ struct StoryEngine::Impl {
   // exact in double and the products are summed in key order).
   double PairDot(const Member& x, const Member& y, int kind) const {
     const Member* other = x.seq == memo_art_ ? &y : y.seq == memo_art_ ? &x : nullptr;
-    if (!other || other->seq == memo_art_)
+    if (!other || other->seq == memo_art_) {
       return engine_internal::Dot(VecOf(x, kind), VecOf(y, kind));
+    }
     const size_t mask = kMemoSlots - 1;
     size_t h = static_cast<size_t>((other->seq * 0x9e3779b97f4a7c15ULL) >> 40) & mask;
     while (memo_[h].art == memo_art_ && memo_[h].seq != other->seq) h = (h + 1) & mask;
@@ -282,11 +284,12 @@ struct StoryEngine::Impl {
     return {opt.term_weight * tc + opt.name_weight * nc + opt.number_weight * mc, i, tc, nc, mc};
   }
 
-  explicit Impl(StoryOptions o) : opt(std::move(o)) {}
+  explicit Impl(StoryOptions o) : opt(o) {}
 
   int64_t Resolve(int64_t id) const {
-    for (auto it = merged_into.find(id); it != merged_into.end(); it = merged_into.find(id))
+    for (auto it = merged_into.find(id); it != merged_into.end(); it = merged_into.find(id)) {
       id = it->second;
+    }
     return id;
   }
 

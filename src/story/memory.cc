@@ -47,8 +47,9 @@ uint64_t HeapOf(const StoryDoc& d) {
        HeapOf(f.name_keys) + HeapOf(f.names) + HeapOf(f.numbers) + HeapOf(f.years) +
        HeapOf(f.quotes);
   for (const Name& n : f.names) b += HeapOf(n.text);
-  for (const Quote& q : f.quotes)
+  for (const Quote& q : f.quotes) {
     b += HeapOf(q.text) + HeapOf(q.speaker) + HeapOf(q.speaker_evidence);
+  }
   b += HeapOf(f.provenance.agency) + HeapOf(f.provenance.byline);
   b += HeapOf(d.date.granularity) + HeapOf(d.date.method) + HeapOf(d.date.evidence);
   b += HeapOf(d.salient);
@@ -66,16 +67,18 @@ uint64_t HeapOf(const StoryView& v) {
   uint64_t b = HeapOf(v.title) + HeapOf(v.original) + HeapOf(v.members) + HeapOf(v.sources) +
                HeapOf(v.key_terms) + HeapOf(v.key_names) + HeapOf(v.quotes) + HeapOf(v.summary) +
                HeapOf(v.timeline) + HeapOf(v.merged_from);
-  for (const auto& m : v.members)
+  for (const auto& m : v.members) {
     b += HeapOf(m.id) + HeapOf(m.of) + HeapOf(m.title) + HeapOf(m.source) + HeapOf(m.url) +
          HeapOf(m.date_evidence);
+  }
   for (const auto& x : v.sources) b += HeapOf(x);
   for (const auto& t : v.key_terms) b += HeapOf(t.term);
   for (const auto& t : v.key_names) b += HeapOf(t.term);
   for (const auto& q : v.quotes) b += HeapOf(q.article_id) + HeapOf(q.text) + HeapOf(q.speaker);
   for (const auto& x : v.summary) b += HeapOf(x);
-  for (const auto& t : v.timeline)
+  for (const auto& t : v.timeline) {
     b += HeapOf(t.kind) + HeapOf(t.article_id) + HeapOf(t.label) + HeapOf(t.evidence);
+  }
   return b;
 }
 
@@ -106,8 +109,9 @@ EngineMemory StoryEngine::memory() const {
   r.topics = TreeNodesOf(m.topics) + NodesOf(m.topic_postings) + NodesOf(m.briefs) +
              HeapOf(m.merges) + TreeNodesOf(m.merged_into);
   for (const auto& [k, v] : m.topic_postings) r.topics += HeapOf(v);
-  for (const auto& [id, t] : m.topics)
+  for (const auto& [id, t] : m.topics) {
     r.topics += HeapOf(t.centroid) + HeapOf(t.names) + HeapOf(t.stories) + HeapOf(t.posted);
+  }
   for (const auto& [id, b] : m.briefs) r.topics += HeapOf(b.title);
   for (const auto& x : m.merges) r.topics += HeapOf(x.by_article);
   r.topics_held = m.topics.size();

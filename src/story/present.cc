@@ -17,7 +17,6 @@ namespace storyline {
 
 using engine_internal::Member;
 using engine_internal::Story;
-using engine_internal::Topic;
 
 namespace {
 
@@ -60,8 +59,9 @@ void AddMembers(const std::vector<const Member*>& ms, const Member& orig, StoryV
       v->first_seen = v->first_seen == kNoTime ? m->time : std::min(v->first_seen, m->time);
       v->last_seen = v->last_seen == kNoTime ? m->time : std::max(v->last_seen, m->time);
     }
-    if (!mv.source.empty() && seen_sources.insert(mv.source).second)
+    if (!mv.source.empty() && seen_sources.insert(mv.source).second) {
       v->sources.push_back(mv.source);
+    }
     TimelineEntry te;
     te.time = m->time;
     te.kind = "member";
@@ -101,6 +101,7 @@ void AddKeyNames(const std::vector<const Member*>& ms, StoryView* v) {
     }
   }
   std::vector<NameAgg> nv;
+  nv.reserve(names.size());
   for (auto& [k, g] : names) nv.push_back(g);
   std::sort(nv.begin(), nv.end(), [](const NameAgg& a, const NameAgg& b) {
     if (a.members != b.members) return a.members > b.members;
@@ -197,11 +198,12 @@ void GroupQuote(const Member* m, const Quote& q, std::vector<QuoteGroup>* groups
   if (w.size() < 2) return;
   std::unordered_set<uint64_t> runs = QuoteRuns(w);
   QuoteGroup* g = nullptr;
-  for (QuoteGroup& cand : *groups)
+  for (QuoteGroup& cand : *groups) {
     if (SameQuote(cand, w, runs)) {
       g = &cand;
       break;
     }
+  }
   StoryQuoteView qv{m->id, story_internal::CleanSpaces(q.text), q.speaker, q.begin, q.end, 1};
   if (!g) {
     groups->push_back({std::move(qv), std::move(w), std::move(runs), {m}, groups->size()});
@@ -276,8 +278,9 @@ StoryView StoryEngine::Impl::Present(const Story& s) const {
   AddKeyTerms(s, Spellings(ms), &v);
   AddQuotes(ms, &v);
   std::vector<story_internal::SummaryInput> sum_in;
-  for (const Member* m : ms)
+  for (const Member* m : ms) {
     if (m->doc) sum_in.push_back({m->doc.get(), m == &orig});
+  }
   v.summary = story_internal::Summarize(sum_in, s.centroid, stats);
   AddTopicTimeline(s, &v);
   std::stable_sort(v.timeline.begin(), v.timeline.end(),

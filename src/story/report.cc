@@ -36,8 +36,9 @@ namespace {
 std::string Day(Timestamp t) { return t == kNoTime ? "undated" : FormatDate(t); }
 
 std::string OneLine(std::string s) {
-  for (char& c : s)
+  for (char& c : s) {
     if (c == '\n' || c == '\r') c = ' ';
+  }
   return s;
 }
 
@@ -75,9 +76,10 @@ void MemberTable(const StoryView& s, std::ostringstream& o) {
 void StoryContent(const StoryView& s, std::ostringstream& o) {
   if (!s.key_names.empty()) {
     o << "**Key names:** ";
-    for (size_t i = 0; i < s.key_names.size(); ++i)
+    for (size_t i = 0; i < s.key_names.size(); ++i) {
       o << (i ? ", " : "") << s.key_names[i].term << " (" << NameKindName(s.key_names[i].kind)
         << ")";
+    }
     o << "\n\n";
   }
   if (!s.key_terms.empty()) {

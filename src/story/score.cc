@@ -11,8 +11,6 @@ namespace storyline {
 using engine_internal::Contains;
 using engine_internal::DotMap;
 using engine_internal::HasToken;
-using engine_internal::Member;
-using engine_internal::Story;
 using engine_internal::TimeFactor;
 using story_internal::Dot;
 using story_internal::SparseVec;
@@ -32,7 +30,7 @@ double StoryEngine::Impl::MissingMainNames(const Story& s, const Member& m,
   const size_t size = s.members.size();
   double smiss = 0, stotal = 0;
   for (const auto& [toks, e] : s.main_names) {
-    if (2 * e.first < size) continue;
+    if (size_t{2} * e.first < size) continue;
     size_t found = 0;
     for (uint64_t k : toks) found += Contains(mine, k);
     stotal += e.second;
@@ -70,8 +68,9 @@ double StoryEngine::Impl::SameEvent(const Story& s, const Member& m, double enou
   // the commentary 003 reads like the background paragraphs of the rewrite 000,
   // not like the Reuters story 002).
   bool original_near = false;
-  for (size_t i = 0; i < k && opt.derived_defer_to_original; ++i)
+  for (size_t i = 0; i < k && opt.derived_defer_to_original; ++i) {
     original_near |= near[i].i == s.original;
+  }
   double best = 0;
   for (size_t i = 0; i < k; ++i) {
     const Member& x = s.members[near[i].i];
@@ -94,12 +93,13 @@ double StoryEngine::Impl::StoriesSameEvent(const Story& a, const Story& b) const
   auto pick = [](const Story& s) {
     std::vector<const Member*> out;
     if (s.members[s.original].doc) out.push_back(&s.members[s.original]);
-    for (size_t i = s.members.size(); i-- > 0 && out.size() < 4;)
+    for (size_t i = s.members.size(); i-- > 0 && out.size() < 4;) {
       if (i != s.original && s.members[i].doc) out.push_back(&s.members[i]);
+    }
     return out;
   };
   double best = 0;
-  for (const Member* x : pick(a))
+  for (const Member* x : pick(a)) {
     for (const Member* y : pick(b)) {
       const double tc = PairDot(*x, *y, kTermVec), nc = PairDot(*x, *y, kNameVec),
                    mc = PairDot(*x, *y, kNumberVec), lc = PairDot(*x, *y, kLeadVec);
@@ -107,22 +107,26 @@ double StoryEngine::Impl::StoriesSameEvent(const Story& a, const Story& b) const
       story_internal::SpecificConflict c = story_internal::CompareSpecifics(*x->doc, *y->doc);
       best = std::max(best, story_internal::SameEventProbability(tc, nc, mc, lc, c));
     }
+  }
   return best;
 }
 
 bool StoryEngine::Impl::SameEntries(const SparseVec& a, const SparseVec& b) {
   if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
+  for (size_t i = 0; i < a.size(); ++i) {
     if (a[i].first != b[i].first ||
-        std::bit_cast<uint32_t>(a[i].second) != std::bit_cast<uint32_t>(b[i].second))
+        std::bit_cast<uint32_t>(a[i].second) != std::bit_cast<uint32_t>(b[i].second)) {
       return false;
+    }
+  }
   return true;
 }
 
 double StoryEngine::Impl::StoryDot(const Member& m, const Story& s, const SparseVec& sum,
                                    int kind) const {
-  if (s.members.size() == 1 && SameEntries(sum, VecOf(s.members[0], kind)))
+  if (s.members.size() == 1 && SameEntries(sum, VecOf(s.members[0], kind))) {
     return PairDot(m, s.members[0], kind);
+  }
   return DotMap(VecOf(m, kind), sum);
 }
 

@@ -53,8 +53,9 @@ class ByteReader {
   bool U64(uint64_t* v) {
     if (pos_ + 8 > in_.size()) return false;
     uint64_t x = 0;
-    for (int i = 0; i < 8; ++i)
+    for (int i = 0; i < 8; ++i) {
       x |= static_cast<uint64_t>(static_cast<uint8_t>(in_[pos_ + i])) << (8 * i);
+    }
     pos_ += 8;
     *v = x;
     return true;
@@ -74,8 +75,9 @@ class ByteReader {
   bool F32(float* v) {
     if (pos_ + 4 > in_.size()) return false;
     uint32_t x = 0;
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < 4; ++i) {
       x |= static_cast<uint32_t>(static_cast<uint8_t>(in_[pos_ + i])) << (8 * i);
+    }
     pos_ += 4;
     std::memcpy(v, &x, 4);
     return true;

@@ -35,8 +35,9 @@ bool GetVec(ByteReader* r, SparseVec* v) {
   uint64_t n;
   if (!r->U64(&n) || n > (1u << 24)) return false;
   v->resize(n);
-  for (auto& [k, x] : *v)
+  for (auto& [k, x] : *v) {
     if (!r->U64(&k) || !r->F32(&x)) return false;
+  }
   return true;
 }
 void PutMap(ByteWriter* w, const CentroidMap& m) { PutVec(w, m); }  // sorted by key
@@ -59,8 +60,9 @@ bool GetIds(ByteReader* r, std::vector<int64_t>* v) {
   uint64_t n;
   if (!r->U64(&n) || n > (1u << 26)) return false;
   v->resize(n);
-  for (auto& x : *v)
+  for (auto& x : *v) {
     if (!r->I64(&x)) return false;
+  }
   return true;
 }
 void PutKeys(ByteWriter* w, const std::vector<uint64_t>& v) {
@@ -71,8 +73,9 @@ bool GetKeys(ByteReader* r, std::vector<uint64_t>* v) {
   uint64_t n;
   if (!r->U64(&n) || n > (1u << 26)) return false;
   v->resize(n);
-  for (auto& x : *v)
+  for (auto& x : *v) {
     if (!r->U64(&x)) return false;
+  }
   return true;
 }
 bool GetCounts(ByteReader* r, std::unordered_map<uint64_t, uint32_t>* m) {
@@ -106,6 +109,7 @@ bool GetMainNames(ByteReader* r, std::map<std::vector<uint64_t>, std::pair<uint3
 }
 void PutPostings(ByteWriter* w, const std::unordered_map<uint64_t, std::vector<int64_t>>& p) {
   std::vector<uint64_t> keys;
+  keys.reserve(p.size());
   for (const auto& [k, v] : p) keys.push_back(k);
   std::sort(keys.begin(), keys.end());
   w->U64(keys.size());
@@ -211,8 +215,9 @@ bool GetMember(ByteReader* r, int64_t story, Member* x,
   if (!r->Read(&x->id, &x->relation, &x->of, &x->score, &x->seq, &x->time, &x->date_evidence,
                &x->date_confidence) ||
       !GetVec(r, &x->tv) || !GetVec(r, &x->nv) || !GetVec(r, &x->numv) || !GetVec(r, &x->sv) ||
-      !GetVec(r, &x->lv))
+      !GetVec(r, &x->lv)) {
     return false;
+  }
   uint64_t nmn;
   if (!r->U64(&nmn) || nmn > (1u << 20)) return false;
   x->main_names.resize(nmn);
@@ -263,15 +268,17 @@ void PutActiveStory(ByteWriter* w, const Story& s) {
 // blob is damaged.
 bool GetActiveStory(ByteReader* r, Story* s, std::unordered_map<uint64_t, int64_t>* content) {
   uint64_t orig, ntc, nm;
-  if (!r->Read(&s->id, &s->topic, &orig, &s->last_feed, &s->date_min, &s->date_max, &ntc))
+  if (!r->Read(&s->id, &s->topic, &orig, &s->last_feed, &s->date_min, &s->date_max, &ntc)) {
     return false;
+  }
   s->original = orig;
   s->next_topic_check = static_cast<uint32_t>(ntc);
   if (!GetMap(r, &s->centroid) || !GetMap(r, &s->names) || !GetMap(r, &s->numbers) ||
       !GetMap(r, &s->salient) || !GetCounts(r, &s->name_tokens) ||
       !GetMainNames(r, &s->main_names) || !GetKeys(r, &s->posted) || !GetIds(r, &s->merged_from) ||
-      !r->U64(&nm))
+      !r->U64(&nm)) {
     return false;
+  }
   for (uint64_t j = 0; j < nm; ++j) {
     Member x;
     if (!GetMember(r, s->id, &x, content)) return false;
@@ -297,8 +304,9 @@ void PutTopic(ByteWriter* w, const Topic& t) {
 }
 bool GetTopic(ByteReader* r, Topic* t) {
   if (!r->I64(&t->id) || !GetMap(r, &t->centroid) || !GetMap(r, &t->names) ||
-      !GetIds(r, &t->stories) || !r->I64(&t->last_feed) || !GetKeys(r, &t->posted))
+      !GetIds(r, &t->stories) || !r->I64(&t->last_feed) || !GetKeys(r, &t->posted)) {
     return false;
+  }
   t->cnorm = story_internal::Norm(t->centroid);
   t->nnorm = story_internal::Norm(t->names);
   std::sort(t->posted.begin(), t->posted.end());
@@ -309,6 +317,7 @@ bool GetTopic(ByteReader* r, Topic* t) {
 void PutBriefs(ByteWriter* w, const std::unordered_map<int64_t, StoryBrief>& briefs) {
   w->U64(briefs.size());
   std::vector<int64_t> ids;
+  ids.reserve(briefs.size());
   for (const auto& [id, b] : briefs) ids.push_back(id);
   std::sort(ids.begin(), ids.end());
   for (int64_t id : ids) {
@@ -371,8 +380,9 @@ bool GetSplits(ByteReader* r, size_t limit, std::map<int64_t, Story>* stories) {
       uint64_t k;
       if (!r->U64(&k) || k > limit) return false;
       x.pe.resize(k);
-      for (auto& [q, v] : x.pe)
+      for (auto& [q, v] : x.pe) {
         if (!r->Read(&q, &v)) return false;
+      }
     }
   }
   return true;
@@ -411,8 +421,9 @@ bool StoryEngine::Impl::Load(ByteReader* r, size_t blob_size) {
   uint64_t u;
   if (!r->Read(&clock, &seq, &next_story, &next_topic, &st.articles, &st.stories,
                &st.retired_stories, &st.topics, &st.merges) ||
-      !GetTermStats(r, &stats) || !r->U64(&u))
+      !GetTermStats(r, &stats) || !r->U64(&u)) {
     return false;
+  }
   for (uint64_t i = 0; i < u; ++i) {
     Story s;
     if (!GetActiveStory(r, &s, &content)) return false;
@@ -428,8 +439,9 @@ bool StoryEngine::Impl::Load(ByteReader* r, size_t blob_size) {
     topics.emplace(id, std::move(t));
   }
   if (!GetPostings(r, &postings) || !GetPostings(r, &topic_postings) || !GetBriefs(r, &briefs) ||
-      !GetMergedInto(r, &merged_into))
+      !GetMergedInto(r, &merged_into)) {
     return false;
+  }
   if (!r->done() && !GetSplits(r, blob_size, &stories)) return false;  // the splits' trailer
   return r->done();
 }
@@ -440,9 +452,10 @@ Status StoryEngine::Restore(std::string_view blob) {
   std::string fmt;
   auto bad = [] { return Status::Corruption("story engine snapshot is damaged or truncated"); };
   if (!r.Str(&fmt)) return bad();
-  if (fmt != kSnapshotFormat)
+  if (fmt != kSnapshotFormat) {
     return Status::Corruption("story engine snapshot has format '" + fmt + "', expected " +
                               kSnapshotFormat);
+  }
   if (!fresh->Load(&r, blob.size())) return bad();
   fresh->on_retire = std::move(impl_->on_retire);
   impl_ = std::move(fresh);

@@ -11,7 +11,6 @@ namespace storyline {
 using engine_internal::AddInto;
 using engine_internal::Cap;
 using engine_internal::Member;
-using engine_internal::Story;
 
 namespace {
 
@@ -40,8 +39,9 @@ class AverageLink {
       const double best = ClosestPair(&bi, &bj);
       if (best < threshold) break;
       if (gap > 0 && groups_[bi].size() >= min_group && groups_[bj].size() >= min_group &&
-          best < std::min(WithinAvg(bi), WithinAvg(bj)) - gap)
+          best < std::min(WithinAvg(bi), WithinAvg(bj)) - gap) {
         break;
+      }
       Join(bi, bj);
     }
   }
@@ -49,8 +49,9 @@ class AverageLink {
   // The groups left (positions 0..n-1), each in order of joining.
   std::vector<std::vector<size_t>> Groups() const {
     std::vector<std::vector<size_t>> out;
-    for (size_t g = 0; g < n_; ++g)
+    for (size_t g = 0; g < n_; ++g) {
       if (alive_[g]) out.push_back(groups_[g]);
+    }
     return out;
   }
 
@@ -130,8 +131,9 @@ class AverageLink {
 
 std::vector<size_t> StoryEngine::Impl::SplitExamined(const Story& s) const {
   std::vector<size_t> idx;
-  for (size_t i = s.members.size(); i-- > 0 && idx.size() < opt.split_members;)
+  for (size_t i = s.members.size(); i-- > 0 && idx.size() < opt.split_members;) {
     if (s.members[i].doc && i != s.original) idx.push_back(i);
+  }
   if (s.members[s.original].doc) idx.push_back(s.original);
   std::sort(idx.begin(), idx.end());
   return idx;
@@ -186,6 +188,7 @@ std::vector<std::vector<size_t>> StoryEngine::Impl::LeavingGroups(
     if (g.size() < opt.split_min_group) continue;
     if (std::find(g.begin(), g.end(), orig_pos) != g.end()) continue;
     std::vector<size_t> mi;
+    mi.reserve(g.size());
     for (size_t a : g) mi.push_back(idx[a]);
     std::sort(mi.begin(), mi.end());
     leaving.push_back(std::move(mi));
@@ -198,16 +201,19 @@ std::vector<std::vector<size_t>> StoryEngine::Impl::LeavingGroups(
 std::vector<std::vector<Member>> StoryEngine::Impl::TakeLeaving(
     Story* s, const std::vector<std::vector<size_t>>& leaving) {
   std::vector<bool> moving(s->members.size(), false);
-  for (const auto& g : leaving)
+  for (const auto& g : leaving) {
     for (size_t i : g) moving[i] = true;
+  }
   std::vector<std::vector<Member>> out(leaving.size());
-  for (size_t g = 0; g < leaving.size(); ++g)
+  for (size_t g = 0; g < leaving.size(); ++g) {
     for (size_t i : leaving[g]) out[g].push_back(std::move(s->members[i]));
+  }
   // The story keeps the rest; its sums are rebuilt from them.
   std::vector<Member> keep;
   const std::string orig_id = s->members[s->original].id;
-  for (size_t i = 0; i < s->members.size(); ++i)
+  for (size_t i = 0; i < s->members.size(); ++i) {
     if (!moving[i]) keep.push_back(std::move(s->members[i]));
+  }
   s->members = std::move(keep);
   RebuildStory(s, orig_id);
   return out;
@@ -257,20 +263,25 @@ std::vector<int64_t> StoryEngine::Impl::MaybeSplit(Story* s, const std::string& 
   link.Run(opt.split_threshold, opt.split_gap, opt.split_min_group);
   const std::vector<std::vector<size_t>> leaving = LeavingGroups(*s, idx, link.Groups());
   if (leaving.empty()) return made;
-  for (std::vector<Member>& g : TakeLeaving(s, leaving))
+  for (std::vector<Member>& g : TakeLeaving(s, leaving)) {
     made.push_back(OpenSplitStory(s, std::move(g), by));
-  for (int64_t a : made)
-    for (int64_t b : made)
+  }
+  for (int64_t a : made) {
+    for (int64_t b : made) {
       if (a != b) stories.at(a).split_from.push_back(b);
+    }
+  }
   Touch(s);
   return made;
 }
 
 bool StoryEngine::Impl::SplitApart(const Story& a, const Story& b) const {
-  for (int64_t x : a.split_from)
+  for (int64_t x : a.split_from) {
     if (Resolve(x) == b.id) return true;
-  for (int64_t x : b.split_from)
+  }
+  for (int64_t x : b.split_from) {
     if (Resolve(x) == a.id) return true;
+  }
   return false;
 }
 

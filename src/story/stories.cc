@@ -13,8 +13,6 @@ using engine_internal::Cap;
 using engine_internal::CountTokens;
 using engine_internal::DocNameTokens;
 using engine_internal::kCompareMinCosine;
-using engine_internal::Member;
-using engine_internal::Story;
 
 void StoryEngine::Impl::AddNameTokens(Story* s, const Member& m,
                                       const std::vector<uint64_t>* mine) {
@@ -32,10 +30,11 @@ void StoryEngine::Impl::AddNameTokens(Story* s, const Member& m,
   }
   if (s->main_names.size() > opt.centroid_terms) {
     for (auto it = s->main_names.begin(); it != s->main_names.end();) {
-      if (it->second.first <= 1)
+      if (it->second.first <= 1) {
         it = s->main_names.erase(it);
-      else
+      } else {
         ++it;
+      }
     }
   }
   // Bounded like the centroid: drop single mentions once the map is large.
@@ -77,8 +76,9 @@ void StoryEngine::Impl::AddMember(Story* s, Member m, const std::vector<uint64_t
   if (keys) {
     for (uint64_t k : *keys) Post(&postings, k, s->id, opt.posting_cap, &s->posted);
   } else {
-    for (uint64_t k : QueryKeys(m.tv, m.nv, false))
+    for (uint64_t k : QueryKeys(m.tv, m.nv, false)) {
       Post(&postings, k, s->id, opt.posting_cap, &s->posted);
+    }
   }
   if (m.doc) {
     content[m.doc->f.content_hash] = s->id;
@@ -128,8 +128,9 @@ void StoryEngine::Impl::Relate(Story* s, Member* m, double score) {
   if (!opt.use_relate || !m->doc) return;
   std::vector<int> targets;
   if (orig.doc) targets.push_back(static_cast<int>(s->original));
-  if (best >= 0 && best != static_cast<int>(s->original) && best_sim >= 0.3)
+  if (best >= 0 && best != static_cast<int>(s->original) && best_sim >= 0.3) {
     targets.push_back(best);
+  }
   CompareOptions co;
   co.stats = &stats;
   co.sentence_alignment = true;
@@ -201,8 +202,9 @@ void StoryEngine::Impl::Merge(Story* into, Story* from, const std::string& by) {
     AddInto(&into->numbers, m.numv);
     AddInto(&into->salient, m.sv);
     AddNameTokens(into, m);
-    for (uint64_t k : QueryKeys(m.tv, m.nv, false))
+    for (uint64_t k : QueryKeys(m.tv, m.nv, false)) {
       Post(&postings, k, into->id, opt.posting_cap, &into->posted);
+    }
     into->members.push_back(std::move(m));
   }
   (void)base;
@@ -213,9 +215,11 @@ void StoryEngine::Impl::Merge(Story* into, Story* from, const std::string& by) {
         into->date_max == kNoTime ? from->date_max : std::max(into->date_max, from->date_max);
   }
   into->merged_from.push_back(from->id);
-  for (int64_t x : from->split_from)
-    if (std::find(into->split_from.begin(), into->split_from.end(), x) == into->split_from.end())
+  for (int64_t x : from->split_from) {
+    if (std::find(into->split_from.begin(), into->split_from.end(), x) == into->split_from.end()) {
       into->split_from.push_back(x);
+    }
+  }
   for (int64_t x : from->merged_from) into->merged_from.push_back(x);
   // Its topic forgets it.
   if (auto t = topics.find(from->topic); t != topics.end()) {
@@ -255,10 +259,11 @@ void StoryEngine::Impl::Evict() {
       bool has_active = false;
       for (int64_t s : it->second.stories) has_active |= stories.count(s) > 0;
       if (!has_active) {
-        if (opt.keep_retired)
+        if (opt.keep_retired) {
           retired_topics[it->first] = PresentTopic(it->second);
-        else
+        } else {
           for (int64_t sid : it->second.stories) briefs.erase(sid);
+        }
         Unpost(&topic_postings, it->second.posted, it->first);
         it = topics.erase(it);
         continue;

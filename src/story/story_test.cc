@@ -105,7 +105,9 @@ TEST_F(SeedStories, TimelinePutsAugust2022BeforeSeptember2023) {
   EXPECT_TRUE(checked);
   // The date evidence is kept.
   for (const auto& m : main.members) {
-    if (m.id == k002) EXPECT_THAT(m.date_evidence, HasSubstr("September 13, 2023"));
+    if (m.id == k002) {
+      EXPECT_THAT(m.date_evidence, HasSubstr("September 13, 2023"));
+    }
   }
 }
 
@@ -356,10 +358,12 @@ TEST(StoryEngine, OneMemberStoryNeedsAMarginOnEcbPlus) {
   auto r = ReadAllArticles({ecb}, IngestOptions{});
   ASSERT_TRUE(r.ok());
   std::vector<Article> arts;
-  for (const Article& a : *r)
+  for (const Article& a : *r) {
     if (a.id.rfind("12_", 0) == 0) arts.push_back(a);
+  }
   ASSERT_GT(arts.size(), 20u);
   std::vector<story_internal::StoryDoc> docs;  // analysed once
+  docs.reserve(arts.size());
   for (const Article& a : arts) docs.push_back(story_internal::AnalyzeForStory(a));
   auto plus = [](const std::string& id) {
     return id.size() > 4 && id.compare(id.size() - 4, 4, "plus") == 0;
@@ -371,7 +375,7 @@ TEST(StoryEngine, OneMemberStoryNeedsAMarginOnEcbPlus) {
     o.join_threshold = 0.50;
     o.merge_threshold = 0.60;
     o.single_member_margin = margin;
-    for (size_t i = 0; i < arts.size(); ++i)
+    for (size_t i = 0; i < arts.size(); ++i) {
       for (size_t j = 0; j < arts.size(); ++j) {
         if (i == j) continue;
         StoryEngine engine(o);
@@ -381,6 +385,7 @@ TEST(StoryEngine, OneMemberStoryNeedsAMarginOnEcbPlus) {
             engine.AddPrepared(PreparedArticlePtr(new PreparedArticle{docs[j]})).story == first;
         (plus(arts[i].id) == plus(arts[j].id) ? *same : *cross) += joined;
       }
+    }
   };
   size_t same0 = 0, cross0 = 0, same1 = 0, cross1 = 0;
   joins(0, &same0, &cross0);
@@ -419,7 +424,7 @@ std::vector<Article> LookAlikeFeed(std::vector<std::string>* gold) {
 std::pair<double, double> TogetherShares(const std::vector<Assignment>& as,
                                          const std::vector<std::string>& gold) {
   size_t same_ok = 0, same = 0, diff_bad = 0, diff = 0;
-  for (size_t i = 0; i < as.size(); ++i)
+  for (size_t i = 0; i < as.size(); ++i) {
     for (size_t j = i + 1; j < as.size(); ++j) {
       const bool together = as[i].story == as[j].story;
       if (gold[i] == gold[j]) {
@@ -430,6 +435,7 @@ std::pair<double, double> TogetherShares(const std::vector<Assignment>& as,
         diff_bad += together;
       }
     }
+  }
   return {diff ? static_cast<double>(diff_bad) / diff : 0,
           same ? static_cast<double>(same_ok) / same : 0};
 }
@@ -448,6 +454,7 @@ TEST(StoryEngine, StoriesOfTwoLookAlikeEventsSplitOnEcbPlus) {
   off.split_threshold = 0;
   StoryEngine with(o), without(off);
   std::vector<Assignment> at_arrival;
+  at_arrival.reserve(feed.size());
   for (const Article& a : feed) at_arrival.push_back(with.Add(a));
   for (const Article& a : feed) without.Add(a);
   auto [cross_on, same_on] = TogetherShares(with.FinalAssignments(), gold);
@@ -542,12 +549,12 @@ Article Synthetic(int i, Timestamp t) {
 
 TEST(StoryEngine, IdleStoriesLeaveTheActiveSet) {
   StoryOptions o;
-  o.active_window = 7 * 86400;
+  o.active_window = int64_t{7} * 86400;
   StoryEngine engine(o);
   const Timestamp t0 = *ParseDateTime("2020-01-01");
   size_t max_active = 0;
   for (int i = 0; i < 400; ++i) {
-    engine.Add(Synthetic(i, t0 + i * 6 * 3600));  // 4 a day for 100 days
+    engine.Add(Synthetic(i, t0 + (int64_t{i} * 6 * 3600)));  // 4 a day for 100 days
     max_active = std::max<size_t>(max_active, engine.stats().active_stories);
   }
   // At most the stories of the last 7 days (4 a day) stay active.

@@ -10,9 +10,6 @@ namespace storyline {
 using engine_internal::AddInto;
 using engine_internal::Cap;
 using engine_internal::DotMap;
-using engine_internal::Member;
-using engine_internal::Story;
-using engine_internal::Topic;
 using story_internal::SparseVec;
 
 void StoryEngine::Impl::TopicAdd(Topic* t, const Member& m) {
@@ -23,20 +20,23 @@ void StoryEngine::Impl::TopicAdd(Topic* t, const Member& m) {
   t->cnorm = story_internal::Norm(t->centroid);
   t->nnorm = story_internal::Norm(t->names);
   t->last_feed = clock;
-  for (uint64_t k : QueryKeys(m.tv, m.sv, true))
+  for (uint64_t k : QueryKeys(m.tv, m.sv, true)) {
     Post(&topic_postings, k, t->id, opt.posting_cap, &t->posted);
+  }
 }
 
 std::pair<int64_t, double> StoryEngine::Impl::BestTopic(const Story& s, int64_t exclude) {
   SparseVec tv, nv;
   // The story's current centroid as a sparse vector (normalised).
   tv.reserve(s.centroid.size());
-  for (const auto& [k, w] : s.centroid)
+  for (const auto& [k, w] : s.centroid) {
     tv.emplace_back(k, static_cast<float>(w / (s.cnorm > 0 ? s.cnorm : 1)));
+  }
   double snorm = story_internal::Norm(s.salient);
   nv.reserve(s.salient.size());
-  for (const auto& [k, w] : s.salient)
+  for (const auto& [k, w] : s.salient) {
     nv.emplace_back(k, static_cast<float>(w / (snorm > 0 ? snorm : 1)));
+  }
   int64_t best = -1;
   double best_score = 0;
   for (int64_t tid : Candidates(topic_postings, tv, nv, true)) {
@@ -44,8 +44,9 @@ std::pair<int64_t, double> StoryEngine::Impl::BestTopic(const Story& s, int64_t 
     auto it = topics.find(tid);
     if (it == topics.end()) continue;
     const Topic& t = it->second;
-    if (clock != kNoTime && t.last_feed != kNoTime && clock - t.last_feed > opt.topic_window)
+    if (clock != kNoTime && t.last_feed != kNoTime && clock - t.last_feed > opt.topic_window) {
       continue;
+    }
     double ct = t.cnorm > 0 ? DotMap(tv, t.centroid) / t.cnorm : 0;
     double cn = t.nnorm > 0 ? DotMap(nv, t.names) / t.nnorm : 0;
     double score = 0.5 * ct + 0.5 * cn;
@@ -91,13 +92,15 @@ void StoryEngine::Impl::CapTopic(Topic* t) {
     if (stories.count(sid)) break;
     auto b = briefs.find(sid);
     if (b != briefs.end() &&
-        (b->second.first_seen == kNoTime || b->second.first_seen >= clock - opt.topic_window))
+        (b->second.first_seen == kNoTime || b->second.first_seen >= clock - opt.topic_window)) {
       break;
+    }
     ++drop;
   }
   if (drop == 0) return;
-  for (size_t i = 0; i < drop; ++i)
+  for (size_t i = 0; i < drop; ++i) {
     if (!stories.count(t->stories[i])) briefs.erase(t->stories[i]);
+  }
   t->stories.erase(t->stories.begin(), t->stories.begin() + drop);
 }
 

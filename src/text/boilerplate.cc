@@ -95,8 +95,9 @@ constexpr uint32_t kMinArticlesInside = 10;
 
 std::string LettersOnly(std::string_view f) {
   std::string out;
-  for (char c : f)
+  for (char c : f) {
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(c);
+  }
   return out;
 }
 
@@ -193,7 +194,7 @@ void SplitLines(std::string_view text, std::vector<LineInfo>* out, std::string* 
       l.folded = std::string_view(arena->data() + used, n);
       used += n;
     }
-    lines.push_back(std::move(l));
+    lines.push_back(l);
     if (nl == std::string_view::npos) break;
     pos = nl + 1;
   }
@@ -295,8 +296,9 @@ void MarkCaption(std::vector<LineInfo>& lines, size_t i, size_t keep_title,
 void MarkPhotoCredits(std::vector<LineInfo>& lines, size_t keep_title) {
   for (size_t i = 0; i < lines.size(); ++i) {
     LineInfo& l = lines[i];
-    if (l.blank || l.folded.empty() || l.reason || i == keep_title || IsContinuation(lines, i))
+    if (l.blank || l.folded.empty() || l.reason || i == keep_title || IsContinuation(lines, i)) {
       continue;
+    }
     if (!(l.hints & kHintCredit)) continue;
     size_t at = PhotoCreditStart(l.folded);
     if (at == std::string_view::npos) continue;
@@ -378,8 +380,9 @@ const char* TailReason(const std::vector<LineInfo>& lines, size_t i, std::string
   if (StartsWithPhrase(name, "the ")) name.remove_prefix(4);
   std::string letters = LettersOnly(name);
   if ((!source.empty() && l.folded == source) ||
-      (letters.size() >= 4 && !url_letters.empty() && Contains(url_letters, letters)))
+      (letters.size() >= 4 && !url_letters.empty() && Contains(url_letters, letters))) {
     return "site name at end";
+  }
   if (IsTailTag(l.trimmed, l.words) && ProseAbove(lines, i)) return "tag line at end";
   return nullptr;
 }

@@ -91,9 +91,10 @@ inline void FoldAsciiByte(unsigned char c, AsciiFold* f) {
 struct Popcount8Table {
   uint8_t n[256];
   constexpr Popcount8Table() : n() {
-    for (int i = 0; i < 256; ++i)
+    for (int i = 0; i < 256; ++i) {
       n[i] = static_cast<uint8_t>((i & 1) + (i >> 1 & 1) + (i >> 2 & 1) + (i >> 3 & 1) +
                                   (i >> 4 & 1) + (i >> 5 & 1) + (i >> 6 & 1) + (i >> 7 & 1));
+    }
   }
   uint8_t operator[](uint32_t i) const { return n[i]; }
 };

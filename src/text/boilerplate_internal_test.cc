@@ -26,8 +26,9 @@ using testing_files::ReadFile;
 // sixteen-byte blocks (double spaces, tabs, control bytes, capitals, "©", '/').
 std::vector<std::string> RealTexts() {
   std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(kDemo))
+  for (const auto& e : std::filesystem::directory_iterator(kDemo)) {
     if (e.path().extension() == ".txt") out.push_back(ReadFile(e.path().string()));
+  }
   for (const char* set : {"reuters21578", "bbc-news"}) {
     std::string s = ReadFile(kSharedData + "/" + set + "/data.jsonl");
     if (!s.empty()) out.push_back(s.substr(0, 1 << 20));

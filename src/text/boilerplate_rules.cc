@@ -8,6 +8,7 @@
 // needs two signals at once. Losing a sentence is worse than keeping furniture.
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -84,7 +85,7 @@ class PhraseSet {
     Index();
   }
   // Phrases each with a group bit, for Groups().
-  explicit PhraseSet(std::vector<std::pair<std::string_view, uint32_t>> phrases) {
+  explicit PhraseSet(const std::vector<std::pair<std::string_view, uint32_t>>& phrases) {
     for (const auto& [p, g] : phrases) {
       phrases_.push_back(p);
       groups_.push_back(g);
@@ -107,8 +108,9 @@ class PhraseSet {
     if (!(bits_[b >> 6] >> (b & 63) & 1)) return false;
     for (uint16_t id : buckets_[b]) {
       std::string_view p = phrases_[id];
-      if (s.size() >= p.size() && std::memcmp(s.data(), p.data(), p.size()) == 0 && f(p))
+      if (s.size() >= p.size() && std::memcmp(s.data(), p.data(), p.size()) == 0 && f(p)) {
         return true;
+      }
     }
     return false;
   }
@@ -119,7 +121,9 @@ class PhraseSet {
  private:
   // Every phrase is at least 4 bytes: the bucket is a hash of the first 4.
   void Index() {
-    for (uint16_t id = 0; id < phrases_.size(); ++id) {
+    assert(phrases_.size() <= UINT16_MAX);
+    for (size_t i = 0; i < phrases_.size(); ++i) {
+      const auto id = static_cast<uint16_t>(i);
       uint32_t head = 0;
       std::memcpy(&head, phrases_[id].data(), std::min<size_t>(4, phrases_[id].size()));
       heads_.push_back(head);
@@ -138,8 +142,9 @@ class PhraseSet {
     for (uint16_t id : buckets_[b]) {
       std::string_view p = phrases_[id];
       if (heads_[id] == head && s.size() - i >= p.size() &&
-          std::memcmp(s.data() + i + 4, p.data() + 4, p.size() - 4) == 0)
+          std::memcmp(s.data() + i + 4, p.data() + 4, p.size() - 4) == 0) {
         g |= groups_[id];
+      }
     }
     return g;
   }
@@ -178,8 +183,10 @@ std::string_view StripLead(std::string_view f) {
 bool EndsWithTerminal(std::string_view t) {
   if (t.empty()) return false;
   char c = t.back();
-  if (c == '.' || c == '!' || c == '?' || c == '"' || c == ')' || c == ':' || c == ';' || c == ',')
+  if (c == '.' || c == '!' || c == '?' || c == '"' || c == ')' || c == ':' || c == ';' ||
+      c == ',') {
     return true;
+  }
   if (static_cast<unsigned char>(c) < 0x80) return false;  // the marks below end in >= 0x80
   return EndsWith(t, "\xE2\x80\x9D") || EndsWith(t, "\xE2\x80\x99") || EndsWith(t, "\xC2\xBB") ||
          EndsWith(t, "\xE3\x80\x82");  // ” ’ » 。
@@ -191,21 +198,27 @@ bool IsUrlLine(std::string_view f, std::string_view t) {
   for (char c : f) {  // a space comes within a few bytes in any other line
     if (c == ' ') return false;
   }
-  if (StartsWithPhrase(f, "http://") || StartsWithPhrase(f, "https://") || f.substr(0, 4) == "www.")
+  if (StartsWithPhrase(f, "http://") || StartsWithPhrase(f, "https://") ||
+      f.substr(0, 4) == "www.") {
     return true;
+  }
   // A bare domain: labels of [a-z0-9-] joined by dots, ending in a letter TLD.
   size_t slash = f.find('/');
   std::string_view host = f.substr(0, slash);
   size_t dot = host.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || host.size() - dot < 3 || host.size() - dot > 7)
+  if (dot == std::string_view::npos || dot == 0 || host.size() - dot < 3 || host.size() - dot > 7) {
     return false;
+  }
   // Domains are written in lower case; "R.Grande" is a name.
-  for (char c : t.substr(0, host.size()))
+  for (char c : t.substr(0, host.size())) {
     if (c >= 'A' && c <= 'Z') return false;
-  for (size_t i = dot + 1; i < host.size(); ++i)
+  }
+  for (size_t i = dot + 1; i < host.size(); ++i) {
     if (host[i] < 'a' || host[i] > 'z') return false;
-  for (char c : host)
+  }
+  for (char c : host) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
+  }
   return true;
 }
 
@@ -245,8 +258,9 @@ bool MarkerTailIsLink(std::string_view rest) {
   char c = rest[0];
   if (c == ':' || c == ';' || c == '|' || c == '>' || c == '-' || c == ')' || c == ']') return true;
   if (rest.substr(0, 3) == "\xE2\x80\x93" || rest.substr(0, 3) == "\xE2\x80\x94" ||
-      rest.substr(0, 2) == "\xC2\xBB")
+      rest.substr(0, 2) == "\xC2\xBB") {
     return true;
+  }
   return StartsWithPhrase(rest, "http") || StartsWithPhrase(rest, "www.");
 }
 
@@ -266,8 +280,10 @@ int ReadAlsoKind(std::string_view folded, int words) {
     if (!(bracketed || MarkerTailIsLink(rest))) return false;
     // "Related:" alone, "Check also;" alone: a header for the lines below.
     std::string_view r = Trim(rest);
-    while (!r.empty() && (r[0] == ':' || r[0] == ';' || r[0] == '|' || r[0] == '-' || r[0] == ' '))
+    while (!r.empty() &&
+           (r[0] == ':' || r[0] == ';' || r[0] == '|' || r[0] == '-' || r[0] == ' ')) {
       r.remove_prefix(1);
+    }
     kind = r.empty() ? 2 : 1;
     return true;
   });
@@ -407,8 +423,9 @@ bool FindSlashOrCopyright(std::string_view f) {
 
 // A slash between letters, as in "Sputnik/Artem Geodakyan" (not "1986/7").
 bool HasNameSlash(std::string_view f) {
-  for (size_t i = 1; i + 1 < f.size(); ++i)
+  for (size_t i = 1; i + 1 < f.size(); ++i) {
     if (f[i] == '/' && IsAsciiLetter(f[i - 1]) && IsAsciiLetter(f[i + 1])) return true;
+  }
   return false;
 }
 
@@ -420,8 +437,9 @@ bool HasAgencyWord(std::string_view f) {
     size_t b = i;
     while (i < f.size() && (IsAsciiLetter(f[i]) || f[i] == '-')) ++i;
     std::string_view w = f.substr(b, i - b);
-    for (std::string_view a : kAgencies)
+    for (std::string_view a : kAgencies) {
       if (w == a) return true;
+    }
   }
   return false;
 }
@@ -429,25 +447,29 @@ bool HasAgencyWord(std::string_view f) {
 const char* SubscribeReason(const LineInfo& l) {
   if (l.words > 25) return nullptr;
   static const PhraseSet starts(kSubscribeStarts);
-  if (starts.StartsWithAny(l.folded) || (l.words <= 20 && (l.hints & kHintSubscribe)))
+  if (starts.StartsWithAny(l.folded) || (l.words <= 20 && (l.hints & kHintSubscribe))) {
     return "subscribe prompt";
+  }
   return nullptr;
 }
 
 // `g` is the folded line `f` without a final ':' or '.'.
 bool IsCommentLine(std::string_view g, std::string_view f) {
-  for (std::string_view c : kCommentLines)
+  for (std::string_view c : kCommentLines) {
     if (g == c || f == c) return true;
+  }
   // "12 Comments", "Comments (3)"
-  if ((EndsWith(g, " comments") || EndsWith(g, " comment")) && g[0] >= '0' && g[0] <= '9')
+  if ((EndsWith(g, " comments") || EndsWith(g, " comment")) && g[0] >= '0' && g[0] <= '9') {
     return true;
+  }
   return StartsWithPhrase(g, "comments (") && EndsWith(g, ")");
 }
 
 // `g` is a folded line without a final ':' or '.'.
 bool IsShareLine(std::string_view g) {
-  for (std::string_view c : kShareLines)
+  for (std::string_view c : kShareLines) {
     if (g == c) return true;
+  }
   return StartsWithPhrase(g, "share on") || StartsWithPhrase(g, "click to share") ||
          StartsWithPhrase(g, "follow us on");
 }
@@ -466,8 +488,9 @@ const char* DonationReason(const LineInfo& l) {
   const std::string_view f = l.folded;
   if ((l.hints & kHintDonate) ||
       ((l.hints & kHintPaypal) &&
-       (Contains(f, "please") || Contains(f, "button") || Contains(f, "donate"))))
+       (Contains(f, "please") || Contains(f, "button") || Contains(f, "donate")))) {
     return "donation prompt";
+  }
   return nullptr;
 }
 
@@ -480,8 +503,9 @@ const char* DateLineReason(const LineInfo& l) {
         if (!StartsWithPhrase(f, m)) return false;
         std::string_view rest = f.substr(m.size());
         return Trim(rest).empty() || rest.find_first_of("0123456789") != std::string_view::npos;
-      }))
+      })) {
     return "date line";
+  }
   return nullptr;
 }
 
@@ -489,8 +513,9 @@ const char* CopyrightReason(const LineInfo& l) {
   const std::string_view f = l.folded;
   if (l.words <= 20 &&
       ((l.hints & kHintRights) ||
-       (StartsWithPhrase(f, "copyright") && f.find_first_of("0123456789") != std::string::npos)))
+       (StartsWithPhrase(f, "copyright") && f.find_first_of("0123456789") != std::string::npos))) {
     return "copyright notice";
+  }
   return nullptr;
 }
 
@@ -536,17 +561,18 @@ std::vector<uint32_t> PhraseProbesScalar(std::string_view s) {
 uint32_t Hints(std::string_view f) {
   static const PhraseSet* set = [] {
     std::vector<std::pair<std::string_view, uint32_t>> v;
+    v.reserve(std::size(kSubscribeContains) + std::size(kCommentContains) +
+              std::size(kDonateContains) + 10);
     for (std::string_view p : kSubscribeContains) v.push_back({p, kHintSubscribe});
     for (std::string_view p : kCommentContains) v.push_back({p, kHintComment});
     for (std::string_view p : kDonateContains) v.push_back({p, kHintDonate});
     v.push_back({"paypal", kHintPaypal});
     v.push_back({"all rights reserved", kHintRights});
-    for (std::string_view p : {"photo", "image", "picture", "credit",
-                               "cr\xC3\xA9"
-                               "dit",
-                               "foto", "bild", "via "})
+    for (std::string_view p :
+         {"photo", "image", "picture", "credit", "cr\303\251dit", "foto", "bild", "via "}) {
       v.push_back({p, kHintCredit});
-    return new PhraseSet(std::move(v));
+    }
+    return new PhraseSet(v);
   }();
   uint32_t h = set->Groups(f);
   // "©" is two bytes, too short for the set.
@@ -576,8 +602,9 @@ size_t PhotoCreditStart(std::string_view f) {
   size_t start = dot == std::string_view::npos ? 0 : dot + 2;
   std::string_view tail = f.substr(start);
   if (tail.empty() || CountWords(tail) > 12 || EndsWithTerminal(tail)) {
-    if (!(EndsWith(tail, ")") && (Contains(tail, "(photo") || Contains(tail, "(image"))))
+    if (!(EndsWith(tail, ")") && (Contains(tail, "(photo") || Contains(tail, "(image")))) {
       return std::string_view::npos;
+    }
   }
   std::string_view lead = StripLead(tail);
   static const PhraseSet credit_starts(kCreditStarts);

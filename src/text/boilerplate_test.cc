@@ -127,10 +127,12 @@ TEST(BoilerplateFilter, RemovesExactlyTheSeedsListedBoilerplate) {
     ASSERT_FALSE(a.text.empty()) << c.name;
     CleanedText out = filter.Clean(a);
     std::vector<std::string> got, want;
-    for (const SetAsideLine& s : out.removed)
+    for (const SetAsideLine& s : out.removed) {
       got.push_back(std::to_string(s.line + skipped) + " [" + s.reason + "] " + s.text);
-    for (const Expected& e : c.removed)
+    }
+    for (const Expected& e : c.removed) {
       want.push_back(std::to_string(e.line) + " [" + e.reason + "] " + e.text);
+    }
     EXPECT_EQ(got, want) << c.name;
   }
 }
@@ -326,10 +328,13 @@ TEST(BoilerplateFilter, CleanIntoAgreesWithClean) {
       const bool removed = filter.CleanInto(a, &reused);
       EXPECT_EQ(removed, !want.removed.empty()) << c.name;
       ASSERT_EQ(reused.removed.size(), want.removed.size()) << c.name;
-      for (size_t i = 0; i < want.removed.size(); ++i)
+      for (size_t i = 0; i < want.removed.size(); ++i) {
         EXPECT_EQ(reused.removed[i].text, want.removed[i].text) << c.name;
+      }
       EXPECT_EQ(removed ? reused.text : a.text, want.text) << c.name;
-      if (!removed) EXPECT_TRUE(reused.text.empty()) << c.name;
+      if (!removed) {
+        EXPECT_TRUE(reused.text.empty()) << c.name;
+      }
       changed += removed;
     }
   }

@@ -17,7 +17,7 @@ namespace storyline {
 std::string DetectLanguage(std::string_view text) {
   // CLD2 needs no more than a few kilobytes to decide; cap the work on long texts
   // (cut at a character boundary).
-  constexpr size_t kMaxBytes = 16 * 1024;
+  constexpr size_t kMaxBytes = size_t{16} * 1024;
   size_t len = text.size();
   if (len > kMaxBytes) {
     len = kMaxBytes;

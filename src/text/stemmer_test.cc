@@ -48,10 +48,12 @@ TEST(Stemmer, LanguageWithoutStemmerReturnsWordUnchanged) {
 }
 
 TEST(IsStopword, KnowsEnglishFunctionWords) {
-  for (const char* w : {"the", "of", "and", "it's", "would", "between", "its"})
+  for (const char* w : {"the", "of", "and", "it's", "would", "between", "its"}) {
     EXPECT_TRUE(IsStopword(w, "en")) << w;
-  for (const char* w : {"korea", "russia", "missile", "kim"})
+  }
+  for (const char* w : {"korea", "russia", "missile", "kim"}) {
     EXPECT_FALSE(IsStopword(w, "en")) << w;
+  }
   EXPECT_TRUE(IsStopword("the", ""));
 }
 

@@ -90,8 +90,9 @@ Kind ClassifyLatin1Punctuation(uint32_t cp) {
 // (tonos marks, numeral signs, unassigned) is left to ICU.
 Kind ClassifyGreek(uint32_t cp) {
   if (cp == 0x386 || (cp >= 0x388 && cp <= 0x38A) || cp == 0x38C || (cp >= 0x38E && cp <= 0x3A1) ||
-      (cp >= 0x3A3 && cp <= 0x3F5) || (cp >= 0x3F7 && cp <= 0x3FF))
+      (cp >= 0x3A3 && cp <= 0x3F5) || (cp >= 0x3F7 && cp <= 0x3FF)) {
     return kLetter;
+  }
   return kFallback;
 }
 
@@ -101,8 +102,9 @@ Kind ClassifyGeneralPunctuation(uint32_t cp) {
   if (cp == 0x2018 || cp == 0x2019) return kMidNumLet;
   if ((cp >= 0x2010 && cp <= 0x2017) || (cp >= 0x201A && cp <= 0x2023) || cp == 0x2025 ||
       cp == 0x2026 || cp == 0x2028 || cp == 0x2029 || (cp >= 0x2030 && cp <= 0x203E) ||
-      (cp >= 0x2041 && cp <= 0x2053) || (cp >= 0x2055 && cp <= 0x205F))
+      (cp >= 0x2041 && cp <= 0x2053) || (cp >= 0x2055 && cp <= 0x205F)) {
     return kSep;
+  }
   return kFallback;
 }
 

@@ -26,8 +26,9 @@ using testing_files::ReadFile;
 std::vector<std::string> SeedPaths() {
   std::vector<std::string> out;
   for (const auto& e :
-       std::filesystem::directory_iterator(std::string(STORYLINE_SOURCE_DIR) + "/demo"))
+       std::filesystem::directory_iterator(std::string(STORYLINE_SOURCE_DIR) + "/demo")) {
     if (e.path().extension() == ".txt") out.push_back(e.path().string());
+  }
   std::sort(out.begin(), out.end());
   return out;
 }

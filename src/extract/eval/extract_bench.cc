@@ -78,8 +78,9 @@ std::vector<std::string> LoadPages(const std::string& dir, std::ifstream& data, 
     size_t p = line.find("\"html_path\": \"");
     if (p == std::string::npos) continue;
     p += 14;
-    std::string rel = line.substr(p, line.find('"', p) - p);
-    std::ifstream in(dir + "/" + rel, std::ios::binary);
+    std::string path = dir + "/";
+    path += line.substr(p, line.find('"', p) - p);
+    std::ifstream in(path, std::ios::binary);
     std::ostringstream ss;
     ss << in.rdbuf();
     pages.push_back(ss.str());

@@ -11,19 +11,23 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <string>
 #include <vector>
 
 #include "storyline/ingest.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   std::vector<std::string> inputs;
   int repeat = 3;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
+    if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
       repeat = std::atoi(argv[++i]);
-    else
+    } else {
       inputs.push_back(argv[i]);
+    }
   }
   if (inputs.empty()) {
     std::fprintf(stderr, "usage: ingest_bench INPUT... [--repeat N]\n");
@@ -89,4 +93,18 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(stats.mojibake_repaired),
       static_cast<unsigned long long>(stats.unparsed_dates), ru.ru_maxrss / 1024.0);
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ingest_bench: %s\n", e.what());
+    return 1;
+  } catch (...) {
+    std::fprintf(stderr, "ingest_bench: unknown error\n");
+    return 1;
+  }
 }

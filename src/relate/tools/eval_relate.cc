@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -56,25 +57,26 @@ bool ReadPairs(const std::string& path, std::vector<Pair>* out) {
       auto val = field.value();
       if (key == "label") {
         double d;
-        if (!val.get_double().get(d))
+        if (!val.get_double().get(d)) {
           p.label = d;
-        else {
+        } else {
           int64_t i;
           if (!val.get_int64().get(i)) p.label = double(i);
         }
       } else if (val.get_string().get(v) == simdjson::SUCCESS) {
-        if (key == "id_a")
+        if (key == "id_a") {
           p.id_a = v;
-        else if (key == "id_b")
+        } else if (key == "id_b") {
           p.id_b = v;
-        else if (key == "text_a")
+        } else if (key == "text_a") {
           p.text_a = v;
-        else if (key == "text_b")
+        } else if (key == "text_b") {
           p.text_b = v;
-        else if (key == "lang_a")
+        } else if (key == "lang_a") {
           p.lang_a = v;
-        else if (key == "lang_b")
+        } else if (key == "lang_b") {
           p.lang_b = v;
+        }
       } else {
         int64_t i;
         if (!val.get_int64().get(i)) {
@@ -96,7 +98,7 @@ bool ToArticles(const std::vector<Pair>& pairs, std::vector<sl::Article>* a,
                         .string();
   {
     std::ofstream out(tmp);
-    for (size_t i = 0; i < pairs.size(); ++i)
+    for (size_t i = 0; i < pairs.size(); ++i) {
       for (int side = 0; side < 2; ++side) {
         sl::JsonWriter w;
         w.BeginObject();
@@ -109,6 +111,7 @@ bool ToArticles(const std::vector<Pair>& pairs, std::vector<sl::Article>* a,
         w.EndObject();
         out << w.str() << "\n";
       }
+    }
   }
   sl::IngestOptions opt;
   auto r = sl::ReadAllArticles({tmp}, opt);
@@ -149,16 +152,18 @@ double Pearson(const std::vector<double>& x, const std::vector<double>& y) {
 std::vector<double> Fit(const std::vector<std::vector<double>>& X, const std::vector<double>& y) {
   size_t k = X.empty() ? 0 : X[0].size();
   std::vector<std::vector<double>> A(k, std::vector<double>(k + 1, 0));
-  for (size_t r = 0; r < X.size(); ++r)
+  for (size_t r = 0; r < X.size(); ++r) {
     for (size_t i = 0; i < k; ++i) {
       for (size_t j = 0; j < k; ++j) A[i][j] += X[r][i] * X[r][j];
       A[i][k] += X[r][i] * y[r];
     }
+  }
   for (size_t i = 1; i < k; ++i) A[i][i] += 1e-3 * X.size();
   for (size_t c = 0; c < k; ++c) {
     size_t piv = c;
-    for (size_t r = c + 1; r < k; ++r)
+    for (size_t r = c + 1; r < k; ++r) {
       if (std::fabs(A[r][c]) > std::fabs(A[piv][c])) piv = r;
+    }
     std::swap(A[c], A[piv]);
     if (std::fabs(A[c][c]) < 1e-12) continue;
     for (size_t r = 0; r < k; ++r) {
@@ -179,14 +184,16 @@ std::vector<double> Fit(const std::vector<std::vector<double>>& X, const std::ve
 // instead of the cosine and the lead of untranslated stems (their weights went
 // negative next to it: the same shared names counted twice).
 std::vector<double> Features(const sl::SimilarityParts& p) {
-  if (p.cross_lingual && p.has_dictionary)
+  if (p.cross_lingual && p.has_dictionary) {
     return {1.0, std::sqrt(p.chars), p.numbers, p.rare, p.translated};
+  }
   std::vector<double> v = {
       1.0, std::sqrt(p.cosine), std::sqrt(p.lead), std::sqrt(p.chars), p.numbers, p.quotes};
-  if (p.cross_lingual)
+  if (p.cross_lingual) {
     v.push_back(p.rare);
-  else
+  } else {
     v.push_back(std::sqrt(p.head));
+  }
   return v;
 }
 
@@ -329,18 +336,21 @@ void PrintThresholdAccuracy(const SemEval& s) {
   auto pred = [](double x, double ts, double tr) { return x >= ts ? 0 : (x >= tr ? 1 : 2); };
   auto acc_at = [&](double ts, double tr) {
     size_t ok = 0;
-    for (size_t i = 0; i < s.pairs.size(); ++i)
+    for (size_t i = 0; i < s.pairs.size(); ++i) {
       ok += LabelClass(s.pairs[i].label) == pred(s.score[i], ts, tr);
+    }
     return double(ok) / s.pairs.size();
   };
   double best = 0, bts = 0, btr = 0;
-  for (double ts = 0.2; ts <= 0.9; ts += 0.02)
-    for (double tr = 0.02; tr < ts; tr += 0.02)
+  for (double ts = 0.2; ts <= 0.9; ts += 0.02) {
+    for (double tr = 0.02; tr < ts; tr += 0.02) {
       if (acc_at(ts, tr) > best) {
         best = acc_at(ts, tr);
         bts = ts;
         btr = tr;
       }
+    }
+  }
   std::printf(
       "  3-way (same-story <=2 / related <=3 / unrelated): accuracy %.3f at the shipped "
       "thresholds; best %.3f at same-story >= %.2f, related >= %.2f\n",
@@ -379,12 +389,13 @@ void FitGroup(const SemEval& s, int group, std::vector<double>* oof) {
   std::vector<std::vector<double>> X;
   std::vector<double> y;
   std::vector<size_t> idx;
-  for (size_t i = 0; i < s.pairs.size(); ++i)
+  for (size_t i = 0; i < s.pairs.size(); ++i) {
     if (ModelGroup(s.parts[i]) == group) {
       X.push_back(Features(s.parts[i]));
       y.push_back((4.0 - s.pairs[i].label) / 3.0);
       idx.push_back(i);
     }
+  }
   std::vector<double> w = Fit(X, y);
   if (X.empty()) return;
   std::printf("  fit (%s, %zu pairs): w =", kGroups[group], X.size());
@@ -393,13 +404,14 @@ void FitGroup(const SemEval& s, int group, std::vector<double>* oof) {
   for (int fold = 0; fold < 5; ++fold) {
     std::vector<std::vector<double>> Xt;
     std::vector<double> yt;
-    for (size_t r = 0; r < X.size(); ++r)
+    for (size_t r = 0; r < X.size(); ++r) {
       if (int(r % 5) != fold) {
         Xt.push_back(X[r]);
         yt.push_back(y[r]);
       }
+    }
     std::vector<double> wf = Fit(Xt, yt);
-    for (size_t r = 0; r < X.size(); ++r)
+    for (size_t r = 0; r < X.size(); ++r) {
       if (int(r % 5) == fold) {
         double sc = 0;
         for (size_t k = 0; k < wf.size(); ++k) sc += wf[k] * X[r][k];
@@ -411,6 +423,7 @@ void FitGroup(const SemEval& s, int group, std::vector<double>* oof) {
                         ? 0.0
                         : std::clamp(sc, 0.0, 1.0) * s.parts[i].time * evidence;
       }
+    }
   }
   std::printf("; 5-fold CV Pearson %.3f\n", Pearson(cvp, y));
 }
@@ -513,19 +526,21 @@ void EvalMrpc(const std::string& path) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   std::string data = std::string(STORYLINE_SOURCE_DIR) + "/../shared/data";
   bool fit = false;
   std::string dump;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--data" && i + 1 < argc)
+    if (arg == "--data" && i + 1 < argc) {
       data = argv[++i];
-    else if (arg == "--fit")
+    } else if (arg == "--fit") {
       fit = true;
-    else if (arg == "--dump" && i + 1 < argc)
+    } else if (arg == "--dump" && i + 1 < argc) {
       dump = argv[++i];
-    else {
+    } else {
       std::cerr << "usage: eval_relate [--data DIR] [--fit] [--dump LANG-LANG]\n";
       return 1;
     }
@@ -537,4 +552,18 @@ int main(int argc, char** argv) {
   EvalSemEval(data + "/semeval2022-task8/train.jsonl", fit, dump);
   EvalMrpc(data + "/mrpc/train.jsonl");
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "eval_relate: %s\n", e.what());
+    return 1;
+  } catch (...) {
+    std::fprintf(stderr, "eval_relate: unknown error\n");
+    return 1;
+  }
 }

@@ -95,12 +95,14 @@ std::string ViewLine(const StoryView& v) {
     std::snprintf(buf, sizeof buf, "%.5f", t.weight);
     out += "  term " + t.term + " " + buf + "\n";
   }
-  for (const WeightedTerm& t : v.key_names)
+  for (const WeightedTerm& t : v.key_names) {
     out += "  name " + t.term + " " + std::string(NameKindName(t.kind)) + "\n";
+  }
   for (const std::string& x : v.summary) out += "  summary " + x + "\n";
-  for (const TimelineEntry& t : v.timeline)
+  for (const TimelineEntry& t : v.timeline) {
     out += "  timeline " + std::to_string(t.time) + " " + t.kind + " " + t.article_id + " " +
            std::to_string(t.story) + "\n";
+  }
   for (int64_t x : v.merged_from) out += "  merged " + std::to_string(x) + "\n";
   return out;
 }
@@ -143,16 +145,17 @@ BenchArgs ParseArgs(int argc, char** argv) {
   BenchArgs b;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--million" && i + 1 < argc)
+    if (a == "--million" && i + 1 < argc) {
       b.million = std::stoull(argv[++i]);
-    else if (a == "--dump" && i + 1 < argc)
+    } else if (a == "--dump" && i + 1 < argc) {
       b.dump_path = argv[++i];
-    else if (a == "--limit" && i + 1 < argc)
+    } else if (a == "--limit" && i + 1 < argc) {
       b.limit = std::stoull(argv[++i]);
-    else if (a == "--slowest" && i + 1 < argc)
+    } else if (a == "--slowest" && i + 1 < argc) {
       b.slowest = std::stoull(argv[++i]);
-    else
+    } else {
       b.path = a;
+    }
   }
   return b;
 }
@@ -214,8 +217,9 @@ void PrintReuters(const Timings& t, size_t n, const StoryEngine& engine, double 
   if (slowest) {
     std::vector<Step> steps = t.steps;
     std::sort(steps.begin(), steps.end(), [](const Step& a, const Step& b) { return a.us > b.us; });
-    for (size_t i = 0; i < steps.size() && i < slowest; ++i)
+    for (size_t i = 0; i < steps.size() && i < slowest; ++i) {
       std::printf("  slow %8.0f us  %s\n", steps[i].us, steps[i].what.c_str());
+    }
   }
 }
 
@@ -248,8 +252,9 @@ std::vector<story_internal::StoryDoc> RunReuters(const std::vector<Article>& art
   }
   double rss0 = RssMb();
   StoryEngine engine(opt);
-  if (dump)
+  if (dump) {
     engine.set_on_retire([dump](const StoryView& v) { std::fputs(ViewLine(v).c_str(), dump); });
+  }
   // Keep the prepared docs of the base stream for part 2: copy before adding.
   std::vector<story_internal::StoryDoc> base;
   base.reserve(prepared.size());
@@ -265,8 +270,9 @@ std::vector<story_internal::StoryDoc> RunReuters(const std::vector<Article>& art
     t.clus_cpu.push_back(CpuUs() - c0);
     t.clus_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - s).count());
     if (dump) std::fputs(AssignmentLine(as).c_str(), dump);
-    if (args.slowest)
+    if (args.slowest) {
       t.steps.push_back({t.clus_cpu.back(), StepLine(as, words, before, engine.stats())});
+    }
   }
   t.clus_s = std::chrono::duration<double>(Clock::now() - t0).count();
   prepared.clear();
@@ -324,8 +330,8 @@ PreparedArticlePtr StreamArticle(const std::vector<std::vector<story_internal::S
   PreparedArticlePtr p(new PreparedArticle{src});
   Article& m = p->doc.meta;
   m.id = std::to_string(pass) + "-" + std::to_string(i) + (copy ? "c" : "");
-  m.published_ts =
-      (src.meta.published_ts == kNoTime ? t_first : src.meta.published_ts) + shift + copy * 7200;
+  m.published_ts = (src.meta.published_ts == kNoTime ? t_first : src.meta.published_ts) + shift +
+                   (int64_t{copy} * 7200);
   p->doc.f.id = m.id;
   p->doc.f.published_ts = m.published_ts;
   return p;

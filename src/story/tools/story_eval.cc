@@ -65,16 +65,17 @@ bool Load(const std::string& path, std::vector<Doc>* out) {
       if (f.unescaped_key().get(k)) return false;
       simdjson::ondemand::value v = f.value();
       std::string_view s;
-      if (k == "id" && !v.get_string().get(s))
+      if (k == "id" && !v.get_string().get(s)) {
         doc.a.id = s;
-      else if (k == "title" && !v.get_string().get(s))
+      } else if (k == "title" && !v.get_string().get(s)) {
         doc.a.title = s;
-      else if (k == "text" && !v.get_string().get(s))
+      } else if (k == "text" && !v.get_string().get(s)) {
         doc.a.text = s;
-      else if (k == "cluster" && !v.get_string().get(s))
+      } else if (k == "cluster" && !v.get_string().get(s)) {
         doc.cluster = s;
-      else if (k == "split" && !v.get_string().get(s))
+      } else if (k == "split" && !v.get_string().get(s)) {
         doc.split = s;
+      }
     }
     doc.a.lang = "en";
     doc.a.seq = seq++;
@@ -122,8 +123,9 @@ Scores Score(const std::vector<std::string>& gold, const std::vector<int64_t>& p
 
 std::vector<Doc> Split(const std::vector<Doc>& all, const std::string& split, uint64_t seed) {
   std::vector<Doc> out;
-  for (const Doc& d : all)
+  for (const Doc& d : all) {
     if (d.split == split) out.push_back(d);
+  }
   // Fisher-Yates with mt19937_64 (portable, unlike std::shuffle's distribution).
   std::mt19937_64 rng(seed);
   for (size_t i = out.size(); i > 1; --i) {
@@ -132,9 +134,10 @@ std::vector<Doc> Split(const std::vector<Doc>& all, const std::string& split, ui
   }
   for (size_t i = 0; i < out.size(); ++i) {
     out[i].a.seq = i;
-    if (!out[i].prepared)
+    if (!out[i].prepared) {
       out[i].prepared = std::make_shared<const story_internal::StoryDoc>(
           story_internal::AnalyzeForStory(out[i].a));
+    }
   }
   return out;
 }
@@ -180,27 +183,31 @@ void Trace(const Doc& d, const Assignment& as,
   auto majority = [](const std::map<std::string, int>& m) {
     std::string best;
     int n = -1;
-    for (auto& [c, k] : m)
+    for (auto& [c, k] : m) {
       if (k > n) {
         n = k;
         best = c;
       }
+    }
     return best;
   };
   auto snippet = [](const Doc& x) {
     std::string t = x.a.title.empty() ? x.a.text.substr(0, 90) : x.a.title;
-    for (char& c : t)
+    for (char& c : t) {
       if (c == '\n') c = ' ';
+    }
     return t.substr(0, 90);
   };
   static std::map<int64_t, std::string> ids;  // members of each story (trace runs only)
   auto& story = (*held)[as.story];
   if (as.relation == Relation::kOriginal && story.empty()) {
-    for (auto& [id, m] : *held)
-      if (id != as.story && majority(m) == d.cluster)
+    for (auto& [id, m] : *held) {
+      if (id != as.story && majority(m) == d.cluster) {
         std::printf("    MISS  %-14s %-12s opened %lld; story %lld holds %d of its event | %s\n",
                     d.a.id.c_str(), d.cluster.c_str(), static_cast<long long>(as.story),
                     static_cast<long long>(id), m[d.cluster], snippet(d).c_str());
+      }
+    }
   } else if (!story.empty() && majority(story) != d.cluster) {
     std::string held_s;
     for (auto& [c, k] : story) held_s += " " + c + "=" + std::to_string(k);
@@ -236,19 +243,23 @@ void TraceMerges(const Doc& d, const StoryEngine& engine, size_t from,
 void DumpTopicConfusion(const std::vector<std::string>& gold, const std::vector<int64_t>& pred) {
   std::map<std::string, std::array<double, 3>> conf;  // merged, split, cross-topic
   auto topic_of = [](const std::string& c) { return c.substr(0, c.find('_')); };
-  for (size_t i = 0; i < gold.size(); ++i)
+  for (size_t i = 0; i < gold.size(); ++i) {
     for (size_t j = i + 1; j < gold.size(); ++j) {
       bool same_pred = pred[i] == pred[j];
       std::string ti = topic_of(gold[i]), tj = topic_of(gold[j]);
-      if (gold[i] == gold[j] && !same_pred)
+      if (gold[i] == gold[j] && !same_pred) {
         conf[ti][1] += 1;
-      else if (gold[i] != gold[j] && same_pred)
-        conf[ti == tj ? ti : ti + "/" + tj][ti == tj ? 0 : 2] += 1;
+      } else if (gold[i] != gold[j] && same_pred) {
+        conf[ti == tj ? ti : std::string(ti).append("/").append(tj)][ti == tj ? 0 : 2] += 1;
+      }
     }
-  for (auto& [t, c] : conf)
-    if (c[0] + c[1] + c[2] > 0)
+  }
+  for (auto& [t, c] : conf) {
+    if (c[0] + c[1] + c[2] > 0) {
       std::printf("  topic %-8s merged %4.0f split %4.0f cross %4.0f\n", t.c_str(), c[0], c[1],
                   c[2]);
+    }
+  }
 }
 
 // --dump: each predicted story with the gold events of its members (STORY_TRACE:
@@ -269,9 +280,11 @@ void DumpStories(const std::vector<std::string>& gold, const std::vector<int64_t
       std::snprintf(b, sizeof b, " %s:%.2f", gold[i].c_str(), as[i].score);
       tr[pred[i]] += b;
     }
-    for (auto& [sid, t] : tr)
-      if (m[sid].size() > 1)
+    for (auto& [sid, t] : tr) {
+      if (m[sid].size() > 1) {
         std::printf("  trace %lld:%s\n", static_cast<long long>(sid), t.c_str());
+      }
+    }
   }
   DumpTopicConfusion(gold, pred);
 }
@@ -336,8 +349,9 @@ std::vector<int64_t> Agglomerate(const std::vector<std::vector<double>>& sim, do
     }
     size[bi] += size[bj];
     alive[bj] = false;
-    for (size_t k = 0; k < n; ++k)
+    for (size_t k = 0; k < n; ++k) {
       if (label[k] == static_cast<int64_t>(bj)) label[k] = static_cast<int64_t>(bi);
+    }
   }
   return label;
 }
@@ -345,11 +359,13 @@ std::vector<int64_t> Agglomerate(const std::vector<std::vector<double>>& sim, do
 std::vector<std::vector<double>> TfIdfMatrix(const std::vector<Doc>& docs) {
   std::vector<ArticleFeatures> f;
   TermStats stats(true);
+  f.reserve(docs.size());
   for (const Doc& d : docs) f.push_back(AnalyzeArticle(d.a));
   for (const auto& x : f) stats.Add(x);
   std::vector<std::vector<double>> m(docs.size(), std::vector<double>(docs.size(), 0));
-  for (size_t i = 0; i < docs.size(); ++i)
+  for (size_t i = 0; i < docs.size(); ++i) {
     for (size_t j = i + 1; j < docs.size(); ++j) m[i][j] = m[j][i] = TfIdfCosine(f[i], f[j], stats);
+  }
   return m;
 }
 
@@ -369,16 +385,17 @@ EvalArgs ParseArgs(int argc, char** argv) {
   EvalArgs e;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--seed" && i + 1 < argc)
+    if (a == "--seed" && i + 1 < argc) {
       e.seed = std::stoull(argv[++i]);
-    else if (a == "--quick")
+    } else if (a == "--quick") {
       e.quick = true;
-    else if (a == "--dump")
+    } else if (a == "--dump") {
       e.dump = true;
-    else if (a == "--trace")
+    } else if (a == "--trace") {
       e.trace = true;
-    else
+    } else {
       e.path = a;
+    }
   }
   return e;
 }
@@ -395,7 +412,7 @@ void PrintPairs(const std::vector<Doc>& train) {
     nv.push_back(story_internal::NameVector(d.prepared->f, st));
     mv.push_back(story_internal::NumberVector(d.prepared->f));
   }
-  for (size_t i = 0; i < train.size(); ++i)
+  for (size_t i = 0; i < train.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       auto ti = train[i].cluster.substr(0, train[i].cluster.find('_'));
       auto tj = train[j].cluster.substr(0, train[j].cluster.find('_'));
@@ -411,6 +428,7 @@ void PrintPairs(const std::vector<Doc>& train) {
           story_internal::Dot(lv[i], lv[j]), c.lead_name_max, c.lead_name_min, c.lead_number_max,
           c.lead_number_min, mv[i].size(), mv[j].size());
     }
+  }
 }
 
 // STORY_T=<threshold>: no tuning; train only (the fixed seed and the mean of five
@@ -519,15 +537,17 @@ class Tuner {
   // thresholds: splits let joins be looser); each kept only when it beats the
   // best mean on train.
   void TuneRules(bool quick) {
-    if (!quick && !getenv("STORY_DD") && !getenv("STORY_TH"))
+    if (!quick && !getenv("STORY_DD") && !getenv("STORY_TH")) {
       Sweep(15, 38, [](StoryOptions* o) { o->derived_defer_to_original = true; });
+    }
     for (double margin : {0.05, 0.1}) {
       if (quick || getenv("STORY_SM") || getenv("STORY_TH")) break;  // STORY_SM fixes the margin
       Sweep(15, 38, [margin](StoryOptions* o) { o->single_member_margin = margin; });
     }
     for (auto [floor, gap] : {std::pair{0.3, 0.3}, std::pair{0.6, 0.3}, std::pair{0.5, 0.25}}) {
-      if (quick || getenv("STORY_GAP") || getenv("STORY_SPLIT") || best_opt_.split_threshold <= 0)
+      if (quick || getenv("STORY_GAP") || getenv("STORY_SPLIT") || best_opt_.split_threshold <= 0) {
         break;
+      }
       Sweep(15, 25, [floor = floor, gap = gap](StoryOptions* o) {
         o->split_threshold = floor;
         o->split_gap = gap;

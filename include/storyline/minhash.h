@@ -47,9 +47,9 @@ uint64_t HashShingles(std::span<const std::string_view> words, int shingle_size,
 void HashShinglesOnly(std::span<const std::string_view> words, int shingle_size,
                       std::vector<uint64_t>* out);
 
-// The content hash HashShingles returns, from the words already joined by single
-// spaces (no space before the first or after the last; as Words::norm holds them,
-// less its last byte). Tells exact copies apart before any shingle is hashed.
+// The content hash HashShingles returns (ContentHash, storyline/text.h), from the
+// words already joined by single spaces (no space before the first or after the
+// last; as Words::norm holds them, less its last byte).
 uint64_t HashJoinedWords(std::string_view joined_words);
 
 // Sorts and removes repeats: turns a list of shingle hashes into a set.

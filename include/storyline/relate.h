@@ -174,7 +174,7 @@ struct ArticleFeatures {
   std::vector<int> years;         // 1900..2099 mentioned (sorted, unique)
   std::vector<Quote> quotes;      // outside boilerplate
   ProvenanceHint provenance;
-  uint64_t content_hash = 0;  // of the token sequence: equal for texts equal once normalised
+  uint64_t content_hash = 0;  // ContentHash of the words (storyline/text.h); 0: none
 };
 
 struct AnalyzeOptions {

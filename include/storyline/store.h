@@ -46,7 +46,7 @@ struct StoredArticle {
   Article article;           // fields as read; `text` is the raw text
   std::string cleaned_text;  // the text with boilerplate lines taken out
   std::vector<StoredSetAside> set_aside;
-  uint64_t content_hash = 0;  // of the normalised raw text (duplicate check)
+  uint64_t content_hash = 0;  // ContentHash of the raw text's words; 0: no words (text.h)
   int64_t seq = 0;            // 1-based order of arrival in the store
   int64_t story = -1;         // the story it belongs to, -1 when none yet
   int64_t topic = -1;

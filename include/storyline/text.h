@@ -40,6 +40,7 @@ struct Words {
   std::string norm;             // the normalised words, each followed by one space
   std::vector<WordSpan> spans;  // one per word, in text order
   size_t size() const { return spans.size(); }
+  bool empty() const { return spans.empty(); }
   std::string_view word(size_t i) const {
     return std::string_view(norm).substr(spans[i].norm_begin, spans[i].norm_len);
   }
@@ -58,6 +59,18 @@ struct Words {
 // they are part of the signature format. Invalid UTF-8 does not crash: the bad
 // bytes are not words. Offsets are bytes of `text`; texts must be < 4 GiB.
 void Tokenize(std::string_view text, Words* out);
+
+// "Same content", the one definition every part of storyline uses (dedup's exact
+// duplicates, compare's identical texts, the store's duplicate check, each on the
+// text it works on): two texts have the same content when their normalised words
+// are equal, whatever their case, spacing, punctuation or Unicode form. A text
+// without words has no content and is the same as no other text.
+//
+// ContentHash is XXH3-64 (seed kContentSeed) of the words joined by one space, as
+// docs/formats.md fixes it; HashShingles and HashJoinedWords (minhash.h) return the
+// same value for the same words. The hash of no words is that of the empty string,
+// so callers test words.empty() before they compare.
+uint64_t ContentHash(const Words& words);
 
 // True when `word` (normalised) is a function word of `lang` (ISO 639-1;
 // "" means English). Languages without a list answer false.

@@ -217,11 +217,9 @@ void Deduplicator::CleanAndTokenize(Work* w, Words* words) {
     }
   }
   Tokenize(text, words);
-  // Words::norm holds each word followed by one space: the joined words are
-  // there already, and their hash tells an exact copy of an article processed
+  // The content hash (storyline/text.h) tells an exact copy of an article processed
   // before, which needs no set or band keys of its own (same words, same ones).
-  const std::string& norm = words->norm;
-  w->content = HashJoinedWords(std::string_view(norm.data(), norm.empty() ? 0 : norm.size() - 1));
+  w->content = ContentHash(*words);
   w->copy_of = kNoRep;
 }
 

@@ -26,7 +26,9 @@ struct RecordOutcome {
 
 // "h" + 16 lower-case hex digits of Hash64(title + "\n" + text, kContentSeed),
 // both with runs of ASCII white space collapsed to one space and trimmed, so
-// the same article re-wrapped gets the same id.
+// the same article re-wrapped gets the same id. A name for a record without an
+// id, not a judgement of same content (that is ContentHash, storyline/text.h):
+// records that differ in any visible character, or in title, get different ids.
 std::string ContentId(std::string_view title, std::string_view text);
 
 // True when `s` is empty or only ASCII white space.

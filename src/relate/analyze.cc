@@ -248,14 +248,12 @@ void ReadTokens(const Words& words, Stemmer& stemmer, ArticleFeatures* f,
   counts->reserve(n);
   auto& stem_cache = StemCache(f->lang);
   std::string arabic_number;
-  uint64_t content = 0x1234'5678'9abc'def0ULL;
   for (size_t i = 0; i < n; ++i) {
     std::string_view w = words.word(i);
     const WordSpan& sp = words.span(i);
     uint64_t th = Hash64(w, kTokenSeed);
     f->tokens.push_back(th);
     f->token_spans.emplace_back(sp.src_begin, sp.src_end);
-    content = relate_internal::Mix(content, th);
     uint64_t stem = 0;
     std::string_view digits = w;
     unsigned char w0 = static_cast<unsigned char>(w[0]);
@@ -271,7 +269,7 @@ void ReadTokens(const Words& words, Stemmer& stemmer, ArticleFeatures* f,
     }
     f->stems.push_back(stem);
   }
-  f->content_hash = n ? content : 0;
+  f->content_hash = n ? ContentHash(words) : 0;
 }
 
 // The lead (title and the first 60 content words of the text) and the head

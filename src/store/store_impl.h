@@ -17,12 +17,14 @@
 
 #include "store/sqlite.h"
 #include "storyline/store.h"
+#include "storyline/text.h"
 
 namespace storyline {
 
-// The hash used to recognise the same content under another id: XXH3 (kContentSeed)
-// of the text with ASCII letters lowered and every run of white space made one space.
-uint64_t ContentHash(std::string_view text);
+// The content hash of `text` (ContentHash of its words, storyline/text.h), which
+// recognises the same content under another id; 0 when the text has no words, as
+// such a text is the same as no other. *scratch is reused across calls.
+uint64_t TextContentHash(std::string_view text, Words* scratch);
 
 // Seconds since the epoch, for the *_at columns.
 int64_t Now();

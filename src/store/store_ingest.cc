@@ -31,6 +31,7 @@ struct StoreIngest::Impl {
   std::vector<StoredArticle> pending;
   std::unordered_set<std::string> pending_ids;
   std::unordered_set<uint64_t> pending_hashes;
+  Words words;  // TextContentHash's scratch
   std::chrono::steady_clock::time_point batch_start;
   int64_t last_seq = 0;      // the store's last seq as this ingest knows it
   int64_t snapshot_seq = 0;  // seq covered by the last saved snapshot
@@ -80,14 +81,10 @@ struct StoreIngest::Impl {
       ++counts.same_id;
       return AddOutcome::kSameId;
     }
-    uint64_t hash = ContentHash(article.text);
-    if (pending_hashes.count(hash)) {
-      ++counts.same_content;
-      return AddOutcome::kSameContent;
-    }
-    auto other = s->IdWithHash(hash);
-    if (!other.ok()) return other.status();
-    if (other->has_value()) {
+    const uint64_t hash = TextContentHash(article.text, &words);
+    auto same = SameContentSeen(hash);
+    if (!same.ok()) return same.status();
+    if (*same) {
       ++counts.same_content;
       return AddOutcome::kSameContent;
     }
@@ -116,6 +113,16 @@ struct StoreIngest::Impl {
 
   static constexpr size_t kChunk = 64;
 
+  // Whether an article with this content hash is pending or stored (never for 0:
+  // a text without words).
+  Result<bool> SameContentSeen(uint64_t hash) {
+    if (hash == 0) return false;
+    if (pending_hashes.count(hash)) return true;
+    auto other = s->IdWithHash(hash);
+    if (!other.ok()) return other.status();
+    return other->has_value();
+  }
+
   // Runs the staged articles through the engine.
   Status Process() {
     if (staged.empty()) return Status::Ok();
@@ -143,9 +150,9 @@ struct StoreIngest::Impl {
         ++counts.same_id;
         continue;
       }
-      auto other = s->IdWithHash(a.content_hash);
-      if (!other.ok()) return other.status();
-      if (other->has_value()) {
+      auto same = SameContentSeen(a.content_hash);
+      if (!same.ok()) return same.status();
+      if (*same) {
         ++counts.same_content;
         continue;
       }

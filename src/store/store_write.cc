@@ -3,11 +3,8 @@
 // The store's ingest side: the Store::Impl calls StoreIngest makes inside its
 // transactions (articles, stories, topics, the engine's state) and the reads it
 // needs to resume (docs/store.md).
-#include <cctype>
 #include <ctime>
 
-#include "core/ascii.h"
-#include "core/hash.h"
 #include "store/store_impl.h"
 #include "storyline/store.h"
 
@@ -21,20 +18,9 @@ constexpr int64_t kNoTimeSortKey = INT64_MIN / 2;
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-uint64_t ContentHash(std::string_view text) {
-  std::string norm;
-  norm.reserve(text.size());
-  bool space = false;
-  for (char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      space = !norm.empty();
-      continue;
-    }
-    if (space) norm += ' ';
-    space = false;
-    norm += AsciiLower(c);
-  }
-  return Hash64(norm, kContentSeed);
+uint64_t TextContentHash(std::string_view text, Words* scratch) {
+  Tokenize(text, scratch);
+  return scratch->empty() ? 0 : ContentHash(*scratch);
 }
 
 Status Store::Impl::InsertArticle(StoredArticle* a) {

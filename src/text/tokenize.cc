@@ -20,6 +20,7 @@
 #include <memory>
 
 #include "core/ascii.h"
+#include "core/hash.h"
 #include "core/simd.h"
 #include "storyline/text.h"
 #include "text/tokenize_internal.h"
@@ -429,6 +430,12 @@ std::string NormalizeText(std::string_view text) {
 
 void Tokenize(std::string_view text, Words* out) {
   if (!text_internal::TokenizeFast(text, out)) text_internal::TokenizeIcu(text, out);
+}
+
+uint64_t ContentHash(const Words& words) {
+  std::string_view joined = words.norm;
+  if (!joined.empty()) joined.remove_suffix(1);  // each word is followed by one space
+  return Hash64(joined, kContentSeed);
 }
 
 }  // namespace storyline

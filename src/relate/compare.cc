@@ -12,6 +12,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "core/json_writer.h"
 #include "relate/compare_internal.h"
@@ -43,6 +46,17 @@ constexpr double kRewriteCarried = 0.4;        // aligned share of the larger-sh
 constexpr double kRewriteCarriedFloor = 0.25;  // aligned share of the other side
 constexpr double kRewriteCarriedOrder = 0.9;   // near-perfect order agreement
 constexpr size_t kRewriteCarriedSentences = 4;
+// Containment: the shorter text lies wholly in the longer one (this share of its
+// words inside verbatim matches), which adds at least 1 - kContainsAtMost of its own.
+constexpr double kContainedCover = 0.9;
+constexpr double kContainsAtMost = 0.9;
+// The longer text's additions sit at its edges (a head or a tail) when at most this
+// share of them lies between its first and last shared word.
+constexpr double kEdgeAdditions = 0.5;
+// An added edge is about the shorter text's matter (a continuation the shorter one
+// cut) when it carries this share of the weight of the shorter text's key terms.
+constexpr size_t kKeyTerms = 10;
+constexpr double kEdgeContinues = 0.2;
 
 std::string Fmt(double v) {
   char buf[32];
@@ -125,11 +139,78 @@ Relation Decide(const ArticleFeatures& a, const ArticleFeatures& b, const Eviden
   return Relation::kUnrelated;
 }
 
+// A text wholly contained in a longer one, and which of the two that makes the
+// copy: the cut one, unless all the longer one adds is an edge (a head or a tail)
+// about something else, such as site lines or another article's closing.
+struct Containment {
+  bool applies = false;
+  bool longer_is_a = false;
+  bool longer_is_original = false;
+  bool edges_only = false;    // the additions sit at the longer text's edges
+  double edge_key_terms = 0;  // share of the shorter text's key-term weight they carry
+};
+
+// How much of short_side's matter long_side's tokens outside [first, last] carry:
+// the share of the tf-idf weight of short_side's kKeyTerms key terms (its distinct
+// stems of highest tf-idf) that occur there.
+double KeyTermsInEdges(const ArticleFeatures& long_side, size_t first, size_t last,
+                       const ArticleFeatures& short_side, const TermStats& st) {
+  std::unordered_map<uint64_t, double> tf;
+  for (uint64_t t : short_side.stems) {
+    if (t != 0) tf[t] += 1;
+  }
+  std::vector<std::pair<double, uint64_t>> key;
+  key.reserve(tf.size());
+  for (const auto& [t, n] : tf) key.emplace_back(n * st.Idf(t, short_side.lang), t);
+  const size_t k = std::min(key.size(), kKeyTerms);
+  std::partial_sort(key.begin(), key.begin() + static_cast<std::ptrdiff_t>(k), key.end(),
+                    [](const auto& x, const auto& y) {
+                      return x.first != y.first ? x.first > y.first : x.second < y.second;
+                    });
+  std::unordered_set<uint64_t> edges;
+  for (size_t i = 0; i < long_side.stems.size(); ++i) {
+    if (i < first || i > last) edges.insert(long_side.stems[i]);
+  }
+  double found = 0, total = 0;
+  for (size_t i = 0; i < k; ++i) {
+    total += key[i].first;
+    if (edges.count(key[i].second)) found += key[i].first;
+  }
+  return total > 0 ? found / total : 0;
+}
+
+Containment FindContainment(const ArticleFeatures& a, const ArticleFeatures& b, const Verbatim& v,
+                            const TermStats& st) {
+  Containment c;
+  c.longer_is_a = a.tokens.size() >= b.tokens.size();
+  const ArticleFeatures& lng = c.longer_is_a ? a : b;
+  const ArticleFeatures& shrt = c.longer_is_a ? b : a;
+  const double cont_short = c.longer_is_a ? v.cont_b : v.cont_a;
+  const double cont_long = c.longer_is_a ? v.cont_a : v.cont_b;
+  const std::vector<char>& cov = c.longer_is_a ? v.cov_a : v.cov_b;
+  if (shrt.tokens.empty() || cont_short < kContainedCover || cont_long > kContainsAtMost) {
+    return c;
+  }
+  c.applies = true;
+  const auto first_it = std::find(cov.begin(), cov.end(), 1);
+  const size_t first = static_cast<size_t>(first_it - cov.begin());
+  const size_t last =
+      cov.size() - 1 - static_cast<size_t>(std::find(cov.rbegin(), cov.rend(), 1) - cov.rbegin());
+  const size_t added = static_cast<size_t>(std::count(cov.begin(), cov.end(), 0));
+  const size_t inside =
+      static_cast<size_t>(std::count(cov.begin() + first, cov.begin() + last + 1, 0));
+  c.edges_only = added > 0 && double(inside) <= kEdgeAdditions * double(added);
+  if (c.edges_only) c.edge_key_terms = KeyTermsInEdges(lng, first, last, shrt, st);
+  c.longer_is_original = !c.edges_only || c.edge_key_terms >= kEdgeContinues;
+  return c;
+}
+
 // Each side's originality for this pair: its provenance score, +0.3 for the
-// clearly earlier one, and -0.1 per unit of material it adds that the other
-// lacks (filler, commentary mark the copy).
+// clearly earlier one; then, for a text contained in the other, +0.2 for the side
+// containment names (FindContainment), else -0.1 per unit of material a side adds
+// that the other lacks (filler, commentary mark a rewrite).
 void PairOriginality(const ArticleFeatures& a, const ArticleFeatures& b, const Evidence& e,
-                     double* oa_out, double* ob_out) {
+                     const Containment& c, double* oa_out, double* ob_out) {
   const Verbatim& v = e.verbatim;
   const Alignment& al = e.alignment;
   double oa = a.provenance.originality, ob = b.provenance.originality;
@@ -137,28 +218,46 @@ void PairOriginality(const ArticleFeatures& a, const ArticleFeatures& b, const E
       std::llabs(a.published_ts - b.published_ts) > 3600) {
     (a.published_ts < b.published_ts ? oa : ob) += 0.3;
   }
-  double extra_a = 1.0 - std::max(v.cont_a, al.aligned_a),
-         extra_b = 1.0 - std::max(v.cont_b, al.aligned_b);
-  oa -= 0.1 * (extra_a - extra_b);
-  ob -= 0.1 * (extra_b - extra_a);
+  if (c.applies) {
+    (c.longer_is_a == c.longer_is_original ? oa : ob) += 0.2;
+  } else {
+    double extra_a = 1.0 - std::max(v.cont_a, al.aligned_a),
+           extra_b = 1.0 - std::max(v.cont_b, al.aligned_b);
+    oa -= 0.1 * (extra_a - extra_b);
+    ob -= 0.1 * (extra_b - extra_a);
+  }
   *oa_out = oa;
   *ob_out = ob;
 }
 
 // Names the original of a derived pair (the more original side; on a tie the
-// fuller text) and says why.
-void PickOriginal(const ArticleFeatures& a, const ArticleFeatures& b, const Evidence& e, double oa,
-                  double ob, CompareResult* r, std::string* why) {
+// fuller text) and says in *why which evidence counted for it.
+void PickOriginal(const ArticleFeatures& a, const ArticleFeatures& b, const Evidence& e,
+                  const Containment& c, double oa, double ob, CompareResult* r, std::string* why) {
   if (std::fabs(oa - ob) < 1e-9) {
     r->original = e.na >= e.nb ? "a" : "b";
     *why += "; original: the fuller text (no other evidence)";
     return;
   }
-  r->original = oa > ob ? "a" : "b";
-  const ArticleFeatures& o = oa > ob ? a : b;
+  const bool is_a = oa > ob;
+  r->original = is_a ? "a" : "b";
+  const ArticleFeatures& o = is_a ? a : b;
+  const ArticleFeatures& other = is_a ? b : a;
   *why += "; original " + r->original + ":";
-  if (o.provenance.dateline) *why += " wire dateline (" + o.provenance.agency + ")";
-  if (o.provenance.credit) *why += " wire credit";
+  if (o.published_ts != kNoTime && other.published_ts != kNoTime &&
+      o.published_ts + 3600 < other.published_ts) {
+    *why += " published earlier;";
+  }
+  if (o.provenance.dateline) *why += " wire dateline (" + o.provenance.agency + ");";
+  if (o.provenance.credit) *why += " wire credit;";
+  if (c.applies && (c.longer_is_a == is_a) == c.longer_is_original) {
+    if (c.longer_is_original) {
+      *why += c.edges_only ? " holds all of the other, which is cut short of its continuation;"
+                           : " holds all of the other, which is cut from it;";
+    } else {
+      *why += " the other holds all of it and adds only a head or tail about something else;";
+    }
+  }
   *why += " originality " + Fmt(std::max(oa, ob)) + " vs " + Fmt(std::min(oa, ob));
 }
 
@@ -207,8 +306,9 @@ CompareResult Compare(const ArticleFeatures& a, const ArticleFeatures& b,
   std::string why;
   r.relation = Decide(a, b, e, &why);
   double oa, ob;
-  PairOriginality(a, b, e, &oa, &ob);
-  if (IsDerived(r.relation)) PickOriginal(a, b, e, oa, ob, &r, &why);
+  const Containment containment = FindContainment(a, b, e.verbatim, st);
+  PairOriginality(a, b, e, containment, &oa, &ob);
+  if (IsDerived(r.relation)) PickOriginal(a, b, e, containment, oa, ob, &r, &why);
   r.reason = why;
   FillScores(e, oa, ob, &r.scores);
   return r;

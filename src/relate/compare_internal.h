@@ -18,6 +18,7 @@ struct Verbatim {
   double jaccard = 0;                   // shingle Jaccard of the two texts
   double cont_a = 0, cont_b = 0;        // share of each side's tokens inside a match
   std::vector<char> cov_a;              // per token of a: inside a match
+  std::vector<char> cov_b;              // per token of b: inside a match
   std::vector<SharedPassage> passages;  // matches of min_passage_words or more
 };
 Verbatim FindVerbatim(const ArticleFeatures& a, const ArticleFeatures& b,

@@ -235,7 +235,8 @@ Verbatim FindVerbatim(const ArticleFeatures& a, const ArticleFeatures& b,
   Verbatim v;
   std::vector<Match> matches = VerbatimMatches(a, b, &v.jaccard);
   v.cov_a.assign(na, 0);
-  std::vector<char> cov_b(nb, 0);
+  v.cov_b.assign(nb, 0);
+  std::vector<char>& cov_b = v.cov_b;
   for (const Match& m : matches) {
     for (uint32_t k = m.ai; k < m.ae; ++k) v.cov_a[k] = 1;
     for (uint32_t k = m.bi; k < m.be; ++k) cov_b[k] = 1;

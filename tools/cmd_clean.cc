@@ -172,6 +172,7 @@ int RunClean(CleanArgs& args) {
     }
     bar.Finish();
   }
+  if (!rejects.Commit()) return 1;
   if (out && !out->Commit()) return 1;
   cleaner.PrintSummary(rejects.count());
   return ExitStatusFor(rejects.count());

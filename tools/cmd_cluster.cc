@@ -25,8 +25,14 @@ int RunCluster(ClusterOptions& opt) {
   if (!rejects.Install(&opt.in)) return 1;
   auto reader = ArticleReader::Open(opt.in.inputs, opt.in.ingest);
   if (!reader.ok()) return Fail(reader.status().message());
+  // Every output is opened before any is written or committed.
   auto out = OpenOutput(opt.output);
   if (!out) return 1;
+  std::unique_ptr<OutputFile> report;
+  if (!opt.report.empty()) {
+    report = OpenOutput(opt.report);
+    if (!report) return 1;
+  }
   std::vector<Article> articles;
   Progress read_bar("reading", (*reader)->total_bytes());
   for (;;) {
@@ -54,13 +60,10 @@ int RunCluster(ClusterOptions& opt) {
     line += '\n';
     out->write(line.data(), static_cast<std::streamsize>(line.size()));
   }
+  if (report) *report << StoryReportMarkdown(engine);
+  if (!rejects.Commit()) return 1;
+  if (report && !report->Commit()) return 1;
   if (!out->Commit()) return 1;
-  if (!opt.report.empty()) {
-    std::ofstream rep(opt.report, std::ios::binary);
-    if (!rep) return Fail("cannot open " + opt.report + " for writing");
-    rep << StoryReportMarkdown(engine);
-    if (!rep) return Fail("cannot write " + opt.report);
-  }
   EngineStats st = engine.stats();
   uint64_t stories = 0, topics = 0;
   engine.ForEachStory([&](const StoryView&) { ++stories; });

@@ -207,6 +207,7 @@ int RunCompare(CompareArgs* args) {
     PrintText(*a, *b, r);
   }
   if (std::fflush(stdout) != 0) return 1;
+  if (!rejects.Commit()) return 1;
   return ExitStatusFor(rejects.count());
 }
 

@@ -87,6 +87,7 @@ int RunDedup(DedupArgs& args) {
   Result<DedupStats> st = Dedup(reader->get(), opt, &sink);
   bar.Finish();
   if (!st.ok()) return Fail(st.status().message());
+  if (!rejects.Commit()) return 1;
   if (!kept->Commit()) return 1;
   if (clusters && !clusters->Commit()) return 1;
   const DedupStats& s = *st;

@@ -74,6 +74,7 @@ int RunIngest(IngestArgs& args) {
       bar.Finish();
       Status st = (*ingest)->Finish();  // keep what was read before the failure
       (void)st;
+      (void)rejects.Commit();  // the rejects of the records read, as the store keeps them
       return Fail(more.status().message());
     }
     if (!*more) break;
@@ -86,6 +87,7 @@ int RunIngest(IngestArgs& args) {
   }
   Status fin = (*ingest)->Finish();
   bar.Finish();
+  if (!rejects.Commit()) return 1;
   if (!fin.ok()) return Fail(fin.message());
   auto counts = (*store)->Counts();
   std::printf(

@@ -21,10 +21,11 @@ struct SimilarityArgs {
 };
 
 int RunSimilarity(const SimilarityArgs& args) {
-  std::unique_ptr<std::ofstream> rejects;
+  // Written beside its path and renamed at the end (OutputFile): it may name the input.
+  std::unique_ptr<OutputFile> rejects;
   if (!args.rejects_path.empty()) {
-    rejects = std::make_unique<std::ofstream>(args.rejects_path, std::ios::binary);
-    if (!*rejects) return Fail("cannot open " + args.rejects_path + " for writing");
+    rejects = OpenOutput(args.rejects_path);
+    if (!rejects) return 1;
   }
   auto reader = PairReader::Open(args.pairs, [&](const PairReader::Reject& r) {
     std::cerr << r.file << ":" << r.line << ": " << r.reason << "\n";
@@ -60,6 +61,7 @@ int RunSimilarity(const SimilarityArgs& args) {
     if (batch.size() >= args.batch && !flush()) return Fail("cannot write " + args.output);
   }
   if (!batch.empty() && !flush()) return Fail("cannot write " + args.output);
+  if (rejects && !rejects->Commit()) return 1;
   if (!out->Commit()) return 1;
   progress.Finish();
   uint64_t rejected = (*reader)->rejected();

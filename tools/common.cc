@@ -35,13 +35,13 @@ void AddInputOptions(CLI::App& sub, InputOptions* opt, bool inputs_required) {
                "keep reader comments when extracting HTML pages");
 }
 
+RejectReporter::RejectReporter() = default;
+RejectReporter::~RejectReporter() = default;
+
 bool RejectReporter::Install(InputOptions* opt) {
   if (!opt->rejects_path.empty()) {
-    file_ = std::make_unique<std::ofstream>(opt->rejects_path, std::ios::binary);
-    if (!*file_) {
-      std::cerr << "storyline: cannot open " << opt->rejects_path << " for writing\n";
-      return false;
-    }
+    file_ = OpenOutput(opt->rejects_path);
+    if (!file_) return false;
   }
   opt->ingest.on_reject = [this](const Rejection& r) {
     ++count_;
@@ -54,6 +54,8 @@ bool RejectReporter::Install(InputOptions* opt) {
   };
   return true;
 }
+
+bool RejectReporter::Commit() { return !file_ || file_->Commit(); }
 
 int ThreadCount(int requested) {
   if (requested > 0) return requested;

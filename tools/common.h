@@ -29,17 +29,25 @@ struct InputOptions {
 // Adds INPUT..., --rejects, --threads and the field-mapping options to `sub`.
 void AddInputOptions(CLI::App& sub, InputOptions* opt, bool inputs_required = true);
 
+class OutputFile;
+
 // Sets up rejection reporting: each bad record goes to stderr as
-// "FILE:LINE: reason" and, with --rejects, verbatim to that file.
-// Owns the rejects file; keep it alive while reading.
+// "FILE:LINE: reason" and, with --rejects, verbatim to that file, an OutputFile:
+// written beside its path and renamed over it by Commit(), so --rejects may name
+// an input and a failed run leaves what was there. Keep it alive while reading.
 class RejectReporter {
  public:
+  RejectReporter();
+  ~RejectReporter();
   // Returns false (after printing why) when the rejects file cannot be opened.
   bool Install(InputOptions* opt);
   uint64_t count() const { return count_; }
+  // Commits the rejects file (no-op without --rejects); false after printing why,
+  // e.g. on a full disk. Call it before committing the other outputs.
+  bool Commit();
 
  private:
-  std::unique_ptr<std::ofstream> file_;
+  std::unique_ptr<OutputFile> file_;
   uint64_t count_ = 0;
 };
 

@@ -55,6 +55,40 @@ cmp -s target.jsonl ref.jsonl || fail "the link's target not replaced"
 "$BIN" dedup copy.jsonl -o /dev/null 2>/dev/null || fail "dedup -o /dev/null: exit $?"
 "$BIN" dedup copy.jsonl -o - 2>/dev/null | cmp -s - ref.jsonl || fail "dedup -o - differs"
 
+# --rejects naming an input: the input is read whole, then replaced by the
+# records it rejected (as -o would be), in every command that takes --rejects.
+bad='{"id": "broken", "text": '
+for cmd in dedup cluster clean; do
+  cp copy.jsonl v.jsonl
+  echo "$bad" >> v.jsonl
+  "$BIN" $cmd v.jsonl -o o.jsonl --rejects v.jsonl 2>err.txt
+  status=$?
+  [ $status -eq 3 ] || fail "$cmd --rejects naming its input: exit $status: $(cat err.txt)"
+  [ "$(cat v.jsonl)" = "$bad" ] || fail "$cmd --rejects naming its input left: $(head -c 200 v.jsonl)"
+  [ "$(wc -l < o.jsonl)" -eq "$n" ] || fail "$cmd --rejects naming its input: $(wc -l < o.jsonl) lines out, not $n"
+done
+cp copy.jsonl v.jsonl
+echo "$bad" >> v.jsonl
+"$BIN" ingest --db v.db v.jsonl --rejects v.jsonl -q >/dev/null 2>err.txt
+status=$?
+[ $status -eq 3 ] || fail "ingest --rejects naming its input: exit $status: $(cat err.txt)"
+[ "$(cat v.jsonl)" = "$bad" ] || fail "ingest --rejects naming its input left: $(head -c 200 v.jsonl)"
+rm -f v.db v.db-wal v.db-shm
+printf '%s\n%s\n' '{"id_a": "a", "text_a": "Kim Jong Un returned home.", "id_b": "b", "text_b": "Kim Jong Un is back home."}' "$bad" > p.jsonl
+"$BIN" similarity p.jsonl -o s.jsonl --rejects p.jsonl 2>err.txt
+status=$?
+[ $status -eq 3 ] || fail "similarity --rejects naming its input: exit $status: $(cat err.txt)"
+[ "$(cat p.jsonl)" = "$bad" ] || fail "similarity --rejects naming its input left: $(cat p.jsonl)"
+[ "$(wc -l < s.jsonl)" -eq 1 ] || fail "similarity wrote $(wc -l < s.jsonl) scores, not 1"
+
+# cluster with a report it cannot write: every output is opened before any is
+# committed, so -o is left as it was.
+echo before > a.jsonl
+if "$BIN" cluster copy.jsonl -o a.jsonl --report "$W/no/such/folder/r.md" 2>err.txt; then
+  fail "a report in a missing folder did not fail"
+fi
+[ "$(cat a.jsonl)" = before ] || fail "cluster changed -o although its report could not be written"
+
 # Stopped by a signal while it reads (standard input held open): the file as
 # it was, and the new file removed. Job control on, so that the background run
 # does not start with SIGINT ignored, as a script's background jobs do.

@@ -190,6 +190,9 @@ std::vector<int64_t> RunOnline(const Analysis& docs, const std::vector<size_t>& 
   StoryEngine engine(StoryOptions{});
   for (size_t i : order) engine.AddPrepared(PreparedArticlePtr(new PreparedArticle{docs[i]}));
   const std::vector<Assignment> as = engine.FinalAssignments();
+  if (as.size() != order.size()) {
+    std::printf("  warning: %zu assignments for %zu articles\n", as.size(), order.size());
+  }
   std::vector<int64_t> pred(docs.size(), -1);
   for (size_t k = 0; k < order.size() && k < as.size(); ++k) pred[order[k]] = as[k].story;
   return pred;

@@ -469,9 +469,18 @@ TEST(ArticleReader, CorruptGzipIsRejectedNotFatal) {
   WriteFile(dir + "/good.jsonl", SeedJsonl());
   ReadRun run = ReadInputs({dir});
   ASSERT_TRUE(run.status.ok());
-  EXPECT_EQ(run.articles.size(), 5u);
-  ASSERT_EQ(run.rejections.size(), 1u);
-  EXPECT_THAT(run.rejections[0].reason, HasSubstr("corrupt gzip stream"));
+  // The records inflated before the damage, then good.jsonl's five.
+  std::vector<std::string> from_bad, from_good;
+  for (const Article& a : run.articles) {
+    (a.origin_file.find("bad.jsonl.gz") != std::string::npos ? from_bad : from_good)
+        .push_back(a.text);
+  }
+  ASSERT_EQ(from_good.size(), 5u);
+  EXPECT_GE(from_bad.size(), 1u);
+  EXPECT_LT(from_bad.size(), 5u);
+  for (size_t i = 0; i < from_bad.size(); ++i) EXPECT_EQ(from_bad[i], Seeds()[i].text) << i;
+  ASSERT_FALSE(run.rejections.empty());
+  EXPECT_THAT(run.rejections.back().reason, HasSubstr("corrupt gzip stream"));
 }
 
 TEST(ArticleReader, BinaryFilesAreRejected) {
@@ -492,6 +501,44 @@ TEST(ArticleReader, BinaryFilesAreRejected) {
     EXPECT_EQ(r.reason, "binary file (not text)");
     EXPECT_EQ(r.raw, noise);  // verbatim
   }
+}
+
+TEST(ArticleReader, ABinaryRecordInJsonlIsRejectedAloneWithTheGoodRecordsKept) {
+  std::string dir = TestDir();
+  const std::string jsonl = SeedJsonl();  // five records, one per line
+  const size_t second = jsonl.find('\n') + 1;
+  std::string bad = jsonl.substr(0, second);
+  bad += std::string("\0\0\x01binary\0", 10) + "\n";
+  bad += jsonl.substr(second);
+  WriteFile(dir + "/n.jsonl", bad);
+  ReadRun run = ReadInputs({dir + "/n.jsonl"});
+  ASSERT_TRUE(run.status.ok());
+  ASSERT_EQ(run.articles.size(), Seeds().size());
+  ASSERT_EQ(run.rejections.size(), 1u);
+  EXPECT_EQ(run.rejections[0].line, 2u);
+  EXPECT_THAT(run.rejections[0].reason, HasSubstr("binary record"));
+}
+
+TEST(ArticleReader, DamagedGzipKeepsTheRecordsInflatedBeforeTheDamage) {
+  std::string dir = TestDir();
+  std::string jsonl;
+  for (int i = 0; i < 20; ++i) jsonl += SeedJsonl();  // 100 records, under 1 MiB
+  const size_t records = 20 * Seeds().size();
+  std::string damaged = Gzip(jsonl);
+  const size_t at = damaged.size() * 97 / 100;
+  for (size_t i = at; i < at + 64 && i < damaged.size(); ++i) damaged[i] = '\xFF';
+  WriteFile(dir + "/damaged.jsonl.gz", damaged);
+  ReadRun run = ReadInputs({dir + "/damaged.jsonl.gz"});
+  ASSERT_TRUE(run.status.ok());
+  // The damage sits at 97% of the stream: what precedes it is kept, and every
+  // record before the damaged region is exact (bytes inflated from the region
+  // itself can be wrong until zlib notices).
+  EXPECT_GE(run.articles.size(), records * 9 / 10);
+  for (size_t i = 0; i < records * 9 / 10 && i < run.articles.size(); ++i) {
+    ASSERT_EQ(run.articles[i].text, Seeds()[i % Seeds().size()].text) << i;
+  }
+  ASSERT_FALSE(run.rejections.empty());
+  EXPECT_THAT(run.rejections.back().reason, HasSubstr("gzip stream"));
 }
 
 TEST(ArticleReader, FiftyMegabyteLineIsOneArticle) {

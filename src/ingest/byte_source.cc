@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 namespace storyline::ingest {
@@ -94,8 +95,13 @@ class GzipSource final : public ByteSource {
   }
   ~GzipSource() override { inflateEnd(&z_); }
 
+  // The bytes inflated before zlib finds damage are returned first, and the error
+  // on the next call, as `gzip -dc` does: a stream damaged near its end keeps its
+  // records. (Bytes inflated from the damaged region itself can be wrong; zlib
+  // cannot tell before the member's check value.)
   Result<size_t> Read(char* buf, size_t n) override {
     if (!ok_) return Status::Internal("cannot initialise zlib");
+    if (!pending_.ok()) return Fail(std::exchange(pending_, Status::Ok()));
     if (done_) return size_t{0};
     while (true) {
       Status st = in_.Refill();
@@ -127,9 +133,13 @@ class GzipSource final : public ByteSource {
         in_member_ = false;
         ++members_;
       } else if (ret == Z_DATA_ERROR || ret == Z_NEED_DICT) {
-        done_ = true;
-        return Fail(Status::Corruption(std::string("corrupt gzip stream: ") +
-                                       (z_.msg ? z_.msg : "bad data")));
+        Status err = Status::Corruption(std::string("corrupt gzip stream: ") +
+                                        (z_.msg ? z_.msg : "bad data"));
+        if (produced > 0) {
+          pending_ = std::move(err);
+          return produced;
+        }
+        return Fail(std::move(err));
       } else if (ret == Z_MEM_ERROR) {
         done_ = true;
         return Fail(Status::Internal("zlib out of memory"));
@@ -147,6 +157,7 @@ class GzipSource final : public ByteSource {
   }
   CompressedInput in_;
   z_stream z_;
+  Status pending_;  // an error found after bytes that were returned first
   bool ok_ = false;
   bool done_ = false;
   bool in_member_ = false;
@@ -161,6 +172,10 @@ class ZstdSource final : public ByteSource {
 
   Result<size_t> Read(char* buf, size_t n) override {
     if (dctx_ == nullptr) return Status::Internal("cannot initialise zstd");
+    if (!pending_.ok()) {
+      done_ = true;
+      return std::exchange(pending_, Status::Ok());
+    }
     if (done_) return size_t{0};
     while (true) {
       Status st = in_.Refill();
@@ -173,8 +188,15 @@ class ZstdSource final : public ByteSource {
       size_t ret = ZSTD_decompressStream(dctx_, &out, &in);
       in_.Advance(in.pos);
       if (ZSTD_isError(ret)) {
+        Status err =
+            Status::Corruption(std::string("corrupt zstd stream: ") + ZSTD_getErrorName(ret));
+        // The bytes decompressed before the damage go first, the error next.
+        if (out.pos > 0) {
+          pending_ = std::move(err);
+          return out.pos;
+        }
         done_ = true;
-        return Status::Corruption(std::string("corrupt zstd stream: ") + ZSTD_getErrorName(ret));
+        return err;
       }
       // Only a call that made progress says where in a frame we are.
       if (in.pos > 0 || out.pos > 0) in_frame_ = ret != 0;
@@ -191,6 +213,7 @@ class ZstdSource final : public ByteSource {
  private:
   CompressedInput in_;
   ZSTD_DCtx* dctx_;
+  Status pending_;  // an error found after bytes that were returned first
   bool done_ = false;
   bool in_frame_ = false;
 };

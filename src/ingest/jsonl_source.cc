@@ -3,6 +3,8 @@
 // JSONL inputs: plain, gzip, zstd, standard input, a descriptor or a buffer.
 #include <unistd.h>
 
+#include <cstring>
+
 #include "ingest/byte_source.h"
 #include "ingest/json_record.h"
 #include "ingest/line_reader.h"
@@ -13,6 +15,19 @@ namespace storyline::ingest {
 namespace {
 
 constexpr size_t kSniffBytes = size_t{64} * 1024;  // looked at to tell binary from text
+
+// A binary file, not JSONL with a damaged record: its first bytes look binary and
+// its first line is not a JSON object. Binary records among JSON ones are
+// rejected one by one, keeping the good records around them.
+bool BinaryFile(std::string_view head) {
+  if (!LooksBinary(head)) return false;
+  size_t i = head.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  while (i < head.size() &&
+         (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) {
+    ++i;
+  }
+  return i == head.size() || head[i] != '{';
+}
 
 class JsonlSource final : public RecordSource {
  public:
@@ -28,7 +43,7 @@ class JsonlSource final : public RecordSource {
     if (!started_) {
       started_ = true;
       std::string_view head = lines_.Peek(kSniffBytes);
-      if (LooksBinary(head)) {
+      if (BinaryFile(head)) {
         ctx_->Reject(name_, 0, "binary file (not text)", head);
         done_ = true;
         return false;
@@ -57,6 +72,10 @@ class JsonlSource final : public RecordSource {
       if (lines_.line_number() == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
       if (IsBlank(line)) continue;
       any_record_ = true;
+      if (std::memchr(line.data(), 0, line.size()) != nullptr) {
+        ctx_->Reject(name_, lines_.line_number(), "binary record (NUL bytes)", line);
+        continue;
+      }
       RecordOutcome r = parser_.Parse(line, out);
       if (!r.accepted) {
         ctx_->Reject(name_, lines_.line_number(), std::move(r.reason), line);

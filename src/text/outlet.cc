@@ -7,6 +7,7 @@
 // has few of them.
 #include "storyline/outlet.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string>
@@ -92,6 +93,20 @@ bool StartsWithDash(std::string_view s) {
          s.substr(0, 3) == "\xE2\x80\x94";                             // —
 }
 
+bool IsUpperStart(std::string_view w) {
+  unsigned char c = static_cast<unsigned char>(w[0]);
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0xC3;
+}
+
+// The agency inside a credit's parentheses: "Reuters", or "dpa/lno" (agency and desk).
+std::string_view ParenAgency(std::string_view inner) {
+  std::string_view a = AgencyExactly(inner);
+  if (a.empty() && inner.find('/') != std::string_view::npos && inner.size() < 20) {
+    a = AgencyExactly(inner.substr(0, inner.find('/')));
+  }
+  return a;
+}
+
 // "SEOUL (Reuters) - ...", "WASHINGTON, Sept 25 (AP) — ...", "(EFE).- ...": an
 // agency in parentheses near the start of the line, then a dash.
 std::string_view DatelineAgency(std::string_view line) {
@@ -99,13 +114,28 @@ std::string_view DatelineAgency(std::string_view line) {
   if (open == std::string_view::npos || open > 80) return {};
   size_t close = line.find(')', open);
   if (close == std::string_view::npos) return {};
-  std::string_view agency = AgencyExactly(line.substr(open + 1, close - open - 1));
+  std::string_view agency = ParenAgency(line.substr(open + 1, close - open - 1));
   if (agency.empty()) return {};
-  std::string_view before = line.substr(0, open);
-  if (Contains(before, ". ") || Contains(before, "\"")) return {};  // inside a sentence
+  // Before it, nothing or a place ("SEOUL", "BEIJING, Sept. 25", "Frankfurt/Main"):
+  // a few words starting with a capital, not a sentence.
+  std::string_view before = Trim(line.substr(0, open));
+  if (!before.empty() && (before.size() > 50 || !IsUpperStart(before) || Contains(before, "\"") ||
+                          std::count(before.begin(), before.end(), ' ') > 5)) {
+    return {};
+  }
   std::string_view after = Trim(line.substr(close + 1));
   if (after.substr(0, 1) == "." || after.substr(0, 1) == ":") after = Trim(after.substr(1));
   return StartsWithDash(after) ? agency : std::string_view();
+}
+
+// "reuter" or "REUTER" as "Reuter".
+std::string Capitalised(std::string_view s) {
+  std::string out(s);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = static_cast<char>(i == 0 ? std::toupper(static_cast<unsigned char>(out[i]))
+                                      : std::tolower(static_cast<unsigned char>(out[i])));
+  }
+  return out;
 }
 
 // A credit line: the agency alone ("Reuter", "- AFP", "(AP)"), or a reporting
@@ -117,8 +147,23 @@ std::string_view CreditLineAgency(std::string_view line) {
     s.remove_prefix(1);
   }
   if (StartsWithDash(s)) s = Trim(s.substr(3));
-  while (!s.empty() && (s.back() == ')' || s.back() == ']' || s.back() == '.')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ')' || s.back() == ']' || s.back() == '.' || s.back() == 'M' ||
+                        s.back() == '^' || s.back() == ' ')) {
+    if (s.back() == 'M' && (s.size() < 2 || s[s.size() - 2] != '^')) break;  // "^M": a CR
+    s.remove_suffix(1);
+  }
   if (std::string_view a = AgencyExactly(s); !a.empty()) return a;
+  if (s.size() >= 5 && s.size() <= 9) {  // "reuter": a long name in any case
+    if (std::string_view a = AgencyExactly(Capitalised(s)); !a.empty()) return a;
+  }
+  // A closing paragraph signed "(dpa)" or "(dpa/gem)".
+  if (!s.empty() && line.back() == ')') {
+    size_t open = line.rfind('(');
+    if (open != std::string_view::npos) {
+      std::string_view a = ParenAgency(line.substr(open + 1, line.size() - open - 2));
+      if (!a.empty()) return a;
+    }
+  }
   if (line.size() > 200) return {};
   const std::string f = text_internal::Fold(line);
   static constexpr std::array<std::string_view, 5> kCreditPhrases = {
@@ -130,12 +175,18 @@ std::string_view CreditLineAgency(std::string_view line) {
   return {};
 }
 
-// ---- The outlet from set-aside lines ---------------------------------------------
-
-bool IsUpperStart(std::string_view w) {
-  unsigned char c = static_cast<unsigned char>(w[0]);
-  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0xC3;
+// A byline naming the agency: "By Jane Roe, Reuters", "Von David Hutzler, dpa".
+std::string_view BylineAgency(std::string_view line) {
+  if (line.size() > 80) return {};
+  static constexpr std::array<std::string_view, 4> kBy = {"By ", "BY ", "Von ", "Par "};
+  bool by = false;
+  for (std::string_view b : kBy) by |= line.substr(0, b.size()) == b;
+  size_t comma = line.rfind(", ");
+  if (!by || comma == std::string_view::npos) return {};
+  return AgencyExactly(line.substr(comma + 2));
 }
+
+// ---- The outlet from set-aside lines ---------------------------------------------
 
 // A name: 1-6 words, each capitalised except a few joining words, no sentence
 // punctuation inside, none of the words that make a prompt generic.
@@ -262,6 +313,14 @@ std::string LettersOf(std::string_view s) {
   return out;
 }
 
+// "www.x.com", "https://x.com/": a host without a path.
+bool IsHomePage(std::string_view url) {
+  size_t scheme = url.find("://");
+  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  size_t slash = rest.find('/');
+  return slash == std::string_view::npos || slash + 1 == rest.size();
+}
+
 // The first URL or bare domain in a line ("Read More: https://x.com/a", "www.x.com").
 std::string_view UrlIn(std::string_view line) {
   size_t at = line.find("http://");
@@ -285,6 +344,8 @@ std::string NameSpellingDomain(std::string_view text, std::string_view domain) {
     while (i < text.size() && (IsWordByte(text[i]) || text[i] == '&' || text[i] == '-')) ++i;
     if (i > b) words.push_back(text.substr(b, i - b));
   }
+  // The longest run that spells it wins ("Youth Diplomacy Forum", not "Youth Diplomacy").
+  std::string best;
   for (size_t s = 0; s < words.size(); ++s) {
     if (!IsUpperStart(words[s])) continue;
     std::string letters;
@@ -294,14 +355,15 @@ std::string NameSpellingDomain(std::string_view text, std::string_view domain) {
       if (n > 0 && bare.substr(0, 3) == "the") bare.remove_prefix(3);
       bool spells = letters == label || (bare.size() >= 6 && 3 * bare.size() >= 2 * label.size() &&
                                          Contains(label, bare));
-      if (n > 0 && spells) {
-        const char* b = words[s].data();
-        const char* e = words[s + n].data() + words[s + n].size();
-        return std::string(b, static_cast<size_t>(e - b));
-      }
+      if (n == 0 || !spells) continue;
+      const char* b = words[s].data();
+      const char* e = words[s + n].data() + words[s + n].size();
+      std::string name(Trim(std::string_view(b, static_cast<size_t>(e - b))));
+      if (letters == label) return name;
+      if (name.size() > best.size()) best = std::move(name);
     }
   }
-  return {};
+  return best;
 }
 
 // The outlet a set-aside line names outright, or "".
@@ -335,6 +397,14 @@ Found OutletFromBoilerplate(const CleanedText& cleaned, std::string_view text) {
     if (!n.empty()) return {n, true};
   }
   std::string url_line_domain;
+  uint32_t last_line = 0;  // the number of the text's last non-blank line
+  for (size_t i = 0, line = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+    } else if (text[i] != ' ' && text[i] != '\r' && text[i] != '\t') {
+      last_line = static_cast<uint32_t>(line);
+    }
+  }
   for (const SetAsideLine& l : cleaned.removed) {
     if (l.reason != "URL line" && l.reason != "read-also link") continue;
     std::string_view u = UrlIn(l.text);
@@ -343,15 +413,20 @@ Found OutletFromBoilerplate(const CleanedText& cleaned, std::string_view text) {
     if (domain.empty()) continue;
     std::string name = NameSpellingDomain(text, domain);
     if (!name.empty()) return {name, true};
-    if (l.reason == "URL line" && url_line_domain.empty()) url_line_domain = domain;
+    // The site's own URL line closes the text and names its home page
+    // ("www.mynrination.com"); a URL line higher up, or one to a page, links elsewhere.
+    if (l.reason == "URL line" && url_line_domain.empty() && l.line + 3 >= last_line &&
+        IsHomePage(u)) {
+      url_line_domain = domain;
+    }
   }
   if (!url_line_domain.empty()) return {url_line_domain, true};
   return {};
 }
 
 bool IsGenericLabel(std::string_view l) {
-  static constexpr std::array<std::string_view, 9> kGeneric = {"co", "com", "org", "net", "gov",
-                                                               "ac", "edu", "ne",  "or"};
+  static constexpr std::array<std::string_view, 14> kGeneric = {
+      "co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "gv", "gob", "gouv", "mil", "nic"};
   for (std::string_view g : kGeneric) {
     if (l == g) return true;
   }
@@ -405,8 +480,9 @@ std::string UrlOutlet(std::string_view url) {
 
 std::string WireCredit(std::string_view text) {
   const std::vector<std::string_view> lines = NonBlankLines(text);
-  // The dateline opens the body: the first few lines (a title may come first).
-  for (size_t i = 0; i < lines.size() && i < 4; ++i) {
+  // The dateline opens the body: the first few lines (a title, photo captions and a
+  // date line may come first).
+  for (size_t i = 0; i < lines.size() && i < 8; ++i) {
     std::string_view a = DatelineAgency(lines[i]);
     if (!a.empty()) return std::string(a);
   }
@@ -418,6 +494,7 @@ std::string WireCredit(std::string_view text) {
   for (size_t i = 0; i < lines.size() && i < 3; ++i) {
     if (lines[i].size() > 120) continue;
     std::string_view a = CreditLineAgency(lines[i]);
+    if (a.empty()) a = BylineAgency(lines[i]);
     if (!a.empty()) return std::string(a);
   }
   return {};

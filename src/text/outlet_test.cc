@@ -96,6 +96,10 @@ TEST(Outlet, WireCreditsInDatelinesAndCreditLines) {
   EXPECT_EQ(WireCredit("Body.\nMore body.\n(Reporting by Jane Roe for AFP)\n"), "AFP");
   EXPECT_EQ(WireCredit("Body of the wire story.\n Reuter\n"), "Reuters");
   EXPECT_EQ(WireCredit("Body.\nWith inputs from PTI\n"), "PTI");
+  EXPECT_EQ(WireCredit("Frankfurt/Main (dpa) - F\xC3\xBCr einen Roman ..."), "dpa");
+  EXPECT_EQ(WireCredit("Foto: Markus Scholz/dpa\nHamburg (dpa/lno) \xE2\x80\x93 Trotz ..."), "dpa");
+  EXPECT_EQ(WireCredit("Von David Hutzler, dpa\nNiedrige Zinsen ..."), "dpa");
+  EXPECT_EQ(WireCredit("Body.\nSp\xC3\xA4ter k\xC3\xBCndigte er es an. (dpa/gem)\n"), "dpa");
 }
 
 TEST(Outlet, AnAgencyQuotedInTheBodyIsNoCredit) {
@@ -103,6 +107,7 @@ TEST(Outlet, AnAgencyQuotedInTheBodyIsNoCredit) {
   EXPECT_EQ(WireCredit("The minister told Reuters on Monday that talks (Reuters) failed."), "");
   EXPECT_EQ(WireCredit("Prices rose, according to AFP.\nThey fell later, AP said."), "");
   EXPECT_EQ(WireCredit("Leaders met. (Reporting by Jane Roe; Editing by John Doe)"), "");
+  EXPECT_EQ(WireCredit("Body.\n(Foto: picture alliance/dpa)\nMore body.\n"), "");
 }
 
 // Reuters-21578: every story is Reuters' own and signs off "Reuter".
@@ -129,6 +134,17 @@ TEST(Outlet, ReutersStoriesCreditReuters) {
   }
   EXPECT_GE(credited, n * 9 / 10) << credited << " of " << n;
   EXPECT_EQ(other, 0);
+}
+
+// A list page ending in a link to another site is not that site's.
+TEST(Outlet, ALinkToAPageNamesNoOutlet) {
+  Article a;
+  a.title = "Finding files in Emacs";
+  a.text =
+      "Emacs can find files anywhere once you know where to look for them.\n"
+      "recentf\n"
+      "https://www.emacswiki.org/emacs/LocateFilesAnywhere\n";
+  EXPECT_EQ(OutletOf(a).source, "");
 }
 
 TEST(Outlet, GenericPromptsNameNoOutlet) {

@@ -110,22 +110,30 @@ std::string_view ParenAgency(std::string_view inner) {
 // "SEOUL (Reuters) - ...", "WASHINGTON, Sept 25 (AP) — ...", "(EFE).- ...": an
 // agency in parentheses near the start of the line, then a dash.
 std::string_view DatelineAgency(std::string_view line) {
-  size_t open = line.find('(');
-  if (open == std::string_view::npos || open > 80) return {};
-  size_t close = line.find(')', open);
-  if (close == std::string_view::npos) return {};
-  std::string_view agency = ParenAgency(line.substr(open + 1, close - open - 1));
-  if (agency.empty()) return {};
-  // Before it, nothing or a place ("SEOUL", "BEIJING, Sept. 25", "Frankfurt/Main"):
-  // a few words starting with a capital, not a sentence.
-  std::string_view before = Trim(line.substr(0, open));
-  if (!before.empty() && (before.size() > 50 || !IsUpperStart(before) || Contains(before, "\"") ||
-                          std::count(before.begin(), before.end(), ' ') > 5)) {
-    return {};
+  for (size_t open = line.find('('); open != std::string_view::npos && open <= 400;
+       open = line.find('(', open + 1)) {
+    size_t close = line.find(')', open);
+    if (close == std::string_view::npos) return {};
+    std::string_view agency = ParenAgency(line.substr(open + 1, close - open - 1));
+    std::string_view after = Trim(line.substr(close + 1));
+    if (after.substr(0, 1) == "." || after.substr(0, 1) == ":") after = Trim(after.substr(1));
+    if (agency.empty() || !StartsWithDash(after)) continue;
+    // Before it, from the line's start or the end of a lead-in ("(Updates ...) ",
+    // a sentence, a quote): nothing, or a place ("SEOUL", "BEIJING, Sept. 25",
+    // "Frankfurt/Main"), a few words starting with a capital.
+    std::string_view before = line.substr(0, open);
+    for (std::string_view end : {". ", ") ", "\" ", "\xE2\x80\x9D "}) {  // ”
+      size_t at = before.rfind(end);
+      if (at != std::string_view::npos) before = before.substr(at + end.size());
+    }
+    before = Trim(before);
+    if (before.empty()) return agency;
+    if (before.size() <= 50 && IsUpperStart(before) && !Contains(before, "\"") &&
+        std::count(before.begin(), before.end(), ' ') <= 5) {
+      return agency;
+    }
   }
-  std::string_view after = Trim(line.substr(close + 1));
-  if (after.substr(0, 1) == "." || after.substr(0, 1) == ":") after = Trim(after.substr(1));
-  return StartsWithDash(after) ? agency : std::string_view();
+  return {};
 }
 
 // "reuter" or "REUTER" as "Reuter".

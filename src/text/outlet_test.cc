@@ -99,6 +99,9 @@ TEST(Outlet, WireCreditsInDatelinesAndCreditLines) {
   EXPECT_EQ(WireCredit("Frankfurt/Main (dpa) - F\xC3\xBCr einen Roman ..."), "dpa");
   EXPECT_EQ(WireCredit("Foto: Markus Scholz/dpa\nHamburg (dpa/lno) \xE2\x80\x93 Trotz ..."), "dpa");
   EXPECT_EQ(WireCredit("Von David Hutzler, dpa\nNiedrige Zinsen ..."), "dpa");
+  EXPECT_EQ(WireCredit("(Updates with Shell) OSLO, June 17 (Reuters) - Norway has ..."), "Reuters");
+  EXPECT_EQ(WireCredit("Title\n\" TEL AVIV (Reuters) -\nIsrael presented on Monday ..."),
+            "Reuters");
   EXPECT_EQ(WireCredit("Body.\nSp\xC3\xA4ter k\xC3\xBCndigte er es an. (dpa/gem)\n"), "dpa");
 }
 

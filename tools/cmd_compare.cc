@@ -144,11 +144,6 @@ std::string OutletLine(const Outlet& o) {
   return s;
 }
 
-Outlet OutletOf(const Article& a) {
-  static const BoilerplateFilter* filter = new BoilerplateFilter();
-  return RecoverOutlet(a, filter->Clean(a));
-}
-
 void PrintText(const Article& a, const Article& b, const CompareResult& r) {
   bool tty = isatty(STDOUT_FILENO) != 0;
   const char* bold = tty ? "\033[1m" : "";
@@ -215,11 +210,8 @@ int RunCompare(CompareArgs* args) {
   if (!b.ok()) return Fail(b.status().message());
   CompareResult r = Compare(*a, *b, {});
   if (args->json) {
-    std::string out = CompareResultToJson(r);
     // INTERFACE.md's compare object, plus where each article comes from.
-    out.pop_back();  // the closing brace
-    out += ",\"outlets\":{\"a\":" + OutletJson(OutletOf(*a)) +
-           ",\"b\":" + OutletJson(OutletOf(*b)) + "}}\n";
+    std::string out = WithOutlets(CompareResultToJson(r), *a, *b) + "\n";
     std::fwrite(out.data(), 1, out.size(), stdout);
   } else {
     PrintText(*a, *b, r);

@@ -43,20 +43,8 @@ bool EndsWith(const std::string& s, const char* suffix) {
 bool IsWarc(const std::string& p) { return EndsWith(p, ".warc") || EndsWith(p, ".warc.gz"); }
 bool IsHtml(const std::string& p) { return EndsWith(p, ".html") || EndsWith(p, ".htm"); }
 
-// The page's outlet as ingest would record it (storyline/outlet.h).
-Outlet PageOutlet(const std::string& path, const ExtractedPage& page) {
-  static const BoilerplateFilter* filter = new BoilerplateFilter();
-  Article a;
-  a.title = page.title;
-  a.text = page.text;
-  a.url = page.url;
-  a.source = page.site;
-  a.origin_file = path;
-  return RecoverOutlet(a, filter->Clean(a));
-}
-
 void Print(std::ostream& out, bool jsonl, const std::string& path, const ExtractedPage& page) {
-  const Outlet outlet = PageOutlet(path, page);
+  const Outlet outlet = PageOutlet(page.title, page.text, page.url, page.site);
   if (jsonl) {
     JsonWriter w;
     w.BeginObject();

@@ -39,6 +39,16 @@ struct Outlet {
 // Kyodo, PTI, ANI, EFE, ANSA, UPI, Bloomberg). Thread-safe.
 Outlet RecoverOutlet(const Article& article, const CleanedText& cleaned);
 
+// RecoverOutlet with the lines a BoilerplateFilter that has learnt nothing sets
+// aside (what `compare` shows for two files). Thread-safe.
+Outlet OutletOf(const Article& article);
+
+// The outlet of a page extracted from HTML (storyline/extract.h's ExtractedPage
+// fields): `site` as "page metadata" when the page names one, else as OutletOf
+// an article of that title, text and URL. Thread-safe.
+Outlet PageOutlet(std::string_view title, std::string_view text, std::string_view url,
+                  std::string_view site);
+
 // The registrable-looking name of a URL's host: "https://www.mynrination.com/x"
 // gives "mynrination.com", "http://news.bbc.co.uk/1" gives "bbc.co.uk". Without a
 // public-suffix list: the last two labels, or three when the last is a two-letter
@@ -51,6 +61,11 @@ std::string WireCredit(std::string_view text);
 
 // {"source","outlet_evidence","credit"} (null for empty strings).
 std::string OutletJson(const Outlet& outlet);
+
+// `compare_json` (a JSON object, as CompareResultToJson writes it) with
+// "outlets":{"a":OutletJson(OutletOf(a)),"b":...} added at its end; what
+// `storyline compare --json` and the Python module's compare give.
+std::string WithOutlets(std::string compare_json, const Article& a, const Article& b);
 
 }  // namespace storyline
 

@@ -530,6 +530,33 @@ Outlet RecoverOutlet(const Article& article, const CleanedText& cleaned) {
   return out;
 }
 
+Outlet OutletOf(const Article& article) {
+  static const BoilerplateFilter* filter = new BoilerplateFilter();
+  return RecoverOutlet(article, filter->Clean(article));
+}
+
+Outlet PageOutlet(std::string_view title, std::string_view text, std::string_view url,
+                  std::string_view site) {
+  Article a;
+  a.title = title;
+  a.text = text;
+  a.url = url;
+  Outlet o = OutletOf(a);
+  if (!site.empty()) {
+    o.source = site;
+    o.evidence = "page metadata";
+  }
+  return o;
+}
+
+std::string WithOutlets(std::string compare_json, const Article& a, const Article& b) {
+  while (!compare_json.empty() && compare_json.back() != '}') compare_json.pop_back();
+  if (compare_json.empty()) return compare_json;
+  compare_json.pop_back();
+  return compare_json + ",\"outlets\":{\"a\":" + OutletJson(OutletOf(a)) +
+         ",\"b\":" + OutletJson(OutletOf(b)) + "}}";
+}
+
 std::string OutletJson(const Outlet& outlet) {
   JsonWriter w;
   w.BeginObject();

@@ -31,11 +31,6 @@ Article LoadSeed(const std::string& name) {
   return a;
 }
 
-Outlet OutletOf(const Article& a) {
-  BoilerplateFilter filter;
-  return RecoverOutlet(a, filter.Clean(a));
-}
-
 // ../shared/seeds/README.md names each seed's outlet; each names itself in its own
 // boilerplate, except 001, which carries no line naming its site.
 TEST(Outlet, SeedsNameTheOutletsTheReadmeGives) {

@@ -148,7 +148,9 @@ std::string Capitalised(std::string_view s) {
 
 // A credit line: the agency alone ("Reuter", "- AFP", "(AP)"), or a reporting
 // credit that names it ("Reporting by X for Reuters", "With inputs from PTI").
-std::string_view CreditLineAgency(std::string_view line) {
+// `line` without the brackets, dashes and stops around a bare credit, and without
+// a trailing "^M" (a carriage return as some archives spell it).
+std::string_view BareCredit(std::string_view line) {
   std::string_view s = line;
   while (!s.empty() && (s.front() == '(' || s.front() == '[' || s.front() == '-' ||
                         s.front() == ' ' || s.front() == '*')) {
@@ -157,9 +159,14 @@ std::string_view CreditLineAgency(std::string_view line) {
   if (StartsWithDash(s)) s = Trim(s.substr(3));
   while (!s.empty() && (s.back() == ')' || s.back() == ']' || s.back() == '.' || s.back() == 'M' ||
                         s.back() == '^' || s.back() == ' ')) {
-    if (s.back() == 'M' && (s.size() < 2 || s[s.size() - 2] != '^')) break;  // "^M": a CR
+    if (s.back() == 'M' && (s.size() < 2 || s[s.size() - 2] != '^')) break;
     s.remove_suffix(1);
   }
+  return s;
+}
+
+std::string_view CreditLineAgency(std::string_view line) {
+  const std::string_view s = BareCredit(line);
   if (std::string_view a = AgencyExactly(s); !a.empty()) return a;
   if (s.size() >= 5 && s.size() <= 9) {  // "reuter": a long name in any case
     if (std::string_view a = AgencyExactly(Capitalised(s)); !a.empty()) return a;

@@ -37,6 +37,7 @@
 #include "storyline/dedup.h"
 #include "storyline/extract.h"
 #include "storyline/ingest.h"
+#include "storyline/outlet.h"
 #include "storyline/relate.h"
 #include "storyline/status.h"
 #include "storyline/store.h"
@@ -442,7 +443,7 @@ py::object CompareTuples(const py::handle& ta, const py::handle& tb, const py::d
   std::string json;
   {
     py::gil_scoped_release nogil;
-    json = CompareResultToJson(Compare(a, b, opt));
+    json = WithOutlets(CompareResultToJson(Compare(a, b, opt)), a, b);
   }
   return ParseJson(json);
 }
@@ -507,6 +508,10 @@ py::dict PageDict(const ExtractedPage& p, const py::object& path) {
   d["author"] = or_none(p.author);
   d["site"] = or_none(p.site);
   d["lang"] = or_none(p.lang);
+  const Outlet o = PageOutlet(p.title, p.text, p.url, p.site);
+  d["outlet"] = or_none(o.source);
+  d["outlet_evidence"] = or_none(o.evidence);
+  d["credit"] = or_none(o.credit);
   return d;
 }
 

@@ -10,6 +10,7 @@
 
 #include "command.h"
 #include "common.h"
+#include "storyline/outlet.h"
 #include "storyline/relate.h"
 #include "storyline/store.h"
 
@@ -136,12 +137,21 @@ size_t Fwd(const std::string& t, size_t pos, size_t n) {
   return e;
 }
 
+// "The NRI Nation (boilerplate), credit Reuters"; "unknown" when nothing was found.
+std::string OutletLine(const Outlet& o) {
+  std::string s = o.source.empty() ? "unknown" : o.source + " (" + o.evidence + ")";
+  if (!o.credit.empty()) s += ", credit " + o.credit;
+  return s;
+}
+
 void PrintText(const Article& a, const Article& b, const CompareResult& r) {
   bool tty = isatty(STDOUT_FILENO) != 0;
   const char* bold = tty ? "\033[1m" : "";
   const char* reset = tty ? "\033[0m" : "";
   std::printf("a: %s%s%s  %s\n", bold, a.id.c_str(), reset, a.title.c_str());
   std::printf("b: %s%s%s  %s\n", bold, b.id.c_str(), reset, b.title.c_str());
+  std::printf("outlets: a %s | b %s\n", OutletLine(OutletOf(a)).c_str(),
+              OutletLine(OutletOf(b)).c_str());
   std::string orig =
       r.original.empty() ? "none" : (r.original == "a" ? "a (" + a.id + ")" : "b (" + b.id + ")");
   std::printf("relation: %s%s%s   original: %s\n", bold, RelationName(r.relation), reset,
@@ -200,8 +210,8 @@ int RunCompare(CompareArgs* args) {
   if (!b.ok()) return Fail(b.status().message());
   CompareResult r = Compare(*a, *b, {});
   if (args->json) {
-    std::string out = CompareResultToJson(r);
-    out += '\n';
+    // INTERFACE.md's compare object, plus where each article comes from.
+    std::string out = WithOutlets(CompareResultToJson(r), *a, *b) + "\n";
     std::fwrite(out.data(), 1, out.size(), stdout);
   } else {
     PrintText(*a, *b, r);

@@ -2,7 +2,8 @@
 //
 // storyline extract PAGE... [--jsonl] [--include-comments]
 // Extracts the article of each HTML page (files, folders, WARC archives).
-// Output per page: {"path","url","title","text","published","author","site","lang"};
+// Output per page: {"path","url","title","text","published","author","site","lang",
+// "outlet","outlet_evidence","credit"} (the outlet as ingest records it, storyline/outlet.h);
 // a bad page is reported as "FILE: reason" (FILE:RECORD for a WARC) and the
 // others are still processed (exit 3 when some failed, 1 on usage/IO failure).
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include "core/ascii.h"
 #include "core/json_writer.h"
 #include "storyline/extract.h"
+#include "storyline/outlet.h"
 
 namespace storyline::cli {
 namespace {
@@ -42,6 +44,7 @@ bool IsWarc(const std::string& p) { return EndsWith(p, ".warc") || EndsWith(p, "
 bool IsHtml(const std::string& p) { return EndsWith(p, ".html") || EndsWith(p, ".htm"); }
 
 void Print(std::ostream& out, bool jsonl, const std::string& path, const ExtractedPage& page) {
+  const Outlet outlet = PageOutlet(page.title, page.text, page.url, page.site);
   if (jsonl) {
     JsonWriter w;
     w.BeginObject();
@@ -61,6 +64,12 @@ void Print(std::ostream& out, bool jsonl, const std::string& path, const Extract
     w.StringOrNull(page.site);
     w.Key("lang");
     w.StringOrNull(page.lang);
+    w.Key("outlet");
+    w.StringOrNull(outlet.source);
+    w.Key("outlet_evidence");
+    w.StringOrNull(outlet.evidence);
+    w.Key("credit");
+    w.StringOrNull(outlet.credit);
     w.EndObject();
     out << w.str() << '\n';
     return;
@@ -75,6 +84,8 @@ void Print(std::ostream& out, bool jsonl, const std::string& path, const Extract
   field("author", page.author);
   field("site", page.site);
   field("lang", page.lang);
+  field("outlet", outlet.source.empty() ? "" : outlet.source + " (" + outlet.evidence + ")");
+  field("credit", outlet.credit);
   out << "\n" << page.text << "\n\n";
 }
 

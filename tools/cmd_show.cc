@@ -36,7 +36,11 @@ void AppendHeader(const StoryHeader& h, std::string* out) {
     const std::string relation = RelationName(m.relation);
     o += "  " + relation + std::string(relation.size() < 15 ? 15 - relation.size() : 1, ' ') +
          m.id + (m.of.empty() ? "" : " (of " + m.of + ")") + "  " + Day(m.published) +
-         (m.source.empty() ? "" : "  " + m.source) + "\n";
+         (m.source.empty() ? "  (outlet unknown)" : "  " + m.source) +
+         (m.outlet_evidence.empty() || m.outlet_evidence == "input"
+              ? ""
+              : " [" + m.outlet_evidence + "]") +
+         (m.credit.empty() ? "" : "  credit " + m.credit) + "\n";
   }
 }
 

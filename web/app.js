@@ -9,6 +9,13 @@ const dec = new TextDecoder();
 function esc(s) {
   return String(s ?? '').replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
 }
+// "The NRI Nation (from boilerplate) · credit Reuters": the outlet, how it was
+// found when not given with the article, and the wire credit.
+function outlet(a) {
+  if (!a.source) return 'unknown source' + (a.credit ? ` · credit ${a.credit}` : '');
+  const how = a.outlet_evidence && a.outlet_evidence !== 'input' ? ` (from ${a.outlet_evidence})` : '';
+  return a.source + how + (a.credit ? ` · credit ${a.credit}` : '');
+}
 function day(iso) { return iso ? iso.slice(0, 10) : 'undated'; }
 function range(a, b) {
   if (!a && !b) return 'undated';
@@ -130,7 +137,7 @@ async function showStory(id) {
 
   const members = s.members.map(m => `<li class="member" data-id="${esc(m.id)}">${badge(m.relation)}
       <strong>${esc(m.title || m.id)}</strong>
-      <span class="muted">${esc(m.id)} · ${esc(m.source || 'unknown source')} · ${esc(day(m.published))}${m.of ? ` · of ${esc(m.of)}` : ''}</span></li>`).join('');
+      <span class="muted">${esc(m.id)} · <span class="outlet">${esc(outlet(m))}</span> · ${esc(day(m.published))}${m.of ? ` · of ${esc(m.of)}` : ''}</span></li>`).join('');
 
   // Side by side: the original against each derived member, shared passages marked.
   // Derived members (copies and rewrites of the original) first: they are the ones
@@ -194,7 +201,7 @@ async function showStory(id) {
       for (const q of s.quotes) if (q.id === aid) ranges.push({start: q.start, end: q.end, cls: 'quote', title: `quote: ${q.speaker || 'unknown speaker'}`});
       const m = byId[aid] || {};
       return `<div class="card" data-id="${esc(aid)}"><div>${badge(m.relation || '')} <strong>${esc(art.title || aid)}</strong></div>
-        <div class="muted">${esc(aid)} · ${esc(art.source || 'unknown source')} · ${esc(day(m.published))}</div>
+        <div class="muted">${esc(aid)} · ${esc(outlet(art))} · ${esc(day(m.published))}</div>
         <div class="text">${highlight(art.text, ranges)}</div></div>`;
     };
     document.getElementById('side-by-side').innerHTML = col(orig, other) + (other ? col(other, orig) : '');

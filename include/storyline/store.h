@@ -55,6 +55,10 @@ struct StoredArticle {
   std::optional<Relation> relation;
   std::string of;  // the id it copies or rewrites; empty for none
   double score = 0;
+  // How article.source (the outlet) was found and the wire agency the text
+  // credits (storyline/outlet.h); empty when unknown or stored before schema 3.
+  std::string outlet_evidence;
+  std::string credit;
 };
 
 // A member of a story, as listed.
@@ -68,6 +72,8 @@ struct StoryMember {
   std::string url;
   Timestamp published = kNoTime;  // the date used on the timeline (kNoTime unknown)
   std::string date_evidence;      // how the date was found ("published", "dateline", ...)
+  std::string outlet_evidence;    // how `source` was found (Article::outlet_evidence)
+  std::string credit;             // the wire agency the text credits; empty when none
 };
 
 // Two members and how they relate, with the evidence.

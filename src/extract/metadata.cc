@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -655,10 +656,27 @@ std::string ChoosePublished(const Collected& c, const JsonLdMeta& ld, std::strin
   return published;
 }
 
+// Lower-case ASCII letters and digits of `s`, to compare names ("@Reuters", "Reuters").
+std::string NameLetters(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    if (std::isalnum(static_cast<unsigned char>(ch))) {
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+    }
+  }
+  return out;
+}
+
 std::string ChooseSite(const Collected& c, const JsonLdMeta& ld) {
   std::string site = MetaValue(c, {"og:site_name", "application-name", "twitter:site"});
   if (!site.empty() && site[0] == '@') site = site.substr(1);
   if (!ld.site.empty() && (site.empty() || site.find('@') == 0)) site = ld.site;
+  // Some sites give a section as og:site_name ("U.S." on reuters.com); when the
+  // JSON-LD publisher and the twitter:site handle agree on another name, that is
+  // the site.
+  const std::string handle = MetaValue(c, {"twitter:site"});
+  const std::string pub = NameLetters(ld.site);
+  if (!pub.empty() && pub == NameLetters(handle) && pub != NameLetters(site)) site = ld.site;
   return site;
 }
 

@@ -30,8 +30,8 @@ uint64_t TextContentHash(std::string_view text, Words* scratch);
 int64_t Now();
 
 // The article columns ArticleFromRow reads, in its order ("SELECT " + this +
-// " FROM articles ...").
-extern const char kArticleColumns[];
+// " FROM articles ..."), for a store of schema `version`.
+std::string ArticleColumns(int version);
 StoredArticle ArticleFromRow(const sql::Stmt& s);
 
 // A story's relations and shared passages, in stored order, appended to *out.

@@ -11,6 +11,7 @@
 #include "store/evidence.h"
 #include "store/store_impl.h"
 #include "store/story_backend.h"
+#include "storyline/outlet.h"
 #include "storyline/store.h"
 #include "storyline/text.h"
 
@@ -93,6 +94,10 @@ struct StoreIngest::Impl {
     a.content_hash = hash;
     boilerplate.Observe(article);
     CleanedText cleaned = boilerplate.Clean(article);
+    Outlet outlet = RecoverOutlet(article, cleaned);
+    a.article.source = std::move(outlet.source);
+    a.outlet_evidence = std::move(outlet.evidence);
+    a.credit = std::move(outlet.credit);
     a.cleaned_text = std::move(cleaned.text);
     for (auto& l : cleaned.removed) {
       a.set_aside.push_back({l.line, l.begin, l.end, std::move(l.text), std::move(l.reason)});

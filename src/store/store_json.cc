@@ -81,6 +81,10 @@ void WriteHeaderFields(JsonWriter* w, const StoryHeader& h, bool detail) {
     w->String(m.title);
     w->Key("source");
     w->StringOrNull(m.source);
+    w->Key("outlet_evidence");
+    w->StringOrNull(m.outlet_evidence);
+    w->Key("credit");
+    w->StringOrNull(m.credit);
     w->Key("published");
     TimeOrNull(w, m.published);
     if (detail) {
@@ -323,6 +327,10 @@ std::string StoredArticleJson(const StoredArticle& a) {
   w.StringOrNull(ar.url);
   w.Key("source");
   w.StringOrNull(ar.source);
+  w.Key("outlet_evidence");
+  w.StringOrNull(a.outlet_evidence);
+  w.Key("credit");
+  w.StringOrNull(a.credit);
   w.Key("published");
   w.StringOrNull(ar.published);
   w.Key("lang");

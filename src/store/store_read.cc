@@ -14,9 +14,14 @@
 
 namespace storyline {
 
-const char kArticleColumns[] =
-    "seq, id, content_hash, title, text, cleaned, url, source, published, published_ts, lang, "
-    "author, origin_file, origin_line, story, topic, relation, of_id, score";
+std::string ArticleColumns(int version) {
+  std::string cols =
+      "seq, id, content_hash, title, text, cleaned, url, source, published, published_ts, lang, "
+      "author, origin_file, origin_line, story, topic, relation, of_id, score";
+  // A store opened read-only is not migrated: before version 3 it has no such columns.
+  cols += version >= 3 ? ", outlet_evidence, credit" : ", NULL, NULL";
+  return cols;
+}
 
 namespace {
 
@@ -54,6 +59,8 @@ StoredArticle ArticleFromRow(const sql::Stmt& s) {
   a.relation = ParseRelation(s.Text(16));  // NULL (not assigned yet): none
   a.of = s.Text(17);
   a.score = s.Double(18);
+  a.outlet_evidence = s.Text(19);
+  a.credit = s.Text(20);
   return a;
 }
 
@@ -154,14 +161,16 @@ StoryHeader HeaderFromRow(const sql::Stmt& s) {
   return h;
 }
 
-Status ReadMembers(sql::Db& db, StoryHeader* h) {
+Status ReadMembers(sql::Db& db, int version, StoryHeader* h) {
   Status bad;
   STORYLINE_RETURN_IF_ERROR(sql::ForEachRow(
       db,
-      "SELECT m.article_id, m.relation, m.of_id, m.score, coalesce(a.title,''), "
-      "coalesce(a.source,''), coalesce(a.url,''), m.time, coalesce(m.date_evidence,'') "
-      "FROM story_members m LEFT JOIN articles a ON a.id = m.article_id "
-      "WHERE m.story=? ORDER BY m.pos",
+      std::string("SELECT m.article_id, m.relation, m.of_id, m.score, coalesce(a.title,''), "
+                  "coalesce(a.source,''), coalesce(a.url,''), m.time, "
+                  "coalesce(m.date_evidence,''), ") +
+          (version >= 3 ? "coalesce(a.outlet_evidence,''), coalesce(a.credit,'') " : "'', '' ") +
+          "FROM story_members m LEFT JOIN articles a ON a.id = m.article_id "
+          "WHERE m.story=? ORDER BY m.pos",
       [&](const sql::Stmt& s) {
         StoryMember m;
         m.id = s.Text(0);
@@ -173,6 +182,8 @@ Status ReadMembers(sql::Db& db, StoryHeader* h) {
         m.url = s.Text(6);
         m.published = s.TimeOr(7, kNoTime);
         m.date_evidence = s.Text(8);
+        m.outlet_evidence = s.Text(9);
+        m.credit = s.Text(10);
         h->members.push_back(std::move(m));
       },
       h->story));
@@ -271,7 +282,7 @@ Result<StoredArticle> Store::GetArticle(const std::string& id) {
   sql::Db& db = *impl_->db;
   StoredArticle a;
   auto found = sql::ReadRow(
-      db, std::string("SELECT ") + kArticleColumns + " FROM articles WHERE id=?",
+      db, "SELECT " + ArticleColumns(impl_->version) + " FROM articles WHERE id=?",
       [&](const sql::Stmt& r) { a = ArticleFromRow(r); }, id);
   if (!found.ok()) return found.status();
   if (!*found) return Status::NotFound("no article " + id);
@@ -292,7 +303,7 @@ Result<StoryDetail> Store::GetStory(int64_t story) {
     if (*into != story) return GetStory(*into);
     return Status::NotFound("no story " + std::to_string(story));
   }
-  STORYLINE_RETURN_IF_ERROR(ReadMembers(db, &d.header));
+  STORYLINE_RETURN_IF_ERROR(ReadMembers(db, impl_->version, &d.header));
   STORYLINE_RETURN_IF_ERROR(ReadRelations(db, story, &d.relations));
   STORYLINE_RETURN_IF_ERROR(ReadPassages(db, story, &d.passages));
   STORYLINE_RETURN_IF_ERROR(ReadQuotes(db, story, &d.quotes));
@@ -372,7 +383,7 @@ Result<StoryPage> Store::ListStories(const StoryQuery& query) {
     page.stories.pop_back();
     page.next = std::to_string(keys[limit - 1]) + "." + std::to_string(page.stories.back().story);
   }
-  for (auto& h : page.stories) STORYLINE_RETURN_IF_ERROR(ReadMembers(db, &h));
+  for (auto& h : page.stories) STORYLINE_RETURN_IF_ERROR(ReadMembers(db, impl_->version, &h));
   return page;
 }
 

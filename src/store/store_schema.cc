@@ -90,9 +90,14 @@ CREATE TABLE engine_state(name TEXT PRIMARY KEY, seq INTEGER NOT NULL, data BLOB
 CREATE INDEX articles_source ON articles(source, story);
 CREATE INDEX story_members_article ON story_members(article_id);
 )sql"},
+    {3, "how each article's outlet was found, and the wire agency it credits",
+     R"sql(
+ALTER TABLE articles ADD COLUMN outlet_evidence TEXT;
+ALTER TABLE articles ADD COLUMN credit TEXT;
+)sql"},
 };
 
-constexpr int kLatestVersion = 2;
+constexpr int kLatestVersion = 3;
 
 }  // namespace
 

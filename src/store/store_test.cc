@@ -87,12 +87,14 @@ TEST_F(StoreTest, CreatesTheLatestSchemaInWalMode) {
 
 TEST_F(StoreTest, MigratesAnOlderSchemaForward) {
   { auto s = OpenOrDie(); }
-  // Roll the file back to version 1: drop what migration 2 added.
+  // Roll the file back to version 1: drop what migrations 2 and 3 added.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP INDEX articles_source; DROP INDEX story_members_article; "
-                         "DELETE FROM schema_migrations WHERE version=2",
+                         "ALTER TABLE articles DROP COLUMN outlet_evidence; "
+                         "ALTER TABLE articles DROP COLUMN credit; "
+                         "DELETE FROM schema_migrations WHERE version>=2",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
@@ -104,7 +106,84 @@ TEST_F(StoreTest, MigratesAnOlderSchemaForward) {
     EXPECT_EQ((*old)->schema_version(), 1);  // read-only never migrates
   }
   auto s = OpenOrDie();
-  EXPECT_EQ(s->schema_version(), 2);
+  EXPECT_EQ(s->schema_version(), 3);
+}
+
+// A store written before migration 3 (no outlet columns) reads read-only, its
+// articles and stories intact, and then migrates with their outlets unknown.
+TEST_F(StoreTest, AStoreWithoutOutletColumnsReadsAndMigrates) {
+  {
+    auto s = OpenOrDie();
+    AddArticle(s.get(), "a1", "Kim back", "Kim Jong Un returned home.", "Wire", 1000, 1, 1);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "ALTER TABLE articles DROP COLUMN outlet_evidence; "
+                         "ALTER TABLE articles DROP COLUMN credit; "
+                         "DELETE FROM schema_migrations WHERE version=3",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  {
+    auto old = OpenOrDie(/*read_only=*/true);
+    ASSERT_NE(old, nullptr);
+    EXPECT_EQ(old->schema_version(), 2);
+    auto a = old->GetArticle("a1");
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    EXPECT_EQ(a->article.source, "Wire");
+    EXPECT_EQ(a->credit, "");
+    auto d = old->GetStory(1);
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    ASSERT_EQ(d->header.members.size(), 1u);
+    EXPECT_EQ(d->header.members[0].source, "Wire");
+  }
+  auto s = OpenOrDie();
+  EXPECT_EQ(s->schema_version(), 3);
+  auto a = s->GetArticle("a1");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->outlet_evidence, "");
+  EXPECT_NE(StoredArticleJson(*a).find("\"credit\":null"), std::string::npos);
+}
+
+// Ingest recovers the outlet a seed names in its own boilerplate and the wire
+// credit of its dateline (../shared/seeds/README.md: 002 is Reuters' story as The
+// NRI Nation reposted it).
+TEST_F(StoreTest, IngestKeepsEachArticlesOutletAndCredit) {
+  auto s = OpenOrDie();
+  auto ingest = StoreIngest::Begin(s.get(), {});
+  ASSERT_TRUE(ingest.ok()) << ingest.status().ToString();
+  Article a;
+  a.id = "002";
+  a.title = "North Korea defends Russian cooperation";
+  a.text =
+      "SEOUL (Reuters) - North Korea on Monday slammed South Korean President Yoon Suk Yeol "
+      "for criticising its cooperation with Moscow.\n\n"
+      "Kim returned home last week from a week-long trip to Russia.\n\n"
+      "(Reporting by Soo-hyang Choi; Editing by Chizu Nomiyama)\n\n"
+      "The NRI Nation\nwww.mynrination.com";
+  ASSERT_TRUE((*ingest)->Add(a).ok());
+  Article b;
+  b.id = "given";
+  b.title = "Kim visits Russia";
+  b.text = "PARIS (AFP) - Kim Jong Un met Vladimir Putin at the Vostochny Cosmodrome.";
+  b.source = "Le Monde";
+  ASSERT_TRUE((*ingest)->Add(b).ok());
+  ASSERT_TRUE((*ingest)->Finish().ok());
+  auto got = s->GetArticle("002");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->article.source, "The NRI Nation");
+  EXPECT_EQ(got->outlet_evidence, "boilerplate");
+  EXPECT_EQ(got->credit, "Reuters");
+  got = s->GetArticle("given");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->article.source, "Le Monde");
+  EXPECT_EQ(got->outlet_evidence, "input");
+  EXPECT_EQ(got->credit, "AFP");
+  auto d = s->GetStory(got->story);
+  ASSERT_TRUE(d.ok());
+  ASSERT_FALSE(d->header.members.empty());
+  EXPECT_EQ(d->header.members[0].credit, "AFP");
 }
 
 TEST_F(StoreTest, RefusesANewerSchema) {

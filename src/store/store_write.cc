@@ -29,14 +29,15 @@ Status Store::Impl::InsertArticle(StoredArticle* a) {
       *db,
       "INSERT INTO articles(id, content_hash, title, text, cleaned, url, source, published, "
       "published_ts, lang, author, origin_file, origin_line, ingested_at, story, topic, "
-      "relation, of_id, score) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      "relation, of_id, score, outlet_evidence, credit) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
       ar.id, a->content_hash, ar.title, ar.text, a->cleaned_text, sql::TextOrNull{ar.url},
       sql::TextOrNull{ar.source}, sql::TextOrNull{ar.published},
       sql::TimeOrNull{ar.published_ts, kNoTime}, sql::TextOrNull{ar.lang},
       sql::TextOrNull{ar.author}, sql::TextOrNull{ar.origin_file}, ar.origin_line, Now(),
       sql::IdOrNull{a->story}, sql::IdOrNull{a->topic},
       sql::TextOrNull{a->relation ? RelationName(*a->relation) : ""}, sql::TextOrNull{a->of},
-      a->score));
+      a->score, sql::TextOrNull{a->outlet_evidence}, sql::TextOrNull{a->credit}));
   a->seq = db->LastInsertRowid();
   if (a->set_aside.empty()) return Status::Ok();
   auto sa = db->Prepare(
@@ -238,8 +239,7 @@ Status Store::Impl::ForEachArticleAfter(int64_t after,
                                         const std::function<Status(StoredArticle&)>& fn) {
   // A statement of its own (not cached): fn may use the cached ones meanwhile.
   sqlite3_stmt* raw = nullptr;
-  std::string q =
-      std::string("SELECT ") + kArticleColumns + " FROM articles WHERE seq > ? ORDER BY seq";
+  std::string q = "SELECT " + ArticleColumns(version) + " FROM articles WHERE seq > ? ORDER BY seq";
   if (sqlite3_prepare_v2(db->raw(), q.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
     return db->Error("replay");
   }

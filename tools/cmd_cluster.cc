@@ -79,10 +79,12 @@ void SetupCluster(CLI::App& sub, int* exit_code) {
   AddInputOptions(sub, &opt->in);
   sub.add_option("-o,--output", opt->output, "assignments as JSONL (- for stdout)")->required();
   sub.add_option("--report", opt->report, "write a Markdown report of every story");
-  sub.add_option("--threshold", opt->threshold, "story join threshold (default: tuned)");
-  sub.add_option("--topic-threshold", opt->topic_threshold,
-                 "topic link threshold (default: tuned)");
-  sub.add_option("--window-days", opt->window_days, "days a story stays active (default 7)");
+  sub.add_option("--threshold", opt->threshold, "story join threshold (default: tuned)")
+      ->check(FiniteRange(0, 1));
+  sub.add_option("--topic-threshold", opt->topic_threshold, "topic link threshold (default: tuned)")
+      ->check(FiniteRange(0, 1));
+  sub.add_option("--window-days", opt->window_days, "days a story stays active (default 7)")
+      ->check(CLI::Range(int64_t{1}, int64_t{36500}));
   sub.callback([opt, exit_code] { *exit_code = RunCluster(*opt); });
 }
 

@@ -110,7 +110,8 @@ void SetupDedup(CLI::App& sub, int* exit_code) {
   sub.add_option("--clusters", args->clusters,
                  "write one line per input article: {id, cluster, kept, of, similarity}");
   sub.add_option("--threshold", args->threshold,
-                 "similarity at or above which articles are near duplicates (default 0.7)");
+                 "similarity at or above which articles are near duplicates (default 0.7)")
+      ->check(FiniteRange(0, 1));
   sub.add_option("--keep", args->keep, "which article a cluster keeps: earliest|longest|first")
       ->check(CLI::IsMember({"earliest", "longest", "first"}));
   sub.add_option("--shingle", args->shingle, "words per shingle (default 5)")

@@ -111,6 +111,7 @@ void SetupIngest(CLI::App& sub, int* exit_code) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   sub.add_option("--batch-seconds", args->batch_seconds, "... and at least this often")
+      ->check(FiniteRange(0, 1e9))
       ->capture_default_str();
   sub.add_option("--progress-file", args->progress_file,
                  "append a line per committed batch to this file");

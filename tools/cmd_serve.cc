@@ -50,7 +50,7 @@ void SetupServe(CLI::App& sub, int* exit_code) {
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   sub.add_option("--threads", opt->threads, "connections served at once")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(1, 4096))
       ->capture_default_str();
   sub.add_option("--max-body", opt->max_body_bytes, "largest POST body in bytes")
       ->capture_default_str();

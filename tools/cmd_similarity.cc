@@ -76,7 +76,7 @@ void SetupSimilarity(CLI::App& sub, int* exit_code) {
       ->required();
   sub.add_option("-o,--output", args->output, "output JSONL (default: stdout)");
   sub.add_option("--threads", args->threads, "worker threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, kMaxThreads));
   sub.add_option("--rejects", args->rejects_path, "write rejected lines here, verbatim");
   sub.add_option("--batch", args->batch, "pairs per batch (the corpus statistics grow per batch)")
       ->check(CLI::PositiveNumber);

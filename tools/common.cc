@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -23,7 +24,7 @@ void AddInputOptions(CLI::App& sub, InputOptions* opt, bool inputs_required) {
   if (inputs_required) in->required();
   sub.add_option("--rejects", opt->rejects_path, "write rejected records here, verbatim");
   sub.add_option("--threads", opt->threads, "worker threads (default: all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, kMaxThreads));
   sub.add_option("--id-field", opt->ingest.id_field, "JSONL field holding the id");
   sub.add_option("--title-field", opt->ingest.title_field, "JSONL field holding the title");
   sub.add_option("--text-field", opt->ingest.text_field, "JSONL field holding the text");
@@ -56,6 +57,26 @@ bool RejectReporter::Install(InputOptions* opt) {
 }
 
 bool RejectReporter::Commit() { return !file_ || file_->Commit(); }
+
+CLI::Validator FiniteRange(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& s) -> std::string {
+        double v = 0;
+        try {
+          size_t used = 0;
+          v = std::stod(s, &used);
+          if (used != s.size()) return "not a number: " + s;
+        } catch (const std::exception&) {
+          return "not a number: " + s;
+        }
+        if (!std::isfinite(v) || v < lo || v > hi) {
+          return "value " + s + " not in [" + CLI::detail::to_string(lo) + ", " +
+                 CLI::detail::to_string(hi) + "]";
+        }
+        return "";
+      },
+      "NUMBER in [" + CLI::detail::to_string(lo) + ", " + CLI::detail::to_string(hi) + "]");
+}
 
 int ThreadCount(int requested) {
   if (requested > 0) return requested;

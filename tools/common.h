@@ -54,6 +54,12 @@ class RejectReporter {
 // The effective thread count for --threads N (0 = all cores).
 int ThreadCount(int requested);
 
+// The most worker threads a --threads option takes.
+inline constexpr int kMaxThreads = 256;
+
+// An option validator: a finite number (not NaN, not infinite) in [lo, hi].
+CLI::Validator FiniteRange(double lo, double hi);
+
 // A one-line progress bar on stderr, drawn only when stderr is a terminal:
 // items, items/s, MB/s and an ETA from bytes read against the total.
 // Held while writing to stderr: the reader's reject lines, the progress bar and

@@ -11,6 +11,9 @@
 
 namespace storyline {
 
+// '0'-'9' only, whatever the locale.
+constexpr bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
 // 'A'-'Z' -> 'a'-'z'; any other byte unchanged.
 constexpr char AsciiLower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;

@@ -314,6 +314,22 @@ TEST(ArticleReader, IdsComeFromNumbersOrAContentHash) {
   EXPECT_EQ(run.articles[3].id, run.articles[4].id);  // an empty id is no id
 }
 
+TEST(ArticleReader, IntegerIdsWiderThan64BitsKeepTheirLiteralText) {
+  std::string dir = TestDir();
+  WriteFile(dir + "/wide.jsonl",
+            "{\"id\": 123456789012345678901234567890, \"text\": \"Kim met Putin.\"}\n"
+            "{\"id\": -98765432109876543210, \"text\": \"Putin met Kim, 12345678901234567890123 "
+            "times.\", \"n\": 1.5e300}\n"
+            "{\"id\": \"s\", \"text\": \"a string \\\" 123456789012345678901 stays\"}\n");
+  ReadRun run = ReadInputs({dir + "/wide.jsonl"});
+  ASSERT_TRUE(run.rejections.empty()) << run.rejections[0].reason;
+  ASSERT_EQ(run.articles.size(), 3u);
+  EXPECT_EQ(run.articles[0].id, "123456789012345678901234567890");
+  EXPECT_EQ(run.articles[1].id, "-98765432109876543210");
+  EXPECT_EQ(run.articles[1].text, "Putin met Kim, 12345678901234567890123 times.");
+  EXPECT_EQ(run.articles[2].text, "a string \" 123456789012345678901 stays");
+}
+
 TEST(ArticleReader, DatesFallBackToTheDateFieldAndBadDatesAreKept) {
   std::string dir = TestDir();
   WriteFile(dir + "/dates.jsonl",

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "core/ascii.h"
 #include "core/hash.h"
 #include "ingest/line_reader.h"
 #include "ingest/utf8_repair.h"
@@ -77,6 +78,50 @@ bool FixLoneSurrogates(std::string_view in, std::string* out) {
     changed = true;
   }
   if (changed) out->append(in.substr(copied));
+  return changed;
+}
+
+// Copies `line` to *out with every integer literal too wide for 64 bits (20 digits
+// or more, outside strings) written as a string of its digits, so that such an
+// id keeps its literal text. False when there is none.
+bool QuoteWideIntegers(std::string_view line, std::string* out) {
+  out->clear();
+  bool in_string = false, changed = false;
+  for (size_t i = 0; i < line.size();) {
+    const char c = line[i];
+    if (in_string) {
+      out->push_back(c);
+      if (c == '\\' && i + 1 < line.size()) {
+        out->push_back(line[++i]);
+      } else if (c == '"') {
+        in_string = false;
+      }
+      ++i;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    const bool starts_number =
+        (c == '-' && i + 1 < line.size() && IsAsciiDigit(line[i + 1])) || IsAsciiDigit(c);
+    if (!starts_number) {
+      out->push_back(c);
+      ++i;
+      continue;
+    }
+    size_t end = i + (c == '-' ? 1 : 0);
+    while (end < line.size() && IsAsciiDigit(line[end])) ++end;
+    const bool integer =
+        end == line.size() || (line[end] != '.' && line[end] != 'e' && line[end] != 'E');
+    const size_t digits = end - i - (c == '-' ? 1 : 0);
+    if (integer && digits >= 20) {
+      out->push_back('"');
+      out->append(line.substr(i, end - i));
+      out->push_back('"');
+      changed = true;
+    } else {
+      out->append(line.substr(i, end - i));
+    }
+    i = end;
+  }
   return changed;
 }
 
@@ -267,6 +312,12 @@ RecordOutcome JsonRecordParser::Parse(std::string_view line, Article* out) {
     r = ParseDocument(scratch_.data(), scratch_.size(), out, &failure);
     r.utf8_repaired = r.accepted;
     return r;
+  }
+  // An integer wider than 64 bits stops simdjson: it is read as its literal text.
+  if (failure == Failure::kSyntax && QuoteWideIntegers(line, &scratch_)) {
+    scratch_.reserve(scratch_.size() + kLinePadding);
+    RecordOutcome again = ParseDocument(scratch_.data(), scratch_.size(), out, &failure);
+    if (again.accepted) return again;
   }
   // A lone surrogate escape ("\ud83d" cut from its pair) stops simdjson.
   if (failure == Failure::kSyntax && FixLoneSurrogates(line, &scratch_)) {

@@ -142,12 +142,21 @@ struct DateEstimate {
 // patterns are skipped. Linear in the text length.
 std::vector<DateMention> FindDateMentions(std::string_view text);
 
+// What a caller knows of "now", as bounds on a text's date: the newest
+// `published` its feed has shown so far, and its clock (the time of ingest).
+// kNoTime: unknown.
+struct DateBounds {
+  Timestamp feed = kNoTime;
+  Timestamp clock = kNoTime;
+};
+
 // Estimates when `article` was published: `published_ts` when set, else from the
-// evidence in its title and text as the header describes, never after
-// `not_after` (kNoTime: no bound; evidence later than the bound is refused, and a
-// lower bound more than a year before it says too little). time == kNoTime
-// (confidence 0, empty method and evidence) when no evidence holds: undated.
-DateEstimate EstimateDate(const Article& article, Timestamp not_after = kNoTime);
+// evidence in its title and text as the header describes, never after either
+// bound (evidence later than one is refused). A lower bound (a caption's date, a
+// dated link) more than a year before `bounds.feed` says too little of an article
+// arriving in that feed. time == kNoTime (confidence 0, empty method and
+// evidence) when no evidence holds: undated.
+DateEstimate EstimateDate(const Article& article, const DateBounds& bounds = {});
 
 // The date of what `article` reports: `published_ts` when set, else the latest
 // absolute date its text mentions in the past sense (not "by 2030", "until",

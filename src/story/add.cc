@@ -262,19 +262,14 @@ Assignment StoryEngine::Impl::OpenStory(Member m, const std::vector<uint64_t>& q
   return out;
 }
 
-Timestamp StoryEngine::Impl::DateBound() const {
-  if (clock == kNoTime) return opt.latest_date;
-  return opt.latest_date == kNoTime ? clock : std::min(clock, opt.latest_date);
-}
-
 Assignment StoryEngine::Impl::AddDoc(StoryDoc&& doc) {
   ++st.articles;
   const Article& a = doc.meta;
   if (a.published_ts != kNoTime) {
     clock = clock == kNoTime ? a.published_ts : std::max(clock, a.published_ts);
-  } else if (const Timestamp bound = DateBound(); bound != kNoTime) {
-    // Read again with the bound the parallel analysis did not know.
-    doc.date = EstimateDate(a, bound);
+  } else if (clock != kNoTime || opt.latest_date != kNoTime) {
+    // Read again with the bounds the parallel analysis did not know.
+    doc.date = EstimateDate(a, DateBounds{clock, opt.latest_date});
   }
   Evict();
   Member m = MakeMember(std::move(doc));

@@ -335,7 +335,7 @@ class MentionFinder {
     size_t k = k0 + 2;
     if (IsPunct(k, '.')) ++k;
     if (IsPunct(k, ',')) ++k;
-    if (k < n_ && IsYear(AsInt(t_[k])) && ValidMonthDay(m, v)) {
+    if (k < n_ && !t_[k].line_start && IsYear(AsInt(t_[k])) && ValidMonthDay(m, v)) {
       Emit(DateMention::Kind::kFullDate, k0, k, AsInt(t_[k]), m, v);
       *i = k;
       return true;
@@ -356,11 +356,13 @@ class MentionFinder {
     if (!m || !t_[i0].cap) return false;
     size_t k = i0 + 1;
     if (IsPunct(k, '.')) ++k;
-    const int d = k < n_ ? AsInt(t_[k]) : -1;
+    // A date stays on one line ("1 March\n\n2000 GMT" is a day and a time).
+    const int d = k < n_ && !t_[k].line_start ? AsInt(t_[k]) : -1;
     if (IsDay(d) && t_[k].lower.size() <= 2) {
       size_t y = k + 1;
       if (IsPunct(y, ',')) ++y;
-      if (y < n_ && IsYear(AsInt(t_[y])) && t_[y].lower.size() == 4 && ValidMonthDay(m, d)) {
+      if (y < n_ && !t_[y].line_start && IsYear(AsInt(t_[y])) && t_[y].lower.size() == 4 &&
+          ValidMonthDay(m, d)) {
         Emit(DateMention::Kind::kFullDate, i0, y, AsInt(t_[y]), m, d);
         *i = y;
         return true;
@@ -657,9 +659,13 @@ DateEstimate FromDateline(const DateMention& dl, int64_t bound_day) {
 
 }  // namespace
 
-DateEstimate EstimateDate(const Article& article, Timestamp not_after) {
+DateEstimate EstimateDate(const Article& article, const DateBounds& bounds) {
   if (article.published_ts != kNoTime) return FromPublished(article);
-  const int64_t bound_day = not_after == kNoTime ? kNoDay : DayOf(not_after);
+  const int64_t feed_day = bounds.feed == kNoTime ? kNoDay : DayOf(bounds.feed);
+  const int64_t clock_day = bounds.clock == kNoTime ? kNoDay : DayOf(bounds.clock);
+  const int64_t bound_day = feed_day == kNoDay    ? clock_day
+                            : clock_day == kNoDay ? feed_day
+                                                  : std::min(feed_day, clock_day);
   const std::vector<DateMention> ms = MentionsOf(article);
   if (const DateMention* p = PublicationLine(ms, bound_day)) {
     int64_t day = 0;
@@ -670,8 +676,8 @@ DateEstimate EstimateDate(const Article& article, Timestamp not_after) {
   }
   const Cues cues = FindCues(ms);
   const Anchor anchor = LatestDate(ms, Use::kLowerBound, bound_day);
-  // A lower bound more than a year before the newest date known says too little.
-  if (anchor.mention && (bound_day == kNoDay || bound_day - anchor.day <= 366)) {
+  // A lower bound more than a year before the feed's newest date says too little.
+  if (anchor.mention && (feed_day == kNoDay || feed_day - anchor.day <= 366)) {
     const bool caption = anchor.mention->role == DateMention::Role::kCaption;
     return FromAnchor(anchor, cues, caption ? "caption date" : "dated link", bound_day);
   }

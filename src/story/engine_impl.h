@@ -462,9 +462,6 @@ struct StoryEngine::Impl {
   // Places one article: it joins the best candidate story scoring at least
   // join_threshold after the re-scoring passes below, or opens a new story.
   Assignment AddDoc(StoryDoc&& doc);
-  // The latest date a text may give an article now: the feed's clock (the newest
-  // `published` seen), and opt.latest_date; kNoTime when neither is known.
-  Timestamp DateBound() const;
   // The article as a member: its vectors (with the term statistics of this moment),
   // main names and analysis; takes the next seq.
   Member MakeMember(StoryDoc&& doc);

@@ -142,7 +142,7 @@ TEST(Dates, GedikliDatelinesGiveTheRealDate) {
     }
     const Timestamp real = a.published_ts;
     a.published_ts = kNoTime;
-    const DateEstimate d = EstimateDate(a, {real + 7 * 86400});
+    const DateEstimate d = EstimateDate(a, {real + int64_t{7} * 86400});
     ASSERT_NE(d.time, kNoTime) << a.id;
     EXPECT_LE(std::abs(d.time - real), 86400) << a.id << " " << d.evidence;
     ++checked;

@@ -182,6 +182,31 @@ TEST(Dates, TheEngineNeverDatesAnArticleAfterTheFeedsNewestPublished) {
   EXPECT_LE(v->members[0].published, first.published_ts);
 }
 
+TEST(Dates, TheEngineGivesADatelineTheYearOfTheFeedAndKeepsToItsLatestDate) {
+  StoryOptions opt;
+  opt.latest_date = At("2026-12-07T21:00:00Z");  // the store passes its ingest clock
+  StoryEngine engine(opt);
+  Article future = FromText("Market outlook\nPublished on September 25, 2099\nShares rose.");
+  future.id = "future";
+  Assignment as = engine.Add(future);
+  EXPECT_EQ(engine.GetStory(as.story)->members[0].published, kNoTime);
+  Article first = FromText("A published story about the weather in Seoul.");
+  first.id = "first";
+  first.published = "2023-10-02T08:00:00Z";
+  first.published_ts = At("2023-10-02T08:00:00Z");
+  engine.Add(first);
+  Article wire = FromText("SEOUL, Sept 25 (Reuters) - North Korea on Monday slammed Yoon.");
+  wire.id = "wire";
+  as = engine.Add(wire);
+  std::optional<StoryView> v = engine.GetStory(as.story);
+  ASSERT_TRUE(v.has_value());
+  for (const StoryMemberView& m : v->members) {
+    if (m.id != "wire") continue;
+    EXPECT_EQ(FormatDate(m.published), "2023-09-25");
+    EXPECT_NE(m.date_evidence.find("SEOUL, Sept 25 (Reuters)"), std::string::npos);
+  }
+}
+
 TEST(Dates, BbcArticlesAreNotDatedFromTheYearsTheyMention) {
   // BBC News (2004-05) comes without dates; its texts name years to come
   // ("fewer consumers by 2050", "resolutions of 2048 * 1080", "come 2020").

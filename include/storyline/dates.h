@@ -21,11 +21,16 @@
 //   storyline::DateEstimate d = storyline::EstimateDate(article);
 //   if (d.time != storyline::kNoTime) Print(FormatDate(d.time), d.evidence);
 //
-// The rule (docs/stories.md "Dates"): `published` wins (confidence 1). Otherwise a
-// news text reports what has happened, so the latest absolute date it mentions in
-// the past sense (not "by 2030", "until", "next") is a lower bound of its
-// publication; a weekday ("on Monday") after that anchor moves the estimate to the
-// first such weekday on or after it; a dated dateline gives month and day.
+// The rule (docs/stories.md "Dates"): `published` wins (confidence 1). Otherwise
+// only evidence of publication dates an article: a "Published/Posted/Updated" line
+// or a line that is only a date; else a lower bound (a photo caption's date, a
+// dated link) refined by a weekday ("on Monday": the first such weekday on or
+// after it) or a dated dateline; else a dated dateline alone, in the year of the
+// newest date the caller knows. A date the text talks about ("in 2020 the company",
+// "by 2050") is no evidence: with nothing else the article is undated. No estimate
+// is ever later than the bound the caller passes (the feed's newest `published`,
+// the clock at ingest). The dates a text reports still describe its content
+// (EstimateReportedDate), as its numbers and names do.
 // Everything here is pure and thread-safe (no hidden state: the reading order of
 // slashed dates is a parameter).
 #ifndef STORYLINE_DATES_H_
@@ -104,12 +109,21 @@ struct DateMention {
     kDateline,   // "SEOUL (Reuters) -" / "SALVADOR, Feb 26 -" at the start of a line
   };
   Kind kind = Kind::kFullDate;
-  int year = 0;                 // 0 when not stated
-  int month = 0;                // 1..12, 0 when not stated
-  int day = 0;                  // 1..31, 0 when not stated
-  int weekday = -1;             // 0 = Sunday .. 6 = Saturday for kWeekday, else -1
-  int relative = 0;             // kRelative / kWeekday: -1 last, 0 this, +1 next
-  bool prospective = false;     // "by 2030", "until", "next": not a lower bound
+  int year = 0;              // 0 when not stated
+  int month = 0;             // 1..12, 0 when not stated
+  int day = 0;               // 1..31, 0 when not stated
+  int weekday = -1;          // 0 = Sunday .. 6 = Saturday for kWeekday, else -1
+  int relative = 0;          // kRelative / kWeekday: -1 last, 0 this, +1 next
+  bool prospective = false;  // "by 2030", "until", "next": not a lower bound
+  // Where an absolute date stands. kMention: a date the text talks about, no
+  // evidence of its publication. kPublicationLine: on a line that starts with
+  // "Published", "Posted", "Updated", "Last updated", "Date" or that holds only
+  // the date (a weekday, a time and a zone may go with it); `text` then starts at
+  // the line start. kCaption: a full date that closes a photo caption ("... Amur
+  // region, Russia, September 13, 2023." at the end of its line, or before a
+  // credit "Name/Agency"): the day of the photo, a lower bound.
+  enum class Role { kMention, kPublicationLine, kCaption };
+  Role role = Role::kMention;
   uint32_t begin = 0, end = 0;  // byte offsets of the expression in the text
   std::string text;             // the expression as written
 };
@@ -119,7 +133,7 @@ struct DateEstimate {
   Timestamp time = kNoTime;  // UTC midnight of the estimated day (or the first day
                              // of the month / year at coarser granularity)
   std::string granularity;   // "second" (published), "day", "month", "year", "" none
-  double confidence = 0;     // 1 for `published`; 0.2..0.7 for text evidence; 0 none
+  double confidence = 0;     // 1 for `published`; 0.1..0.8 for text evidence; 0 none
   std::string method;        // "published", "text: latest date + weekday", ...
   std::string evidence;      // the words the estimate rests on, quoted, "; "-separated
 };
@@ -128,10 +142,28 @@ struct DateEstimate {
 // patterns are skipped. Linear in the text length.
 std::vector<DateMention> FindDateMentions(std::string_view text);
 
-// Estimates when `article` was published: `published_ts` when set, else from its
-// title and text as the header describes. time == kNoTime (confidence 0) when the
-// text has no usable date.
-DateEstimate EstimateDate(const Article& article);
+// What a caller knows of "now", as bounds on a text's date: the newest
+// `published` its feed has shown so far, and its clock (the time of ingest).
+// kNoTime: unknown.
+struct DateBounds {
+  Timestamp feed = kNoTime;
+  Timestamp clock = kNoTime;
+};
+
+// Estimates when `article` was published: `published_ts` when set, else from the
+// evidence in its title and text as the header describes, never after either
+// bound (evidence later than one is refused). A lower bound (a caption's date, a
+// dated link) more than a year before `bounds.feed` says too little of an article
+// arriving in that feed. time == kNoTime (confidence 0, empty method and
+// evidence) when no evidence holds: undated.
+DateEstimate EstimateDate(const Article& article, const DateBounds& bounds = {});
+
+// The date of what `article` reports: `published_ts` when set, else the latest
+// absolute date its text mentions in the past sense (not "by 2030", "until",
+// "next"; day 0.5, month 0.4, year 0.3 confidence), refined by a weekday or a
+// dated dateline as EstimateDate does. A content feature for comparing two texts
+// (two reports of look-alike events years apart), never a publication date.
+DateEstimate EstimateReportedDate(const Article& article);
 
 }  // namespace storyline
 

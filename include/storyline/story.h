@@ -116,6 +116,10 @@ struct StoryOptions {
   // Keep a compact StoryView of each retired story, for ForEachStory at the end.
   // Off for unbounded streams: then a retired story is only passed to on_retire.
   bool keep_retired = true;
+  // No date read from a text is later than this (the store passes its clock at
+  // ingest), nor later than the newest `published` seen so far. kNoTime: only the
+  // feed's bound.
+  Timestamp latest_date = kNoTime;
   // Compare articles with relate's pair comparison for relation labels and
   // provenance (needs the texts of live members). Off: cosine rules only.
   bool use_relate = true;

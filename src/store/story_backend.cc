@@ -5,6 +5,7 @@
 #include "store/solo_backend.inc"
 #else
 
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -65,6 +66,10 @@ class EngineBackend : public StoryBackend {
     // The store keeps retired stories itself: the engine's memory stays bounded by
     // its active window however long the feed.
     o.keep_retired = false;
+    // No text dates an article after the clock at ingest.
+    o.latest_date = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
     return o;
   }
 

@@ -29,6 +29,17 @@ void SortByScore(Scored* scored) {
   });
 }
 
+// Whether an unbounded text date may read differently with the feed's clock and
+// the latest date allowed: it passes one of them, it is near a year or more before
+// the clock (its lower bound may be too old), or a dateline without a year (the
+// bounds give one).
+bool NeedsBounds(const DateEstimate& d, Timestamp clock, Timestamp latest) {
+  if (d.time == kNoTime) return !d.method.empty() && (clock != kNoTime || latest != kNoTime);
+  const int64_t kNearAYear = int64_t{359} * 86400;  // a weekday step is under a week
+  return (clock != kNoTime && (d.time > clock || clock - d.time > kNearAYear)) ||
+         (latest != kNoTime && d.time > latest);
+}
+
 }  // namespace
 
 Member StoryEngine::Impl::MakeMember(StoryDoc&& doc) {
@@ -267,6 +278,9 @@ Assignment StoryEngine::Impl::AddDoc(StoryDoc&& doc) {
   const Article& a = doc.meta;
   if (a.published_ts != kNoTime) {
     clock = clock == kNoTime ? a.published_ts : std::max(clock, a.published_ts);
+  } else if (NeedsBounds(doc.date, clock, opt.latest_date)) {
+    // Read again with the bounds the parallel analysis did not know.
+    doc.date = EstimateDate(a, DateBounds{clock, opt.latest_date});
   }
   Evict();
   Member m = MakeMember(std::move(doc));

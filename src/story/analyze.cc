@@ -47,6 +47,7 @@ StoryDoc AnalyzeForStory(const Article& a) {
   d.meta = a;
   d.f = AnalyzeArticle(a);
   d.date = EstimateDate(a);
+  d.reported = EstimateReportedDate(a);
   d.name_words = NameWordKeys(d.f.names, false);
   d.key_name_words = NameWordKeys(d.f.names, true);
   // The lead ends after the 40th content word.
@@ -266,7 +267,7 @@ double Unshared(const std::vector<uint64_t>& key, const std::vector<float>& weig
 
 SpecificConflict CompareSpecifics(const StoryDoc& a, const StoryDoc& b) {
   SpecificConflict c;
-  const DateEstimate &da = a.date, &db = b.date;
+  const DateEstimate &da = a.reported, &db = b.reported;
   if (da.time != kNoTime && db.time != kNoTime && da.confidence >= 0.3 && db.confidence >= 0.3) {
     double days = std::fabs(static_cast<double>(da.time - db.time)) / 86400.0;
     // Day or month evidence on both sides: a gap beyond a month is a conflict, full

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <utility>
 
 #include "core/ascii.h"
 
@@ -166,7 +167,73 @@ class MentionFinder {
     dm.month = m;
     dm.day = d;
     dm.prospective = Prospective(t_, from);
+    if (kind == DateMention::Kind::kFullDate || kind == DateMention::Kind::kMonthYear) {
+      dm.role = RoleOf(from, to_incl, kind == DateMention::Kind::kFullDate);
+    }
+    if (dm.role == DateMention::Role::kPublicationLine) from = LineStart(from);
     Push(std::move(dm), from, to_incl);
+  }
+
+  // The first token of the line holding token k, and the end (exclusive) of it.
+  size_t LineStart(size_t k) const {
+    while (k > 0 && !t_[k].line_start) --k;
+    return k;
+  }
+  size_t LineEnd(size_t k) const {
+    ++k;
+    while (k < n_ && !t_[k].line_start) ++k;
+    return k;
+  }
+
+  // Words that open a publication line: "Published on", "Last updated:".
+  static bool PublicationWord(const std::string& w) {
+    return w == "published" || w == "posted" || w == "updated" || w == "last" || w == "first" ||
+           w == "date" || w == "dated" || w == "on" || w == "at";
+  }
+
+  // A token that may stand beside a date on a line of its own: punctuation, a
+  // number (a time), a weekday, "am"/"pm" or a time zone ("BST", "GMT").
+  bool DateLineFiller(size_t k) const {
+    const Tok& t = t_[k];
+    if (t.type != Tok::kWord) return true;
+    if (WeekdayOf(t.lower) >= 0 || t.lower == "am" || t.lower == "pm") return true;
+    for (const char* d :
+         {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}) {
+      if (t.lower == d) return true;
+    }
+    if (t.end - t.begin > 4) return false;
+    for (uint32_t b = t.begin; b < t.end; ++b) {
+      if (!std::isupper(static_cast<unsigned char>(text_[b]))) return false;
+    }
+    return true;
+  }
+
+  // The role of the absolute date over tokens from..to (see DateMention::Role).
+  DateMention::Role RoleOf(size_t from, size_t to, bool full) const {
+    const size_t ls = LineStart(from), le = LineEnd(to);
+    // A publication line: its first words name it, the date follows them.
+    if (from - ls <= 4 && t_[ls].type == Tok::kWord && t_[ls].lower != "on" &&
+        t_[ls].lower != "at" && PublicationWord(t_[ls].lower)) {
+      bool opening = true;
+      for (size_t k = ls; k < from && opening; ++k) {
+        opening = t_[k].type == Tok::kPunct || PublicationWord(t_[k].lower);
+      }
+      if (opening) return DateMention::Role::kPublicationLine;
+    }
+    // A line that holds only the date.
+    if (le - ls <= 12) {
+      bool only = true;
+      for (size_t k = ls; k < le && only; ++k) only = (k >= from && k <= to) || DateLineFiller(k);
+      if (only) return DateMention::Role::kPublicationLine;
+    }
+    // A caption's closing date: ", September 13, 2023." then the line's end or a
+    // credit ("Sputnik/Artem Geodakyan/Pool via REUTERS").
+    if (full && from > ls && IsPunct(from - 1, ',') && IsPunct(to + 1, '.')) {
+      bool credit = to + 2 >= le;
+      for (size_t k = to + 2; k < le && !credit; ++k) credit = IsPunct(k, '/');
+      if (credit) return DateMention::Role::kCaption;
+    }
+    return DateMention::Role::kMention;
   }
 
   // The end of an upper-case place of up to 4 words starting at token i.
@@ -195,15 +262,27 @@ class MentionFinder {
       Push(std::move(dm), *i, k + 2);
       return false;
     }
-    if (IsPunct(k, ',') && k + 3 < n_ && t_[k + 1].type == Tok::kWord && MonthOf(t_[k + 1].lower) &&
-        IsDay(AsInt(t_[k + 2])) && IsPunct(k + 3, '-')) {
-      dm.month = MonthOf(t_[k + 1].lower);
-      dm.day = AsInt(t_[k + 2]);
-      Push(std::move(dm), *i, k + 2);
-      *i = k + 3;
-      return true;
+    if (!IsPunct(k, ',') || k + 3 >= n_ || t_[k + 1].type != Tok::kWord ||
+        !MonthOf(t_[k + 1].lower)) {
+      return false;
     }
-    return false;
+    size_t d = k + 2;  // the day, after "Sept." too
+    if (IsPunct(d, '.')) ++d;
+    if (!IsDay(AsInt(t_[d]))) return false;
+    // "SALVADOR, Feb 26 -" or "SEOUL, Sept 25 (Reuters) -".
+    size_t dash = d + 1;
+    if (IsPunct(dash, '(') && dash + 2 < n_ && t_[dash + 1].type == Tok::kWord &&
+        IsPunct(dash + 2, ')')) {
+      dash += 3;
+    }
+    if (!IsPunct(dash, '-') || !ValidMonthDay(MonthOf(t_[k + 1].lower), AsInt(t_[d]))) {
+      return false;
+    }
+    dm.month = MonthOf(t_[k + 1].lower);
+    dm.day = AsInt(t_[d]);
+    Push(std::move(dm), *i, dash - 1);
+    *i = dash;
+    return true;
   }
 
   // A number: an ISO or URL date, a day-month, or a year after a context word.
@@ -256,7 +335,7 @@ class MentionFinder {
     size_t k = k0 + 2;
     if (IsPunct(k, '.')) ++k;
     if (IsPunct(k, ',')) ++k;
-    if (k < n_ && IsYear(AsInt(t_[k])) && ValidMonthDay(m, v)) {
+    if (k < n_ && !t_[k].line_start && IsYear(AsInt(t_[k])) && ValidMonthDay(m, v)) {
       Emit(DateMention::Kind::kFullDate, k0, k, AsInt(t_[k]), m, v);
       *i = k;
       return true;
@@ -277,11 +356,13 @@ class MentionFinder {
     if (!m || !t_[i0].cap) return false;
     size_t k = i0 + 1;
     if (IsPunct(k, '.')) ++k;
-    const int d = k < n_ ? AsInt(t_[k]) : -1;
+    // A date stays on one line ("1 March\n\n2000 GMT" is a day and a time).
+    const int d = k < n_ && !t_[k].line_start ? AsInt(t_[k]) : -1;
     if (IsDay(d) && t_[k].lower.size() <= 2) {
       size_t y = k + 1;
       if (IsPunct(y, ',')) ++y;
-      if (y < n_ && IsYear(AsInt(t_[y])) && t_[y].lower.size() == 4 && ValidMonthDay(m, d)) {
+      if (y < n_ && !t_[y].line_start && IsYear(AsInt(t_[y])) && t_[y].lower.size() == 4 &&
+          ValidMonthDay(m, d)) {
         Emit(DateMention::Kind::kFullDate, i0, y, AsInt(t_[y]), m, d);
         *i = y;
         return true;
@@ -378,13 +459,18 @@ namespace {
 
 std::string Quote(const std::string& s) { return "\"" + s + "\""; }
 
+constexpr int64_t kNoDay = INT64_MIN;
+
+// The day (since 1970-01-01) holding second `t`.
+int64_t DayOf(Timestamp t) { return t >= 0 ? t / 86400 : -((-t + 86399) / 86400); }
+
 // Granularity of an anchor: the finest unit its date names.
 enum Gran { kNone = 0, kYearGran = 1, kMonthGran = 2, kDayGran = 3 };
 
-// The latest absolute date a text reports (a lower bound of its publication), at
-// the finest granularity available for that date.
+// The latest date taken as a lower bound of the publication, at the finest
+// granularity available for that date.
 struct Anchor {
-  int64_t day = INT64_MIN;
+  int64_t day = kNoDay;
   int gran = kNone;
   const DateMention* mention = nullptr;
 };
@@ -411,13 +497,26 @@ bool AbsoluteDay(const DateMention& m, int64_t* day, int* gran) {
   }
 }
 
-Anchor LatestAbsoluteDate(const std::vector<DateMention>& ms) {
+// Which absolute mentions may anchor an estimate.
+enum class Use {
+  kReported,   // every date the text reports (EstimateReportedDate)
+  kLowerBound  // evidence only: a caption's date, a dated link
+};
+
+bool Eligible(const DateMention& m, Use use) {
+  if (m.prospective) return false;
+  if (use == Use::kReported) return true;
+  return m.role == DateMention::Role::kCaption || m.kind == DateMention::Kind::kUrlDate;
+}
+
+// The latest eligible date on or before `bound_day` (kNoDay: no bound).
+Anchor LatestDate(const std::vector<DateMention>& ms, Use use, int64_t bound_day) {
   Anchor a;
   for (const DateMention& m : ms) {
-    if (m.prospective) continue;
-    int64_t day;
-    int gran;
-    if (!AbsoluteDay(m, &day, &gran)) continue;
+    int64_t day = 0;
+    int gran = kNone;
+    if (!Eligible(m, use) || !AbsoluteDay(m, &day, &gran)) continue;
+    if (bound_day != kNoDay && day > bound_day) continue;
     // A coarser mention of a later period wins ("in 2023" beats "May 2, 2022");
     // a finer one of the same period refines.
     if (day > a.day || (day == a.day && gran > a.gran)) {
@@ -456,78 +555,144 @@ Cues FindCues(const std::vector<DateMention>& ms) {
   return c;
 }
 
-// The estimate from the anchor, refined by a dateline or a weekday and supported
-// by "this year".
-DateEstimate FromAnchor(const Anchor& a, const Cues& cues) {
+DateEstimate Estimate(int64_t day, const char* gran, double conf, std::string method,
+                      std::string evidence) {
+  DateEstimate est;
+  est.time = day * 86400;
+  est.granularity = gran;
+  est.confidence = conf;
+  est.method = std::move(method);
+  est.evidence = std::move(evidence);
+  return est;
+}
+
+// The estimate from the anchor, refined by a dateline or a weekday (never past
+// `bound_day`) and supported by "this year". `what` names the anchor's evidence.
+DateEstimate FromAnchor(const Anchor& a, const Cues& cues, const std::string& what,
+                        int64_t bound_day) {
   int64_t day = a.day;
   std::string evidence = Quote(a.mention->text);
-  std::string method = "text: latest date mentioned";
+  std::string method = "text: " + what;
   double conf = a.gran == kDayGran ? 0.5 : a.gran == kMonthGran ? 0.4 : 0.3;
   const char* gran = a.gran == kDayGran ? "day" : a.gran == kMonthGran ? "month" : "year";
   int ay, am, ad;
   CivilFromDays(a.day, &ay, &am, &ad);
   const DateMention* dateline = cues.dateline;
+  const auto within = [&](int64_t d) { return bound_day == kNoDay || d <= bound_day; };
   // A dateline "CITY, Feb 26 -" in the anchor's year fixes month and day.
   if (dateline && dateline->month) {
-    int64_t dl = DaysFromCivil(ay, dateline->month, dateline->day);
-    if (dl >= a.day || a.gran < kDayGran) {
+    const int64_t dl = DaysFromCivil(ay, dateline->month, dateline->day);
+    if ((dl >= a.day || a.gran < kDayGran) && within(dl)) {
       day = dl;
       gran = "day";
       conf = 0.6;
-      method = "text: dateline, year from the latest date";
+      method = "text: dateline, year from the " + what;
       evidence += "; " + Quote(dateline->text);
     }
   } else if (cues.weekday && a.gran == kDayGran) {
     // "on Monday" reported after the anchor: the first such weekday on or after it.
-    int wd_anchor = static_cast<int>(((a.day % 7) + 7 + 4) % 7);  // 1970-01-01 was Thu
-    int delta = (cues.weekday->weekday - wd_anchor + 7) % 7;
-    day = a.day + delta;
-    conf = 0.6;
-    method = "text: weekday on or after the latest date";
-    evidence += "; " + Quote(cues.weekday->text);
+    const int wd_anchor = static_cast<int>(((a.day % 7) + 7 + 4) % 7);  // 1970-01-01: Thu
+    const int64_t wd = a.day + (cues.weekday->weekday - wd_anchor + 7) % 7;
+    if (within(wd)) {
+      day = wd;
+      conf = 0.6;
+      method = "text: weekday on or after the " + what;
+      evidence += "; " + Quote(cues.weekday->text);
+    }
   }
   if (cues.this_year) {
     evidence += "; " + Quote(cues.this_year->text) + " (the same year)";
     conf = std::min(0.7, conf + 0.1);
   }
   if (dateline && !dateline->month) evidence += "; dateline " + Quote(dateline->text);
-  DateEstimate est;
-  est.time = day * 86400;
-  est.granularity = gran;
-  est.confidence = conf;
-  est.method = method;
-  est.evidence = evidence;
-  return est;
+  return Estimate(day, gran, conf, std::move(method), std::move(evidence));
 }
 
-}  // namespace
-
-DateEstimate EstimateDate(const Article& article) {
-  DateEstimate est;
-  if (article.published_ts != kNoTime) {
-    est.time = article.published_ts;
-    est.granularity = "second";
-    est.confidence = 1.0;
-    est.method = "published";
-    est.evidence = Quote(article.published);
-    return est;
-  }
+std::vector<DateMention> MentionsOf(const Article& article) {
   std::string all;
   all.reserve(article.title.size() + article.text.size() + 1);
   all += article.title;
   all += '\n';
   all += article.text;
-  const std::vector<DateMention> ms = FindDateMentions(all);
-  const Anchor anchor = LatestAbsoluteDate(ms);
-  const Cues cues = FindCues(ms);
-  if (anchor.mention) return FromAnchor(anchor, cues);
-  if (cues.dateline && cues.dateline->month) {
+  return FindDateMentions(all);
+}
+
+DateEstimate FromPublished(const Article& article) {
+  DateEstimate est;
+  est.time = article.published_ts;
+  est.granularity = "second";
+  est.confidence = 1.0;
+  est.method = "published";
+  est.evidence = Quote(article.published);
+  return est;
+}
+
+// The first publication line's date on or before the bound.
+const DateMention* PublicationLine(const std::vector<DateMention>& ms, int64_t bound_day) {
+  for (const DateMention& m : ms) {
+    int64_t day = 0;
+    int gran = kNone;
+    if (m.role != DateMention::Role::kPublicationLine || !AbsoluteDay(m, &day, &gran)) continue;
+    if (bound_day == kNoDay || day <= bound_day) return &m;
+  }
+  return nullptr;
+}
+
+// A dated dateline alone: its month and day in the latest year that keeps it on
+// or before the bound.
+DateEstimate FromDateline(const DateMention& dl, int64_t bound_day) {
+  if (bound_day == kNoDay) {
+    DateEstimate est;
     est.granularity = "month-day";
     est.method = "dateline without year";
-    est.evidence = Quote(cues.dateline->text);
+    est.evidence = Quote(dl.text);
     est.confidence = 0.1;  // no year: not placeable on a timeline
+    return est;
   }
-  return est;
+  int y, m, d;
+  CivilFromDays(bound_day, &y, &m, &d);
+  int64_t day = DaysFromCivil(y, dl.month, dl.day);
+  if (day > bound_day) day = DaysFromCivil(y - 1, dl.month, dl.day);
+  return Estimate(day, "day", 0.5, "text: dateline, year from the newest date known",
+                  Quote(dl.text));
+}
+
+}  // namespace
+
+DateEstimate EstimateDate(const Article& article, const DateBounds& bounds) {
+  if (article.published_ts != kNoTime) return FromPublished(article);
+  const int64_t feed_day = bounds.feed == kNoTime ? kNoDay : DayOf(bounds.feed);
+  const int64_t clock_day = bounds.clock == kNoTime ? kNoDay : DayOf(bounds.clock);
+  const int64_t bound_day = feed_day == kNoDay    ? clock_day
+                            : clock_day == kNoDay ? feed_day
+                                                  : std::min(feed_day, clock_day);
+  const std::vector<DateMention> ms = MentionsOf(article);
+  if (const DateMention* p = PublicationLine(ms, bound_day)) {
+    int64_t day = 0;
+    int gran = kNone;
+    AbsoluteDay(*p, &day, &gran);
+    return Estimate(day, gran == kDayGran ? "day" : "month", gran == kDayGran ? 0.8 : 0.6,
+                    "text: publication line", Quote(p->text));
+  }
+  const Cues cues = FindCues(ms);
+  const Anchor anchor = LatestDate(ms, Use::kLowerBound, bound_day);
+  // A lower bound more than a year before the feed's newest date says too little.
+  if (anchor.mention && (feed_day == kNoDay || feed_day - anchor.day <= 366)) {
+    const bool caption = anchor.mention->role == DateMention::Role::kCaption;
+    return FromAnchor(anchor, cues, caption ? "caption date" : "dated link", bound_day);
+  }
+  if (cues.dateline && cues.dateline->month) return FromDateline(*cues.dateline, bound_day);
+  return DateEstimate{};
+}
+
+DateEstimate EstimateReportedDate(const Article& article) {
+  if (article.published_ts != kNoTime) return FromPublished(article);
+  const std::vector<DateMention> ms = MentionsOf(article);
+  const Cues cues = FindCues(ms);
+  const Anchor anchor = LatestDate(ms, Use::kReported, kNoDay);
+  if (anchor.mention) return FromAnchor(anchor, cues, "latest date mentioned", kNoDay);
+  if (cues.dateline && cues.dateline->month) return FromDateline(*cues.dateline, kNoDay);
+  return DateEstimate{};
 }
 
 }  // namespace storyline

@@ -52,6 +52,7 @@ uint64_t HeapOf(const StoryDoc& d) {
   }
   b += HeapOf(f.provenance.agency) + HeapOf(f.provenance.byline);
   b += HeapOf(d.date.granularity) + HeapOf(d.date.method) + HeapOf(d.date.evidence);
+  b += HeapOf(d.reported.granularity) + HeapOf(d.reported.method) + HeapOf(d.reported.evidence);
   b += HeapOf(d.salient);
   return b;
 }

@@ -29,7 +29,9 @@ using SparseVec = std::vector<std::pair<uint64_t, float>>;
 struct StoryDoc {
   Article meta;  // text kept (relations and summaries need it)
   ArticleFeatures f;
-  DateEstimate date;
+  DateEstimate date;  // its publication date (EstimateDate; the engine bounds it)
+  // The date of what it reports (EstimateReportedDate): for CompareSpecifics only.
+  DateEstimate reported;
   // Lower-cased word keys (TermHash) of its names, sorted and unique: of every name,
   // and of its key names (mentioned twice or more, or in the first 400 bytes: the
   // event's actors and places). For CompareSpecifics.
@@ -91,7 +93,7 @@ double Norm(const SparseVec& v);
 // unknown): two look-alike events (two earthquakes, two jewellery heists) share
 // their topic words but not their dates, places, years and figures.
 struct SpecificConflict {
-  double date = 0;    // their dates read from the text are months apart
+  double date = 0;    // the dates they report (EstimateReportedDate) are months apart
   double name = 0;    // share of each one's key names the other never names (the lesser)
   double year = 0;    // both mention years, none in common
   double number = 0;  // both give figures, none in common

@@ -119,15 +119,16 @@ Result<int> Store::Impl::ReadVersion() {
 }
 
 Status Store::Impl::Migrate() {
-  STORYLINE_RETURN_IF_ERROR(
-      db->Exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
-               "description TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
   for (const Migration& m : kMigrations) {
     if (m.version <= version) continue;
-    // Each migration and its record commit together: a crash leaves the old or the
-    // new schema, never half of one.
+    // Each migration and its record commit together, the first with the
+    // migrations table itself: a crash leaves the old or the new schema (for a new
+    // store, an empty database), never half of one.
     sql::Txn txn(db.get());
     STORYLINE_RETURN_IF_ERROR(txn.Begin());
+    STORYLINE_RETURN_IF_ERROR(
+        db->Exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY, "
+                 "description TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
     auto cur = ReadVersion();  // another process may have migrated meanwhile
     if (!cur.ok()) return cur.status();
     if (*cur >= m.version) {

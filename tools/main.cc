@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "command.h"
+#include "core/guarded_main.h"
 
 namespace storyline::cli {
 namespace {
@@ -63,14 +64,4 @@ int Run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return Run(argc, argv);
-  } catch (const std::exception& e) {
-    std::cerr << "storyline: " << e.what() << "\n";
-    return 1;
-  } catch (...) {
-    std::cerr << "storyline: unknown error\n";
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return storyline::GuardedMain("storyline", Run, argc, argv); }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/guarded_main.h"
 #include "storyline/ingest.h"
 
 namespace {
@@ -97,14 +98,4 @@ int Run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return Run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "ingest_bench: %s\n", e.what());
-    return 1;
-  } catch (...) {
-    std::fprintf(stderr, "ingest_bench: unknown error\n");
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return storyline::GuardedMain("ingest_bench", Run, argc, argv); }

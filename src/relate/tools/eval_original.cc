@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "core/guarded_main.h"
 #include "storyline/relate.h"
 
 namespace {
@@ -248,14 +249,4 @@ int Run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return Run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "eval_original: %s\n", e.what());
-    return 1;
-  } catch (...) {
-    std::fprintf(stderr, "eval_original: unknown error\n");
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return storyline::GuardedMain("eval_original", Run, argc, argv); }

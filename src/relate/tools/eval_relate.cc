@@ -27,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/guarded_main.h"
 #include "core/json_writer.h"
 #include "storyline/ingest.h"
 #include "storyline/relate.h"
@@ -556,14 +557,4 @@ int Run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return Run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "eval_relate: %s\n", e.what());
-    return 1;
-  } catch (...) {
-    std::fprintf(stderr, "eval_relate: unknown error\n");
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return storyline::GuardedMain("eval_relate", Run, argc, argv); }

@@ -38,6 +38,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/guarded_main.h"
 #include "story/story_internal.h"
 #include "story/tools/cluster_scores.h"
 #include "storyline/ingest.h"
@@ -619,11 +620,4 @@ int Run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    return Run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "story_sets: %s\n", e.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return storyline::GuardedMain("story_sets", Run, argc, argv); }

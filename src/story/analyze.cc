@@ -93,6 +93,7 @@ StoryDoc AnalyzeForStory(const Article& a) {
     v->erase(std::unique(v->begin(), v->end()), v->end());
   }
   d.salient = SalientNameVector(d.f);
+  TemplateUnits(&d);
   return d;
 }
 

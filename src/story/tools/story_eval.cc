@@ -34,6 +34,7 @@
 
 #include "core/hash.h"
 #include "story/story_internal.h"
+#include "story/tools/cluster_scores.h"
 #include "storyline/relate.h"
 #include "storyline/story.h"
 
@@ -84,41 +85,11 @@ bool Load(const std::string& path, std::vector<Doc>* out) {
   return true;
 }
 
-struct Scores {
-  double bp = 0, br = 0, bf = 0, pp = 0, pr = 0, pf = 0;
-  size_t clusters = 0;
-};
+using Scores = eval::ClusterScores;
 
 // BCubed and pairwise precision/recall/F1 of `pred` against `gold` (same length).
 Scores Score(const std::vector<std::string>& gold, const std::vector<int64_t>& pred) {
-  const size_t n = gold.size();
-  std::map<std::string, std::vector<size_t>> g;
-  std::map<int64_t, std::vector<size_t>> p;
-  for (size_t i = 0; i < n; ++i) {
-    g[gold[i]].push_back(i);
-    p[pred[i]].push_back(i);
-  }
-  std::map<std::pair<std::string, int64_t>, double> both;
-  for (size_t i = 0; i < n; ++i) both[{gold[i], pred[i]}] += 1;
-  Scores s;
-  s.clusters = p.size();
-  double bp = 0, br = 0;
-  for (size_t i = 0; i < n; ++i) {
-    double c = both[{gold[i], pred[i]}];
-    bp += c / p[pred[i]].size();
-    br += c / g[gold[i]].size();
-  }
-  s.bp = bp / n;
-  s.br = br / n;
-  s.bf = 2 * s.bp * s.br / (s.bp + s.br);
-  double tp = 0, pp = 0, gp = 0;
-  for (auto& [k, c] : both) tp += c * (c - 1) / 2;
-  for (auto& [k, v] : p) pp += v.size() * (v.size() - 1) / 2.0;
-  for (auto& [k, v] : g) gp += v.size() * (v.size() - 1) / 2.0;
-  s.pp = pp > 0 ? tp / pp : 1;
-  s.pr = gp > 0 ? tp / gp : 1;
-  s.pf = s.pp + s.pr > 0 ? 2 * s.pp * s.pr / (s.pp + s.pr) : 0;
-  return s;
+  return eval::ScoreClusters(gold, pred);
 }
 
 std::vector<Doc> Split(const std::vector<Doc>& all, const std::string& split, uint64_t seed) {
@@ -317,56 +288,11 @@ Scores RunEngine(const std::vector<Doc>& docs, const StoryOptions& opt) {
   return Score(gold, pred);
 }
 
-// Average-link agglomerative clustering over TF-IDF cosine, stopping when the best
-// average similarity falls below `threshold`.
-std::vector<int64_t> Agglomerate(const std::vector<std::vector<double>>& sim, double threshold) {
-  const size_t n = sim.size();
-  std::vector<std::vector<double>> s = sim;  // sums of pair similarities between clusters
-  std::vector<size_t> size(n, 1);
-  std::vector<bool> alive(n, true);
-  std::vector<int64_t> label(n);
-  for (size_t i = 0; i < n; ++i) label[i] = static_cast<int64_t>(i);
-  for (;;) {
-    double best = -1;
-    size_t bi = 0, bj = 0;
-    for (size_t i = 0; i < n; ++i) {
-      if (!alive[i]) continue;
-      for (size_t j = i + 1; j < n; ++j) {
-        if (!alive[j]) continue;
-        double avg = s[i][j] / (static_cast<double>(size[i]) * size[j]);
-        if (avg > best) {
-          best = avg;
-          bi = i;
-          bj = j;
-        }
-      }
-    }
-    if (best < threshold) break;
-    for (size_t k = 0; k < n; ++k) {
-      if (!alive[k] || k == bi || k == bj) continue;
-      s[bi][k] += s[bj][k];
-      s[k][bi] = s[bi][k];
-    }
-    size[bi] += size[bj];
-    alive[bj] = false;
-    for (size_t k = 0; k < n; ++k) {
-      if (label[k] == static_cast<int64_t>(bj)) label[k] = static_cast<int64_t>(bi);
-    }
-  }
-  return label;
-}
-
 std::vector<std::vector<double>> TfIdfMatrix(const std::vector<Doc>& docs) {
-  std::vector<ArticleFeatures> f;
-  TermStats stats(true);
-  f.reserve(docs.size());
-  for (const Doc& d : docs) f.push_back(AnalyzeArticle(d.a));
-  for (const auto& x : f) stats.Add(x);
-  std::vector<std::vector<double>> m(docs.size(), std::vector<double>(docs.size(), 0));
-  for (size_t i = 0; i < docs.size(); ++i) {
-    for (size_t j = i + 1; j < docs.size(); ++j) m[i][j] = m[j][i] = TfIdfCosine(f[i], f[j], stats);
-  }
-  return m;
+  std::vector<Article> articles;
+  articles.reserve(docs.size());
+  for (const Doc& d : docs) articles.push_back(d.a);
+  return eval::TfIdfMatrix(articles);
 }
 
 void Print(const char* what, const Scores& s) {
@@ -655,15 +581,15 @@ void ReportBaseline(const std::vector<Doc>& train, const std::vector<Doc>& dev) 
   for (auto& d : dev) gd.push_back(d.cluster);
   double bt = 0, bf = -1;
   for (double th = 0.02; th <= 0.5; th += 0.01) {
-    Scores s = Score(gt, Agglomerate(mt, th));
+    Scores s = Score(gt, eval::Agglomerate(mt, th));
     if (s.bf > bf) {
       bf = s.bf;
       bt = th;
     }
   }
   std::snprintf(buf, sizeof buf, "baseline TF-IDF+agglomerative, train (t=%.2f)", bt);
-  Print(buf, Score(gt, Agglomerate(mt, bt)));
-  Print("baseline TF-IDF+agglomerative, dev", Score(gd, Agglomerate(md, bt)));
+  Print(buf, Score(gt, eval::Agglomerate(mt, bt)));
+  Print("baseline TF-IDF+agglomerative, dev", Score(gd, eval::Agglomerate(md, bt)));
 }
 
 void PrintDigest() {

@@ -185,6 +185,18 @@ void StoryEngine::Impl::RequireSlotNames(const Member& m, Scored* scored) {
   SortByScore(scored);
 }
 
+bool StoryEngine::Impl::SlotsAgree(const Story& a, const Story& b) const {
+  for (const auto& [x, y] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+    const Member& o = x->members[x->original];
+    if (!o.doc || o.doc->mask.spans.empty()) continue;
+    const std::vector<uint64_t>& slots = EvidenceOf(*o.doc).slot_words;
+    size_t found = 0;
+    for (uint64_t k : slots) found += engine_internal::HasToken(y->name_tokens, k);
+    if (2 * found <= slots.size()) return false;
+  }
+  return true;
+}
+
 std::vector<int64_t> StoryEngine::Impl::ApplySingleMemberMargin(Scored* scored) {
   std::vector<int64_t> margined;
   for (auto& [sc, id] : *scored) {
@@ -214,7 +226,8 @@ Story* StoryEngine::Impl::MergeRunnerUp(Story* s, const Scored& scored, const st
   double sn = s->nnorm > 0 ? DotMap(nv, s->names) / s->nnorm : 0;
   if ((opt.term_weight * ss + opt.name_weight * sn) / (opt.term_weight + opt.name_weight) >=
           opt.merge_threshold &&
-      StoriesSameEvent(*s, *t) >= opt.merge_event_min && !SplitApart(*s, *t)) {
+      StoriesSameEvent(*s, *t) >= opt.merge_event_min && !SplitApart(*s, *t) &&
+      SlotsAgree(*s, *t)) {
     Story* older = s->id < t->id ? s : t;
     Story* younger = s->id < t->id ? t : s;
     Merge(older, younger, by);

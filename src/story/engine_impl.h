@@ -492,6 +492,9 @@ struct StoryEngine::Impl {
   // of its title's slot words (the same company, the same market); without slot
   // words, only a story of the same day. The shared skeleton is no evidence.
   void RequireSlotNames(const Member& m, Scored* scored);
+  // Whether a story names most of the slot words of the other's original when
+  // that one is written to a recurring format (both ways): else no merge.
+  bool SlotsAgree(const Story& a, const Story& b) const;
   // The article joins the best candidate; then the runner-up may merge in, the
   // story may split, and its topic may be checked again.
   Assignment JoinStory(Member m, const Scored& scored, const std::vector<int64_t>& margined,

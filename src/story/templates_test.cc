@@ -155,6 +155,7 @@ TEST(Templates, BadInputBuildsNoStoryOnTheSkeleton) {
   // Identical texts still are one story.
   StoryEngine copies{StoryOptions{}};
   std::vector<Assignment> a4;
+  a4.reserve(12);
   for (int i = 0; i < 12; ++i) {
     a4.push_back(copies.Add(Make(i, "DAILY REPORT", "Qtly div 5 cts vs 5 cts prior")));
   }

@@ -392,11 +392,12 @@ bool GetSplits(ByteReader* r, size_t limit, std::map<int64_t, Story>* stories) {
 // the learned counts, and each live member's mask (its evidence is rebuilt).
 void PutTemplates(ByteWriter* w, const story_internal::TemplateModel& t,
                   const std::map<int64_t, Story>& stories) {
-  const auto counts = t.Export();
-  w->U64(counts.size());
-  for (const auto& [k, c] : counts) {
-    w->U64(k);
-    w->U64(c);
+  const auto entries = t.Export();
+  w->U64(entries.size());
+  for (const auto& e : entries) {
+    w->U64(e.key);
+    w->U64(e.count);
+    w->U64(e.last);
   }
   w->U64(t.formatted());
   for (const auto& [id, s] : stories) {
@@ -417,14 +418,14 @@ bool GetTemplates(ByteReader* r, size_t limit, story_internal::TemplateModel* t,
                   std::map<int64_t, Story>* stories) {
   uint64_t n, formatted;
   if (!r->U64(&n) || n > limit) return false;
-  std::vector<std::pair<uint64_t, uint32_t>> counts(n);
-  for (auto& [k, c] : counts) {
+  std::vector<story_internal::TemplateModel::Entry> entries(n);
+  for (auto& e : entries) {
     uint64_t v;
-    if (!r->U64(&k) || !r->U64(&v)) return false;
-    c = static_cast<uint32_t>(v);
+    if (!r->U64(&e.key) || !r->U64(&v) || !r->U64(&e.last)) return false;
+    e.count = static_cast<uint32_t>(v);
   }
   if (!r->U64(&formatted)) return false;
-  t->Import(counts, formatted);
+  t->Import(entries, formatted);
   for (auto& [id, s] : *stories) {
     for (Member& x : s.members) {
       if (!x.doc) continue;

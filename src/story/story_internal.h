@@ -29,6 +29,7 @@ using SparseVec = std::vector<std::pair<uint64_t, float>>;
 // skeleton (its words in order, every word with a digit masked) and its word count.
 struct TemplateUnit {
   uint64_t key = 0;
+  uint64_t exact = 0;  // its words as written, figures too
   uint32_t begin = 0, end = 0;
   uint32_t words = 0;
 };
@@ -98,12 +99,14 @@ std::shared_ptr<const StoryDoc> MaskedEvidence(const StoryDoc& d, const Template
 
 // Recurring formats learned from the feed itself, in feed order: how many
 // distinct articles had each unit skeleton, each whole title, and (among articles
-// mostly made of template units) each title word. A skeleton seen in
-// kTemplateArticles articles or more is template. Bounded memory: past
+// mostly made of template units) each title word. A unit skeleton counts an
+// article only when its figures differ from the last article's with it: a
+// sentence that copies of one story repeat word for word is no format. A
+// skeleton seen in kTemplateArticles articles or more is template. Bounded memory: past
 // kTemplateKeys entries the rarest are dropped.
 class TemplateModel {
  public:
-  static constexpr uint32_t kTemplateArticles = 5;
+  static constexpr uint32_t kTemplateArticles = 3;
   static constexpr size_t kTemplateKeys = size_t{1} << 18;
   // The share of an article's words in template units from which the article
   // is written to a format (its title's frequent words are masked too); so is
@@ -119,15 +122,22 @@ class TemplateModel {
   void Learn(const StoryDoc& d, const TemplateMask& mask);
 
   // For the snapshot: every count, sorted by key, and the articles written to a format.
-  std::vector<std::pair<uint64_t, uint32_t>> Export() const;
+  struct Entry {
+    uint64_t key = 0;
+    uint32_t count = 0;
+    uint64_t last = 0;  // the exact unit last counted (0: none)
+  };
+  std::vector<Entry> Export() const;
   uint64_t formatted() const { return formatted_; }
-  void Import(const std::vector<std::pair<uint64_t, uint32_t>>& counts, uint64_t formatted);
+  void Import(const std::vector<Entry>& entries, uint64_t formatted);
   size_t HeapBytes() const;
 
  private:
   uint32_t Count(uint64_t key) const;
   void Prune();
   std::unordered_map<uint64_t, uint32_t> counts_;
+  // Unit skeleton -> the exact unit last counted under it.
+  std::unordered_map<uint64_t, uint64_t> last_;
   uint64_t formatted_ = 0;  // articles found mostly made of template units
 };
 

@@ -55,12 +55,13 @@ bool UnitEnds(std::string_view gap, unsigned char next) {
 void TemplateUnits(StoryDoc* d) {
   const ArticleFeatures& f = d->f;
   const size_t n = f.tokens.size();
-  uint64_t h = kUnitSalt;
+  uint64_t h = kUnitSalt, x = kUnitSalt;
   size_t start = 0;
   for (size_t i = 0; i < n; ++i) {
     const auto [b, e] = f.token_spans[i];
     const std::string_view w = std::string_view(f.text).substr(b, e - b);
     h = Mix(h, HasDigit(w) ? kNumberWord : f.tokens[i]);
+    x = Mix(x, f.tokens[i]);
     bool end = i + 1 == n;
     if (!end) {
       const uint32_t nb = f.token_spans[i + 1].first;
@@ -68,8 +69,8 @@ void TemplateUnits(StoryDoc* d) {
                      static_cast<unsigned char>(f.text[nb]));
     }
     if (!end) continue;
-    d->units.push_back({h, f.token_spans[start].first, e, static_cast<uint32_t>(i + 1 - start)});
-    h = kUnitSalt;
+    d->units.push_back({h, x, f.token_spans[start].first, e, static_cast<uint32_t>(i + 1 - start)});
+    h = x = kUnitSalt;
     start = i + 1;
   }
   Words tw;
@@ -119,17 +120,20 @@ uint32_t TemplateModel::Count(uint64_t key) const {
 TemplateMask TemplateModel::Find(const StoryDoc& d) const {
   TemplateMask mask;
   size_t total = 0, in_template = 0;
+  bool figures = false;  // a template unit whose figures vary: a format, not a copy
   for (const TemplateUnit& u : d.units) {
     total += u.words;
     if (Count(u.key) < kTemplateArticles) continue;
     in_template += u.words;
+    figures |= u.exact != u.key;
     mask.spans.emplace_back(u.begin, u.end);
   }
   // Written to a format: most of its units, or half of its words, are template
   // (a results table with a long note below it is still a results table).
   const bool mostly = mask.spans.size() >= 2 && 2 * mask.spans.size() > d.units.size();
-  const bool formatted = total > 0 && (mostly || static_cast<double>(in_template) >=
-                                                     kTemplateShare * static_cast<double>(total));
+  const bool formatted =
+      figures && total > 0 &&
+      (mostly || static_cast<double>(in_template) >= kTemplateShare * static_cast<double>(total));
   if (!formatted) mask.spans.clear();
   if (d.title_key != 0 && Count(d.title_key) >= kTemplateArticles) {
     mask.title_masked = true;  // the whole title recurs: no slot words
@@ -155,7 +159,14 @@ TemplateMask TemplateModel::Find(const StoryDoc& d) const {
 void TemplateModel::Learn(const StoryDoc& d, const TemplateMask& mask) {
   std::vector<uint64_t> keys;
   keys.reserve(d.units.size() + d.title_words.size() + 1);
-  for (const TemplateUnit& u : d.units) keys.push_back(u.key);
+  for (const TemplateUnit& u : d.units) {
+    if (u.exact != u.key) {  // with figures
+      uint64_t& last = last_[u.key];
+      if (last == u.exact) continue;  // the same figures as the last time: a copy
+      last = u.exact;
+    }
+    keys.push_back(u.key);
+  }
   if (d.title_key != 0) keys.push_back(d.title_key);
   // Title words are counted among articles written to a format: their titles'
   // recurring words are the format's ("3rd qtr net"), the rest its slots.
@@ -166,31 +177,41 @@ void TemplateModel::Learn(const StoryDoc& d, const TemplateMask& mask) {
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   for (uint64_t k : keys) ++counts_[k];
-  if (counts_.size() > kTemplateKeys) Prune();
+  if (counts_.size() > kTemplateKeys || last_.size() > kTemplateKeys) Prune();
 }
 
 void TemplateModel::Prune() {
   for (uint32_t floor = 1; counts_.size() > kTemplateKeys / 2; ++floor) {
     std::erase_if(counts_, [floor](const auto& e) { return e.second <= floor; });
   }
+  std::erase_if(last_, [this](const auto& e) { return !counts_.contains(e.first); });
 }
 
-std::vector<std::pair<uint64_t, uint32_t>> TemplateModel::Export() const {
-  std::vector<std::pair<uint64_t, uint32_t>> out(counts_.begin(), counts_.end());
-  std::sort(out.begin(), out.end());
+std::vector<TemplateModel::Entry> TemplateModel::Export() const {
+  std::vector<Entry> out;
+  out.reserve(counts_.size());
+  for (const auto& [k, c] : counts_) {
+    auto it = last_.find(k);
+    out.push_back({k, c, it == last_.end() ? 0 : it->second});
+  }
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
   return out;
 }
 
-void TemplateModel::Import(const std::vector<std::pair<uint64_t, uint32_t>>& counts,
-                           uint64_t formatted) {
+void TemplateModel::Import(const std::vector<Entry>& entries, uint64_t formatted) {
   counts_.clear();
-  counts_.insert(counts.begin(), counts.end());
+  last_.clear();
+  for (const Entry& e : entries) {
+    counts_[e.key] = e.count;
+    if (e.last != 0) last_[e.key] = e.last;
+  }
   formatted_ = formatted;
 }
 
 size_t TemplateModel::HeapBytes() const {
-  return counts_.bucket_count() * sizeof(void*) +
-         counts_.size() * (sizeof(std::pair<uint64_t, uint32_t>) + 2 * sizeof(void*));
+  return (counts_.bucket_count() + last_.bucket_count()) * sizeof(void*) +
+         counts_.size() * (sizeof(std::pair<uint64_t, uint32_t>) + 2 * sizeof(void*)) +
+         last_.size() * (sizeof(std::pair<uint64_t, uint64_t>) + 2 * sizeof(void*));
 }
 
 }  // namespace storyline::story_internal

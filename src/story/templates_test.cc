@@ -162,6 +162,26 @@ TEST(Templates, BadInputBuildsNoStoryOnTheSkeleton) {
   EXPECT_EQ(Stories(a4), 1u);
 }
 
+// Copies of one story repeat its sentences, figures and all: that is no format.
+TEST(Templates, CopiesOfOneStoryAreNoFormat) {
+  auto r = ReadAllArticles({std::string(STORYLINE_SOURCE_DIR) + "/demo"}, IngestOptions{});
+  ASSERT_TRUE(r.ok());
+  const Article* wire = nullptr;
+  for (const Article& a : *r) {
+    if (a.id.starts_with("002_")) wire = &a;
+  }
+  ASSERT_NE(wire, nullptr);
+  StoryEngine engine{StoryOptions{}};
+  std::set<int64_t> stories;
+  for (int i = 0; i < 10; ++i) {
+    Article a = *wire;
+    a.id = "copy" + std::to_string(i);
+    a.text += "\n\nRepublished by outlet " + std::string(1, static_cast<char>('a' + i)) + ".";
+    stories.insert(engine.Add(a).story);
+  }
+  EXPECT_EQ(stories.size(), 1u);
+}
+
 TEST(Templates, UnitsMaskFigures) {
   story_internal::StoryDoc a = story_internal::AnalyzeForStory(
       Make(1, "TRIBUNE CO <TRB> 3RD QTR NET", "Shr 90 cts vs 77 cts\n    Net 71.9 mln vs 58 mln"));

@@ -42,11 +42,11 @@ std::vector<uint64_t> NameWordKeys(const std::vector<Name>& names, bool key_only
 
 }  // namespace
 
-StoryDoc AnalyzeForStory(const Article& a) {
+StoryDoc AnalyzeForStory(const Article& a, bool estimate_date) {
   StoryDoc d;
   d.meta = a;
   d.f = AnalyzeArticle(a);
-  d.date = EstimateDate(a);
+  if (estimate_date) d.date = EstimateDate(a);
   d.name_words = NameWordKeys(d.f.names, false);
   d.key_name_words = NameWordKeys(d.f.names, true);
   // The lead ends after the 40th content word.

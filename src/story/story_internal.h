@@ -151,8 +151,9 @@ struct PreparedArticle {
 
 namespace storyline::story_internal {
 
-// Analyses one article (thread-safe).
-StoryDoc AnalyzeForStory(const Article& a);
+// Analyses one article (thread-safe); without `estimate_date` its date is left
+// unread (the caller has it).
+StoryDoc AnalyzeForStory(const Article& a, bool estimate_date = true);
 
 // Keys of names and numbers live in the same 64-bit space as terms: salt them.
 inline uint64_t NameKey(uint64_t k) { return k ^ 0x9e3779b97f4a7c15ULL; }

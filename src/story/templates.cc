@@ -95,7 +95,7 @@ std::shared_ptr<const StoryDoc> MaskedEvidence(const StoryDoc& d, const Template
   }
   if (mask.title_masked) a.title = mask.title;
   a.lang = d.f.lang;
-  auto ev = std::make_shared<StoryDoc>(AnalyzeForStory(a));
+  auto ev = std::make_shared<StoryDoc>(AnalyzeForStory(a, false));
   ev->f.content_hash = d.f.content_hash;
   ev->date = d.date;
   ev->units.clear();

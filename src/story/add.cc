@@ -4,6 +4,7 @@
 // passes, then joining the best story or opening a new one.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "story/engine_impl.h"
 
@@ -17,6 +18,7 @@ using engine_internal::NameTokens;
 using engine_internal::Scored;
 using engine_internal::Story;
 using engine_internal::TimeFactor;
+using story_internal::EvidenceOf;
 using story_internal::SparseVec;
 using story_internal::StoryDoc;
 
@@ -52,11 +54,12 @@ Member StoryEngine::Impl::MakeMember(StoryDoc&& doc) {
   m.time = doc.date.time;
   m.date_confidence = doc.date.confidence;
   m.date_evidence = doc.date.method.empty() ? "" : doc.date.method + ": " + doc.date.evidence;
-  story_internal::TermAndLeadVectors(doc.f, stats, &m.tv, &m.lv);
-  m.nv = story_internal::NameVector(doc.f, stats);
-  m.numv = story_internal::NumberVector(doc.f);
+  const StoryDoc& ev = story_internal::EvidenceOf(doc);
+  story_internal::TermAndLeadVectors(ev.f, stats, &m.tv, &m.lv);
+  m.nv = story_internal::NameVector(ev.f, stats);
+  m.numv = story_internal::NumberVector(ev.f);
   m.sv = doc.salient;
-  for (const Name& n : doc.f.names) {
+  for (const Name& n : ev.f.names) {
     if (n.count < 2) continue;
     auto toks = NameTokens(n.text);
     if (!toks.empty()) {
@@ -133,7 +136,8 @@ void StoryEngine::Impl::BlendPairSimilarity(const Member& m, Scored* scored) {
     });
     double rel = 0;
     for (size_t i = 0; i < near.size() && i < 3; ++i) {
-      rel = std::max(rel, StorySimilarity(m.doc->f, near[i].second->doc->f, stats));
+      rel = std::max(
+          rel, StorySimilarity(EvidenceOf(*m.doc).f, EvidenceOf(*near[i].second->doc).f, stats));
     }
     if ((*scored)[c].first < 1.0) {
       (*scored)[c].first = (1 - opt.member_weight) * (*scored)[c].first + opt.member_weight * rel;
@@ -173,6 +177,37 @@ void StoryEngine::Impl::BlendSameEvent(const Member& m, size_t near_used, Scored
   SortByScore(scored);
 }
 
+void StoryEngine::Impl::RequireSlotNames(const Member& m, Scored* scored) {
+  if (m.doc->mask.spans.empty()) return;  // not written to a recurring format
+  const std::vector<uint64_t>& slots = EvidenceOf(*m.doc).slot_words;
+  for (auto& [sc, id] : *scored) {
+    if (sc >= 1.0) continue;  // an exact copy
+    const Story& s = stories.at(id);
+    if (slots.empty()) {
+      const bool same_day = m.time != kNoTime && s.date_max != kNoTime &&
+                            std::llabs(m.time - s.date_max) <= engine_internal::kDay;
+      if (!same_day) sc = 0;
+      continue;
+    }
+    size_t found = 0;
+    for (uint64_t k : slots) found += engine_internal::HasToken(s.name_tokens, k);
+    if (2 * found <= slots.size()) sc = 0;
+  }
+  SortByScore(scored);
+}
+
+bool StoryEngine::Impl::SlotsAgree(const Story& a, const Story& b) const {
+  for (const auto& [x, y] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+    const Member& o = x->members[x->original];
+    if (!o.doc || o.doc->mask.spans.empty()) continue;
+    const std::vector<uint64_t>& slots = EvidenceOf(*o.doc).slot_words;
+    size_t found = 0;
+    for (uint64_t k : slots) found += engine_internal::HasToken(y->name_tokens, k);
+    if (2 * found <= slots.size()) return false;
+  }
+  return true;
+}
+
 std::vector<int64_t> StoryEngine::Impl::ApplySingleMemberMargin(Scored* scored) {
   std::vector<int64_t> margined;
   for (auto& [sc, id] : *scored) {
@@ -202,7 +237,8 @@ Story* StoryEngine::Impl::MergeRunnerUp(Story* s, const Scored& scored, const st
   double sn = s->nnorm > 0 ? DotMap(nv, s->names) / s->nnorm : 0;
   if ((opt.term_weight * ss + opt.name_weight * sn) / (opt.term_weight + opt.name_weight) >=
           opt.merge_threshold &&
-      StoriesSameEvent(*s, *t) >= opt.merge_event_min && !SplitApart(*s, *t)) {
+      StoriesSameEvent(*s, *t) >= opt.merge_event_min && !SplitApart(*s, *t) &&
+      SlotsAgree(*s, *t)) {
     Story* older = s->id < t->id ? s : t;
     Story* younger = s->id < t->id ? t : s;
     Merge(older, younger, by);
@@ -283,15 +319,21 @@ Assignment StoryEngine::Impl::AddDoc(StoryDoc&& doc) {
     doc.date = EstimateDate(a, DateBounds{clock, opt.latest_date});
   }
   Evict();
+  // The recurring format's skeleton is no evidence of a story: set aside before
+  // scoring (learned from the articles before this one), then counted.
+  doc.mask = templates.Find(doc);
+  if (!doc.mask.empty()) doc.evidence = story_internal::MaskedEvidence(doc, doc.mask);
+  if (!content.contains(doc.f.content_hash)) templates.Learn(doc, doc.mask);
   Member m = MakeMember(std::move(doc));
   const Query query = MakeQuery(m.tv, m.nv, false);
   const std::vector<uint64_t> query_keys = QueryKeys(query);
-  const std::vector<uint64_t> mine = DocNameTokens(*m.doc);
+  const std::vector<uint64_t> mine = DocNameTokens(EvidenceOf(*m.doc));
   Scored scored = ScoreCandidates(m, query);
   const size_t near_used = BlendNearestMembers(m, &scored);
   if (opt.member_weight > 0 && !scored.empty()) BlendPairSimilarity(m, &scored);
   if (opt.conflict_weight > 0) PenaliseMissingNames(m, mine, &scored);
   if (opt.event_weight > 0) BlendSameEvent(m, near_used, &scored);
+  RequireSlotNames(m, &scored);
   std::vector<int64_t> margined;
   if (opt.single_member_margin > 0) margined = ApplySingleMemberMargin(&scored);
   stats.Add(m.doc->f);

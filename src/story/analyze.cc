@@ -42,12 +42,14 @@ std::vector<uint64_t> NameWordKeys(const std::vector<Name>& names, bool key_only
 
 }  // namespace
 
-StoryDoc AnalyzeForStory(const Article& a) {
+StoryDoc AnalyzeForStory(const Article& a, bool estimate_date) {
   StoryDoc d;
   d.meta = a;
   d.f = AnalyzeArticle(a);
-  d.date = EstimateDate(a);
-  d.reported = EstimateReportedDate(a);
+  if (estimate_date) {
+    d.date = EstimateDate(a);
+    d.reported = EstimateReportedDate(a);
+  }
   d.name_words = NameWordKeys(d.f.names, false);
   d.key_name_words = NameWordKeys(d.f.names, true);
   // The lead ends after the 40th content word.
@@ -94,6 +96,7 @@ StoryDoc AnalyzeForStory(const Article& a) {
     v->erase(std::unique(v->begin(), v->end()), v->end());
   }
   d.salient = SalientNameVector(d.f);
+  TemplateUnits(&d);
   return d;
 }
 

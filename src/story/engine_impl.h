@@ -196,6 +196,7 @@ struct StoryEngine::Impl {
 
   StoryOptions opt;
   TermStats stats{true};
+  story_internal::TemplateModel templates;  // recurring formats learned from the feed
   Timestamp clock = kNoTime;
   uint64_t seq = 0;
   int64_t next_story = 1, next_topic = 1;
@@ -487,6 +488,13 @@ struct StoryEngine::Impl {
   // more (a wrong first join mixes two look-alike events for good). Returns the
   // stories whose score carries the margin (the reported score does not).
   std::vector<int64_t> ApplySingleMemberMargin(Scored* scored);
+  // An article written to a recurring format joins only a story that names most
+  // of its title's slot words (the same company, the same market); without slot
+  // words, only a story of the same day. The shared skeleton is no evidence.
+  void RequireSlotNames(const Member& m, Scored* scored);
+  // Whether a story names most of the slot words of the other's original when
+  // that one is written to a recurring format (both ways): else no merge.
+  bool SlotsAgree(const Story& a, const Story& b) const;
   // The article joins the best candidate; then the runner-up may merge in, the
   // story may split, and its topic may be checked again.
   Assignment JoinStory(Member m, const Scored& scored, const std::vector<int64_t>& margined,

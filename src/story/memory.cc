@@ -53,7 +53,9 @@ uint64_t HeapOf(const StoryDoc& d) {
   b += HeapOf(f.provenance.agency) + HeapOf(f.provenance.byline);
   b += HeapOf(d.date.granularity) + HeapOf(d.date.method) + HeapOf(d.date.evidence);
   b += HeapOf(d.reported.granularity) + HeapOf(d.reported.method) + HeapOf(d.reported.evidence);
-  b += HeapOf(d.salient);
+  b += HeapOf(d.salient) + HeapOf(d.units) + HeapOf(d.title_words) + HeapOf(d.title_spans) +
+       HeapOf(d.mask.spans) + HeapOf(d.mask.title);
+  if (d.evidence) b += HeapOf(*d.evidence);
   return b;
 }
 
@@ -117,7 +119,7 @@ EngineMemory StoryEngine::memory() const {
   for (const auto& x : m.merges) r.topics += HeapOf(x.by_article);
   r.topics_held = m.topics.size();
   r.briefs = m.briefs.size();
-  r.statistics = m.stats.HeapBytes();
+  r.statistics = m.stats.HeapBytes() + m.templates.HeapBytes();
   r.retired = TreeNodesOf(m.retired) + TreeNodesOf(m.retired_topics);
   for (const auto& [id, v] : m.retired) r.retired += HeapOf(v);
   for (const auto& [id, t] : m.retired_topics) r.retired += HeapOf(t.label) + HeapOf(t.stories);

@@ -13,6 +13,7 @@ using engine_internal::DotMap;
 using engine_internal::HasToken;
 using engine_internal::TimeFactor;
 using story_internal::Dot;
+using story_internal::EvidenceOf;
 using story_internal::SparseVec;
 
 double StoryEngine::Impl::MissingMainNames(const Story& s, const Member& m,
@@ -82,7 +83,8 @@ double StoryEngine::Impl::SameEvent(const Story& s, const Member& m, double enou
       best = std::max(best, std::min(bound, enough));
       continue;
     }
-    story_internal::SpecificConflict c = story_internal::CompareSpecifics(*m.doc, *x.doc);
+    story_internal::SpecificConflict c =
+        story_internal::CompareSpecifics(EvidenceOf(*m.doc), EvidenceOf(*x.doc));
     best = std::max(best, story_internal::SameEventProbability(tc, nc, mc, lc, c));
   }
   return best;
@@ -104,7 +106,8 @@ double StoryEngine::Impl::StoriesSameEvent(const Story& a, const Story& b) const
       const double tc = PairDot(*x, *y, kTermVec), nc = PairDot(*x, *y, kNameVec),
                    mc = PairDot(*x, *y, kNumberVec), lc = PairDot(*x, *y, kLeadVec);
       if (story_internal::SameEventBound(tc, nc, mc, lc) <= best) continue;
-      story_internal::SpecificConflict c = story_internal::CompareSpecifics(*x->doc, *y->doc);
+      story_internal::SpecificConflict c =
+          story_internal::CompareSpecifics(EvidenceOf(*x->doc), EvidenceOf(*y->doc));
       best = std::max(best, story_internal::SameEventProbability(tc, nc, mc, lc, c));
     }
   }

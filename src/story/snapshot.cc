@@ -388,6 +388,68 @@ bool GetSplits(ByteReader* r, size_t limit, std::map<int64_t, Story>* stories) {
   return true;
 }
 
+// Recurring formats (a second trailer: blobs of builds before it end before it):
+// the learned counts, and each live member's mask (its evidence is rebuilt).
+void PutTemplates(ByteWriter* w, const story_internal::TemplateModel& t,
+                  const std::map<int64_t, Story>& stories) {
+  const auto entries = t.Export();
+  w->U64(entries.size());
+  for (const auto& e : entries) {
+    w->U64(e.key);
+    w->U64(e.count);
+    w->U64(e.last);
+  }
+  w->U64(t.formatted());
+  for (const auto& [id, s] : stories) {
+    for (const Member& x : s.members) {
+      if (!x.doc) continue;
+      const story_internal::TemplateMask& mk = x.doc->mask;
+      w->U64(mk.spans.size());
+      for (const auto& [b, e] : mk.spans) {
+        w->U64(b);
+        w->U64(e);
+      }
+      w->U8(mk.title_masked ? 1 : 0);
+      w->Str(mk.title);
+    }
+  }
+}
+bool GetTemplates(ByteReader* r, size_t limit, story_internal::TemplateModel* t,
+                  std::map<int64_t, Story>* stories) {
+  uint64_t n, formatted;
+  if (!r->U64(&n) || n > limit) return false;
+  std::vector<story_internal::TemplateModel::Entry> entries(n);
+  for (auto& e : entries) {
+    uint64_t v;
+    if (!r->U64(&e.key) || !r->U64(&v) || !r->U64(&e.last)) return false;
+    e.count = static_cast<uint32_t>(v);
+  }
+  if (!r->U64(&formatted)) return false;
+  t->Import(entries, formatted);
+  for (auto& [id, s] : *stories) {
+    for (Member& x : s.members) {
+      if (!x.doc) continue;
+      story_internal::TemplateMask mk;
+      uint64_t ns;
+      uint8_t title_masked;
+      if (!r->U64(&ns) || ns > limit) return false;
+      mk.spans.resize(ns);
+      for (auto& [b, e] : mk.spans) {
+        uint64_t vb, ve;
+        if (!r->U64(&vb) || !r->U64(&ve)) return false;
+        b = static_cast<uint32_t>(vb);
+        e = static_cast<uint32_t>(ve);
+      }
+      if (!r->U8(&title_masked) || !r->Str(&mk.title)) return false;
+      mk.title_masked = title_masked != 0;
+      if (mk.empty()) continue;
+      x.doc->mask = mk;
+      x.doc->evidence = story_internal::MaskedEvidence(*x.doc, mk);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string StoryEngine::Snapshot() const {
@@ -414,6 +476,7 @@ std::string StoryEngine::Snapshot() const {
   PutBriefs(&w, m.briefs);
   PutMergedInto(&w, m.merged_into);
   PutSplits(&w, m.stories);
+  PutTemplates(&w, m.templates, m.stories);
   return w.Take();
 }
 
@@ -443,6 +506,7 @@ bool StoryEngine::Impl::Load(ByteReader* r, size_t blob_size) {
     return false;
   }
   if (!r->done() && !GetSplits(r, blob_size, &stories)) return false;  // the splits' trailer
+  if (!r->done() && !GetTemplates(r, blob_size, &templates, &stories)) return false;
   return r->done();
 }
 

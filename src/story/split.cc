@@ -166,7 +166,8 @@ std::vector<double> StoryEngine::Impl::SplitProbabilities(Story* s,
       if (pr < 0) {
         const double tc = PairDot(x, y, kTermVec), nc = PairDot(x, y, kNameVec),
                      mc = PairDot(x, y, kNumberVec), lc = PairDot(x, y, kLeadVec);
-        story_internal::SpecificConflict c = story_internal::CompareSpecifics(*x.doc, *y.doc);
+        story_internal::SpecificConflict c = story_internal::CompareSpecifics(
+            story_internal::EvidenceOf(*x.doc), story_internal::EvidenceOf(*y.doc));
         pr = static_cast<float>(story_internal::SameEventProbability(tc, nc, mc, lc, c));
         ++st.split_pairs;
       }

@@ -13,13 +13,14 @@ using engine_internal::Cap;
 using engine_internal::CountTokens;
 using engine_internal::DocNameTokens;
 using engine_internal::kCompareMinCosine;
+using story_internal::EvidenceOf;
 
 void StoryEngine::Impl::AddNameTokens(Story* s, const Member& m,
                                       const std::vector<uint64_t>* mine) {
   if (!m.doc) return;
   std::vector<uint64_t> own;
   if (!mine) {
-    own = DocNameTokens(*m.doc);
+    own = DocNameTokens(EvidenceOf(*m.doc));
     mine = &own;
   }
   CountTokens(&s->name_tokens, *mine);
@@ -137,7 +138,7 @@ void StoryEngine::Impl::Relate(Story* s, Member* m, double score) {
   for (int ti : targets) {
     Member& x = s->members[ti];
     if (PairDot(*m, x, kTermVec) < kCompareMinCosine) continue;
-    CompareResult r = Compare(m->doc->f, x.doc->f, co);
+    CompareResult r = Compare(EvidenceOf(*m->doc).f, EvidenceOf(*x.doc).f, co);
     ++st.relate_compares;
     if (!IsDerived(r.relation)) continue;
     if (r.original == "b") {
@@ -170,7 +171,7 @@ void StoryEngine::Impl::ReplaceOriginal(Story* s, Member* m, const CompareResult
     }
     if (x.of != old_id) continue;
     if (x.doc && m->doc) {
-      CompareResult r = Compare(m->doc->f, x.doc->f, co);
+      CompareResult r = Compare(EvidenceOf(*m->doc).f, EvidenceOf(*x.doc).f, co);
       ++st.relate_compares;
       if (IsDerived(r.relation) && r.original != "b") {
         x.relation = r.relation;

@@ -524,7 +524,7 @@ TEST(ArticleReader, ABinaryRecordInJsonlIsRejectedAloneWithTheGoodRecordsKept) {
   const std::string jsonl = SeedJsonl();  // five records, one per line
   const size_t second = jsonl.find('\n') + 1;
   std::string bad = jsonl.substr(0, second);
-  bad += std::string("\0\0\x01binary\0", 10) + "\n";
+  bad += std::string("\0\0\001binary\0", 10) + "\n";
   bad += jsonl.substr(second);
   WriteFile(dir + "/n.jsonl", bad);
   ReadRun run = ReadInputs({dir + "/n.jsonl"});
